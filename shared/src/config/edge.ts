@@ -1,0 +1,99 @@
+/**
+ * @module config/edge
+ * The edge agent's config file (DESIGN.md "Edge config"). Defaults live here and only here;
+ * unknown keys are errors. Keys stay snake_case in the parsed object (STYLE.md C9).
+ */
+import { z } from 'zod';
+import { Calibration } from '../calibrate.ts';
+import { Duration } from '../duration.ts';
+import { DeviceId, SensorId, SiteId } from '../ids.ts';
+import { isUnitOf, QUANTITY_NAMES } from '../units.ts';
+import { ModbusRtuSource } from './sources/modbus-rtu.ts';
+import { MqttSource } from './sources/mqtt.ts';
+import { SerialLineSource } from './sources/serial-line.ts';
+
+export { ModbusRtuSource, MqttSource, SerialLineSource };
+
+/** Driver name to its `source:` schema. Adding a driver adds one line here. */
+export const SOURCE_SCHEMAS = {
+  'modbus-rtu': ModbusRtuSource,
+  'serial-line': SerialLineSource,
+  mqtt: MqttSource,
+} as const;
+export type DriverName = keyof typeof SOURCE_SCHEMAS;
+
+export const SensorSource = z.discriminatedUnion('driver', [ModbusRtuSource, SerialLineSource, MqttSource]);
+export type SensorSource = z.infer<typeof SensorSource>;
+
+const Port = z.number().int().min(0).max(65535);
+
+export const SensorConfig = z
+  .object({
+    id: SensorId,
+    name: z.string().max(200).optional(),
+    quantity: z.enum(QUANTITY_NAMES as [string, ...string[]]),
+    unit: z.string().min(1),
+    interval: Duration.default(1000).describe('how often a polled sensor is read'),
+    source: SensorSource,
+    calibrate: Calibration.optional(),
+  })
+  .strict()
+  .refine((s) => isUnitOf(s.quantity, s.unit), {
+    message: 'this unit does not belong to the quantity; see shared/src/units.ts for the units allowed',
+    path: ['unit'],
+  });
+export type SensorConfig = z.infer<typeof SensorConfig>;
+
+export const BrokerUser = z.object({ username: z.string().min(1), password_file: z.string().min(1) }).strict();
+
+export const EdgeConfig = z
+  .object({
+    device: z.object({ id: DeviceId, site: SiteId }).strict(),
+    server: z
+      .object({
+        url: z.url({ protocol: /^https?$/ }).describe('the Vigía server, e.g. http://localhost:8080'),
+        token_file: z.string().min(1).describe('file holding the device token from `vigia-server device add`'),
+      })
+      .strict(),
+    buffer: z
+      .object({
+        path: z.string().min(1).default('./data/buffer.db'),
+        max_mb: z.number().positive().default(512),
+      })
+      .strict()
+      .default({ path: './data/buffer.db', max_mb: 512 }),
+    broker: z
+      .object({
+        port: Port.default(1883),
+        host: z.string().default('0.0.0.0'),
+        url: z
+          .url({ protocol: /^mqtts?$/ })
+          .optional()
+          .describe('use an existing broker instead of the embedded one'),
+        allow_anonymous: z.boolean().default(false),
+        users: z.array(BrokerUser).default([]),
+      })
+      .strict()
+      .default({ port: 1883, host: '0.0.0.0', allow_anonymous: false, users: [] }),
+    api: z
+      .object({ port: Port.default(8081), host: z.string().default('127.0.0.1') })
+      .strict()
+      .default({ port: 8081, host: '127.0.0.1' }),
+    sensors: z.array(SensorConfig).min(1, 'list at least one sensor under sensors:'),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const seen = new Map<string, number>();
+    cfg.sensors.forEach((s, i) => {
+      const first = seen.get(s.id);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sensors', i, 'id'],
+          message: `"${s.id}" is already used by sensors[${first}]; sensor ids must be unique on a device`,
+        });
+      } else seen.set(s.id, i);
+    });
+  });
+export type EdgeConfig = z.infer<typeof EdgeConfig>;
+export type EdgeConfigInput = z.input<typeof EdgeConfig>;

@@ -1,0 +1,35 @@
+/**
+ * @module ingest — the batch an edge posts to `POST /api/v1/ingest`.
+ * `sensors` (optional) carries the metadata of the sensors in the batch so a new sensor is
+ * registered with its name, quantity and unit; `status` carries the edge's own health.
+ */
+import { z } from 'zod';
+import { DeviceId } from './ids.ts';
+import { Reading } from './reading.ts';
+import { SensorMeta } from './sensor.ts';
+
+/** Upper bound on readings per batch; the edge sends smaller batches. */
+export const MAX_BATCH_READINGS = 50_000;
+
+export const DeviceStatus = z
+  .object({
+    backlog: z.number().int().min(0).describe('readings waiting in the edge buffer'),
+    dropped: z.number().int().min(0).describe('readings dropped by the buffer cap since install'),
+    clock_offset_ms: z.number().optional(),
+  })
+  .strict();
+export type DeviceStatus = z.infer<typeof DeviceStatus>;
+
+export const IngestBatch = z
+  .object({
+    device: DeviceId,
+    readings: z.array(Reading).max(MAX_BATCH_READINGS),
+    sensors: z.array(SensorMeta).optional(),
+    status: DeviceStatus.optional(),
+  })
+  .strict();
+export type IngestBatch = z.infer<typeof IngestBatch>;
+export type IngestBatchInput = z.input<typeof IngestBatch>;
+
+export const IngestAck = z.object({ accepted: z.number().int().min(0) });
+export type IngestAck = z.infer<typeof IngestAck>;

@@ -1,0 +1,39 @@
+/** @module series — `GET /api/v1/series`: at most `points` buckets of min/mean/max. */
+import { z } from 'zod';
+import { SensorId } from './ids.ts';
+
+export const MAX_POINTS = 5000;
+
+export const SeriesQuery = z
+  .object({
+    sensor: SensorId,
+    from: z.coerce.number().int(),
+    to: z.coerce.number().int(),
+    points: z.coerce.number().int().min(1).max(MAX_POINTS).default(1000),
+  })
+  .refine((q) => q.to > q.from, { message: 'to must be after from', path: ['to'] });
+export type SeriesQuery = z.infer<typeof SeriesQuery>;
+
+/** One bucket starting at `ts`; `n` readings fell in it. Empty buckets are left out (gaps). */
+export const SeriesBucket = z.object({
+  ts: z.number(),
+  min: z.number(),
+  mean: z.number(),
+  max: z.number(),
+  n: z.number().int(),
+});
+export type SeriesBucket = z.infer<typeof SeriesBucket>;
+
+export const SeriesResponse = z.object({
+  sensor: SensorId,
+  from: z.number(),
+  to: z.number(),
+  bucket_ms: z.number(),
+  buckets: z.array(SeriesBucket),
+});
+export type SeriesResponse = z.infer<typeof SeriesResponse>;
+
+/** Bucket width for a range and a point budget: whole seconds, at least 1 s. */
+export function bucketMsFor(from: number, to: number, points: number): number {
+  return Math.max(1000, Math.ceil((to - from) / points / 1000) * 1000);
+}
