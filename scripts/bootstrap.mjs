@@ -1,0 +1,83 @@
+/**
+ * What `npm start` and `npm test` need before any project code runs: the pinned pnpm, the
+ * workspace's packages (native builds against the local Node headers), the Debian services
+ * the tests use, and the built dashboard. Node built-ins only: nothing is installed yet.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const PNPM_VERSION = '12.21.0';
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+function have(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+function run(cmd, args, options = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: ROOT, ...options });
+  if (r.status !== 0) {
+    throw new Error(`"${cmd} ${args.join(' ')}" failed (exit ${r.status ?? r.signal})`);
+  }
+}
+
+/** The command that runs the pinned pnpm: a global install when we can, else npx. */
+export function ensurePnpm() {
+  let version = '';
+  try {
+    version = execFileSync('pnpm', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {}
+  if (version === PNPM_VERSION) return ['pnpm'];
+  if (isRoot) {
+    // corepack fails against this registry (signature check): install pnpm with npm instead.
+    console.log(`Installing pnpm ${PNPM_VERSION} (npm i -g) ...`);
+    run('npm', ['i', '-g', '--allow-scripts=pnpm', `pnpm@${PNPM_VERSION}`]);
+    return ['pnpm'];
+  }
+  // Without root, npx keeps the pinned pnpm in the user's npm cache.
+  return ['npx', '-y', `pnpm@${PNPM_VERSION}`];
+}
+
+/** Environment for pnpm: better-sqlite3 must compile against the local Node headers. */
+export function buildEnv() {
+  const env = { ...process.env };
+  if (!env.npm_config_nodedir && existsSync('/usr/include/node/node.h')) env.npm_config_nodedir = '/usr';
+  return env;
+}
+
+export function pnpm(pnpmCmd, args) {
+  const [cmd, ...pre] = pnpmCmd;
+  run(cmd, [...pre, ...args], { env: buildEnv() });
+}
+
+export function installPackages(pnpmCmd) {
+  console.log('Installing the workspace packages (the first time compiles better-sqlite3: a minute or two) ...');
+  pnpm(pnpmCmd, ['install', '--frozen-lockfile']);
+}
+
+export function buildDashboard(pnpmCmd) {
+  pnpm(pnpmCmd, ['--filter', '@vigia/dashboard', 'build']);
+}
+
+/** Debian packages the tests start for real. Installs them when root; otherwise says how. */
+export const TEST_SERVICES = [
+  { command: 'influxd', packages: ['influxdb', 'influxdb-client'] },
+  { command: 'mosquitto', packages: ['mosquitto', 'mosquitto-clients'] },
+  { command: 'socat', packages: ['socat'] },
+  { command: 'chromium', packages: ['chromium'] },
+];
+
+export function ensureDebianPackages(services = TEST_SERVICES) {
+  const missing = services.filter((s) => !have(s.command)).flatMap((s) => s.packages);
+  if (missing.length === 0) return;
+  const line = `apt-get update && apt-get install -y ${missing.join(' ')}`;
+  if (!isRoot) {
+    console.error(`The tests need Debian packages that are not installed. As root, run:\n\n  ${line}\n`);
+    process.exit(1);
+  }
+  console.log(`Installing Debian packages: ${missing.join(' ')} ...`);
+  run('apt-get', ['update', '-q']);
+  run('apt-get', ['install', '-y', '-q', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}

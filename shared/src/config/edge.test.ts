@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { formatIssuesText } from '../format-issues.ts';
+import { EdgeConfig, type EdgeConfigInput } from './edge.ts';
+
+const base = (): EdgeConfigInput => ({
+  device: { id: 'plant-01', site: 'mobile-plant' },
+  server: { url: 'http://localhost:8080', token_file: './device.token' },
+  sensors: [
+    {
+      id: 'plant.water_in',
+      name: 'Agua de entrada',
+      quantity: 'volumetric_flow',
+      unit: 'm3/h',
+      interval: '1s',
+      source: { driver: 'modbus-rtu', port: '/dev/ttyUSB0', baud: 9600, unit_id: 3, register: 16, type: 'float32' },
+      calibrate: { scale: 1, offset: 0 },
+    },
+    { id: 'tunnel.ch4', quantity: 'methane', unit: '%vol', source: { driver: 'mqtt', topic: 'vigia/tunnel-1/ch4', json_path: 'value' } },
+    {
+      id: 'plant.ph',
+      quantity: 'ph',
+      unit: 'pH',
+      source: { driver: 'serial-line', port: '/dev/ttyUSB1', baud: 9600, pattern: 'PH=(?<value>-?[0-9.]+)' },
+    },
+  ],
+});
+
+function errorsOf(input: unknown): string {
+  const r = EdgeConfig.safeParse(input);
+  if (r.success) throw new Error('expected the config to be rejected');
+  return formatIssuesText(r.error, 'edge.yaml');
+}
+
+describe('edge config', () => {
+  it('accepts the example of DESIGN.md and fills defaults', () => {
+    const cfg = EdgeConfig.parse(base());
+    expect(cfg.buffer).toEqual({ path: './data/buffer.db', max_mb: 512 });
+    expect(cfg.api).toEqual({ port: 8081, host: '127.0.0.1' });
+    expect(cfg.broker.port).toBe(1883);
+    expect(cfg.sensors[0].interval).toBe(1000);
+    const modbus = cfg.sensors[0].source;
+    expect(modbus.driver === 'modbus-rtu' && modbus.word_order).toBe('big');
+  });
+
+  it('names the file, the path and the fix for a misspelt key', () => {
+    const input = base() as Record<string, unknown>;
+    (input.buffer as unknown) = { path: './b.db', max_mbs: 10 };
+    expect(errorsOf(input)).toMatch(/^edge\.yaml: buffer: unknown key "max_mbs": remove or correct it/);
+  });
+
+  it('names the sensor for a bad unit and a bad interval', () => {
+    const input = base();
+    input.sensors[1].unit = 'ppm';
+    input.sensors[0].interval = 'often';
+    const text = errorsOf(input);
+    expect(text).toContain('edge.yaml: sensors[1].unit: this unit does not belong to the quantity');
+    expect(text).toContain('edge.yaml: sensors[0].interval: "often" is not a duration');
+  });
+
+  it('rejects duplicate sensor ids, pointing at the second one', () => {
+    const input = base();
+    input.sensors[2].id = 'tunnel.ch4';
+    expect(errorsOf(input)).toContain('sensors[2].id: "tunnel.ch4" is already used by sensors[1]');
+  });
+
+  it('rejects a serial-line pattern without a value group, and an unknown driver', () => {
+    const input = base();
+    (input.sensors[2].source as { pattern: string }).pattern = 'PH=([0-9.]+)';
+    expect(errorsOf(input)).toContain('sensors[2].source.pattern: the pattern needs a named group (?<value>...)');
+    const other = base();
+    (other.sensors[1].source as unknown) = { driver: 'zigbee', topic: 'x' };
+    expect(errorsOf(other)).toMatch(/sensors\[1\]\.source\.driver/);
+  });
+
+  it('rejects sensor ids with characters outside [a-z0-9_.-]', () => {
+    const input = base();
+    input.sensors[0].id = 'Plant Water';
+    expect(errorsOf(input)).toContain('sensors[0].id: use only a-z, 0-9');
+  });
+});
