@@ -25,7 +25,11 @@ export async function startPtyPair(): Promise<PtyPair> {
   proc.stderr?.on('data', (d) => {
     stderr += d;
   });
-  await waitFor(() => existsSync(a) && existsSync(b), 5000, () => `socat did not create the pty pair: ${stderr}`);
+  await waitFor(
+    () => existsSync(a) && existsSync(b),
+    5000,
+    () => `socat did not create the pty pair: ${stderr}`,
+  );
   return {
     a,
     b,

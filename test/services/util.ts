@@ -7,7 +7,9 @@ export function requireCommand(command: string, debianPackage: string): void {
   try {
     execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
   } catch {
-    throw new Error(`${command} is not installed: run  apt-get install -y ${debianPackage}  (npm test does this when run as root)`);
+    throw new Error(
+      `${command} is not installed: run  apt-get install -y ${debianPackage}  (npm test does this when run as root)`,
+    );
   }
 }
 
