@@ -15,7 +15,12 @@ const base = (): EdgeConfigInput => ({
       source: { driver: 'modbus-rtu', port: '/dev/ttyUSB0', baud: 9600, unit_id: 3, register: 16, type: 'float32' },
       calibrate: { scale: 1, offset: 0 },
     },
-    { id: 'tunnel.ch4', quantity: 'methane', unit: '%vol', source: { driver: 'mqtt', topic: 'vigia/tunnel-1/ch4', json_path: 'value' } },
+    {
+      id: 'tunnel.ch4',
+      quantity: 'methane',
+      unit: '%vol',
+      source: { driver: 'mqtt', topic: 'vigia/tunnel-1/ch4', json_path: 'value' },
+    },
     {
       id: 'plant.ph',
       quantity: 'ph',
@@ -76,5 +81,13 @@ describe('edge config', () => {
     const input = base();
     input.sensors[0].id = 'Plant Water';
     expect(errorsOf(input)).toContain('sensors[0].id: use only a-z, 0-9');
+  });
+});
+
+describe('edge config addresses', () => {
+  it('says how to write the server address when it is not a URL', () => {
+    const input = base();
+    input.server.url = 'localhost:8080';
+    expect(errorsOf(input)).toContain('edge.yaml: server.url: write the server address with http:// or https://');
   });
 });

@@ -51,7 +51,12 @@ export const EdgeConfig = z
     device: z.object({ id: DeviceId, site: SiteId }).strict(),
     server: z
       .object({
-        url: z.url({ protocol: /^https?$/ }).describe('the Vigía server, e.g. http://localhost:8080'),
+        url: z
+          .url({
+            protocol: /^https?$/,
+            error: 'write the server address with http:// or https://, e.g. http://192.168.1.10:8080',
+          })
+          .describe('the Vigía server, e.g. http://localhost:8080'),
         token_file: z.string().min(1).describe('file holding the device token from `vigia-server device add`'),
       })
       .strict(),

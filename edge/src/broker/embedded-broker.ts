@@ -1,0 +1,120 @@
+/**
+ * @module broker/embedded-broker
+ * The embedded MQTT broker (aedes) that sensor nodes publish to. Publishes to a configured
+ * sensor topic are handled inside aedes' `authorizePublish` hook, which runs before aedes
+ * sends the QoS 1 PUBACK: the PUBACK goes out only after the readings are committed to the
+ * buffer. If storing fails, or no handler is attached (starting or stopping), the publish is
+ * refused, aedes closes that connection, and the node resends after reconnecting: no silent loss.
+ * Other topics pass through as in any broker. Passwords are compared in constant time.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server } from 'node:net';
+import { Aedes, type AuthenticateError } from 'aedes';
+import { createStatus } from '../status.ts';
+import type { MessageHandler, MqttIntake } from '../transports/mqtt-intake.ts';
+
+export type BrokerUserSecret = { username: string; password: Buffer };
+
+export type EmbeddedBrokerOptions = {
+  host: string;
+  port: number;
+  allowAnonymous: boolean;
+  users: readonly BrokerUserSecret[];
+  /** The sensor topics whose publishes must be stored before they are acknowledged. */
+  topics: ReadonlySet<string>;
+  onError: (err: Error) => void;
+};
+
+const digest = (b: Buffer) => createHash('sha256').update(b).digest();
+
+function authError(message: string, returnCode: 4 | 5): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+}
+
+/** Whether the credentials are acceptable; constant time in the password. */
+export function checkCredentials(
+  users: readonly BrokerUserSecret[],
+  allowAnonymous: boolean,
+  username: string | undefined,
+  password: Buffer | undefined,
+): boolean {
+  if (username === undefined) return allowAnonymous;
+  const given = digest(password ?? Buffer.alloc(0));
+  let ok = false;
+  for (const u of users) {
+    // Compare every user so timing does not reveal which usernames exist.
+    const match = timingSafeEqual(digest(u.password), given) && u.username === username;
+    ok ||= match;
+  }
+  return ok;
+}
+
+export function createEmbeddedBroker(options: EmbeddedBrokerOptions): MqttIntake {
+  const status = createStatus('broker MQTT iniciando');
+  let handler: MessageHandler | undefined;
+  let broker: Aedes | undefined;
+  let server: Server | undefined;
+  let boundPort = options.port;
+
+  async function start(): Promise<void> {
+    broker = await Aedes.createBroker({
+      authenticate(_client, username, password, done) {
+        if (checkCredentials(options.users, options.allowAnonymous, username, password)) return done(null, true);
+        done(
+          authError(
+            username === undefined ? 'anonymous not allowed' : 'bad username or password',
+            username === undefined ? 5 : 4,
+          ),
+          false,
+        );
+      },
+      authorizePublish(_client, packet, done) {
+        if (packet.topic.startsWith('$SYS')) return done(new Error('$SYS topics are reserved'));
+        if (!options.topics.has(packet.topic)) return done(null);
+        if (!handler) return done(new Error('agent not ready: publish refused, will be resent'));
+        handler(packet.topic, packet.payload as Buffer).then(
+          () => done(null),
+          (err: Error) => done(err),
+        );
+      },
+    });
+    broker.on('clientError', (_client, err) => options.onError(err));
+    const srv = createServer(broker.handle);
+    server = srv;
+    await new Promise<void>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(options.port, options.host, () => {
+        srv.off('error', reject);
+        resolve();
+      });
+    });
+    const addr = srv.address();
+    if (addr && typeof addr === 'object') boundPort = addr.port;
+    status.set('ok', `escuchando en ${options.host}:${boundPort}`);
+  }
+
+  async function stop(): Promise<void> {
+    const srv = server;
+    const b = broker;
+    server = undefined;
+    broker = undefined;
+    const closed = srv ? new Promise<void>((r) => srv.close(() => r())) : Promise.resolve();
+    if (b) await new Promise<void>((r) => b.close(() => r()));
+    await closed;
+    status.set('stopped', 'broker MQTT detenido');
+  }
+
+  return {
+    kind: 'embedded',
+    address: () => `mqtt://${options.host}:${boundPort}`,
+    start,
+    stop,
+    attach(h) {
+      handler = h;
+    },
+    detach() {
+      handler = undefined;
+    },
+    status: () => status.get(),
+  };
+}

@@ -1,0 +1,135 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '@vigia/shared';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+
+const GOOD = `
+device: { id: plant-01, site: mobile-plant }
+server: { url: http://localhost:8080, token_file: ./secrets/device.token }
+buffer: { path: ./data/buffer.db, max_mb: 64 }
+broker: { port: 1883, users: [{ username: node1, password_file: ./secrets/node1.pw }] }
+sensors:
+  - id: tunnel.ch4
+    quantity: methane
+    unit: "%vol"
+    source: { driver: mqtt, topic: vigia/tunnel-1/ch4, json_path: value }
+  - id: plant.ph
+    quantity: ph
+    unit: pH
+    source: { driver: serial-line, port: /dev/ttyUSB1, baud: 9600, pattern: "PH=(?<value>-?[0-9.]+)" }
+`;
+
+let dir: string;
+const write = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const errorOf = (fn: () => unknown): ConfigError => {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'vigia-config-'));
+  mkdirSync(join(dir, 'secrets'));
+  write('secrets/device.token', 'tok-abc\n');
+  write('secrets/node1.pw', 's3cret\n');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('loadConfig', () => {
+  it('resolves relative paths against the config folder and reads the secrets', () => {
+    const loaded = loadConfig(write('edge.yaml', GOOD));
+    expect(loaded.config.buffer.path).toBe(join(dir, 'data/buffer.db'));
+    expect(loaded.config.server.token_file).toBe(join(dir, 'secrets/device.token'));
+    expect(loaded.token).toBe('tok-abc');
+    expect(loaded.brokerUsers).toEqual([{ username: 'node1', password: Buffer.from('s3cret') }]);
+    expect(loaded.config.api).toEqual({ port: 8081, host: '127.0.0.1' }); // defaults from the schema
+    expect(Object.isFrozen(loaded.config.sensors[0])).toBe(true);
+  });
+
+  it('names the file, the key path and the fix for a schema error', () => {
+    const file = write(
+      'edge.yaml',
+      GOOD.replace('baud: 9600', 'baud: fast').replace('max_mb: 64', 'max_mb: 64, maxmb: 1'),
+    );
+    const message = errorOf(() => loadConfig(file)).message;
+    expect(message).toContain(`${file}: sensors[1].source.baud:`);
+    expect(message).toMatch(new RegExp(`${file}: buffer: unknown key "maxmb": remove or correct it`));
+  });
+
+  it('says where a YAML syntax error is', () => {
+    const file = write('edge.yaml', 'device: { id: plant-01\nserver: [');
+    expect(errorOf(() => loadConfig(file)).message).toMatch(/edge\.yaml: line \d+, column \d+: not valid YAML/);
+  });
+
+  it('rejects modbus-rtu honestly: not available in this version yet', () => {
+    const file = write(
+      'edge.yaml',
+      `${GOOD}  - id: plant.water_in
+    quantity: volumetric_flow
+    unit: m3/h
+    source: { driver: modbus-rtu, port: /dev/ttyUSB0, unit_id: 3, register: 16, type: float32 }
+`,
+    );
+    expect(errorOf(() => loadConfig(file)).message).toBe(
+      `${file}: sensors[2].source.driver: the modbus-rtu driver is not available in this version of vigia-edge yet; use mqtt or serial-line, or remove this sensor`,
+    );
+  });
+
+  it('a missing token file says how to get a token', () => {
+    rmSync(join(dir, 'secrets/device.token'));
+    const file = write('edge.yaml', GOOD);
+    expect(errorOf(() => loadConfig(file)).message).toContain(
+      `server.token_file: ${join(dir, 'secrets/device.token')} does not exist: on the server run  vigia-server device add plant-01 --site mobile-plant  and put the token it prints in that file`,
+    );
+  });
+
+  it('rejects two baud rates on one port, and MQTT sensors with a broker that accepts nobody', () => {
+    const twoBauds = write(
+      'a.yaml',
+      `${GOOD}  - id: plant.turbidity
+    quantity: turbidity
+    unit: NTU
+    source: { driver: serial-line, port: /dev/ttyUSB1, baud: 19200, csv_column: 1 }
+`,
+    );
+    expect(errorOf(() => loadConfig(twoBauds)).message).toContain(
+      'sensors[2].source.baud: /dev/ttyUSB1 is already read at 9600 baud',
+    );
+    const nobody = write(
+      'b.yaml',
+      GOOD.replace(', users: [{ username: node1, password_file: ./secrets/node1.pw }]', ''),
+    );
+    expect(errorOf(() => loadConfig(nobody)).message).toContain(
+      ': broker: MQTT sensors are configured but the embedded broker accepts nobody',
+    );
+  });
+
+  it('a missing config file names it', () => {
+    expect(errorOf(() => loadConfig(join(dir, 'nope.yaml'))).message).toContain(
+      `${join(dir, 'nope.yaml')} does not exist`,
+    );
+  });
+});
+
+describe('edge/README.md', () => {
+  it('the sample config parses and passes the agent checks', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parseConfig } = await import('./config.ts');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const sample = /## Sample[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(sample).toBeDefined();
+    const config = parseConfig(sample ?? '', join(dir, 'edge.yaml'));
+    expect(config.sensors.map((s) => s.source.driver)).toEqual(['mqtt', 'serial-line']);
+    expect(config.buffer.path).toBe(join(dir, 'data/buffer.db'));
+  });
+});

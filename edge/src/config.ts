@@ -1,0 +1,127 @@
+/**
+ * @module config
+ * Loads `edge.yaml`: YAML, then the shared `EdgeConfig` schema (strict; defaults live there),
+ * then the checks only the agent can make (driver available in this version, serial ports
+ * agreeing on baud, MQTT sensors able to connect), then the secrets from their files. Everything
+ * is checked before anything opens (STYLE.md C9). Relative paths resolve against the config
+ * file's folder. Every failure is a `ConfigError` whose message names the file, the path in it
+ * and the fix.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { ConfigError, EdgeConfig, formatIssuesText, type SerialLineSource } from '@vigia/shared';
+import { parseDocument } from 'yaml';
+import type { BrokerUserSecret } from './broker/embedded-broker.ts';
+import { DRIVERS } from './drivers/index.ts';
+
+export type LoadedConfig = {
+  /** Absolute path of the config file. */
+  file: string;
+  config: Readonly<EdgeConfig>;
+  token: string;
+  brokerUsers: readonly BrokerUserSecret[];
+};
+
+function readText(path: string, file: string, key: string, fix: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (err as Error).message})`;
+    throw new ConfigError(`${file}: ${key}: ${path} ${why}: ${fix}`, file, key);
+  }
+}
+
+/** Agent-only checks on a schema-valid config; returns `path: message` lines. */
+export function checkForAgent(config: EdgeConfig): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  const bauds = new Map<string, { baud: number; index: number }>();
+  config.sensors.forEach((s, i) => {
+    if (!Object.hasOwn(DRIVERS, s.source.driver)) {
+      problems.push({
+        path: `sensors[${i}].source.driver`,
+        message: `the ${s.source.driver} driver is not available in this version of vigia-edge yet; use ${Object.keys(DRIVERS).join(' or ')}, or remove this sensor`,
+      });
+    }
+    if (s.source.driver === 'serial-line') {
+      const src = s.source as SerialLineSource;
+      const seen = bauds.get(src.port);
+      if (seen && seen.baud !== src.baud)
+        problems.push({
+          path: `sensors[${i}].source.baud`,
+          message: `${src.port} is already read at ${seen.baud} baud by sensors[${seen.index}]; sensors on one port must use the same baud`,
+        });
+      else if (!seen) bauds.set(src.port, { baud: src.baud, index: i });
+    }
+  });
+  const usesMqtt = config.sensors.some((s) => s.source.driver === 'mqtt');
+  if (usesMqtt && !config.broker.url && !config.broker.allow_anonymous && config.broker.users.length === 0) {
+    problems.push({
+      path: 'broker',
+      message:
+        'MQTT sensors are configured but the embedded broker accepts nobody: add broker.users (username + password_file) or set broker.allow_anonymous: true',
+    });
+  }
+  return problems;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Parses and checks config text. `file` is used in messages and to resolve relative paths. */
+export function parseConfig(text: string, file: string): Readonly<EdgeConfig> {
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    const where = e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '(top level)';
+    throw new ConfigError(`${file}: ${where}: not valid YAML: ${e.message.split('\n')[0]}`, file);
+  }
+  const parsed = EdgeConfig.safeParse(doc.toJS());
+  if (!parsed.success) throw new ConfigError(formatIssuesText(parsed.error, file), file);
+  const problems = checkForAgent(parsed.data);
+  if (problems.length)
+    throw new ConfigError(problems.map((p) => `${file}: ${p.path}: ${p.message}`).join('\n'), file, problems[0].path);
+  const config = parsed.data;
+  const dir = dirname(file);
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(dir, p));
+  config.buffer.path = abs(config.buffer.path);
+  config.server.token_file = abs(config.server.token_file);
+  for (const u of config.broker.users) u.password_file = abs(u.password_file);
+  return deepFreeze(config);
+}
+
+/** Reads, validates and resolves the config and its secrets. Throws `ConfigError`. */
+export function loadConfig(path: string): LoadedConfig {
+  const file = resolve(path);
+  const text = readText(file, file, '(file)', "pass the agent's config with --config <file> (see edge/README.md)");
+  const config = parseConfig(text, file);
+  const token = readText(
+    config.server.token_file,
+    file,
+    'server.token_file',
+    `on the server run  vigia-server device add ${config.device.id} --site ${config.device.site}  and put the token it prints in that file`,
+  ).trim();
+  if (!token)
+    throw new ConfigError(
+      `${file}: server.token_file: ${config.server.token_file} is empty: on the server run  vigia-server device add ${config.device.id} --site ${config.device.site}  and put the token it prints in that file`,
+      file,
+      'server.token_file',
+    );
+  const brokerUsers = config.broker.users.map((u, i) => ({
+    username: u.username,
+    password: Buffer.from(
+      readText(
+        u.password_file,
+        file,
+        `broker.users[${i}].password_file`,
+        'create the file with the password on one line',
+      ).replace(/\r?\n$/, ''),
+    ),
+  }));
+  return { file, config, token, brokerUsers };
+}

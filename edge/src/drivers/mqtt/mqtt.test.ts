@@ -1,0 +1,132 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SensorConfig } from '@vigia/shared';
+import Database from 'better-sqlite3';
+import mqtt from 'mqtt';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createEmbeddedBroker } from '../../broker/embedded-broker.ts';
+import { createBuffer, type ReadingBuffer } from '../../buffer/buffer.ts';
+import { createPipeline } from '../../pipeline.ts';
+import { createTelemetry, type Telemetry } from '../../telemetry.ts';
+import type { MqttIntake } from '../../transports/mqtt-intake.ts';
+import { mqttDriver } from './mqtt.ts';
+
+const sensors = [
+  {
+    id: 'tunnel.ch4',
+    quantity: 'methane',
+    unit: '%vol',
+    source: { driver: 'mqtt', topic: 'vigia/tunnel-1/ch4', json_path: 'value' },
+  },
+  {
+    id: 'tunnel.co',
+    quantity: 'carbon_monoxide',
+    unit: 'ppm',
+    source: { driver: 'mqtt', topic: 'vigia/tunnel-1/co' },
+    calibrate: { scale: 2, offset: 1 },
+  },
+].map((s) => SensorConfig.parse(s));
+
+let dir: string;
+let buffer: ReadingBuffer;
+let broker: MqttIntake;
+let telemetry: Telemetry;
+let url: string;
+let stopDriver: () => Promise<void>;
+const clients: mqtt.MqttClient[] = [];
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'vigia-mqtt-'));
+  telemetry = createTelemetry({ logger: pino({ level: 'silent' }) });
+  // A long commit interval: the PUBACK must wait for it.
+  buffer = createBuffer({ path: join(dir, 'b.db'), maxBytes: 1e9, commitIntervalMs: 300 });
+  buffer.open();
+  broker = createEmbeddedBroker({
+    host: '127.0.0.1',
+    port: 0,
+    allowAnonymous: false,
+    users: [{ username: 'node1', password: Buffer.from('pw-1') }],
+    topics: new Set(['vigia/tunnel-1/ch4', 'vigia/tunnel-1/co']),
+    onError: () => undefined,
+  });
+  await broker.start();
+  url = broker.address();
+  const pipeline = createPipeline(sensors, buffer, telemetry);
+  const driver = mqttDriver.create(sensors, {
+    emit: pipeline.ingest,
+    telemetry,
+    clock: Date.now,
+    retry: { minMs: 10, maxMs: 20 },
+    mqtt: broker,
+  });
+  await driver.start();
+  expect(driver.status().state).toBe('ok');
+  stopDriver = () => driver.stop();
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.endAsync(true)));
+  await stopDriver();
+  await broker.stop();
+  buffer.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const connect = async (opts: mqtt.IClientOptions = { username: 'node1', password: 'pw-1' }) => {
+  const c = await mqtt.connectAsync(url, { reconnectPeriod: 0, ...opts });
+  clients.push(c);
+  return c;
+};
+
+describe('mqtt driver (real aedes broker, real mqtt.js client)', () => {
+  it('QoS 1: the reading is committed in the buffer file when the PUBACK arrives', async () => {
+    const reader = new Database(join(dir, 'b.db'), { readonly: true });
+    const stored = () => reader.prepare('SELECT sensor, value FROM readings ORDER BY id').all();
+    const node = await connect();
+    await node.publishAsync('vigia/tunnel-1/co', '10', { qos: 1 }); // first: commits at once
+    const before = Date.now();
+    await node.publishAsync('vigia/tunnel-1/ch4', JSON.stringify({ value: 0.42 }), { qos: 1 });
+    expect(Date.now() - before).toBeGreaterThanOrEqual(200); // waited for the group commit
+    expect(stored()).toEqual([
+      { sensor: 'tunnel.co', value: 21 }, // calibrated: 10 * 2 + 1
+      { sensor: 'tunnel.ch4', value: 0.42 },
+    ]);
+    reader.close();
+  });
+
+  it('a malformed payload is counted with a code, acknowledged, and does not stop the driver', async () => {
+    const node = await connect();
+    await node.publishAsync('vigia/tunnel-1/ch4', '{"value":', { qos: 1 });
+    await node.publishAsync('vigia/tunnel-1/co', 'offline', { qos: 1 });
+    await node.publishAsync('vigia/tunnel-1/co', '3', { qos: 1 });
+    const errors = await telemetry.registry.getSingleMetricAsString('vigia_errors_total');
+    expect(errors).toMatch(/code="decode_invalid_json",stage="receive"} 1/);
+    expect(errors).toMatch(/code="decode_not_a_number",stage="receive"} 1/);
+    expect(buffer.take(10).map((r) => r.value)).toEqual([7]);
+  });
+
+  it('refuses bad credentials and anonymous clients', async () => {
+    await expect(connect({ username: 'node1', password: 'wrong' })).rejects.toThrow(/Bad username or password/i);
+    await expect(connect({})).rejects.toThrow(/Not authorized/i);
+  });
+
+  it('when the reading cannot be stored, withholds the PUBACK (the node will resend)', async () => {
+    const node = await connect();
+    buffer.close(); // storage now fails
+    const closed = new Promise((r) => node.once('close', () => r(null)));
+    const acked = node.publishAsync('vigia/tunnel-1/co', '5', { qos: 1 }).then(
+      () => 'acked',
+      () => 'failed',
+    );
+    const outcome = await Promise.race([acked, closed.then(() => 'connection closed, no puback')]);
+    expect(outcome).toBe('connection closed, no puback');
+  });
+
+  it('publishes on other topics pass through like any broker', async () => {
+    const node = await connect();
+    await node.publishAsync('some/other/topic', 'hello', { qos: 1 });
+    expect(buffer.stats().pending).toBe(0);
+  });
+});

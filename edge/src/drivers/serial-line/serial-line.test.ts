@@ -1,0 +1,127 @@
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SensorConfig } from '@vigia/shared';
+import { pino } from 'pino';
+import { SerialPort } from 'serialport';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type PtyPair, startPtyPair } from '../../../../test/services/socat.ts';
+import { createTelemetry, type Telemetry } from '../../telemetry.ts';
+import type { MqttIntake } from '../../transports/mqtt-intake.ts';
+import type { Sample } from '../driver.ts';
+import { serialLineDriver } from './serial-line.ts';
+
+const sensorsOn = (port: string) =>
+  [
+    {
+      id: 'plant.ph',
+      quantity: 'ph',
+      unit: 'pH',
+      source: { driver: 'serial-line', port, pattern: 'PH=(?<value>-?[0-9.]+)' },
+    },
+    {
+      id: 'plant.temp',
+      quantity: 'temperature',
+      unit: 'degC',
+      source: { driver: 'serial-line', port, pattern: 'T=(?<value>-?[0-9.]+)' },
+    },
+  ].map((s) => SensorConfig.parse(s));
+
+const until = async (check: () => boolean, ms = 5000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+/** The device side of the cable: writes lines into the other end of the pty pair. */
+async function device(path: string) {
+  const port = new SerialPort({ path, baudRate: 9600, autoOpen: false });
+  await new Promise<void>((res, rej) => port.open((e) => (e ? rej(e) : res())));
+  return {
+    write: (text: string) => new Promise<void>((res) => port.write(text, () => port.drain(() => res()))),
+    close: () => new Promise<void>((res) => (port.isOpen ? port.close(() => res()) : res())),
+  };
+}
+
+let pair: PtyPair | undefined;
+let telemetry: Telemetry;
+let samples: Sample[];
+let dir: string;
+const noMqtt = {} as MqttIntake;
+const make = (port: string) =>
+  serialLineDriver.create(sensorsOn(port), {
+    emit: async (s) => {
+      samples.push(...s);
+    },
+    telemetry,
+    clock: Date.now,
+    retry: { minMs: 20, maxMs: 50 },
+    mqtt: noMqtt,
+  });
+
+beforeEach(() => {
+  telemetry = createTelemetry({ logger: pino({ level: 'silent' }) });
+  samples = [];
+  dir = mkdtempSync(join(tmpdir(), 'vigia-serial-'));
+});
+afterEach(async () => {
+  await pair?.stop();
+  pair = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('serial-line driver (socat pty pair)', () => {
+  it('one port shared by two sensors: each line goes to each decoder; garbage is counted', async () => {
+    pair = await startPtyPair();
+    const driver = make(pair.a);
+    await driver.start();
+    expect(driver.status()).toMatchObject({ state: 'ok' });
+    const dev = await device(pair.b);
+    await dev.write('PH=7.02 T=21.5\r\n#boot v1\nPH=6.9\n');
+    await until(() => samples.length === 3);
+    expect(samples.map(({ sensor, raw }) => [sensor, raw])).toEqual([
+      ['plant.ph', 7.02],
+      ['plant.temp', 21.5],
+      ['plant.ph', 6.9],
+    ]);
+    const errors = await telemetry.registry.getSingleMetricAsString('vigia_errors_total');
+    expect(errors).toMatch(/code="decode_no_match",stage="receive"} 3/); // "#boot" twice, "PH=6.9" once for temp
+    await dev.close();
+    await driver.stop();
+    expect(driver.status().state).toBe('stopped');
+  });
+
+  it('a port that does not exist: retrying with a Spanish detail, then reads once it appears', async () => {
+    const late = join(dir, 'ttyLATE');
+    const driver = make(late);
+    await driver.start(); // resolves though the port is missing
+    expect(driver.status()).toMatchObject({
+      state: 'retrying',
+      detail: `no se puede abrir ${late} — revise el cable USB`,
+    });
+    pair = await startPtyPair();
+    symlinkSync(pair.a, late);
+    await until(() => driver.status().state === 'ok');
+    const dev = await device(pair.b);
+    await dev.write('PH=7.5\n');
+    await until(() => samples.length === 1);
+    expect(samples[0]).toMatchObject({ sensor: 'plant.ph', raw: 7.5 });
+    await dev.close();
+    await driver.stop();
+  });
+
+  it('the port disappears (cable pulled): retrying, no crash, stop still works', async () => {
+    pair = await startPtyPair();
+    const driver = make(pair.a);
+    await driver.start();
+    expect(driver.status().state).toBe('ok');
+    await pair.stop();
+    pair = undefined;
+    await until(() => driver.status().state === 'retrying');
+    expect(driver.status().detail).toMatch(/revise el cable USB/);
+    await driver.stop();
+    expect(driver.status().state).toBe('stopped');
+  });
+});

@@ -1,0 +1,202 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { IngestBatch, type Reading, type SensorConfig } from '@vigia/shared';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createBuffer, type ReadingBuffer } from '../buffer/buffer.ts';
+import { createTelemetry } from '../telemetry.ts';
+import { createForwarder } from './forwarder.ts';
+
+const T0 = 1_800_000_000_000;
+const readings = (n: number, from = 0): Reading[] =>
+  Array.from({ length: n }, (_, i) => ({
+    sensor: i % 2 ? 'plant.ph' : 'tunnel.ch4',
+    ts: T0 + from + i,
+    value: i,
+    q: 'good',
+  }));
+const sensors = [
+  { id: 'plant.ph', name: 'pH de salida', quantity: 'ph', unit: 'pH' },
+  { id: 'tunnel.ch4', quantity: 'methane', unit: '%vol' },
+  { id: 'not.in.batch', quantity: 'ph', unit: 'pH' },
+] as SensorConfig[];
+
+type Seen = { headers: IncomingMessage['headers']; body: unknown };
+type Reply = (seen: Seen) => { status: number; body: unknown };
+
+/** A real HTTP server standing in for the server's ingest route. */
+async function standIn(reply: Reply): Promise<{ url: string; seen: Seen[]; server: Server }> {
+  const seen: Seen[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      const text = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw).toString() : raw.toString();
+      const s = { headers: req.headers, body: JSON.parse(text) };
+      seen.push(s);
+      const r = req.url === '/api/v1/ingest' ? reply(s) : { status: 404, body: {} };
+      res.writeHead(r.status, { 'content-type': 'application/json' }).end(JSON.stringify(r.body));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server };
+}
+
+const until = async (check: () => boolean, ms = 5000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+let dir: string;
+let buffer: ReadingBuffer;
+let server: Server | undefined;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'vigia-fwd-'));
+  buffer = createBuffer({ path: join(dir, 'b.db'), maxBytes: 1e9, commitIntervalMs: 5 });
+  buffer.open();
+});
+afterEach(async () => {
+  buffer.close();
+  await new Promise((r) => (server ? server.close(r) : r(null)));
+  server = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function forwarderTo(url: string, batchSize = 1000) {
+  const telemetry = createTelemetry({ logger: pino({ level: 'silent' }) });
+  const fwd = createForwarder({
+    buffer,
+    serverUrl: url,
+    token: 'tok-123',
+    device: 'plant-01',
+    sensors,
+    telemetry,
+    batchSize,
+    backoff: { minMs: 20, maxMs: 50 },
+  });
+  return { fwd, telemetry };
+}
+
+describe('forwarder (stand-in ingest endpoint)', () => {
+  it('2xx: posts a gzip IngestBatch with the bearer token, then deletes the batch', async () => {
+    const s = await standIn(() => ({ status: 200, body: { accepted: 3 } }));
+    server = s.server;
+    await buffer.append(readings(3));
+    const { fwd, telemetry } = forwarderTo(s.url);
+    fwd.start();
+    await until(() => buffer.stats().pending === 0);
+    expect(fwd.status()).toMatchObject({ state: 'ok', sent_total: 3 });
+    await fwd.stop();
+    expect(fwd.status().state).toBe('stopped');
+    expect(s.seen).toHaveLength(1);
+    const { headers, body } = s.seen[0];
+    expect(headers.authorization).toBe('Bearer tok-123');
+    expect(headers['content-type']).toBe('application/json');
+    expect(headers['content-encoding']).toBe('gzip');
+    const batch = IngestBatch.parse(body);
+    expect(batch.device).toBe('plant-01');
+    expect(batch.readings).toEqual(readings(3));
+    expect(batch.sensors?.map((m) => m.id).sort()).toEqual(['plant.ph', 'tunnel.ch4']);
+    expect(batch.sensors?.find((m) => m.id === 'plant.ph')).toEqual(sensors[0]);
+    expect(batch.status).toEqual({ backlog: 3, dropped: 0 });
+    expect(await telemetry.registry.getSingleMetricAsString('vigia_sent_total')).toMatch(/vigia_sent_total 3/);
+  });
+
+  it('sends in batches of at most batchSize, oldest first, and wakes promptly for new readings', async () => {
+    const s = await standIn((seen) => ({
+      status: 200,
+      body: { accepted: (seen.body as IngestBatch).readings.length },
+    }));
+    server = s.server;
+    await buffer.append(readings(25));
+    const { fwd } = forwarderTo(s.url, 10);
+    fwd.start();
+    await until(() => buffer.stats().pending === 0);
+    expect(s.seen.map((x) => (x.body as IngestBatch).readings.length)).toEqual([10, 10, 5]);
+    const t = Date.now();
+    await buffer.append(readings(1, 100));
+    await until(() => s.seen.length === 4, 1000);
+    expect(Date.now() - t).toBeLessThan(500);
+    await fwd.stop();
+  });
+
+  it('5xx: keeps the batch and retries with backoff until the server accepts it', async () => {
+    let calls = 0;
+    const s = await standIn(() =>
+      ++calls <= 2
+        ? { status: 503, body: { error: { code: 'busy', message: 'try later' } } }
+        : { status: 200, body: {} },
+    );
+    server = s.server;
+    await buffer.append(readings(4));
+    const { fwd } = forwarderTo(s.url);
+    fwd.start();
+    await until(() => calls >= 2);
+    expect(buffer.stats().pending).toBe(4);
+    expect(fwd.status().last_error).toMatch(/503 busy: try later/);
+    await until(() => buffer.stats().pending === 0);
+    expect(s.seen.map((x) => (x.body as IngestBatch).readings)).toEqual([readings(4), readings(4), readings(4)]);
+    expect(fwd.status().state).toBe('ok');
+    await fwd.stop();
+  });
+
+  it('network down: keeps the data and reports retrying', async () => {
+    const s = await standIn(() => ({ status: 200, body: {} }));
+    const url = s.url;
+    await new Promise((r) => s.server.close(r)); // nothing listens there now
+    await buffer.append(readings(2));
+    const { fwd, telemetry } = forwarderTo(url);
+    fwd.start();
+    await until(() => fwd.status().state === 'retrying');
+    expect(fwd.status().detail).toMatch(/no se pudo contactar el servidor/);
+    expect(buffer.stats().pending).toBe(2);
+    expect(await telemetry.registry.getSingleMetricAsString('vigia_errors_total')).toMatch(
+      /code="send_failed",stage="send"/,
+    );
+    await fwd.stop();
+  });
+
+  it('4xx: quarantines the batch, counts it, records the server message, and goes on', async () => {
+    let calls = 0;
+    const s = await standIn(() =>
+      ++calls === 1
+        ? {
+            status: 400,
+            body: { error: { code: 'invalid_reading', message: 'ts is before the year 2000', path: 'readings[0].ts' } },
+          }
+        : { status: 200, body: {} },
+    );
+    server = s.server;
+    await buffer.append(readings(3));
+    const { fwd, telemetry } = forwarderTo(s.url);
+    fwd.start();
+    await until(() => buffer.stats().quarantined === 3);
+    expect(buffer.stats().pending).toBe(0);
+    expect(fwd.status().last_error).toBe('HTTP 400 invalid_reading: ts is before the year 2000 (at readings[0].ts)');
+    expect(await telemetry.registry.getSingleMetricAsString('vigia_quarantined_total')).toMatch(/ 3$/m);
+    await buffer.append(readings(1, 50));
+    await until(() => buffer.stats().pending === 0 && calls === 2);
+    expect(buffer.stats().quarantined).toBe(3);
+    await fwd.stop();
+  });
+
+  it('401: a rejected token is not the batch’s fault — keeps it and retries', async () => {
+    const s = await standIn(() => ({ status: 401, body: { error: { code: 'unauthorized', message: 'bad token' } } }));
+    server = s.server;
+    await buffer.append(readings(2));
+    const { fwd } = forwarderTo(s.url);
+    fwd.start();
+    await until(() => s.seen.length >= 2);
+    await fwd.stop();
+    expect(buffer.stats()).toMatchObject({ pending: 2, quarantined: 0 });
+    expect(fwd.status().last_error).toMatch(/revise el token/);
+  });
+});

@@ -1,0 +1,99 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EdgeStatus } from '@vigia/shared';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '../bin/vigia-edge.mjs');
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'vigia-cli-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('vigia-edge command (child process)', () => {
+  it('exits 2 with a readable message naming file, path and fix for a bad config', async () => {
+    const file = join(dir, 'edge.yaml');
+    writeFileSync(
+      file,
+      `device: { id: Plant 01, site: mobile-plant }
+server: { url: http://localhost:8080, token_file: ./device.token }
+sensors:
+  - id: plant.ph
+    quantity: ph
+    unit: pH
+    source: { driver: serial-line, port: /dev/ttyUSB1, pattern: "PH=(?<value>[0-9.]+)" }
+`,
+    );
+    const r = await run(['--config', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('vigia-edge: the config is not valid:');
+    expect(r.stderr).toContain(`${file}: device.id: use only a-z, 0-9, "_", "." and "-" (e.g. plant.water_in)`);
+    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
+  });
+
+  it('starts with a valid config, logs one startup line with the addresses, and exits 0 on SIGTERM', async () => {
+    writeFileSync(join(dir, 'device.token'), 'tok\n');
+    const file = join(dir, 'edge.yaml');
+    writeFileSync(
+      file,
+      `device: { id: plant-01, site: mobile-plant }
+server: { url: http://127.0.0.1:9, token_file: ./device.token }
+buffer: { path: ./buffer.db }
+broker: { port: 0, host: 127.0.0.1 }
+api: { port: 0 }
+sensors:
+  - id: plant.ph
+    quantity: ph
+    unit: pH
+    source: { driver: serial-line, port: ${join(dir, 'ttyNONE')}, pattern: "PH=(?<value>[0-9.]+)" }
+`,
+    );
+    const child = spawn(process.execPath, [BIN, '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        if (stdout.includes('agentStarted')) resolve();
+      });
+      exited.then(() => reject(new Error(`exited before starting: ${stdout}`)));
+    });
+    const started = JSON.parse(stdout.split('\n').find((l) => l.includes('agentStarted')) ?? '{}');
+    expect(started.msg).toMatch(
+      /^agentStarted: broker mqtt:\/\/127\.0\.0\.1:\d+, local API http:\/\/127\.0\.0\.1:\d+$/,
+    );
+    const status = EdgeStatus.parse(await (await fetch(`${started.api}/status`)).json());
+    expect(status.drivers[0]).toMatchObject({
+      state: 'retrying',
+      detail: expect.stringContaining('revise el cable USB'),
+    });
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stdout).toContain('agentStopped');
+  });
+
+  it('exits 2 with usage when --config is missing', async () => {
+    const r = await run([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('usage: vigia-edge --config edge.yaml');
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * @module main
+ * The `vigia-edge` command: `vigia-edge --config edge.yaml`. Loads and checks the config (exit
+ * code 2 with a readable message when it is wrong), starts the agent, and on SIGTERM/SIGINT
+ * stops it cleanly (last group commit flushed, database closed) and exits 0.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError } from '@vigia/shared';
+import { createAgent } from './agent.ts';
+import { loadConfig } from './config.ts';
+
+const USAGE = 'usage: vigia-edge --config edge.yaml';
+
+export async function main(argv: string[]): Promise<void> {
+  let configPath: string | undefined;
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+    });
+    if (values.help) {
+      process.stdout.write(`${USAGE}\nSee edge/README.md for the config file.\n`);
+      return;
+    }
+    configPath = values.config;
+  } catch (err) {
+    process.stderr.write(`vigia-edge: ${(err as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (!configPath) {
+    process.stderr.write(`vigia-edge: missing --config\n${USAGE}\n`);
+    process.exit(2);
+  }
+
+  let loaded: ReturnType<typeof loadConfig>;
+  try {
+    loaded = loadConfig(configPath);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`vigia-edge: the config is not valid:\n${err.message}\n`);
+    process.exit(2);
+  }
+
+  const agent = createAgent(loaded);
+  try {
+    await agent.start();
+  } catch (err) {
+    agent.telemetry.report(err, 'agent');
+    process.stderr.write(`vigia-edge: could not start: ${(err as Error).message}\n`);
+    await agent.stop().catch(() => undefined);
+    process.exit(1);
+  }
+
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write(`vigia-edge: ${signal} again, exiting without a clean stop\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    agent.telemetry.log.info({ signal }, 'signalReceived: stopping');
+    agent.stop().then(
+      () => process.exit(0),
+      (err) => {
+        agent.telemetry.report(err, 'agent');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+await main(process.argv.slice(2));

@@ -1,0 +1,70 @@
+/**
+ * @module transports/mqtt-client
+ * Intake from an existing broker (`broker.url`): subscribes to the sensor topics at QoS 1 with
+ * a persistent session, and acknowledges each message only after the handler resolved (mqtt.js
+ * `handleMessage` sends the PUBACK after its callback). Reconnects on its own; reports `retrying`.
+ */
+import mqtt from 'mqtt';
+import { createStatus } from '../status.ts';
+import type { MessageHandler, MqttIntake } from './mqtt-intake.ts';
+
+export type MqttClientIntakeOptions = {
+  url: string;
+  clientId: string;
+  topics: ReadonlySet<string>;
+  reconnectPeriodMs?: number;
+  onError: (err: Error) => void;
+};
+
+export function createMqttClientIntake(options: MqttClientIntakeOptions): MqttIntake {
+  const status = createStatus(`conectando a ${options.url}`);
+  let handler: MessageHandler | undefined;
+  let client: mqtt.MqttClient | undefined;
+  const shown = new URL(options.url);
+  shown.password = '';
+  shown.username = '';
+
+  return {
+    kind: 'external',
+    address: () => shown.toString().replace(/\/$/, ''),
+    async start() {
+      const c = mqtt.connect(options.url, {
+        clientId: options.clientId,
+        clean: false,
+        reconnectPeriod: options.reconnectPeriodMs ?? 2000,
+        connectTimeout: 10_000,
+      });
+      client = c;
+      c.handleMessage = (packet, done) => {
+        if (!handler || !options.topics.has(packet.topic)) {
+          // Not ours to store (or not ready): withhold the PUBACK only for sensor topics.
+          return done(options.topics.has(packet.topic) ? new Error('agent not ready') : undefined);
+        }
+        handler(packet.topic, packet.payload as Buffer).then(
+          () => done(),
+          (err: Error) => done(err),
+        );
+      };
+      c.on('connect', (connack) => {
+        status.set('ok', `conectado a ${shown.host}`);
+        if (!connack.sessionPresent && options.topics.size > 0) {
+          c.subscribe([...options.topics], { qos: 1 }, (err) => err && options.onError(err));
+        }
+      });
+      c.on('reconnect', () => status.set('retrying', `reconectando a ${shown.host} — revise la red o el broker`));
+      c.on('error', (err) => options.onError(err));
+    },
+    async stop() {
+      await client?.endAsync();
+      client = undefined;
+      status.set('stopped', 'desconectado');
+    },
+    attach(h) {
+      handler = h;
+    },
+    detach() {
+      handler = undefined;
+    },
+    status: () => status.get(),
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * @module edge-api
+ * The edge agent's local HTTP API (`GET /status`, `GET /sensors`), read by `vigia-config`.
+ * Keys are snake_case like the config; times are epoch ms; `detail` strings are for people (es).
+ */
+import { z } from 'zod';
+import { DeviceId, SensorId, SiteId } from './ids.ts';
+
+/** Lifecycle state every component reports (STYLE.md C5). */
+export const ComponentState = z.enum(['starting', 'ok', 'retrying', 'failed', 'stopped']);
+export type ComponentState = z.infer<typeof ComponentState>;
+
+export const ComponentStatus = z.object({
+  state: ComponentState,
+  detail: z.string().describe('human detail, e.g. "no se puede abrir /dev/ttyUSB1 — revise el cable USB"'),
+  since: z.number().int().describe('when the state last changed, epoch ms'),
+});
+export type ComponentStatus = z.infer<typeof ComponentStatus>;
+
+export const EdgeStatus = z.object({
+  device: z.object({ id: DeviceId, site: SiteId }),
+  started_at: z.number().int(),
+  uptime_s: z.number().min(0),
+  buffer: z.object({
+    pending: z.number().int().min(0).describe('readings waiting to be acknowledged by the server'),
+    dropped: z.number().int().min(0).describe('readings dropped by the size cap, since install'),
+    quarantined: z.number().int().min(0).describe('readings the server rejected (4xx), kept aside'),
+    last_drop: z
+      .object({ count: z.number().int(), from_ts: z.number().int(), to_ts: z.number().int(), at: z.number().int() })
+      .nullable(),
+  }),
+  forwarder: z.object({
+    state: ComponentState,
+    detail: z.string(),
+    last_error: z.string().nullable(),
+    last_sent_at: z.number().int().nullable(),
+    sent_total: z.number().int().min(0),
+  }),
+  broker: ComponentStatus.extend({ address: z.string() }),
+  drivers: z.array(ComponentStatus.extend({ id: z.string(), driver: z.string(), sensors: z.array(SensorId) })),
+});
+export type EdgeStatus = z.infer<typeof EdgeStatus>;
+
+export const EdgeSensorValue = z.object({
+  id: SensorId,
+  name: z.string().optional(),
+  quantity: z.string(),
+  unit: z.string(),
+  driver: z.string(),
+  latest: z.object({ ts: z.number().int(), raw: z.number(), value: z.number() }).nullable(),
+});
+export const EdgeSensors = z.object({ sensors: z.array(EdgeSensorValue) });
+export type EdgeSensors = z.infer<typeof EdgeSensors>;
