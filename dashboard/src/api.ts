@@ -1,0 +1,105 @@
+/**
+ * @module api — the dashboard's only door to the server over fetch (docs/api.md).
+ * Typed with the shared schemas; a 401 on any session route calls the handler set with
+ * `onUnauthorized` so the app shows the login form. Never retries on its own: callers
+ * decide, because a retry loop on poor signal drains a cheap tablet's battery.
+ */
+import { type Quality, type Quantity, SeriesResponse } from '@vigia/shared';
+
+/** `{ error: { code, message, path? } }` from the server, or a network failure (status 0). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export type Me = { user: string; role: string; sites: string[] };
+
+/** One row of `GET /api/v1/sensors`. */
+export type SensorInfo = {
+  id: string;
+  device: string;
+  site: string;
+  name?: string | null;
+  quantity: Quantity | string;
+  unit: string;
+  last: { ts: number; value: number; q: Quality } | null;
+};
+
+let unauthorized: () => void = () => {};
+let clockOffsetMs = 0;
+
+/** Called whenever the session is missing or expired. */
+export function onUnauthorized(handler: () => void): void {
+  unauthorized = handler;
+}
+
+/**
+ * Now on the server's clock, estimated from the `Date` header of the last answer (1 s
+ * resolution). Staleness and the chart window use it, so a tablet with a wrong clock still
+ * shows live sensors as live.
+ */
+export function serverNow(): number {
+  return Date.now() + clockOffsetMs;
+}
+
+function noteServerClock(res: Response): void {
+  const date = res.headers.get('date');
+  const serverMs = date ? Date.parse(date) : Number.NaN;
+  // Date has whole seconds: ignore differences below 2 s rather than chase rounding.
+  if (Number.isFinite(serverMs)) {
+    const offset = serverMs - Date.now();
+    clockOffsetMs = Math.abs(offset) < 2000 ? 0 : offset;
+  }
+}
+
+async function request(path: string, init: RequestInit = {}, handle401 = true): Promise<unknown> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      ...init,
+      credentials: 'same-origin',
+      headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) },
+    });
+  } catch (err) {
+    throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err));
+  }
+  noteServerClock(res);
+  const body: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
+    if (res.status === 401 && handle401) unauthorized();
+    throw new ApiError(res.status, error?.code ?? `http_${res.status}`, error?.message ?? res.statusText);
+  }
+  return body;
+}
+
+/** POST /api/v1/login. A 401 here means wrong credentials, not an expired session. */
+export async function login(user: string, password: string): Promise<Me> {
+  return (await request('/api/v1/login', { method: 'POST', body: JSON.stringify({ user, password }) }, false)) as Me;
+}
+
+export async function logout(): Promise<void> {
+  await request('/api/v1/logout', { method: 'POST' }, false);
+}
+
+/** GET /api/v1/me: who is signed in (401, and the login form, without a session). */
+export async function me(): Promise<Me> {
+  return (await request('/api/v1/me')) as Me;
+}
+
+export async function sensors(): Promise<SensorInfo[]> {
+  const body = (await request('/api/v1/sensors')) as { sensors: SensorInfo[] };
+  return body.sensors;
+}
+
+/** GET /api/v1/series: at most `points` min/mean/max buckets; empty buckets left out. */
+export async function series(sensor: string, from: number, to: number, points: number): Promise<SeriesResponse> {
+  const query = new URLSearchParams({ sensor, from: String(from), to: String(to), points: String(points) });
+  return SeriesResponse.parse(await request(`/api/v1/series?${query}`));
+}

@@ -1,0 +1,39 @@
+/** @module header — site and user, the live connection state, language switch, sign out. */
+
+import { useI18n } from '../i18n.ts';
+import type { LiveState } from '../live.ts';
+
+export type HeaderProps = {
+  sites: string[];
+  user: string;
+  connection: LiveState;
+  onToggleLang: () => void;
+  onLogout: () => void;
+};
+
+export function Header({ sites, user, connection, onToggleLang, onLogout }: HeaderProps) {
+  const { t } = useI18n();
+  const label =
+    connection === 'open' ? t('liveOpen') : connection === 'connecting' ? t('liveConnecting') : t('liveRetrying');
+  return (
+    <header class="header">
+      <div class="header__who">
+        <span class="header__brand">{t('appName')}</span>
+        <span class="header__site">{sites.length > 0 ? sites.join(', ') : t('allSites')}</span>
+        <span class="header__user">{user}</span>
+      </div>
+      <div class="header__actions">
+        <output class={`connection connection--${connection}`} data-connection={connection} aria-live="polite">
+          <span class="connection__dot" aria-hidden="true" />
+          {label}
+        </output>
+        <button type="button" class="button button--quiet" onClick={onToggleLang} aria-label={t('languageSwitchLabel')}>
+          {t('languageSwitch')}
+        </button>
+        <button type="button" class="button button--quiet" onClick={onLogout}>
+          {t('logout')}
+        </button>
+      </div>
+    </header>
+  );
+}

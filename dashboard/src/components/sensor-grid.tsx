@@ -1,0 +1,34 @@
+/** @module sensor-grid — the tiles, in a grid that is one column on a phone. */
+import type { Quality } from '@vigia/shared';
+import type { SensorInfo } from '../api.ts';
+import { SensorTile } from './sensor-tile.tsx';
+
+export type TileReading = { ts: number; value: number; q: Quality };
+
+export type SensorGridProps = {
+  sensors: SensorInfo[];
+  latest: (sensor: SensorInfo) => TileReading | null;
+  now: number;
+  selected: string | null;
+  onSelect: (id: string) => void;
+};
+
+export function SensorGrid({ sensors, latest, now, selected, onSelect }: SensorGridProps) {
+  return (
+    <div class="grid">
+      {sensors.map((s) => (
+        <SensorTile
+          key={s.id}
+          id={s.id}
+          name={s.name || s.id}
+          quantity={s.quantity}
+          unit={s.unit}
+          last={latest(s)}
+          now={now}
+          selected={s.id === selected}
+          onSelect={onSelect}
+        />
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+/**
+ * @module format — pure formatting of values, units and clock times for people.
+ * Uses Intl with the UI language's locale (es-CO writes 7,25; en-US writes 7.25).
+ * Never touches the DOM or storage, so it runs unchanged under vitest in Node.
+ */
+
+export type Lang = 'es' | 'en';
+
+/** The Intl locale for a UI language: Colombian Spanish, or US English. */
+export function localeFor(lang: Lang): string {
+  return lang === 'es' ? 'es-CO' : 'en-US';
+}
+
+/**
+ * Fraction digits for a reading: fixed per magnitude so a live value does not jump in width
+ * (7,10 then 7,12 rather than 7,1 then 7,12).
+ */
+export function fractionDigitsFor(value: number): number {
+  const abs = Math.abs(value);
+  if (abs >= 1000) return 0;
+  if (abs >= 100) return 1;
+  if (abs >= 1 || abs === 0) return 2;
+  return 3;
+}
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/** A reading formatted for the language, e.g. `formatValue(7.25, 'es')` → `"7,25"`. */
+export function formatValue(value: number, lang: Lang, digits = fractionDigitsFor(value)): string {
+  const key = `${lang}:${digits}`;
+  let fmt = numberFormats.get(key);
+  if (!fmt) {
+    fmt = new Intl.NumberFormat(localeFor(lang), { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    numberFormats.set(key, fmt);
+  }
+  // -0 would print as "-0,00".
+  return fmt.format(value === 0 ? 0 : value);
+}
+
+/** Axis tick labels: as many digits as the tick step needs, no more. */
+export function formatTick(value: number, step: number, lang: Lang): string {
+  const digits = step > 0 && step < 1 ? Math.min(6, Math.ceil(-Math.log10(step) - 1e-9)) : 0;
+  return formatValue(value, lang, digits);
+}
+
+/** The wire units as people write them (m3/h → m³/h, degC → °C). Unknown units pass through. */
+const UNIT_DISPLAY: Record<string, string> = {
+  'm3/h': 'm³/h',
+  'm3/min': 'm³/min',
+  'm3/s': 'm³/s',
+  m3: 'm³',
+  degC: '°C',
+  'uS/cm': 'µS/cm',
+  'ug/m3': 'µg/m³',
+  '%vol': '% vol',
+  '%LEL': '% LEL',
+};
+
+export function formatUnit(unit: string): string {
+  return UNIT_DISPLAY[unit] ?? unit;
+}
+
+/**
+ * A clock time, 24-hour, in the browser's zone (or `timeZone`): "14:05". When `ts` is not on
+ * the same day as `now`, the day comes first ("28/11 14:05") so an old silence reads as old.
+ */
+export function formatClock(ts: number, now: number, lang: Lang, timeZone?: string): string {
+  const locale = localeFor(lang);
+  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
+  const day = new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', timeZone });
+  const sameDay = day.format(ts) === day.format(now) && Math.abs(now - ts) < 86_400_000;
+  return sameDay ? time.format(ts) : `${day.format(ts)} ${time.format(ts)}`;
+}

@@ -1,0 +1,98 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createLive, type LiveEvent } from './live.ts';
+
+/** A stand-in for the browser's EventSource: only what live.ts uses (Node has none). */
+class FakeSource {
+  static instances: FakeSource[] = [];
+  readonly CLOSED = 2;
+  readyState = 0;
+  onopen: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  private listeners = new Map<string, ((e: { data: string }) => void)[]>();
+  constructor(readonly url: string) {
+    FakeSource.instances.push(this);
+  }
+  addEventListener(name: string, fn: (e: { data: string }) => void) {
+    this.listeners.set(name, [...(this.listeners.get(name) ?? []), fn]);
+  }
+  close() {
+    this.readyState = 2;
+  }
+  open() {
+    this.readyState = 1;
+    this.onopen?.();
+  }
+  send(name: string, data: unknown) {
+    for (const fn of this.listeners.get(name) ?? []) fn({ data: JSON.stringify(data) });
+  }
+  fail(permanently: boolean) {
+    this.readyState = permanently ? 2 : 0;
+    this.onerror?.();
+  }
+}
+
+const reading = (ts: number, value: number) => ({ sensor: 'plant.ph', device: 'plant-01', ts, value, q: 'good' });
+const T0 = 1_764_000_000_000;
+
+describe('createLive (with a stand-in EventSource)', () => {
+  beforeEach(() => {
+    FakeSource.instances = [];
+    vi.useFakeTimers();
+  });
+  afterEach(() => vi.useRealTimers());
+
+  const start = (beforeReconnect?: () => Promise<unknown>) =>
+    createLive({ eventSource: FakeSource as unknown as typeof EventSource, beforeReconnect });
+
+  it('keeps the latest reading per sensor and the connection state', () => {
+    const live = start();
+    const events: LiveEvent['kind'][] = [];
+    live.subscribe((e) => events.push(e.kind));
+    expect(live.snapshot().state).toBe('connecting');
+    const es = FakeSource.instances[0]!;
+    expect(es.url).toBe('/api/v1/live');
+    es.open();
+    es.send('reading', reading(T0, 7.1));
+    es.send('reading', { ...reading(T0 + 1000, 7.2), extra: 'ignored' });
+    expect(live.snapshot().state).toBe('open');
+    expect(live.snapshot().readings.get('plant.ph')?.value).toBe(7.2);
+    expect(events).toEqual(['state', 'reading', 'reading']);
+    live.close();
+  });
+
+  it('does not let an older (backlog) reading replace a newer one, and drops malformed events', () => {
+    const live = start();
+    const es = FakeSource.instances[0]!;
+    es.send('reading', reading(T0 + 5000, 7.5));
+    es.send('reading', reading(T0, 6.0));
+    es.send('reading', { sensor: 'plant.ph', ts: 'soon', value: 1 });
+    es.send('reading', 'not json at all');
+    expect(live.snapshot().readings.get('plant.ph')?.value).toBe(7.5);
+    live.close();
+  });
+
+  it('says retrying on an error and opens a new stream after a backoff when the old one closed', async () => {
+    const check = vi.fn(async () => ({}));
+    const live = start(check);
+    const first = FakeSource.instances[0]!;
+    first.open();
+    first.fail(false); // the browser reconnects this one by itself
+    expect(live.snapshot().state).toBe('retrying');
+    expect(FakeSource.instances).toHaveLength(1);
+    first.fail(true); // refused (e.g. 401): closed for good
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(check).toHaveBeenCalledOnce();
+    expect(FakeSource.instances).toHaveLength(2);
+    FakeSource.instances[1]!.open();
+    expect(live.snapshot().state).toBe('open');
+    live.close();
+  });
+
+  it('opens nothing more after close', async () => {
+    const live = start();
+    FakeSource.instances[0]!.fail(true);
+    live.close();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(FakeSource.instances).toHaveLength(1);
+  });
+});

@@ -1,0 +1,20 @@
+/**
+ * @module staleness — whether a sensor is live, silent, or was never heard from.
+ * Pure: the caller passes the clock. A silent sensor must never look live (DESIGN.md: an
+ * unmistakable state when a sensor is silent).
+ */
+
+/** No reading for longer than this and the tile turns grey. */
+export const STALE_AFTER_MS = 30_000;
+
+export type TileState = 'ok' | 'stale' | 'never';
+
+/**
+ * `lastTs` is the event time of the newest reading (epoch ms) or null when none arrived;
+ * `nowMs` is the current time on the server's clock (see api.ts `serverNow`), so a tablet
+ * with a wrong clock does not grey out live sensors.
+ */
+export function tileState(lastTs: number | null | undefined, nowMs: number, staleAfterMs = STALE_AFTER_MS): TileState {
+  if (lastTs == null) return 'never';
+  return nowMs - lastTs > staleAfterMs ? 'stale' : 'ok';
+}
