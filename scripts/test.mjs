@@ -31,7 +31,9 @@ let skipped = 0;
 try {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   passed = r.numPassedTests;
-  failed = r.numFailedTests + (r.testResults ?? []).filter((f) => f.status === 'failed' && f.assertionResults?.length === 0).length;
+  failed =
+    r.numFailedTests +
+    (r.testResults ?? []).filter((f) => f.status === 'failed' && f.assertionResults?.length === 0).length;
   skipped = r.numPendingTests + r.numTodoTests;
 } catch {
   failed += 1;

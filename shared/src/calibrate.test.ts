@@ -14,14 +14,26 @@ describe('calibration', () => {
   });
 
   it('two-point passes through both points', () => {
-    const cal = Calibration.parse({ points: [{ raw: 400, value: 4 }, { raw: 1000, value: 10 }] });
+    const cal = Calibration.parse({
+      points: [
+        { raw: 400, value: 4 },
+        { raw: 1000, value: 10 },
+      ],
+    });
     expect(calibrate(400, cal)).toBe(4);
     expect(calibrate(1000, cal)).toBe(10);
     expect(calibrate(700, cal)).toBe(7);
   });
 
   it('rejects two points with the same raw value', () => {
-    expect(Calibration.safeParse({ points: [{ raw: 1, value: 4 }, { raw: 1, value: 10 }] }).success).toBe(false);
+    expect(
+      Calibration.safeParse({
+        points: [
+          { raw: 1, value: 4 },
+          { raw: 1, value: 10 },
+        ],
+      }).success,
+    ).toBe(false);
   });
 
   it('two-point calibration agrees with the equivalent scale/offset (property)', () => {
@@ -31,7 +43,12 @@ describe('calibration', () => {
         fc.pre(Math.abs(r1 - r2) > 1e-3);
         const scale = (v2 - v1) / (r2 - r1);
         const offset = v1 - scale * r1;
-        const twoPoint = calibrate(x, { points: [{ raw: r1, value: v1 }, { raw: r2, value: v2 }] });
+        const twoPoint = calibrate(x, {
+          points: [
+            { raw: r1, value: v1 },
+            { raw: r2, value: v2 },
+          ],
+        });
         const linear = calibrate(x, { scale, offset });
         expect(Math.abs(twoPoint - linear)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(linear)) * 1e3);
       }),

@@ -33,7 +33,7 @@ export class InputError extends VigiaError {
     code: string,
     message: string,
     readonly path?: string,
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 = 400,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 = 400,
   ) {
     super(code, message);
   }

@@ -36,6 +36,15 @@ describe('buffer (temp SQLite file)', () => {
     buffer.close();
   });
 
+  it('creates the folder of a buffer path that does not exist yet (first start on a new Pi)', async () => {
+    const path = join(dir, 'data', 'edge', 'buffer.db');
+    const buffer = createBuffer({ path, maxBytes: 1e9, commitIntervalMs: 0 });
+    buffer.open();
+    await buffer.append(readings(2));
+    expect(buffer.take(10)).toHaveLength(2);
+    buffer.close();
+  });
+
   it('close commits the waiting group before closing the file', async () => {
     const path = join(dir, 'b.db');
     const buffer = createBuffer({ path, maxBytes: 1e9, commitIntervalMs: 10_000 });

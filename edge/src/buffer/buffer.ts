@@ -20,6 +20,8 @@
  * - Row ids never repeat (AUTOINCREMENT), so settling an old batch can never touch a newer reading.
  */
 
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Reading } from '@vigia/shared';
 import Database from 'better-sqlite3';
 
@@ -177,9 +179,10 @@ export function createBuffer(options: BufferOptions) {
   }
 
   return {
-    /** Opens (creating if needed) the SQLite file. Throws if the file cannot be opened. */
+    /** Opens (creating it and its folder if needed) the SQLite file. Throws if it cannot. */
     open(): void {
       if (db) return;
+      mkdirSync(dirname(options.path), { recursive: true });
       const d = new Database(options.path);
       d.pragma('journal_mode = WAL');
       d.pragma('synchronous = FULL');

@@ -8,7 +8,11 @@ export async function ports(_args: string[]): Promise<number> {
     return 0;
   }
   for (const p of list) {
-    const details = [p.manufacturer, p.serialNumber && `serial ${p.serialNumber}`, p.vendorId && `usb ${p.vendorId}:${p.productId}`]
+    const details = [
+      p.manufacturer,
+      p.serialNumber && `serial ${p.serialNumber}`,
+      p.vendorId && `usb ${p.vendorId}:${p.productId}`,
+    ]
       .filter(Boolean)
       .join(', ');
     console.log(details ? `${p.path}\t${details}` : p.path);

@@ -2,7 +2,9 @@
  * @module test/simulator/transports/mqtt
  * Publishes simulated readings as a sensor node would: QoS 1, JSON `{"value": n}`. Connects
  * in the background and keeps retrying, because the edge's embedded broker may start after
- * the simulator; readings published while offline are queued by mqtt.js and sent on connect.
+ * the simulator. Like a small sensor node, it does not queue readings while disconnected:
+ * mqtt.js would replay such a queue one message per PUBACK, and the edge acknowledges only
+ * after its buffer commits (up to ~1 s), so a queue would drain at about one message a second.
  */
 import mqtt, { type MqttClient } from 'mqtt';
 
@@ -19,7 +21,7 @@ export type MqttPublisher = {
   client: MqttClient;
   /** Resolves on the first successful connection. */
   connected: Promise<void>;
-  /** Publish one value; resolves when the broker acknowledged it (PUBACK). */
+  /** Publish one value; resolves when the broker acknowledged it (PUBACK); rejects when offline. */
   publish: (topic: string, value: number) => Promise<void>;
   stop: () => Promise<void>;
 };
@@ -55,9 +57,15 @@ export function startMqttPublisher(opts: MqttPublisherOptions): MqttPublisher {
     client,
     connected,
     publish: async (topic, value) => {
+      if (!client.connected) throw new Error('not connected: reading not sent');
       await client.publishAsync(topic, mqttPayload(value), { qos: 1 });
     },
     stop: async () => {
+      // Graceful: wait (a little) for PUBACKs of messages in flight, so every value the
+      // broker took is also recorded as sent; then force the close.
+      if (client.connected) {
+        await Promise.race([client.endAsync(false), new Promise((r) => setTimeout(r, 3000))]);
+      }
       await client.endAsync(true);
     },
   };

@@ -1,0 +1,85 @@
+/**
+ * The demo behind `npm start`: the whole system on this machine with the plant simulator,
+ * data in .vigia-demo/ (fresh each run). Ports: VIGIA_PORT (default 8080) for the dashboard.
+ */
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '../test/services/util.ts';
+import { REPO } from '../test/support/process.ts';
+import { DEMO_USER, startStack } from '../test/support/stack.ts';
+
+async function portOrFree(preferred: number): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(freePort()));
+    srv.listen(preferred, '127.0.0.1', () => srv.close(() => resolve(preferred)));
+  });
+}
+
+function hasSocat(): boolean {
+  try {
+    execFileSync('sh', ['-c', 'command -v socat'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const serverPort = Number(process.env.VIGIA_PORT ?? 8080);
+const dir = join(REPO, '.vigia-demo');
+rmSync(dir, { recursive: true, force: true });
+const serial = hasSocat();
+
+console.log('Starting Vigía (server, edge agent, plant simulator) ...');
+const stack = await startStack({
+  dir,
+  serverPort: await portOrFree(serverPort).then((p) => {
+    if (p !== serverPort) {
+      console.error(`Port ${serverPort} is busy: set VIGIA_PORT to another port, e.g. VIGIA_PORT=8090 npm start`);
+      process.exit(1);
+    }
+    return p;
+  }),
+  brokerPort: await portOrFree(1883),
+  apiPort: await portOrFree(8081),
+  serial,
+}).catch((err: Error) => {
+  console.error(`The demo could not start: ${err.message}\nLogs: ${join(dir, 'logs')}`);
+  process.exit(1);
+});
+
+const url = `http://localhost:${serverPort}`;
+console.log(`
+  Vigía está corriendo / Vigía is running
+
+  Tablero / Dashboard:   ${url}
+  Usuario / User:        ${DEMO_USER.user}
+  Contraseña / Password: ${DEMO_USER.password}
+
+  Sensores: MQTT${serial ? ', línea serie (socat) y Modbus RTU (socat)' : ' (instale socat para ver también serie y Modbus)'}
+  Registros / Logs:      ${join(dir, 'logs')}
+
+  Ctrl-C para detener / to stop
+`);
+
+let stopping = false;
+async function shutdown() {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nDeteniendo / Stopping ...');
+  await stack.stop();
+  console.log('Listo / Done.');
+  process.exit(0);
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
+for (const p of [stack.server, stack.edge, stack.simulator]) {
+  p?.exited.then((how) => {
+    if (!stopping) {
+      console.error(`${p.name} stopped unexpectedly (${how}); see ${p.logFile}`);
+      void shutdown();
+    }
+  });
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// `npm start`: the demo. Installs and builds what is missing, then runs server, edge agent
+// and plant simulator together (scripts/demo.ts) until Ctrl-C.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildDashboard, ensurePnpm, installPackages, ROOT } from './bootstrap.mjs';
+
+const pnpmCmd = ensurePnpm();
+if (!existsSync(join(ROOT, 'node_modules', '.modules.yaml')) || process.env.VIGIA_REINSTALL) installPackages(pnpmCmd);
+buildDashboard(pnpmCmd);
+
+const { register } = await import('tsx/esm/api');
+register();
+await import('./demo.ts');

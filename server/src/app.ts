@@ -1,0 +1,53 @@
+/**
+ * @module app
+ * `createApp(deps)`: the whole HTTP surface as a Hono app. Never reads the environment,
+ * never opens a port (main.ts does). Every /api/v1 route except login and ingest sits
+ * behind `requireRole` (proved by app.test.ts, which walks `app.routes`).
+ */
+import { Hono } from 'hono';
+import { routePath } from 'hono/route';
+import { createRequireRole } from './auth/session.ts';
+import type { AppDeps } from './deps.ts';
+import { errorHandler, notFoundBody } from './http/on-error.ts';
+import { authRoutes } from './routes/auth.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
+import { devicesRoutes } from './routes/devices.ts';
+import { healthRoutes } from './routes/health.ts';
+import { ingestRoutes } from './routes/ingest.ts';
+import { liveRoutes } from './routes/live.ts';
+import { sensorsRoutes } from './routes/sensors.ts';
+import { seriesRoutes } from './routes/series.ts';
+import { createTelemetry, type Telemetry } from './telemetry.ts';
+
+export type VigiaApp = Hono & { telemetry: Telemetry };
+
+export function createApp(deps: AppDeps): VigiaApp {
+  const telemetry = createTelemetry(deps.log);
+  const requireRole = createRequireRole(deps);
+  const app = new Hono();
+
+  app.use(async function timeRequest(c, next) {
+    const end = telemetry.httpDuration.startTimer();
+    await next();
+    // After next(), routeIndex points at the handler that answered: a bounded label.
+    end({ method: c.req.method, route: routePath(c), status: String(c.res.status) });
+  });
+
+  app.route('/', healthRoutes(telemetry));
+  app.route('/api/v1/ingest', ingestRoutes(deps, telemetry));
+  app.route('/api/v1', authRoutes(deps, requireRole));
+  app.route('/api/v1/series', seriesRoutes(deps, requireRole));
+  app.route('/api/v1/sensors', sensorsRoutes(deps, requireRole));
+  app.route('/api/v1/devices', devicesRoutes(deps, requireRole));
+  app.route('/api/v1/live', liveRoutes(deps, requireRole));
+  app.all('/api/*', (c) => c.json(notFoundBody(c.req.path), 404));
+  app.route('/', dashboardRoutes(deps.dashboardDir));
+
+  app.notFound((c) =>
+    c.req.path === '/api' || c.req.path.startsWith('/api/')
+      ? c.json(notFoundBody(c.req.path), 404)
+      : c.text('Not found', 404),
+  );
+  app.onError(errorHandler(telemetry));
+  return Object.assign(app, { telemetry });
+}

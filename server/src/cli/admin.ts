@@ -1,0 +1,48 @@
+/**
+ * @module cli/admin
+ * `device add` and `user add`: the admin subcommands scripts use. They write meta.db only
+ * (safe while the server runs: WAL and a busy timeout). A device token is printed once,
+ * alone on the last line, and only its hash is stored; a password comes from stdin only.
+ */
+import { DeviceId, InputError, SiteId } from '@vigia/shared';
+import { z } from 'zod';
+import { Role, UserName } from '../auth/roles.ts';
+import { hashPassword, hashSecret, newSecret } from '../auth/secrets.ts';
+import type { Clock } from '../deps.ts';
+import { parseInput } from '../http/parse-input.ts';
+import type { Meta } from '../meta/meta.ts';
+
+export const MIN_PASSWORD_LENGTH = 8;
+
+/** Create a device and return the lines to print; the token is the last one. */
+export function addDevice(meta: Meta, clock: Clock, args: { id: string; site: string }): string[] {
+  const { id, site } = parseInput(z.object({ id: DeviceId, site: SiteId }), args, 'invalid_argument', 400);
+  const token = newSecret();
+  meta.addDevice(id, site, hashSecret(token), clock.now());
+  meta.audit('cli', 'device_added', { device: id, site }, clock.now());
+  return [
+    `Device "${id}" added to site "${site}".`,
+    'Its token follows, shown only this once: save it in the file named by the edge config (server.token_file).',
+    token,
+  ];
+}
+
+/** Create a user with a scrypt-hashed password; returns the line to print. */
+export async function addUser(
+  meta: Meta,
+  clock: Clock,
+  args: { name: string; role: string; sites: string[]; password: string },
+): Promise<string> {
+  const { name, role, sites } = parseInput(
+    z.object({ name: UserName, role: Role, sites: z.array(SiteId) }),
+    { name: args.name, role: args.role, sites: args.sites },
+    'invalid_argument',
+    400,
+  );
+  if (args.password.length < MIN_PASSWORD_LENGTH) {
+    throw new InputError('password_too_short', `the password needs at least ${MIN_PASSWORD_LENGTH} characters`);
+  }
+  meta.addUser({ name, role, sites, password_hash: await hashPassword(args.password) }, clock.now());
+  meta.audit('cli', 'user_added', { user: name, role, sites }, clock.now());
+  return `User "${name}" added with role ${role}${sites.length ? ` for site(s) ${sites.join(', ')}` : ' for all sites'}.`;
+}

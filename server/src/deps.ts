@@ -1,0 +1,20 @@
+/** @module deps — what `createApp` is built from; everything with I/O is passed in (STYLE.md C10). */
+import type { Logger } from 'pino';
+import type { LiveHub } from './live/hub.ts';
+import type { Meta } from './meta/meta.ts';
+import type { Store } from './storage/store.ts';
+
+export type Clock = { now(): number };
+export const systemClock: Clock = { now: () => Date.now() };
+
+export type AppDeps = {
+  store: Store;
+  meta: Meta;
+  live: LiveHub;
+  clock: Clock;
+  log: Logger;
+  /** Folder of the built dashboard (index.html and assets); may not exist yet. */
+  dashboardDir: string;
+  /** SSE heartbeat period; 15 s unless a test needs it shorter. */
+  heartbeatMs?: number;
+};

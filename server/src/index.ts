@@ -1,0 +1,8 @@
+/** @module @vigia/server — what tests and tools may build a server from (the bin is main.ts). */
+export { createApp, type VigiaApp } from './app.ts';
+export { type AppDeps, type Clock, systemClock } from './deps.ts';
+export { readEnv, type ServerEnv } from './env.ts';
+export { createLiveHub, type LiveHub } from './live/hub.ts';
+export { type Meta, openMeta } from './meta/meta.ts';
+export { openSqliteStore } from './storage/sqlite/sqlite-store.ts';
+export type { SeriesLabels, Store } from './storage/store.ts';

@@ -1,0 +1,131 @@
+// The real `vigia-server` process: admin commands, serving, and a clean SIGTERM.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../bin/vigia-server.mjs', import.meta.url));
+const T0 = 1_764_000_000_000;
+
+let dataDir: string;
+let child: ChildProcess | undefined;
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'vigia-main-'));
+});
+afterEach(() => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  child = undefined;
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const env = (extra: Record<string, string> = {}) => ({ ...process.env, VIGIA_DATA_DIR: dataDir, ...extra });
+const run = (args: string[], input?: string) =>
+  spawnSync(process.execPath, [BIN, ...args], { env: env(), input, encoding: 'utf8', timeout: 20_000 });
+
+/** Start `vigia-server` on a free port (VIGIA_PORT=0) and return its base URL. */
+async function serve(): Promise<string> {
+  const proc = spawn(process.execPath, [BIN], {
+    env: env({ VIGIA_PORT: '0', VIGIA_HOST: '127.0.0.1', VIGIA_LOG_LEVEL: 'warn' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child = proc;
+  let stderr = '';
+  proc.stderr!.on('data', (d) => {
+    stderr += d;
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d) => {
+      out += d;
+      const m = /^Vigía server listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
+      if (m) resolve(m[1]);
+    });
+    proc.once('exit', (code) => reject(new Error(`vigia-server exited ${code} before listening: ${stderr}`)));
+  });
+}
+
+const exited = (proc: ChildProcess) =>
+  new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+
+describe('vigia-server (real process)', () => {
+  it('device add prints a token on its last line that a served vigia-server accepts; SIGTERM exits 0', async () => {
+    const added = run(['device', 'add', 'plant-01', '--site', 'mobile-plant']);
+    expect(added.status, added.stderr).toBe(0);
+    const token = added.stdout.trimEnd().split('\n').at(-1)!;
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    const url = await serve();
+    const res = await fetch(`${url}/api/v1/ingest`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ device: 'plant-01', readings: [{ sensor: 'plant.ph', ts: T0, value: 7.2 }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ accepted: 1 });
+    const wrong = await fetch(`${url}/api/v1/ingest`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer not-a-token' },
+      body: '{}',
+    });
+    expect(wrong.status).toBe(401);
+
+    // A live stream open at shutdown must not hold the process.
+    const passwordAdded = run(['user', 'add', 'ana', '--role', 'operator', '--password-stdin'], 'a long password\n');
+    expect(passwordAdded.status, passwordAdded.stderr).toBe(0);
+    const login = await fetch(`${url}/api/v1/login`, {
+      method: 'POST',
+      body: JSON.stringify({ user: 'ana', password: 'a long password' }),
+    });
+    expect(login.status).toBe(200);
+    const live = await fetch(`${url}/api/v1/live`, {
+      headers: { cookie: login.headers.get('set-cookie')!.split(';')[0] },
+    });
+    expect(live.status).toBe(200);
+
+    const proc = child!;
+    const code = exited(proc);
+    proc.kill('SIGTERM');
+    expect(await code).toBe(0);
+  });
+
+  it('device add refuses a duplicate id and a bad site with a message and exit 2', () => {
+    expect(run(['device', 'add', 'plant-01', '--site', 'mobile-plant']).status).toBe(0);
+    const dup = run(['device', 'add', 'plant-01', '--site', 'mobile-plant']);
+    expect(dup.status).toBe(2);
+    expect(dup.stderr).toMatch(/already exists/);
+    const bad = run(['device', 'add', 'plant-02', '--site', 'Mobile Plant']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/site/);
+    const noSite = run(['device', 'add', 'plant-03']);
+    expect(noSite.status).toBe(2);
+    expect(noSite.stderr).toMatch(/--site/);
+  });
+
+  it('user add reads the password from stdin only, and refuses a bad role or a short password', () => {
+    const noStdin = run(['user', 'add', 'ana', '--role', 'operator']);
+    expect(noStdin.status).toBe(2);
+    expect(noStdin.stderr).toMatch(/--password-stdin/);
+    const badRole = run(['user', 'add', 'ana', '--role', 'boss', '--password-stdin'], 'a long password');
+    expect(badRole.status).toBe(2);
+    expect(badRole.stderr).toMatch(/role/);
+    const short = run(['user', 'add', 'ana', '--role', 'operator', '--password-stdin'], 'short');
+    expect(short.status).toBe(2);
+    expect(short.stderr).toMatch(/at least 8/);
+    const ok = run(
+      ['user', 'add', 'ana', '--role', 'admin', '--site', 'a', '--site', 'b', '--password-stdin'],
+      'long enough',
+    );
+    expect(ok.status, ok.stderr).toBe(0);
+  });
+
+  it('refuses a bad VIGIA_PORT and an unknown command with exit 2', () => {
+    const badPort = spawnSync(process.execPath, [BIN], { env: env({ VIGIA_PORT: 'eighty' }), encoding: 'utf8' });
+    expect(badPort.status).toBe(2);
+    expect(badPort.stderr).toMatch(/VIGIA_PORT/);
+    const unknown = run(['frobnicate']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/Usage/);
+  });
+});

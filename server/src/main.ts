@@ -1,0 +1,149 @@
+/**
+ * @module main
+ * The `vigia-server` command. No arguments: serve. `device add`, `user add`: admin tasks.
+ * Reads the environment only through env.ts; builds the dependencies and hands them to
+ * createApp. On SIGTERM/SIGINT: stop accepting, let in-flight requests finish (an
+ * acknowledged batch is already committed), end live streams, close the databases, exit 0.
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { serve } from '@hono/node-server';
+import { VigiaError } from '@vigia/shared';
+import { pino } from 'pino';
+import { createApp } from './app.ts';
+import { addDevice, addUser } from './cli/admin.ts';
+import { systemClock } from './deps.ts';
+import { readEnv, type ServerEnv } from './env.ts';
+import { createLiveHub } from './live/hub.ts';
+import { openMeta } from './meta/meta.ts';
+import { openSqliteStore } from './storage/sqlite/sqlite-store.ts';
+
+const USAGE = `Usage:
+  vigia-server                                   serve (settings from VIGIA_* environment variables)
+  vigia-server device add <id> --site <site>     create a device; prints its token on the last line
+  vigia-server user add <name> --role <operator|officer|technician|admin> [--site <site>]... --password-stdin
+                                                 create a user; the password is read from stdin`;
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** A mistake in how the command was called: message plus usage, exit 2. */
+class UsageError extends Error {}
+
+const metaFile = (env: ServerEnv) => join(env.dataDir, 'meta.db');
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+async function runAdmin(env: ServerEnv, positionals: string[], values: Record<string, unknown>): Promise<void> {
+  const [noun, verb, name, ...extra] = positionals;
+  if (verb !== 'add' || !name || extra.length > 0) throw new UsageError(`unknown command "${positionals.join(' ')}"`);
+  if (noun === 'device') {
+    const site = values.site as string[] | undefined;
+    if (site?.length !== 1) throw new UsageError('device add needs exactly one --site <site>');
+    const meta = openMeta(metaFile(env));
+    try {
+      for (const line of addDevice(meta, systemClock, { id: name, site: site[0] })) console.log(line);
+    } finally {
+      meta.close();
+    }
+    return;
+  }
+  if (noun === 'user') {
+    if (typeof values.role !== 'string') throw new UsageError('user add needs --role <role>');
+    if (!values['password-stdin']) {
+      throw new UsageError('user add needs --password-stdin (the password is never taken from the command line)');
+    }
+    const password = await readStdin();
+    const meta = openMeta(metaFile(env));
+    try {
+      const sites = (values.site as string[] | undefined) ?? [];
+      console.log(await addUser(meta, systemClock, { name, role: values.role, sites, password }));
+    } finally {
+      meta.close();
+    }
+    return;
+  }
+  throw new UsageError(`unknown command "${positionals.join(' ')}"`);
+}
+
+function runServer(env: ServerEnv): void {
+  const log = pino({ level: env.logLevel, base: { component: 'vigia-server' } }, pino.destination(2));
+  const meta = openMeta(metaFile(env));
+  const store = openSqliteStore(join(env.dataDir, 'readings.db'));
+  const live = createLiveHub();
+  const app = createApp({ store, meta, live, clock: systemClock, log, dashboardDir: env.dashboardDir });
+  const server = serve({ fetch: app.fetch, port: env.port, hostname: env.host }, (info) => {
+    console.log(`Vigía server listening on http://${env.host}:${info.port}`);
+    log.info({ dataDir: env.dataDir, dashboardDir: env.dashboardDir }, 'serverStarted');
+  });
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    console.error(
+      err.code === 'EADDRINUSE'
+        ? `vigia-server: port ${env.port} is in use by another program: stop it or set VIGIA_PORT`
+        : `vigia-server: cannot listen on ${env.host}:${env.port}: ${err.message}`,
+    );
+    process.exit(2);
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutdownStarted');
+    // Anything still open after the grace period is cut; the edge re-sends unacknowledged batches.
+    const force = setTimeout(() => {
+      log.warn('shutdown grace period over: closing remaining connections');
+      if ('closeAllConnections' in server) server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(async () => {
+      await store.close();
+      meta.close();
+      log.info('shutdownFinished');
+      log.flush();
+      process.exit(0);
+    });
+    live.close();
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      site: { type: 'string', multiple: true },
+      role: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const env = readEnv();
+  if (positionals.length === 0) runServer(env);
+  else await runAdmin(env, positionals, values);
+}
+
+try {
+  await main(process.argv.slice(2));
+} catch (err) {
+  if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith?.('ERR_PARSE_ARGS')) {
+    console.error(`vigia-server: ${(err as Error).message}\n\n${USAGE}`);
+  } else if (err instanceof VigiaError) {
+    console.error(`vigia-server: ${err.message}`);
+  } else {
+    console.error('vigia-server: unexpected error:', err);
+  }
+  process.exitCode = 2;
+}

@@ -1,0 +1,68 @@
+/** @module meta/devices — devices, their sites, token hashes and reported status. */
+import { type DeviceStatus, InputError } from '@vigia/shared';
+import type Database from 'better-sqlite3';
+
+export type DeviceRow = {
+  id: string;
+  site: string;
+  created_at: number;
+  revoked_at: number | null;
+  last_seen: number | null;
+  backlog: number | null;
+  dropped: number | null;
+  clock_offset_ms: number | null;
+};
+
+export type DeviceRepo = {
+  /** Create a device (and its site when new); 409 `device_exists` when the id is taken. */
+  addDevice(id: string, site: string, tokenHash: string, now: number): void;
+  deviceByTokenHash(tokenHash: string): DeviceRow | undefined;
+  recordDeviceSeen(id: string, lastSeen: number, status: DeviceStatus | undefined): void;
+  /** From now on the device's token is refused (401 `token_revoked`). */
+  revokeDevice(id: string, now: number): void;
+  /** Devices of `sites`, or every device when `sites` is empty. */
+  listDevices(sites: readonly string[]): DeviceRow[];
+};
+
+const COLUMNS = 'id, site, created_at, revoked_at, last_seen, backlog, dropped, clock_offset_ms';
+
+export function deviceRepo(db: Database.Database): DeviceRepo {
+  const insertSite = db.prepare('INSERT OR IGNORE INTO sites (id, created_at) VALUES (?, ?)');
+  const insertDevice = db.prepare('INSERT INTO devices (id, site, token_hash, created_at) VALUES (?, ?, ?, ?)');
+  const byId = db.prepare('SELECT id FROM devices WHERE id = ?');
+  const byHash = db.prepare(`SELECT ${COLUMNS} FROM devices WHERE token_hash = ?`);
+  // A status reported with the batch replaces the last one; without one, keep what we had.
+  const seen = db.prepare(
+    `UPDATE devices SET last_seen = MAX(COALESCE(last_seen, 0), @lastSeen),
+       backlog = COALESCE(@backlog, backlog), dropped = COALESCE(@dropped, dropped),
+       clock_offset_ms = COALESCE(@clockOffsetMs, clock_offset_ms)
+     WHERE id = @id`,
+  );
+  const all = db.prepare(`SELECT ${COLUMNS} FROM devices ORDER BY site, id`);
+  const revoke = db.prepare('UPDATE devices SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?');
+  const addDevice = db.transaction((id: string, site: string, tokenHash: string, now: number) => {
+    if (byId.get(id)) {
+      throw new InputError('device_exists', `device "${id}" already exists: choose another id`, 'id', 409);
+    }
+    insertSite.run(site, now);
+    insertDevice.run(id, site, tokenHash, now);
+  });
+  return {
+    addDevice: (id, site, tokenHash, now) => addDevice(id, site, tokenHash, now),
+    deviceByTokenHash: (hash) => byHash.get(hash) as DeviceRow | undefined,
+    recordDeviceSeen(id, lastSeen, status) {
+      seen.run({
+        id,
+        lastSeen,
+        backlog: status?.backlog ?? null,
+        dropped: status?.dropped ?? null,
+        clockOffsetMs: status?.clock_offset_ms ?? null,
+      });
+    },
+    revokeDevice: (id, now) => void revoke.run(now, id),
+    listDevices(sites) {
+      const rows = all.all() as DeviceRow[];
+      return sites.length === 0 ? rows : rows.filter((d) => sites.includes(d.site));
+    },
+  };
+}

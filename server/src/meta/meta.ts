@@ -1,0 +1,46 @@
+/**
+ * @module meta/meta
+ * meta.db: sites, devices, sensors, users, sessions and the audit log (readings live in the
+ * store). Synchronous (better-sqlite3) so a check and the write it guards cannot interleave.
+ * Stores token and session-id hashes and password hashes only, never the secrets.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { type DeviceRepo, deviceRepo } from './devices.ts';
+import { migrate } from './migrations.ts';
+import { type SensorRepo, sensorRepo } from './sensors.ts';
+import { type UserRepo, userRepo } from './users.ts';
+
+export type Meta = DeviceRepo &
+  SensorRepo &
+  UserRepo & {
+    /** Append to the audit log: who (`cli`, a user, a device) did what. */
+    audit(actor: string, action: string, detail: Record<string, unknown>, ts: number): void;
+    close(): void;
+  };
+
+/** Open (creating and migrating when needed) the metadata database at `file`. */
+export function openMeta(file: string): Meta {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  const insertAudit = db.prepare('INSERT INTO audit_log (ts, actor, action, detail) VALUES (?, ?, ?, ?)');
+  let closed = false;
+  return {
+    ...deviceRepo(db),
+    ...sensorRepo(db),
+    ...userRepo(db),
+    audit(actor, action, detail, ts) {
+      insertAudit.run(ts, actor, action, JSON.stringify(detail));
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * @module meta/migrations
+ * The schema of meta.db, one step per version. `PRAGMA user_version` records how many steps
+ * ran. Never edit a step once released: add the next one.
+ */
+import type Database from 'better-sqlite3';
+
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE sites (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
+  CREATE TABLE devices (
+    id TEXT PRIMARY KEY,
+    site TEXT NOT NULL REFERENCES sites(id),
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    last_seen INTEGER,
+    backlog INTEGER,
+    dropped INTEGER,
+    clock_offset_ms REAL
+  );
+  -- A sensor id is unique on the server (the readings store keys by sensor id alone);
+  -- the device that first reports it owns it.
+  CREATE TABLE sensors (
+    id TEXT PRIMARY KEY,
+    device TEXT NOT NULL REFERENCES devices(id),
+    name TEXT,
+    quantity TEXT,
+    unit TEXT,
+    first_seen INTEGER NOT NULL
+  );
+  CREATE INDEX sensors_device ON sensors(device);
+  CREATE TABLE users (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    sites TEXT NOT NULL DEFAULT '[]',
+    password_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,
+    user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    ts INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '{}'
+  );
+  `,
+];
+
+/** Run the steps `db` has not seen yet, each in its own transaction. */
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `meta.db is at schema version ${current}, newer than this server knows (${MIGRATIONS.length}): upgrade vigia-server`,
+    );
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

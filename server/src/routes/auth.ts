@@ -1,0 +1,67 @@
+/**
+ * @module routes/auth
+ * `POST /login`, `POST /logout`, `GET /me`. Login answers the same 401 for an unknown user
+ * and a wrong password (and takes as long), and is rate-limited per client address and user.
+ */
+import type { IncomingMessage } from 'node:http';
+import { InputError } from '@vigia/shared';
+import { type Context, Hono } from 'hono';
+import { createLoginLimiter } from '../auth/rate-limit.ts';
+import { LoginRequest, ROLES, type SessionUser } from '../auth/roles.ts';
+import { dummyPasswordHash, verifyPassword } from '../auth/secrets.ts';
+import { clearSessionCookie, isSameOrigin, type RequireRole, type SessionVars, startSession } from '../auth/session.ts';
+import type { AppDeps } from '../deps.ts';
+import { parseInput, parseJson } from '../http/parse-input.ts';
+import { readBodyText } from '../http/read-body.ts';
+
+const LOGIN_LIMITS = { maxWireBytes: 16 * 1024, maxDecodedBytes: 16 * 1024 };
+
+/** The peer address from the Node adapter; `local` under `app.request()` in tests. */
+function clientAddress(c: Context): string {
+  const env = c.env as { incoming?: IncomingMessage } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? 'local';
+}
+
+export function authRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Variables: SessionVars }> {
+  const limiter = createLoginLimiter();
+  const anyRole = requireRole(...ROLES);
+  return new Hono<{ Variables: SessionVars }>()
+    .post('/login', async (c) => {
+      // Login CSRF: a browser always sends Origin on POST; a script may send none.
+      if (c.req.header('origin') && !isSameOrigin(c)) {
+        throw new InputError('cross_origin', 'sign in from the dashboard itself', undefined, 403);
+      }
+      const body = parseInput(
+        LoginRequest,
+        parseJson(await readBodyText(c.req.raw, LOGIN_LIMITS)),
+        'invalid_login',
+        422,
+      );
+      const key = `${clientAddress(c)}|${body.user}`;
+      const now = deps.clock.now();
+      limiter.check(key, now);
+      const user = deps.meta.userByName(body.user);
+      const ok = await verifyPassword(body.password, user?.password_hash ?? (await dummyPasswordHash()));
+      if (!user || !ok) {
+        limiter.fail(key, now);
+        throw new InputError(
+          'bad_credentials',
+          'wrong user name or password (usuario o contraseña incorrectos)',
+          undefined,
+          401,
+        );
+      }
+      limiter.succeed(key);
+      deps.meta.deleteExpiredSessions(now);
+      startSession(c, deps.meta, deps.clock, user.name);
+      deps.meta.audit(user.name, 'login', { address: clientAddress(c) }, now);
+      const answer: SessionUser = { user: user.name, role: user.role, sites: user.sites };
+      return c.json(answer);
+    })
+    .post('/logout', anyRole, (c) => {
+      deps.meta.deleteSession(c.var.sessionIdHash);
+      clearSessionCookie(c);
+      return c.json({ ok: true });
+    })
+    .get('/me', anyRole, (c) => c.json(c.var.user));
+}

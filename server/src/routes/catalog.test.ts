@@ -1,0 +1,85 @@
+// GET /api/v1/sensors and /api/v1/devices: shapes of docs/api.md, filtered by the user's sites.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTestApp, T0, type TestApp } from '../testing/test-app.ts';
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await makeTestApp();
+  const a = t.device('plant-01', 'mobile-plant');
+  t.device('tunnel-01', 'tunnel-1');
+  const res = await t.app.request('/api/v1/ingest', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${a}` },
+    body: JSON.stringify({
+      device: 'plant-01',
+      readings: [
+        { sensor: 'plant.ph', ts: T0, value: 7 },
+        { sensor: 'plant.ph', ts: T0 + 1000, value: 8, q: 'bad' },
+      ],
+      sensors: [
+        { id: 'plant.ph', name: 'pH', quantity: 'ph', unit: 'pH' },
+        { id: 'plant.flow', quantity: 'volumetric_flow', unit: 'm3/h' },
+      ],
+      status: { backlog: 5, dropped: 1 },
+    }),
+  });
+  expect(res.status).toBe(200);
+});
+afterEach(() => t.close());
+
+describe('GET /api/v1/sensors and /api/v1/devices', () => {
+  it('lists sensors with their latest reading, null when none yet', async () => {
+    const cookie = await t.signIn('ana');
+    const body = await (await t.app.request('/api/v1/sensors', { headers: { cookie } })).json();
+    expect(body).toEqual({
+      sensors: [
+        {
+          id: 'plant.flow',
+          device: 'plant-01',
+          site: 'mobile-plant',
+          name: null,
+          quantity: 'volumetric_flow',
+          unit: 'm3/h',
+          last: null,
+        },
+        {
+          id: 'plant.ph',
+          device: 'plant-01',
+          site: 'mobile-plant',
+          name: 'pH',
+          quantity: 'ph',
+          unit: 'pH',
+          last: { ts: T0 + 1000, value: 8, q: 'bad' },
+        },
+      ],
+    });
+  });
+
+  it('lists devices with last seen and status, nulls until reported', async () => {
+    const cookie = await t.signIn('ana');
+    const body = await (await t.app.request('/api/v1/devices', { headers: { cookie } })).json();
+    expect(body).toEqual({
+      devices: [
+        {
+          id: 'plant-01',
+          site: 'mobile-plant',
+          last_seen: t.clock.now(),
+          backlog: 5,
+          dropped: 1,
+          clock_offset_ms: null,
+        },
+        { id: 'tunnel-01', site: 'tunnel-1', last_seen: null, backlog: null, dropped: null, clock_offset_ms: null },
+      ],
+    });
+  });
+
+  it('shows a user restricted to sites only those sites', async () => {
+    const cookie = await t.signIn('tunnel-op', 'operator', ['tunnel-1']);
+    const sensors = await (await t.app.request('/api/v1/sensors', { headers: { cookie } })).json();
+    const devices = (await (await t.app.request('/api/v1/devices', { headers: { cookie } })).json()) as {
+      devices: { id: string }[];
+    };
+    expect(sensors).toEqual({ sensors: [] });
+    expect(devices.devices.map((d) => d.id)).toEqual(['tunnel-01']);
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * @module routes/ingest
+ * `POST /api/v1/ingest`: a device's batch. Everything is checked before anything is
+ * written, and the readings are written in one store transaction, so a refused batch
+ * leaves no trace and an acknowledged one is committed. Re-sending a batch changes nothing.
+ */
+import { type IngestBatch, IngestBatch as IngestBatchSchema, InputError, type Reading } from '@vigia/shared';
+import { Hono } from 'hono';
+import { hashSecret } from '../auth/secrets.ts';
+import type { AppDeps } from '../deps.ts';
+import { parseInput, parseJson } from '../http/parse-input.ts';
+import { readBodyText } from '../http/read-body.ts';
+import type { DeviceRow } from '../meta/devices.ts';
+import type { SensorClaim } from '../meta/sensors.ts';
+import type { SeriesLabels } from '../storage/store.ts';
+import type { Telemetry } from '../telemetry.ts';
+
+export const INGEST_LIMITS = { maxWireBytes: 5 * 1024 * 1024, maxDecodedBytes: 50 * 1024 * 1024 };
+/** Readings stamped further ahead of the server clock are refused: the edge clock is wrong. */
+export const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
+
+function authenticateDevice(header: string | undefined, deps: AppDeps): DeviceRow {
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
+  if (!token) {
+    throw new InputError('token_missing', 'send the device token as "Authorization: Bearer <token>"', undefined, 401);
+  }
+  const device = deps.meta.deviceByTokenHash(hashSecret(token));
+  if (!device) {
+    throw new InputError(
+      'token_invalid',
+      'unknown device token: check the token_file, or create one with "vigia-server device add"',
+      undefined,
+      401,
+    );
+  }
+  if (device.revoked_at !== null) {
+    throw new InputError('token_revoked', `the token of device "${device.id}" was revoked`, undefined, 401);
+  }
+  return device;
+}
+
+function checkNotInFuture(readings: readonly Reading[], now: number): void {
+  const i = readings.findIndex((r) => r.ts > now + MAX_FUTURE_MS);
+  if (i >= 0) {
+    throw new InputError(
+      'ts_in_future',
+      `readings[${i}].ts is more than a day ahead of the server clock (${new Date(now).toISOString()}): fix the device clock`,
+      `readings[${i}].ts`,
+      422,
+    );
+  }
+}
+
+/** Each sensor id the batch mentions, once, with where it first appears and its metadata. */
+function sensorClaims(batch: IngestBatch): SensorClaim[] {
+  const claims = new Map<string, SensorClaim>();
+  batch.readings.forEach((r, i) => {
+    if (!claims.has(r.sensor)) claims.set(r.sensor, { id: r.sensor, path: `readings[${i}].sensor` });
+  });
+  batch.sensors?.forEach((meta, j) => {
+    const known = claims.get(meta.id);
+    if (known) known.meta = meta;
+    else claims.set(meta.id, { id: meta.id, path: `sensors[${j}].id`, meta });
+  });
+  return [...claims.values()];
+}
+
+export function ingestRoutes(deps: AppDeps, telemetry: Telemetry): Hono {
+  // Newest ts published per sensor, so a backlog batch never moves a live gauge backwards.
+  const published = new Map<string, number>();
+
+  const publishLive = (device: DeviceRow, batch: IngestBatch, now: number) => {
+    const newest = new Map<string, Reading>();
+    for (const r of batch.readings) {
+      const seen = newest.get(r.sensor);
+      if (!seen || r.ts >= seen.ts) newest.set(r.sensor, r);
+    }
+    for (const r of newest.values()) {
+      if ((published.get(r.sensor) ?? Number.NEGATIVE_INFINITY) > r.ts) continue;
+      published.set(r.sensor, r.ts);
+      deps.live.publish({ event: 'reading', site: device.site, data: { ...r, device: device.id } });
+    }
+    deps.live.publish({
+      event: 'device',
+      site: device.site,
+      data: { device: device.id, last_seen: now, ...(batch.status && { status: batch.status }) },
+    });
+  };
+
+  return new Hono().post('/', async (c) => {
+    const device = authenticateDevice(c.req.header('authorization'), deps);
+    const text = await readBodyText(c.req.raw, INGEST_LIMITS);
+    const batch = parseInput(IngestBatchSchema, parseJson(text), 'invalid_batch', 422);
+    if (batch.device !== device.id) {
+      throw new InputError(
+        'device_mismatch',
+        `the batch says device "${batch.device}" but the token is device "${device.id}"`,
+        'device',
+        403,
+      );
+    }
+    const now = deps.clock.now();
+    checkNotInFuture(batch.readings, now);
+
+    const claims = sensorClaims(batch);
+    deps.meta.claimSensors(device.id, claims, now);
+    const labels = new Map<string, SeriesLabels>();
+    for (const s of claims) {
+      const row = deps.meta.sensorById(s.id);
+      labels.set(s.id, {
+        site: device.site,
+        device: device.id,
+        quantity: row?.quantity ?? undefined,
+        unit: row?.unit ?? undefined,
+      });
+    }
+    await deps.store.write(batch.readings, labels);
+    deps.meta.recordDeviceSeen(device.id, now, batch.status);
+
+    telemetry.ingestBatches.inc();
+    telemetry.ingestReadings.inc(batch.readings.length);
+    deps.log.debug({ device: device.id, readings: batch.readings.length }, 'batchAccepted');
+    publishLive(device, batch, now);
+    return c.json({ accepted: batch.readings.length });
+  });
+}

@@ -1,0 +1,25 @@
+/** @module routes/sensors — `GET /api/v1/sensors`: the sensors a user may see, with their latest reading. */
+import { Hono } from 'hono';
+import { ROLES } from '../auth/roles.ts';
+import type { RequireRole, SessionVars } from '../auth/session.ts';
+import type { AppDeps } from '../deps.ts';
+
+export function sensorsRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Variables: SessionVars }> {
+  return new Hono<{ Variables: SessionVars }>().use(requireRole(...ROLES)).get('/', async (c) => {
+    const rows = deps.meta.listSensors(c.var.user.sites);
+    const latest = new Map((await deps.store.latest(rows.map((s) => s.id))).map((r) => [r.sensor, r]));
+    const sensors = rows.map((s) => {
+      const last = latest.get(s.id);
+      return {
+        id: s.id,
+        device: s.device,
+        site: s.site,
+        name: s.name,
+        quantity: s.quantity,
+        unit: s.unit,
+        last: last ? { ts: last.ts, value: last.value, q: last.q } : null,
+      };
+    });
+    return c.json({ sensors });
+  });
+}

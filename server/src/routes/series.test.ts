@@ -1,0 +1,75 @@
+import { ErrorBody, SeriesResponse } from '@vigia/shared';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTestApp, T0, type TestApp } from '../testing/test-app.ts';
+
+let t: TestApp;
+let cookie: string;
+beforeEach(async () => {
+  t = await makeTestApp();
+  const token = t.device('plant-01');
+  // 0..59 s: values 0..59 every second, then a gap, then 120..179 s: value 100.
+  const readings = [
+    ...Array.from({ length: 60 }, (_, i) => ({ sensor: 'plant.ph', ts: T0 + i * 1000, value: i })),
+    ...Array.from({ length: 60 }, (_, i) => ({ sensor: 'plant.ph', ts: T0 + 120_000 + i * 1000, value: 100 })),
+  ];
+  const res = await t.app.request('/api/v1/ingest', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: JSON.stringify({ device: 'plant-01', readings }),
+  });
+  expect(res.status).toBe(200);
+  cookie = await t.signIn('ana', 'officer');
+});
+afterEach(() => t.close());
+
+const get = (query: string, c = cookie) => t.app.request(`/api/v1/series?${query}`, { headers: { cookie: c } });
+
+describe('GET /api/v1/series', () => {
+  it('answers at most `points` buckets of min/mean/max with the gap left out', async () => {
+    const res = await get(`sensor=plant.ph&from=${T0}&to=${T0 + 180_000}&points=6`);
+    expect(res.status).toBe(200);
+    const body = SeriesResponse.parse(await res.json());
+    expect(body.bucket_ms).toBe(30_000);
+    expect(body.buckets).toEqual([
+      { ts: T0, min: 0, mean: 14.5, max: 29, n: 30 },
+      { ts: T0 + 30_000, min: 30, mean: 44.5, max: 59, n: 30 },
+      { ts: T0 + 120_000, min: 100, mean: 100, max: 100, n: 30 },
+      { ts: T0 + 150_000, min: 100, mean: 100, max: 100, n: 30 },
+    ]);
+  });
+
+  it('uses bucketMsFor: never under 1 s, whole seconds', async () => {
+    const body = SeriesResponse.parse(
+      await (await get(`sensor=plant.ph&from=${T0}&to=${T0 + 3500}&points=1000`)).json(),
+    );
+    expect(body.bucket_ms).toBe(1000);
+    expect(body.buckets.map((b) => b.n)).toEqual([1, 1, 1, 1]);
+  });
+
+  const bad: [string, string][] = [
+    ['sensor=Bad Id&from=1&to=2', 'sensor'],
+    [`sensor=plant.ph&from=abc&to=${T0}`, 'from'],
+    [`sensor=plant.ph&from=${T0}&to=${T0}`, 'to'],
+    [`sensor=plant.ph&from=${T0}&to=${T0 + 1}&points=0`, 'points'],
+    [`sensor=plant.ph&from=${T0}&to=${T0 + 1}&points=999999`, 'points'],
+    [`from=${T0}&to=${T0 + 1}`, 'sensor'],
+  ];
+  for (const [query, path] of bad) {
+    it(`answers 400 naming "${path}" for ${query}`, async () => {
+      const res = await get(query);
+      expect(res.status).toBe(400);
+      const body = ErrorBody.parse(await res.json());
+      expect(body.error).toMatchObject({ code: 'invalid_query', path });
+    });
+  }
+
+  it('answers 404 for an unknown sensor, and for a sensor of a site the user may not see', async () => {
+    const unknown = await get(`sensor=nope&from=${T0}&to=${T0 + 1000}`);
+    expect(unknown.status).toBe(404);
+    expect(ErrorBody.parse(await unknown.json()).error).toMatchObject({ code: 'sensor_unknown', path: 'sensor' });
+    const elsewhere = await t.signIn('remote', 'operator', ['other-site']);
+    expect((await get(`sensor=plant.ph&from=${T0}&to=${T0 + 1000}`, elsewhere)).status).toBe(404);
+    const here = await t.signIn('local', 'operator', ['mobile-plant']);
+    expect((await get(`sensor=plant.ph&from=${T0}&to=${T0 + 1000}`, here)).status).toBe(200);
+  });
+});

@@ -1,0 +1,22 @@
+/** @module routes/series — `GET /api/v1/series`: at most `points` min/mean/max buckets; gaps left out. */
+import { bucketMsFor, InputError, SeriesQuery, type SeriesResponse } from '@vigia/shared';
+import { Hono } from 'hono';
+import { ROLES } from '../auth/roles.ts';
+import type { RequireRole, SessionVars } from '../auth/session.ts';
+import type { AppDeps } from '../deps.ts';
+import { parseInput } from '../http/parse-input.ts';
+import { canSeeSite } from './visibility.ts';
+
+export function seriesRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Variables: SessionVars }> {
+  return new Hono<{ Variables: SessionVars }>().use(requireRole(...ROLES)).get('/', async (c) => {
+    const q = parseInput(SeriesQuery, c.req.query(), 'invalid_query', 400);
+    const sensor = deps.meta.sensorById(q.sensor);
+    if (!sensor || !canSeeSite(c.var.user, sensor.site)) {
+      throw new InputError('sensor_unknown', `no sensor "${q.sensor}" (see GET /api/v1/sensors)`, 'sensor', 404);
+    }
+    const bucketMs = bucketMsFor(q.from, q.to, q.points);
+    const buckets = await deps.store.query(q.sensor, q.from, q.to, bucketMs);
+    const body: SeriesResponse = { sensor: q.sensor, from: q.from, to: q.to, bucket_ms: bucketMs, buckets };
+    return c.json(body);
+  });
+}

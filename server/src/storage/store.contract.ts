@@ -1,0 +1,143 @@
+/**
+ * @module storage/store.contract
+ * Every behaviour a `Store` promises (STYLE.md C6). Each backend's test calls
+ * `storeContract` with its factory; this file is never collected on its own.
+ */
+import type { Reading } from '@vigia/shared';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Store } from './store.ts';
+
+/** A fresh, empty store and how to throw it away (delete its files, stop its server). */
+export type StoreFixture = { store: Store; dispose(): Promise<void> };
+
+const T0 = 1_764_000_000_000;
+const r = (sensor: string, ts: number, value: number, q: Reading['q'] = 'good'): Reading => ({ sensor, ts, value, q });
+
+export function storeContract(name: string, makeStore: () => Promise<StoreFixture>): void {
+  describe(`Store contract: ${name}`, () => {
+    let fixtures: StoreFixture[] = [];
+    const fresh = async () => {
+      const f = await makeStore();
+      fixtures.push(f);
+      return f.store;
+    };
+    afterEach(async () => {
+      for (const f of fixtures) {
+        await f.store.close();
+        await f.dispose();
+      }
+      fixtures = [];
+    });
+
+    it('writing the same (sensor, ts) twice leaves one reading', async () => {
+      const store = await fresh();
+      const batch = [r('a', T0, 1), r('a', T0 + 1000, 2)];
+      await store.write(batch);
+      await store.write(batch);
+      const buckets = await store.query('a', T0, T0 + 2000, 2000);
+      expect(buckets).toEqual([{ ts: T0, min: 1, mean: 1.5, max: 2, n: 2 }]);
+    });
+
+    it('a later write of the same (sensor, ts) replaces value and quality (last write wins)', async () => {
+      const store = await fresh();
+      await store.write([r('a', T0, 1)]);
+      await store.write([r('a', T0, 5, 'uncertain')]);
+      expect(await store.latest(['a'])).toEqual([r('a', T0, 5, 'uncertain')]);
+      expect((await store.query('a', T0, T0 + 1000, 1000))[0].n).toBe(1);
+    });
+
+    it('a batch holding one invalid row is rejected whole', async () => {
+      const store = await fresh();
+      const bad = [r('a', T0, 1), r('a', T0 + 1000, Number.NaN), r('b', T0, 3)];
+      await expect(store.write(bad)).rejects.toThrow(/readings\[1\]\.value/);
+      const notWhole = [r('a', T0, 1), { sensor: 'a', ts: T0 + 0.5, value: 2, q: 'good' } as Reading];
+      await expect(store.write(notWhole)).rejects.toThrow(/readings\[1\]\.ts/);
+      await expect(store.write([r('a', T0, 1), r('', T0, 1)])).rejects.toThrow(/sensor/);
+      expect(await store.latest()).toEqual([]);
+    });
+
+    it('an empty batch is fine', async () => {
+      const store = await fresh();
+      await store.write([]);
+      expect(await store.latest()).toEqual([]);
+    });
+
+    it('buckets hold the right min, mean, max and count, and empty buckets are left out (gaps)', async () => {
+      const store = await fresh();
+      // Bucket 0: 1, 3, 8; bucket 1: empty; bucket 2: -2; bucket 3: 10, 20.
+      await store.write([
+        r('a', T0, 1),
+        r('a', T0 + 10_000, 3),
+        r('a', T0 + 59_999, 8),
+        r('a', T0 + 120_000, -2),
+        r('a', T0 + 180_000, 10),
+        r('a', T0 + 239_999, 20),
+        r('b', T0 + 60_000, 99),
+      ]);
+      const buckets = await store.query('a', T0, T0 + 240_000, 60_000);
+      expect(buckets).toEqual([
+        { ts: T0, min: 1, mean: 4, max: 8, n: 3 },
+        { ts: T0 + 120_000, min: -2, mean: -2, max: -2, n: 1 },
+        { ts: T0 + 180_000, min: 10, mean: 15, max: 20, n: 2 },
+      ]);
+    });
+
+    it('a query covers [from, to): a reading at `to` is outside, one at `from` inside', async () => {
+      const store = await fresh();
+      await store.write([r('a', T0 - 1, 100), r('a', T0, 1), r('a', T0 + 5000, 2)]);
+      const buckets = await store.query('a', T0, T0 + 5000, 1000);
+      expect(buckets).toEqual([{ ts: T0, min: 1, mean: 1, max: 1, n: 1 }]);
+    });
+
+    it('buckets start at `from`, not at a round time', async () => {
+      const store = await fresh();
+      await store.write([r('a', T0 + 1500, 1), r('a', T0 + 2600, 2)]);
+      const buckets = await store.query('a', T0 + 500, T0 + 10_000, 1000);
+      expect(buckets.map((b) => b.ts)).toEqual([T0 + 1500, T0 + 2500]);
+    });
+
+    it('latest gives the newest reading per sensor, for a list or for all', async () => {
+      const store = await fresh();
+      await store.write([r('a', T0, 1), r('a', T0 + 2000, 2), r('b', T0 + 1000, 3, 'bad'), r('c', T0, 4)]);
+      expect(await store.latest(['a', 'b', 'missing'])).toEqual([r('a', T0 + 2000, 2), r('b', T0 + 1000, 3, 'bad')]);
+      const all = await store.latest();
+      expect(all.sort((x, y) => x.sensor.localeCompare(y.sensor))).toEqual([
+        r('a', T0 + 2000, 2),
+        r('b', T0 + 1000, 3, 'bad'),
+        r('c', T0, 4),
+      ]);
+    });
+
+    it('ids with quotes, spaces, commas, equals, backslashes, newlines and non-ASCII survive', async () => {
+      const store = await fresh();
+      const ids = [`it's "q"`, 'a b', 'a,b', 'a=b', 'a\\b', 'line\nbreak', 'pH-ñandú-µS', "'; DROP TABLE readings; --"];
+      await store.write(ids.map((id, i) => r(id, T0, i)));
+      for (const [i, id] of ids.entries()) {
+        expect(await store.query(id, T0, T0 + 1000, 1000)).toEqual([{ ts: T0, min: i, mean: i, max: i, n: 1 }]);
+      }
+      expect((await store.latest()).map((x) => x.sensor).sort()).toEqual([...ids].sort());
+    });
+
+    it('sensors do not leak into each other (prefixes are distinct ids)', async () => {
+      const store = await fresh();
+      await store.write([r('plant.ph', T0, 7), r('plant.ph2', T0, 100), r('plant.p', T0, 50)]);
+      expect(await store.query('plant.ph', T0, T0 + 1000, 1000)).toEqual([{ ts: T0, min: 7, mean: 7, max: 7, n: 1 }]);
+    });
+
+    it('extreme but valid values and old timestamps round-trip', async () => {
+      const store = await fresh();
+      await store.write([r('a', 946_684_800_000, -1e300), r('a', T0, 1e300), r('a', T0 + 1, 0.1 + 0.2)]);
+      expect(await store.latest(['a'])).toEqual([r('a', T0 + 1, 0.1 + 0.2)]);
+      const [b] = await store.query('a', 946_684_800_000, 946_684_800_001, 1000);
+      expect(b.min).toBe(-1e300);
+    });
+
+    it('close twice is fine, and a write after close is rejected', async () => {
+      const store = await fresh();
+      await store.close();
+      await store.close();
+      await expect(store.write([r('a', T0, 1)])).rejects.toThrow(/closed/);
+      await expect(store.query('a', T0, T0 + 1, 1000)).rejects.toThrow(/closed/);
+    });
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * @module storage/store
+ * The time-series store every backend implements (STYLE.md C6): SQLite now, InfluxDB later.
+ * Invariants every backend keeps, proven by `store.contract.ts`:
+ * - the identity of a reading is (sensor, ts): writing it again replaces it (last write wins);
+ * - `write` stores the whole batch or nothing, and rejects a batch holding an invalid row;
+ * - after `close`, `write` rejects (a TransientError: the caller may retry elsewhere).
+ * This file is the core: it imports no backend.
+ */
+import { InputError, type Quality, Quality as QualitySchema, type Reading, type SeriesBucket } from '@vigia/shared';
+
+/** Extra labels a backend may keep with a series (InfluxDB tags); SQLite ignores them. */
+export type SeriesLabels = { site: string; device: string; quantity?: string; unit?: string };
+
+/**
+ * A time-series store.
+ * @example
+ * await store.write([{ sensor: 'plant.ph', ts: 1764000000000, value: 7.1, q: 'good' }]);
+ * const buckets = await store.query('plant.ph', from, to, 60_000);
+ */
+export interface Store {
+  /** Store every reading or none; idempotent on (sensor, ts). `labels` maps sensor id to its labels. */
+  write(readings: readonly Reading[], labels?: ReadonlyMap<string, SeriesLabels>): Promise<void>;
+  /** Buckets of `bucketMs` starting at `from`, over [from, to); empty buckets are left out. */
+  query(sensor: string, from: number, to: number, bucketMs: number): Promise<SeriesBucket[]>;
+  /** The newest reading of each sensor (of `sensors`, or of all); sensors without data are absent. */
+  latest(sensors?: readonly string[]): Promise<Reading[]>;
+  /** Release the backend; calling it twice is fine. */
+  close(): Promise<void>;
+}
+
+const QUALITIES: readonly Quality[] = QualitySchema.options;
+
+/**
+ * Reject a batch holding a row no backend can store faithfully, naming the first bad one.
+ * Routes validate with the shared schemas first; this guards every other caller.
+ */
+export function checkReadings(readings: readonly Reading[]): void {
+  readings.forEach((r, i) => {
+    const bad = (field: string, why: string) =>
+      new InputError('reading_invalid', `readings[${i}].${field} ${why}`, `readings[${i}].${field}`, 422);
+    if (typeof r.sensor !== 'string' || r.sensor.length === 0) throw bad('sensor', 'must be a non-empty string');
+    if (!Number.isSafeInteger(r.ts)) throw bad('ts', 'must be whole epoch milliseconds');
+    if (typeof r.value !== 'number' || !Number.isFinite(r.value)) throw bad('value', 'must be a finite number');
+    if (!QUALITIES.includes(r.q)) throw bad('q', `must be one of ${QUALITIES.join(', ')}`);
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * @module testing/test-app
+ * A real app for route tests: a temp data dir with real SQLite meta and readings stores,
+ * a live hub, a settable clock, and helpers to add devices and sign users in.
+ * Test support only (imported by *.test.ts).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { createApp, type VigiaApp } from '../app.ts';
+import { addDevice, addUser } from '../cli/admin.ts';
+import type { AppDeps } from '../deps.ts';
+import { createLiveHub } from '../live/hub.ts';
+import { openMeta } from '../meta/meta.ts';
+import { openSqliteStore } from '../storage/sqlite/sqlite-store.ts';
+
+/** 2025-11-24T16:00:00Z: readings in tests are stamped around here. */
+export const T0 = 1_764_000_000_000;
+export const ORIGIN = 'http://localhost';
+
+export type TestApp = AppDeps & {
+  app: VigiaApp;
+  dir: string;
+  clock: { now(): number; set(ms: number): void };
+  /** Create a device; returns its token. */
+  device(id: string, site?: string): string;
+  /** Create a user and sign in; returns the Cookie header value. */
+  signIn(name: string, role?: string, sites?: string[]): Promise<string>;
+  close(): Promise<void>;
+};
+
+export async function makeTestApp(options: { dashboardDir?: string; heartbeatMs?: number } = {}): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'vigia-server-'));
+  let now = T0 + 60_000;
+  const clock = {
+    now: () => now,
+    set(ms: number) {
+      now = ms;
+    },
+  };
+  const deps: AppDeps = {
+    store: openSqliteStore(join(dir, 'readings.db')),
+    meta: openMeta(join(dir, 'meta.db')),
+    live: createLiveHub(),
+    clock,
+    log: pino({ level: 'silent' }),
+    dashboardDir: options.dashboardDir ?? join(dir, 'no-dashboard'),
+    heartbeatMs: options.heartbeatMs,
+  };
+  const app = createApp(deps);
+  return {
+    ...deps,
+    app,
+    dir,
+    clock,
+    device: (id, site = 'mobile-plant') => addDevice(deps.meta, clock, { id, site }).at(-1)!,
+    async signIn(name, role = 'operator', sites = []) {
+      const password = `${name}-password`;
+      await addUser(deps.meta, clock, { name, role, sites, password });
+      const res = await app.request('/api/v1/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: ORIGIN },
+        body: JSON.stringify({ user: name, password }),
+      });
+      if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+      const cookie = res.headers.get('set-cookie') ?? '';
+      return cookie.split(';')[0];
+    },
+    async close() {
+      deps.live.close();
+      await deps.store.close();
+      deps.meta.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

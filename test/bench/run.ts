@@ -1,0 +1,22 @@
+/**
+ * `npm run bench`: every benchmark in one run, one JSON line per figure
+ * `{ name, value, unit, ratio?, note? }`. Ratios compare side by side within the same run,
+ * because this machine is shared and noisy. `npm run bench -- <name>` runs one benchmark.
+ */
+import type { Bench, Figure } from './figure.ts';
+import { pipelineBench } from './pipeline.bench.ts';
+
+const BENCHES: Bench[] = [pipelineBench];
+
+const only = process.argv.slice(2);
+let failed = 0;
+for (const bench of BENCHES) {
+  if (only.length && !only.includes(bench.name)) continue;
+  try {
+    await bench.run((f: Figure) => console.log(JSON.stringify(f)));
+  } catch (err) {
+    failed++;
+    console.error(`bench ${bench.name} failed: ${(err as Error).stack}`);
+  }
+}
+process.exit(failed ? 1 : 0);
