@@ -9,10 +9,13 @@
  * - Every reading the cap removes is counted in the `drops` table with its time range, in the
  *   same transaction that removes it. Drops are never silent; totals are in `stats()`.
  * - `append` resolves only after its readings are committed with `synchronous=FULL` in WAL mode:
- *   they survive kill -9 *and* a power cut. To keep an SD card at about one fsync per second,
- *   appends are grouped: one transaction per group; a group commits at once when the last commit
- *   was longer than `commitIntervalMs` ago, else when that interval has passed or `maxGroup`
- *   readings are waiting. So `append` may wait up to `commitIntervalMs`.
+ *   they survive kill -9 *and* a power cut. To spare an SD card, appends are grouped: one
+ *   transaction per group; a group commits at once when the last commit was longer than
+ *   `commitIntervalMs` ago, else when that interval has passed or `maxGroup` readings are
+ *   waiting. So `append` may wait up to `commitIntervalMs` (default 250 ms: at most 4 fsyncs
+ *   per second). Why not a full second: the embedded broker acknowledges a QoS 1 message only
+ *   after its commit, and aedes reads a client's next packets only once the previous ones are
+ *   handled, so the window is also how late an MQTT value without its own time may be stamped.
  * - `ack`/`quarantine` are synchronous committed transactions: after they return, a kill -9
  *   never brings those readings back.
  * - Identity is (sensor, ts): a second reading with the same identity is not stored and is
@@ -58,7 +61,7 @@ CREATE TABLE IF NOT EXISTS drops (
 /** Builds the buffer; opens nothing until `open()` (STYLE.md C3: create validates, start opens). */
 export function createBuffer(options: BufferOptions) {
   const clock = options.clock ?? Date.now;
-  const commitIntervalMs = options.commitIntervalMs ?? 1000;
+  const commitIntervalMs = options.commitIntervalMs ?? 250;
   const maxGroup = options.maxGroup ?? 1000;
   let db: Database.Database | undefined;
   let closed = false;
