@@ -45,7 +45,6 @@ const stack = await startStack({
   brokerPort: await portOrFree(1883),
   apiPort: await portOrFree(8081),
   serial,
-  modbus: false, // until the modbus-rtu driver lands in the edge
 }).catch((err: Error) => {
   console.error(`The demo could not start: ${err.message}\nLogs: ${join(dir, 'logs')}`);
   process.exit(1);

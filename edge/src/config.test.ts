@@ -71,17 +71,77 @@ describe('loadConfig', () => {
     expect(errorOf(() => loadConfig(file)).message).toMatch(/edge\.yaml: line \d+, column \d+: not valid YAML/);
   });
 
-  it('rejects modbus-rtu honestly: not available in this version yet', () => {
-    const file = write(
-      'edge.yaml',
-      `${GOOD}  - id: plant.water_in
+  it('accepts modbus-rtu sensors, several unit ids sharing one port', () => {
+    const loaded = loadConfig(
+      write(
+        'edge.yaml',
+        `${GOOD}  - id: plant.water_in
     quantity: volumetric_flow
     unit: m3/h
+    interval: 500ms
     source: { driver: modbus-rtu, port: /dev/ttyUSB0, unit_id: 3, register: 16, type: float32 }
+  - id: plant.ore_feed
+    quantity: mass_flow
+    unit: t/h
+    source: { driver: modbus-rtu, port: /dev/ttyUSB0, unit_id: 4, function: input, register: 0, type: int32, word_order: little }
 `,
+      ),
+    );
+    expect(loaded.config.sensors.slice(2).map((s) => [s.interval, s.source])).toEqual([
+      [
+        500,
+        {
+          driver: 'modbus-rtu',
+          port: '/dev/ttyUSB0',
+          baud: 9600,
+          parity: 'none',
+          unit_id: 3,
+          function: 'holding',
+          register: 16,
+          type: 'float32',
+          word_order: 'big',
+        },
+      ],
+      [
+        1000,
+        {
+          driver: 'modbus-rtu',
+          port: '/dev/ttyUSB0',
+          baud: 9600,
+          parity: 'none',
+          unit_id: 4,
+          function: 'input',
+          register: 0,
+          type: 'int32',
+          word_order: 'little',
+        },
+      ],
+    ]);
+  });
+
+  it('refuses modbus-rtu sensors on one port with another baud or parity, or a port shared with serial-line', () => {
+    const modbus = (id: string, line: string, register = 16) => `  - id: ${id}
+    quantity: volumetric_flow
+    unit: m3/h
+    source: { driver: modbus-rtu, port: /dev/ttyUSB0, unit_id: 3, register: ${register}, type: float32${line} }
+`;
+    const file = write(
+      'edge.yaml',
+      GOOD +
+        modbus('plant.water_in', '') +
+        modbus('plant.water_out', ', parity: even') +
+        modbus('plant.water_recirc', ', baud: 19200', 65535),
     );
     expect(errorOf(() => loadConfig(file)).message).toBe(
-      `${file}: sensors[2].source.driver: the modbus-rtu driver is not available in this version of vigia-edge yet; use mqtt or serial-line, or remove this sensor`,
+      [
+        `${file}: sensors[3].source.parity: sensor plant.water_out reads /dev/ttyUSB0 at 9600 baud, parity even, but sensor plant.water_in reads it at 9600 baud, parity none; sensors on one RS-485 port must use the same baud and parity`,
+        `${file}: sensors[4].source.baud: sensor plant.water_recirc reads /dev/ttyUSB0 at 19200 baud, parity none, but sensor plant.water_in reads it at 9600 baud, parity none; sensors on one RS-485 port must use the same baud and parity`,
+        `${file}: sensors[4].source.register: sensor plant.water_recirc: a float32 needs 2 registers, so it cannot start at register 65535 (the last register is 65535)`,
+      ].join('\n'),
+    );
+    const shared = write('b.yaml', GOOD + modbus('plant.water_in', '').replace('/dev/ttyUSB0', '/dev/ttyUSB1'));
+    expect(errorOf(() => loadConfig(shared)).message).toBe(
+      `${shared}: sensors[2].source.port: /dev/ttyUSB1 is already read by the serial-line driver (sensors[1], plant.ph); one serial port can carry one driver only`,
     );
   });
 
@@ -129,7 +189,7 @@ describe('edge/README.md', () => {
     const sample = /## Sample[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(sample).toBeDefined();
     const config = parseConfig(sample ?? '', join(dir, 'edge.yaml'));
-    expect(config.sensors.map((s) => s.source.driver)).toEqual(['mqtt', 'serial-line']);
+    expect(config.sensors.map((s) => s.source.driver)).toEqual(['modbus-rtu', 'mqtt', 'serial-line']);
     expect(config.buffer.path).toBe(join(dir, 'data/buffer.db'));
   });
 });

@@ -1,8 +1,9 @@
 /**
  * @module config
  * Loads `edge.yaml`: YAML, then the shared `EdgeConfig` schema (strict; defaults live there),
- * then the checks only the agent can make (driver available in this version, serial ports
- * agreeing on baud, MQTT sensors able to connect), then the secrets from their files. Everything
+ * then the checks only the agent can make (driver available in this version, one driver per
+ * serial port, sensors on one port agreeing on baud (and parity for Modbus), MQTT sensors able
+ * to connect), then the secrets from their files. Everything
  * is checked before anything opens (STYLE.md C9). Relative paths resolve against the config
  * file's folder. Every failure is a `ConfigError` whose message names the file, the path in it
  * and the fix.
@@ -36,12 +37,29 @@ function readText(path: string, file: string, key: string, fix: string): string 
 export function checkForAgent(config: EdgeConfig): { path: string; message: string }[] {
   const problems: { path: string; message: string }[] = [];
   const bauds = new Map<string, { baud: number; index: number }>();
+  const portOwners = new Map<string, { driver: string; index: number }>();
+  const groups = new Map<string, { driver: string; indices: number[] }>();
   config.sensors.forEach((s, i) => {
-    if (!Object.hasOwn(DRIVERS, s.source.driver)) {
+    const driver = s.source.driver;
+    if (!Object.hasOwn(DRIVERS, driver)) {
       problems.push({
         path: `sensors[${i}].source.driver`,
-        message: `the ${s.source.driver} driver is not available in this version of vigia-edge yet; use ${Object.keys(DRIVERS).join(' or ')}, or remove this sensor`,
+        message: `the ${driver} driver is not available in this version of vigia-edge yet; use ${Object.keys(DRIVERS).join(' or ')}, or remove this sensor`,
       });
+      return;
+    }
+    const key = `${driver}\u0000${DRIVERS[driver].instanceKey(s.source)}`;
+    const group = groups.get(key) ?? { driver, indices: [] };
+    group.indices.push(i);
+    groups.set(key, group);
+    if ('port' in s.source) {
+      const owner = portOwners.get(s.source.port);
+      if (owner && owner.driver !== driver)
+        problems.push({
+          path: `sensors[${i}].source.port`,
+          message: `${s.source.port} is already read by the ${owner.driver} driver (sensors[${owner.index}], ${config.sensors[owner.index].id}); one serial port can carry one driver only`,
+        });
+      else if (!owner) portOwners.set(s.source.port, { driver, index: i });
     }
     if (s.source.driver === 'serial-line') {
       const src = s.source as SerialLineSource;
@@ -54,6 +72,10 @@ export function checkForAgent(config: EdgeConfig): { path: string; message: stri
       else if (!seen) bauds.set(src.port, { baud: src.baud, index: i });
     }
   });
+  for (const { driver, indices } of groups.values()) {
+    const found = DRIVERS[driver].checkGroup?.(indices.map((i) => config.sensors[i])) ?? [];
+    for (const p of found) problems.push({ path: `sensors[${indices[p.index]}].source.${p.key}`, message: p.message });
+  }
   const usesMqtt = config.sensors.some((s) => s.source.driver === 'mqtt');
   if (usesMqtt && !config.broker.url && !config.broker.allow_anonymous && config.broker.users.length === 0) {
     problems.push({

@@ -53,7 +53,6 @@ describe('walking skeleton: simulator → edge → server (separate processes)',
     stack = await startStack({
       dir,
       serial: true,
-      modbus: false,
       simulatorArgs: ['--rate-ms', '250', '--local-start-hour', '9'],
     });
     const config = parseYaml(readFileSync(stack.edgeConfigFile, 'utf8')) as EdgeConfigInput;

@@ -9,7 +9,10 @@ export type DecodeErrorCode =
   | 'missing_column'
   | 'invalid_json'
   | 'missing_path'
-  | 'too_large';
+  | 'too_large'
+  | 'register_count'
+  | 'not_a_register'
+  | 'not_finite';
 
 export type DecodeResult = { ok: true; value: number } | { ok: false; code: DecodeErrorCode };
 

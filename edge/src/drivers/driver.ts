@@ -4,7 +4,8 @@
  * these types; drivers import nothing of the core but these.
  *
  * A driver module: `schema` (the `source:` block), `instanceKey` (sensors with the same key
- * share one instance: one port, one connection) and `create(sensors, deps)`, which only builds.
+ * share one instance: one port, one connection), optionally `checkGroup` (config checks across
+ * one instance's sensors) and `create(sensors, deps)`, which only builds.
  * `start()` opens and resolves once running; transient failures never throw out of it, the
  * driver retries and reports `retrying`. `stop()` stops reading, waits for in-flight readings,
  * and after it returns nothing more is emitted.
@@ -42,8 +43,16 @@ export type Driver = {
   status(): ComponentStatus;
 };
 
+/** A problem found by `checkGroup`: `index` into the group's sensors, `key` in their `source:` block. */
+export type GroupProblem = { index: number; key: string; message: string };
+
 export type DriverModule<S extends z.ZodType = z.ZodType> = {
   schema: S;
   instanceKey(source: z.infer<S>): string;
+  /**
+   * Optional checks across the sensors that will share one instance (one port), run by the
+   * config loader before anything opens; e.g. modbus-rtu sensors on one bus must agree on baud.
+   */
+  checkGroup?(sensors: readonly SensorConfig[]): GroupProblem[];
   create(sensors: readonly SensorConfig[], deps: DriverDeps): Driver;
 };

@@ -1,21 +1,35 @@
 /**
  * @module transports/serial-port
- * A serial port read as text lines, kept open: if it cannot be opened or disappears, it retries
- * with capped backoff and reports `retrying` with a detail a technician can act on. Never throws
+ * A serial port kept open (as text lines for serial-line, as raw bytes for modbus-rtu): if it
+ * cannot be opened or disappears, it retries with capped backoff and reports `retrying` with a detail a technician can act on. Never throws
  * out of `start`. `serialport` (native) is loaded lazily, where the program meets the port.
  */
+import { existsSync } from 'node:fs';
 import type { BackoffOptions } from '../backoff.ts';
 import { backoffDelayMs, sleep } from '../backoff.ts';
 import type { StatusTracker } from '../status.ts';
 
-export type SerialLineTransportOptions = {
+type SerialModule = typeof import('serialport');
+const WATCHDOG_MS = 500;
+/** An open port as `serialport` gives it. */
+export type OpenSerialPort = InstanceType<SerialModule['SerialPort']>;
+
+export type SerialTransportOptions = {
   path: string;
   baudRate: number;
-  onLine: (line: string) => void;
+  parity?: 'none' | 'even' | 'odd';
   status: StatusTracker;
   retry: BackoffOptions;
   /** Called once per failed open or lost port, with the underlying error. */
   onError: (err: Error) => void;
+  /** The port is open: attach readers. Called once per successful open. */
+  onOpen: (port: OpenSerialPort, serial: SerialModule) => void;
+  /** The port opened last is gone (lost, or closed by `stop`). */
+  onLost?: () => void;
+};
+
+export type SerialLineTransportOptions = Omit<SerialTransportOptions, 'onOpen' | 'onLost' | 'parity'> & {
+  onLine: (line: string) => void;
 };
 
 /** What to tell a technician, in Spanish, for an error opening or reading a port. */
@@ -29,7 +43,19 @@ export function describePortError(path: string, err: unknown): string {
   return `error en el puerto ${path} (${msg}) — revise el cable USB`;
 }
 
+/** A serial port read as text lines (one call of `onLine` per line, without the line end). */
 export function createSerialLineTransport(options: SerialLineTransportOptions) {
+  return createSerialTransport({
+    ...options,
+    onOpen(port, { ReadlineParser }) {
+      const parser = port.pipe(new ReadlineParser({ delimiter: '\n' }));
+      parser.on('data', (line: string) => options.onLine(line.replace(/\r$/, '')));
+    },
+  });
+}
+
+/** A serial port kept open; the caller attaches its own reader in `onOpen` (raw bytes, lines…). */
+export function createSerialTransport(options: SerialTransportOptions) {
   const { path, status } = options;
   const controller = new AbortController();
   let loop: Promise<void> | undefined;
@@ -37,20 +63,36 @@ export function createSerialLineTransport(options: SerialLineTransportOptions) {
 
   /** Opens the port; resolves with `lost`, which settles when the port is lost or closed (wrapped: an async function would adopt it). */
   async function openOnce(): Promise<{ lost: Promise<void> }> {
-    const { SerialPort, ReadlineParser } = await import('serialport');
-    const port = new SerialPort({ path, baudRate: options.baudRate, autoOpen: false });
+    const serial = await import('serialport');
+    const port = new serial.SerialPort({
+      path,
+      baudRate: options.baudRate,
+      parity: options.parity ?? 'none',
+      autoOpen: false,
+    });
     await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
-    const parser = port.pipe(new ReadlineParser({ delimiter: '\n' }));
-    parser.on('data', (line: string) => options.onLine(line.replace(/\r$/, '')));
+    // A USB adapter pulled (or a pty whose other end closed) hangs the tty up; reads then return
+    // 0 bytes, which serialport retries forever without an error or a 'close'. The device node
+    // disappears, though: watching the path is what notices the loss when nothing is written.
+    const watchdog = setInterval(() => {
+      if (existsSync(path) || !port.isOpen) return;
+      options.onError(Object.assign(new Error(`${path} disappeared (adapter unplugged?)`), { code: 'port_lost' }));
+      port.close(() => undefined);
+    }, WATCHDOG_MS);
     const lost = new Promise<void>((resolve) => {
+      const gone = () => {
+        clearInterval(watchdog);
+        options.onLost?.();
+        resolve();
+      };
       port.once('close', (err?: Error | null) => {
         if (err && !controller.signal.aborted) options.onError(err);
-        resolve();
+        gone();
       });
       port.on('error', (err) => {
         if (!controller.signal.aborted) options.onError(err);
         if (port.isOpen) port.close(() => undefined);
-        else resolve();
+        else gone();
       });
     });
     closeCurrent = () =>
@@ -58,6 +100,7 @@ export function createSerialLineTransport(options: SerialLineTransportOptions) {
         if (!port.isOpen) return resolve();
         port.close(() => resolve());
       });
+    options.onOpen(port, serial);
     return { lost };
   }
 
@@ -66,7 +109,10 @@ export function createSerialLineTransport(options: SerialLineTransportOptions) {
     while (!controller.signal.aborted) {
       try {
         const { lost } = await openOnce();
-        if (controller.signal.aborted) break;
+        if (controller.signal.aborted) {
+          await closeCurrent?.(); // stop() came while the port was opening
+          break;
+        }
         attempt = 0;
         status.set('ok', `leyendo ${path}`);
         firstAttempt();

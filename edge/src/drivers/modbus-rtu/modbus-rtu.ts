@@ -1,0 +1,256 @@
+/**
+ * @module drivers/modbus-rtu
+ * Sensors read over RS-485 Modbus RTU (FC03 holding, FC04 input registers). One instance per
+ * port, shared by every sensor and every unit id on it: one open port, one request in flight,
+ * each sensor polled at its own `interval` (scheduler.ts).
+ *
+ * Must never: let a silent unit delay the others (short per-request timeout, and a unit that
+ * keeps failing is backed off by skipping its slots, not by waiting); emit a reading without a
+ * valid reply (timeouts, bad CRC, garbled bytes and exception replies are counted per unit and
+ * give no reading); throw out of `start` (a missing or lost adapter is reopened with capped
+ * backoff); emit after `stop` returns.
+ */
+import { ConfigError, InputError, type ModbusRtuSource, type SensorConfig, TransientError } from '@vigia/shared';
+import { createStatus } from '../../status.ts';
+import { createSerialTransport } from '../../transports/serial-port.ts';
+import type { Driver, DriverDeps, DriverModule, GroupProblem, Sample } from '../driver.ts';
+import { createBus, type Exchange, frameGapMs } from './bus.ts';
+import { decodeRegisters, REGISTERS_PER_TYPE } from './decode.ts';
+import { FUNCTION_CODES, type ReplyExpectation, readRequest } from './frame.ts';
+import { decodeDetail, exceptionDetail, exceptionLog, type SilentKind, silentDetail, silentLog } from './messages.ts';
+import { createScheduler, type PollOutcome, type Scheduler, type SchedulerTuning } from './scheduler.ts';
+import { schema } from './schema.ts';
+
+export type ModbusRtuTuning = SchedulerTuning & {
+  /** How long a unit may take to start its reply (the bytes' own time on the wire is added). */
+  timeoutMs: number;
+};
+
+/**
+ * 300 ms: real meters answer in 10–100 ms; a short timeout bounds what a dead unit costs the
+ * bus. Two silent polls in a row start the backoff: 1 s, doubling, at most 30 s between tries.
+ */
+export const DEFAULT_TUNING: Readonly<ModbusRtuTuning> = {
+  timeoutMs: 300,
+  backoffAfter: 2,
+  backoffMinMs: 1000,
+  backoffMaxMs: 30_000,
+};
+
+/** Per unit id: valid readings, and polls that gave none, by cause. */
+export type UnitCounts = { readings: number; timeout: number; crc: number; garbled: number; exception: number };
+
+export type ModbusRtuDriver = Driver & { unitCounts(): ReadonlyMap<number, Readonly<UnitCounts>> };
+
+type Poll = { sensor: string; source: ModbusRtuSource; request: Buffer; expect: ReplyExpectation };
+
+/** Checks over the sensors of one port, before anything opens (also run by the config loader). */
+export function checkGroup(sensors: readonly SensorConfig[]): GroupProblem[] {
+  const problems: GroupProblem[] = [];
+  const first = sensors[0];
+  const line = first.source as ModbusRtuSource;
+  sensors.forEach((s, index) => {
+    const src = s.source as ModbusRtuSource;
+    if (src.baud !== line.baud || src.parity !== line.parity)
+      problems.push({
+        index,
+        key: src.baud !== line.baud ? 'baud' : 'parity',
+        message: `sensor ${s.id} reads ${src.port} at ${src.baud} baud, parity ${src.parity}, but sensor ${first.id} reads it at ${line.baud} baud, parity ${line.parity}; sensors on one RS-485 port must use the same baud and parity`,
+      });
+    const last = src.register + REGISTERS_PER_TYPE[src.type] - 1;
+    if (last > 0xffff)
+      problems.push({
+        index,
+        key: 'register',
+        message: `sensor ${s.id}: a ${src.type} needs ${REGISTERS_PER_TYPE[src.type]} registers, so it cannot start at register ${src.register} (the last register is 65535)`,
+      });
+  });
+  return problems;
+}
+
+export function create(
+  sensors: readonly SensorConfig[],
+  deps: DriverDeps,
+  tuning: Readonly<ModbusRtuTuning> = DEFAULT_TUNING,
+): ModbusRtuDriver {
+  const problems = checkGroup(sensors);
+  if (problems.length) throw new ConfigError(problems.map((p) => p.message).join('\n'));
+  const line = sensors[0].source as ModbusRtuSource;
+  const { port: path } = line;
+  const id = `modbus-rtu:${path}`;
+  const polls: Poll[] = sensors.map((s) => {
+    const source = s.source as ModbusRtuSource;
+    const count = REGISTERS_PER_TYPE[source.type];
+    return {
+      sensor: s.id,
+      source,
+      request: readRequest(source.unit_id, source.function, source.register, count),
+      expect: { unit: source.unit_id, functionCode: FUNCTION_CODES[source.function], count },
+    };
+  });
+  const unitIds = [...new Set(polls.map((p) => p.source.unit_id))].sort((a, b) => a - b);
+  const counts = new Map<number, UnitCounts>(
+    unitIds.map((u) => [u, { readings: 0, timeout: 0, crc: 0, garbled: 0, exception: 0 }]),
+  );
+  const unitProblems = new Map<number, string>();
+  const sensorProblems = new Map<string, string>();
+  const portStatus = createStatus(`abriendo ${path}`, deps.clock);
+  const busStatus = createStatus(`leyendo ${path}`, deps.clock);
+  const inFlight = new Set<Promise<void>>();
+  const report = (err: Error, unit?: number) =>
+    deps.telemetry.report(err, unit === undefined ? `driver:${id}` : `driver:${id}#${unit}`, 'receive');
+  let stopped = false;
+  let loop: Promise<void> | undefined;
+  let wakeNap: (() => void) | undefined;
+
+  const bus = createBus({
+    baud: line.baud,
+    timeoutMs: tuning.timeoutMs,
+    clock: deps.clock,
+    onStray: (bytes) => {
+      if (!stopped)
+        report(
+          new TransientError(
+            'modbus_stray',
+            `${bytes} byte(s) on ${path} with no request pending (a late reply, another master, or wrong baud/parity)`,
+          ),
+        );
+    },
+  });
+  const transport = createSerialTransport({
+    path,
+    baudRate: line.baud,
+    parity: line.parity,
+    status: portStatus,
+    retry: deps.retry,
+    onError: (err) => report(err),
+    onOpen(port) {
+      port.on('data', (chunk: Buffer) => bus.onData(chunk));
+      bus.attach(port);
+      refreshStatus();
+      wakeNap?.();
+    },
+    onLost: () => bus.detach(),
+  });
+
+  function refreshStatus(): void {
+    const all = [...unitProblems.values(), ...sensorProblems.values()];
+    if (all.length) busStatus.set('retrying', all.join('; '));
+    else busStatus.set('ok', `leyendo ${path} (unidades ${unitIds.join(', ')})`);
+  }
+
+  function emit(samples: Sample[]): void {
+    const p = deps.emit(samples).catch((err) => {
+      deps.telemetry.report(err, `driver:${id}`, 'process');
+    });
+    inFlight.add(p);
+    p.finally(() => inFlight.delete(p));
+  }
+
+  /** Books one poll's outcome: a reading, or counted errors and a status detail. */
+  function settle(poll: Poll, exchange: Exchange, at: number): PollOutcome {
+    const { source, sensor } = poll;
+    const unit = source.unit_id;
+    const count = counts.get(unit) as UnitCounts;
+    if (exchange.kind === 'registers' || exchange.kind === 'exception') unitProblems.delete(unit);
+    switch (exchange.kind) {
+      case 'registers': {
+        const r = decodeRegisters(exchange.registers, source.type, source.word_order);
+        if (!r.ok) {
+          sensorProblems.set(sensor, decodeDetail(sensor, source, r.code));
+          report(
+            new InputError(
+              `decode_${r.code}`,
+              `sensor ${sensor}: unit ${unit} register ${source.register} on ${path} not usable as ${source.type} (${r.code})`,
+            ),
+            unit,
+          );
+          return 'answered';
+        }
+        sensorProblems.delete(sensor);
+        count.readings++;
+        emit([{ sensor, ts: at, raw: r.value }]);
+        return 'answered';
+      }
+      case 'exception':
+        count.exception++;
+        sensorProblems.set(sensor, exceptionDetail(source, exchange.exception));
+        report(new InputError('modbus_exception', exceptionLog(sensor, source, exchange.exception)), unit);
+        return 'answered';
+      default: {
+        const kind = exchange.kind as SilentKind;
+        count[kind]++;
+        unitProblems.set(unit, silentDetail(kind, unit, source));
+        report(new TransientError(`modbus_${kind}`, silentLog(kind, unit, source), { stage: 'receive' }), unit);
+        return 'silent';
+      }
+    }
+  }
+
+  /** Sleeps `ms`, or less if the port opens or `stop` is called. */
+  function nap(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        if (wakeNap === done) wakeNap = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      wakeNap = done;
+    });
+  }
+
+  async function run(scheduler: Scheduler): Promise<void> {
+    const gapMs = frameGapMs(line.baud);
+    while (!stopped) {
+      if (!bus.isOpen()) {
+        await nap(60_000);
+        continue;
+      }
+      const next = scheduler.next();
+      const waitMs = next.at - deps.clock();
+      if (waitMs > 0) {
+        await nap(waitMs);
+        continue;
+      }
+      const poll = polls[next.index];
+      const { exchange, at } = await bus.request(poll.request, poll.expect);
+      if (stopped) break;
+      if (exchange.kind === 'port_lost') continue; // not the unit's fault: poll it again once the port is back
+      scheduler.settle(next.index, settle(poll, exchange, at), deps.clock());
+      refreshStatus();
+      await nap(gapMs);
+    }
+  }
+
+  return {
+    id,
+    sensors: polls.map((p) => p.sensor),
+    async start() {
+      const scheduler = createScheduler(
+        polls.map((p, i) => ({ unit: p.source.unit_id, intervalMs: Math.max(1, sensors[i].interval) })),
+        deps.clock(),
+        tuning,
+      );
+      loop = run(scheduler);
+      await transport.start();
+    },
+    async stop() {
+      stopped = true;
+      wakeNap?.();
+      await transport.stop();
+      await loop;
+      await Promise.all(inFlight);
+      portStatus.set('stopped', 'detenido');
+    },
+    status: () => (portStatus.get().state === 'ok' ? busStatus.get() : portStatus.get()),
+    unitCounts: () => counts,
+  };
+}
+
+export const modbusRtuDriver: DriverModule<typeof schema> = {
+  schema,
+  instanceKey: (source) => source.port,
+  create,
+  checkGroup,
+};
