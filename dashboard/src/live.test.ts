@@ -95,4 +95,21 @@ describe('createLive (with a stand-in EventSource)', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(FakeSource.instances).toHaveLength(1);
   });
+
+  it('treats a stream silent past the ping deadline as dead and opens a new one', async () => {
+    const live = start();
+    const first = FakeSource.instances[0]!;
+    first.open();
+    await vi.advanceTimersByTimeAsync(30_000);
+    first.send('ping', { now: T0 });
+    await vi.advanceTimersByTimeAsync(30_000); // 30 s after the last ping: still alive
+    expect(FakeSource.instances).toHaveLength(1);
+    expect(live.snapshot().state).toBe('open');
+    await vi.advanceTimersByTimeAsync(11_000); // 41 s of silence: dead
+    expect(live.snapshot().state).toBe('retrying');
+    expect(first.readyState).toBe(first.CLOSED);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(FakeSource.instances).toHaveLength(2);
+    live.close();
+  });
 });

@@ -4,6 +4,8 @@
  * browser reconnects a dropped stream by itself; when the server refuses the stream (e.g. a
  * 401 once the session expired) the EventSource closes for good, so we open a new one after
  * a capped backoff, first asking `beforeReconnect` (the app checks the session there).
+ * The server sends a `ping` event every 15 s: a stream silent for `deadAfterMs` is dead even
+ * if the browser still thinks it open (a phone that lost its signal), so we open a new one.
  */
 import { LiveDevice, LiveReading } from '@vigia/shared';
 
@@ -32,6 +34,8 @@ export type LiveOptions = {
   beforeReconnect?: () => Promise<unknown>;
   /** For tests; the browser's by default. */
   eventSource?: typeof EventSource;
+  /** No event at all (pings included) for this long means the stream is dead. */
+  deadAfterMs?: number;
 };
 
 const BACKOFF_MS = [1000, 2000, 5000, 10_000, 15_000];
@@ -76,6 +80,17 @@ export function createLive(options: LiveOptions = {}): Live {
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let attempt = 0;
   let closed = false;
+  const deadAfterMs = options.deadAfterMs ?? 40_000;
+  let watchdog: ReturnType<typeof setTimeout> | null = null;
+  const alive = () => {
+    if (watchdog) clearTimeout(watchdog);
+    watchdog = setTimeout(() => {
+      watchdog = null;
+      if (closed) return;
+      setState('retrying');
+      scheduleReopen();
+    }, deadAfterMs);
+  };
 
   const emit = (event: LiveEvent) => {
     for (const listener of listeners) listener(event, snap);
@@ -90,15 +105,21 @@ export function createLive(options: LiveOptions = {}): Live {
     if (closed) return;
     const es = new Source(url, { withCredentials: true });
     source = es;
+    alive();
     es.onopen = () => {
       attempt = 0;
+      alive();
       setState('open');
     };
+    es.addEventListener('ping', alive);
+    // After `reset` the server sends a fresh snapshot; the newest-by-ts rule below keeps it right.
+    es.addEventListener('reset', alive);
     es.onerror = () => {
       setState('retrying');
       if (es.readyState === es.CLOSED) scheduleReopen();
     };
     es.addEventListener('reading', (e) => {
+      alive();
       const reading = parseReading((e as MessageEvent<string>).data);
       if (!reading) return;
       // Keep the newest by event time: a backlog batch must not replace a fresher value.
@@ -110,6 +131,7 @@ export function createLive(options: LiveOptions = {}): Live {
       emit({ kind: 'reading', reading });
     });
     es.addEventListener('device', (e) => {
+      alive();
       const device = parseDevice((e as MessageEvent<string>).data);
       if (!device) return;
       const devices = new Map(snap.devices);
@@ -164,6 +186,7 @@ export function createLive(options: LiveOptions = {}): Live {
       globalThis.removeEventListener?.('offline', wentOffline);
       globalThis.removeEventListener?.('online', cameOnline);
       if (retryTimer) clearTimeout(retryTimer);
+      if (watchdog) clearTimeout(watchdog);
       source?.close();
       listeners.clear();
     },
