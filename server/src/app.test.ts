@@ -22,6 +22,7 @@ describe('createApp', () => {
     // The walk must see the routes docs/api.md lists, or it proves nothing.
     expect(routes.map((r) => `${r.method} ${r.path}`).sort()).toEqual(
       expect.arrayContaining([
+        'GET /api/v1/audit',
         'GET /api/v1/devices',
         'GET /api/v1/live',
         'GET /api/v1/me',
@@ -69,7 +70,10 @@ describe('createApp', () => {
 
   it('answers /health and /metrics without a session', async () => {
     t = await makeTestApp();
-    expect(await (await t.app.request('/health')).json()).toEqual({ ok: true });
+    expect(await (await t.app.request('/health')).json()).toEqual({
+      ok: true,
+      store: { state: 'ok', detail: 'embedded store' },
+    });
     const metrics = await t.app.request('/metrics');
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await metrics.text()).toMatch(

@@ -9,6 +9,7 @@ import { routePath } from 'hono/route';
 import { createRequireRole } from './auth/session.ts';
 import type { AppDeps } from './deps.ts';
 import { errorHandler, notFoundBody } from './http/on-error.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { devicesRoutes } from './routes/devices.ts';
@@ -33,13 +34,14 @@ export function createApp(deps: AppDeps): VigiaApp {
     end({ method: c.req.method, route: routePath(c), status: String(c.res.status) });
   });
 
-  app.route('/', healthRoutes(telemetry));
+  app.route('/', healthRoutes(telemetry, deps.store));
   app.route('/api/v1/ingest', ingestRoutes(deps, telemetry));
   app.route('/api/v1', authRoutes(deps, requireRole));
   app.route('/api/v1/series', seriesRoutes(deps, requireRole));
   app.route('/api/v1/sensors', sensorsRoutes(deps, requireRole));
   app.route('/api/v1/devices', devicesRoutes(deps, requireRole));
   app.route('/api/v1/live', liveRoutes(deps, requireRole));
+  app.route('/api/v1/audit', auditRoutes(deps, requireRole));
   app.all('/api/*', (c) => c.json(notFoundBody(c.req.path), 404));
   app.route('/', dashboardRoutes(deps.dashboardDir));
 

@@ -13,6 +13,8 @@ export type ServerEnv = {
   dataDir: string;
   dashboardDir: string;
   logLevel: string;
+  /** Set when VIGIA_INFLUX_URL is: readings go to InfluxDB instead of readings.db. */
+  influx?: { url: string; db: string; user?: string; password?: string };
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -35,5 +37,30 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     dataDir: resolve(env.VIGIA_DATA_DIR?.trim() || './data'),
     dashboardDir: resolve(env.VIGIA_DASHBOARD_DIR?.trim() || DEFAULT_DASHBOARD_DIR),
     logLevel,
+    influx: readInfluxEnv(env),
   };
+}
+
+function readInfluxEnv(env: NodeJS.ProcessEnv): ServerEnv['influx'] {
+  const url = env.VIGIA_INFLUX_URL?.trim();
+  const db = env.VIGIA_INFLUX_DB?.trim();
+  const user = env.VIGIA_INFLUX_USER?.trim() || undefined;
+  const password = env.VIGIA_INFLUX_PASSWORD || undefined;
+  if (!url) {
+    const stray = ['VIGIA_INFLUX_DB', 'VIGIA_INFLUX_USER', 'VIGIA_INFLUX_PASSWORD'].find((k) => env[k]?.trim());
+    if (stray)
+      throw new ConfigError(`${stray} is set but VIGIA_INFLUX_URL is not: set VIGIA_INFLUX_URL to use InfluxDB`);
+    return undefined;
+  }
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // reported below
+  }
+  if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.search || parsed.hash) {
+    throw new ConfigError(`VIGIA_INFLUX_URL="${url}" is not an InfluxDB address: use e.g. http://127.0.0.1:8086`);
+  }
+  if (password && !user) throw new ConfigError('VIGIA_INFLUX_PASSWORD is set without VIGIA_INFLUX_USER: set both');
+  return { url: url.replace(/\/+$/, ''), db: db || 'vigia', user, password };
 }

@@ -4,5 +4,6 @@ export { type AppDeps, type Clock, systemClock } from './deps.ts';
 export { readEnv, type ServerEnv } from './env.ts';
 export { createLiveHub, type LiveHub } from './live/hub.ts';
 export { type Meta, openMeta } from './meta/meta.ts';
-export { openSqliteStore } from './storage/sqlite/sqlite-store.ts';
+export { type InfluxStore, type InfluxStoreOptions, openInfluxStore } from './storage/influxdb/influxdb-store.ts';
+export { openSqliteStore, type SqliteStoreOptions } from './storage/sqlite/sqlite-store.ts';
 export type { SeriesLabels, Store } from './storage/store.ts';

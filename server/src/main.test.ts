@@ -90,6 +90,32 @@ describe('vigia-server (real process)', () => {
     expect(await code).toBe(0);
   });
 
+  it('device revoke, run while the server serves, makes the token answer 401 token_revoked', async () => {
+    const added = run(['device', 'add', 'plant-01', '--site', 'mobile-plant']);
+    expect(added.status, added.stderr).toBe(0);
+    const token = added.stdout.trimEnd().split('\n').at(-1)!;
+    const url = await serve();
+    const ingest = () =>
+      fetch(`${url}/api/v1/ingest`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: JSON.stringify({ device: 'plant-01', readings: [{ sensor: 'plant.ph', ts: T0, value: 7 }] }),
+      });
+    expect((await ingest()).status).toBe(200);
+
+    const revoked = run(['device', 'revoke', 'plant-01']);
+    expect(revoked.status, revoked.stderr).toBe(0);
+    expect(revoked.stdout).toMatch(/revoked/);
+    const refused = await ingest();
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('token_revoked');
+
+    expect(run(['device', 'revoke', 'plant-01']).stdout).toMatch(/already revoked/);
+    const unknown = run(['device', 'revoke', 'ghost']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/no device "ghost"/);
+  });
+
   it('device add refuses a duplicate id and a bad site with a message and exit 2', () => {
     expect(run(['device', 'add', 'plant-01', '--site', 'mobile-plant']).status).toBe(0);
     const dup = run(['device', 'add', 'plant-01', '--site', 'mobile-plant']);

@@ -1,6 +1,6 @@
 /**
  * @module main
- * The `vigia-server` command. No arguments: serve. `device add`, `user add`: admin tasks.
+ * The `vigia-server` command. No arguments: serve. `device add`, `device revoke`, `user add`: admin tasks.
  * Reads the environment only through env.ts; builds the dependencies and hands them to
  * createApp. On SIGTERM/SIGINT: stop accepting, let in-flight requests finish (an
  * acknowledged batch is already committed), end live streams, close the databases, exit 0.
@@ -9,18 +9,22 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { VigiaError } from '@vigia/shared';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
+import { Gauge } from 'prom-client';
 import { createApp } from './app.ts';
-import { addDevice, addUser } from './cli/admin.ts';
+import { addDevice, addUser, revokeDevice } from './cli/admin.ts';
 import { systemClock } from './deps.ts';
 import { readEnv, type ServerEnv } from './env.ts';
 import { createLiveHub } from './live/hub.ts';
 import { openMeta } from './meta/meta.ts';
+import { type InfluxStore, openInfluxStore } from './storage/influxdb/influxdb-store.ts';
 import { openSqliteStore } from './storage/sqlite/sqlite-store.ts';
+import type { Store } from './storage/store.ts';
 
 const USAGE = `Usage:
   vigia-server                                   serve (settings from VIGIA_* environment variables)
   vigia-server device add <id> --site <site>     create a device; prints its token on the last line
+  vigia-server device revoke <id>                refuse the device's token from now on (401 token_revoked)
   vigia-server user add <name> --role <operator|officer|technician|admin> [--site <site>]... --password-stdin
                                                  create a user; the password is read from stdin`;
 
@@ -41,6 +45,15 @@ async function readStdin(): Promise<string> {
 
 async function runAdmin(env: ServerEnv, positionals: string[], values: Record<string, unknown>): Promise<void> {
   const [noun, verb, name, ...extra] = positionals;
+  if (noun === 'device' && verb === 'revoke' && name && extra.length === 0) {
+    const meta = openMeta(metaFile(env));
+    try {
+      console.log(revokeDevice(meta, systemClock, { id: name }));
+    } finally {
+      meta.close();
+    }
+    return;
+  }
   if (verb !== 'add' || !name || extra.length > 0) throw new UsageError(`unknown command "${positionals.join(' ')}"`);
   if (noun === 'device') {
     const site = values.site as string[] | undefined;
@@ -71,12 +84,43 @@ async function runAdmin(env: ServerEnv, positionals: string[], values: Record<st
   throw new UsageError(`unknown command "${positionals.join(' ')}"`);
 }
 
+/**
+ * Readings go to InfluxDB when VIGIA_INFLUX_URL is set, else to readings.db. An unreachable
+ * InfluxDB does not stop the server: ingest answers 503 (the edge keeps and re-sends) until
+ * it is back, and `vigia_store_up` in /metrics says 0.
+ */
+function openReadings(env: ServerEnv, log: Logger): { store: Store; influx?: InfluxStore } {
+  if (!env.influx) {
+    console.log(`Readings: embedded SQLite store ${join(env.dataDir, 'readings.db')}`);
+    return { store: openSqliteStore(join(env.dataDir, 'readings.db')) };
+  }
+  const influx = openInfluxStore(env.influx);
+  console.log(`Readings: InfluxDB at ${influx.url}, database "${influx.db}" (metadata stays in ${metaFile(env)})`);
+  influx.connect().then(
+    () => log.info({ url: influx.url, db: influx.db }, 'influxConnected'),
+    (err: Error) => {
+      console.error(`vigia-server: ${err.message}; ingest answers 503 until InfluxDB is back (edges keep and re-send)`);
+      log.warn({ url: influx.url, err }, 'influxUnreachable');
+    },
+  );
+  return { store: influx, influx };
+}
+
 function runServer(env: ServerEnv): void {
   const log = pino({ level: env.logLevel, base: { component: 'vigia-server' } }, pino.destination(2));
   const meta = openMeta(metaFile(env));
-  const store = openSqliteStore(join(env.dataDir, 'readings.db'));
+  const { store, influx } = openReadings(env, log);
   const live = createLiveHub();
   const app = createApp({ store, meta, live, clock: systemClock, log, dashboardDir: env.dashboardDir });
+  new Gauge({
+    name: 'vigia_store_up',
+    help: 'The readings store: 1 when its last request succeeded (always for SQLite), 0 otherwise',
+    labelNames: ['backend'],
+    registers: [app.telemetry.registry],
+    collect() {
+      this.set({ backend: influx ? 'influxdb' : 'sqlite' }, !influx || influx.status().state === 'ok' ? 1 : 0);
+    },
+  });
   const server = serve({ fetch: app.fetch, port: env.port, hostname: env.host }, (info) => {
     console.log(`Vigía server listening on http://${env.host}:${info.port}`);
     log.info({ dataDir: env.dataDir, dashboardDir: env.dashboardDir }, 'serverStarted');

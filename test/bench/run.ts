@@ -4,9 +4,12 @@
  * because this machine is shared and noisy. `npm run bench -- <name>` runs one benchmark.
  */
 import type { Bench, Figure } from './figure.ts';
+import { liveBench } from './live.bench.ts';
 import { pipelineBench } from './pipeline.bench.ts';
+import { seriesBench } from './series.bench.ts';
+import { storageBench } from './storage.bench.ts';
 
-const BENCHES: Bench[] = [pipelineBench];
+const BENCHES: Bench[] = [pipelineBench, seriesBench, liveBench, storageBench];
 
 const only = process.argv.slice(2);
 let failed = 0;

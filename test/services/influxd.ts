@@ -10,7 +10,16 @@ import { join } from 'node:path';
 import { type Daemon, spawnDaemon } from './daemon.ts';
 import { freePort, requireCommand, waitFor } from './util.ts';
 
-export type InfluxService = { url: string; port: number; stop: () => Promise<void> };
+export type InfluxService = {
+  url: string;
+  port: number;
+  /** Stop influxd and delete its data. */
+  stop: () => Promise<void>;
+  /** Stop influxd but keep its data (a crashed or restarting database); `restart` brings it back. */
+  halt: () => Promise<void>;
+  /** Start influxd again on the same port with the same data; resolves once it answers `/ping`. */
+  restart: () => Promise<void>;
+};
 
 /**
  * The config file. The Debian build reads `reporting-enabled` (upstream's `reporting-disabled`
@@ -75,12 +84,24 @@ export async function startInfluxd(): Promise<InfluxService> {
         lastOutput = daemon.output();
         continue;
       }
+      let current = daemon;
       return {
         url,
         port,
         stop: async () => {
-          await daemon.stop();
+          await current.stop();
           rmSync(dir, { recursive: true, force: true });
+        },
+        halt: () => current.stop(),
+        restart: async () => {
+          await current.stop();
+          current = spawnDaemon('influxd', ['-config', conf]);
+          const again = current;
+          await waitFor(
+            async () => !again.exited() && (await pingOk(url)),
+            15_000,
+            () => `influxd did not answer ${url}/ping within 15 s after a restart:\n${again.output()}`,
+          );
         },
       };
     }

@@ -1,6 +1,7 @@
 /**
  * @module cli/admin
- * `device add` and `user add`: the admin subcommands scripts use. They write meta.db only
+ * `device add`, `device revoke` and `user add`: the admin subcommands scripts use. Each
+ * change is written to the audit log with actor `cli`. They write meta.db only
  * (safe while the server runs: WAL and a busy timeout). A device token is printed once,
  * alone on the last line, and only its hash is stored; a password comes from stdin only.
  */
@@ -25,6 +26,16 @@ export function addDevice(meta: Meta, clock: Clock, args: { id: string; site: st
     'Its token follows, shown only this once: save it in the file named by the edge config (server.token_file).',
     token,
   ];
+}
+
+/** Revoke a device's token (its edge gets 401 `token_revoked` from then on); returns the line to print. */
+export function revokeDevice(meta: Meta, clock: Clock, args: { id: string }): string {
+  const { id } = parseInput(z.object({ id: DeviceId }), args, 'invalid_argument', 400);
+  const { revokedAt, changed } = meta.revokeDevice(id, clock.now());
+  const when = new Date(revokedAt).toISOString();
+  if (!changed) return `Device "${id}" was already revoked (${when}); nothing changed.`;
+  meta.audit('cli', 'device_revoked', { device: id }, revokedAt);
+  return `Device "${id}" revoked (${when}): its token is refused from now on. Add a new device to reconnect it.`;
 }
 
 /** Create a user with a scrypt-hashed password; returns the line to print. */

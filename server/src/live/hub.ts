@@ -2,39 +2,87 @@
  * @module live/hub
  * In-process fan-out of live events to SSE clients. Publishing never blocks and never
  * throws: each subscriber gets events through its own callback and keeps its own queue.
+ * Invariants:
+ * - every published event gets an id `<boot>.<seq>`: `seq` counts up across the process
+ *   (not per connection), `boot` is random per hub, so an id from before a restart is
+ *   never mistaken for one of this process;
+ * - the last `ringSize` events are kept; a subscriber that names the id it saw last gets
+ *   exactly the events after it (`missed`), or `undefined` when some are gone or the id is
+ *   not ours, and must then start from a fresh snapshot.
  * `close` tells every subscriber to finish (server shutdown).
  */
+import { randomBytes } from 'node:crypto';
 import type { LiveDevice, LiveReading } from '@vigia/shared';
 
 export type LiveEvent =
   | { event: 'reading'; site: string; data: LiveReading }
   | { event: 'device'; site: string; data: LiveDevice };
 
-export type LiveSubscriber = { onEvent(e: LiveEvent): void; onClose(): void };
+/** A published event with its process-wide id. */
+export type StampedEvent = LiveEvent & { id: string };
+
+export type LiveSubscriber = { onEvent(e: StampedEvent): void; onClose(): void };
+
+export type Subscription = {
+  /** Stop receiving events (idempotent). */
+  unsubscribe(): void;
+  /** The events after `lastEventId`, oldest first; `undefined` when they cannot all be replayed. */
+  missed: StampedEvent[] | undefined;
+  /** The id of the newest event published before this subscription: what a snapshot is "as of". */
+  cursor: string;
+};
 
 export type LiveHub = {
   publish(e: LiveEvent): void;
-  /** Returns the unsubscribe function (idempotent). */
-  subscribe(s: LiveSubscriber): () => void;
+  /** Subscribe; with `lastEventId`, also get what was missed since (synchronously, so nothing falls between). */
+  subscribe(s: LiveSubscriber, lastEventId?: string): Subscription;
   readonly size: number;
   close(): void;
 };
 
-export function createLiveHub(): LiveHub {
+export const DEFAULT_RING_SIZE = 5000;
+
+export function createLiveHub(options: { ringSize?: number } = {}): LiveHub {
+  const ringSize = options.ringSize ?? DEFAULT_RING_SIZE;
+  const boot = randomBytes(4).toString('hex');
   const subscribers = new Set<LiveSubscriber>();
+  // ring[(seq - 1) % ringSize] holds event `seq` while seq > lastSeq - ringSize.
+  const ring: StampedEvent[] = [];
+  let lastSeq = 0;
   let closed = false;
+
+  const idOf = (seq: number) => `${boot}.${seq}`;
+  const missedAfter = (lastEventId: string): StampedEvent[] | undefined => {
+    const m = /^([0-9a-f]+)\.(\d+)$/.exec(lastEventId.trim());
+    if (!m || m[1] !== boot) return undefined;
+    const seen = Number(m[2]);
+    const oldestKept = lastSeq - Math.min(lastSeq, ringSize) + 1;
+    if (seen > lastSeq || seen < oldestKept - 1) return undefined;
+    const out: StampedEvent[] = [];
+    for (let seq = seen + 1; seq <= lastSeq; seq++) out.push(ring[(seq - 1) % ringSize]);
+    return out;
+  };
+
   return {
     publish(e) {
-      for (const s of subscribers) s.onEvent(e);
+      const stamped = { ...e, id: idOf(++lastSeq) };
+      ring[(lastSeq - 1) % ringSize] = stamped;
+      for (const s of subscribers) s.onEvent(stamped);
     },
-    subscribe(s) {
+    subscribe(s, lastEventId) {
+      const cursor = idOf(lastSeq);
+      const missed = lastEventId === undefined ? undefined : missedAfter(lastEventId);
       if (closed) {
         queueMicrotask(() => s.onClose());
-        return () => {};
+        return { unsubscribe: () => {}, missed, cursor };
       }
       subscribers.add(s);
-      return () => {
-        subscribers.delete(s);
+      return {
+        unsubscribe: () => {
+          subscribers.delete(s);
+        },
+        missed,
+        cursor,
       };
     },
     get size() {

@@ -18,8 +18,11 @@ export type DeviceRepo = {
   addDevice(id: string, site: string, tokenHash: string, now: number): void;
   deviceByTokenHash(tokenHash: string): DeviceRow | undefined;
   recordDeviceSeen(id: string, lastSeen: number, status: DeviceStatus | undefined): void;
-  /** From now on the device's token is refused (401 `token_revoked`). */
-  revokeDevice(id: string, now: number): void;
+  /**
+   * From now on the device's token is refused (401 `token_revoked`); 404 `device_unknown`
+   * when there is no such device. Revoking twice keeps the first time (`changed` false).
+   */
+  revokeDevice(id: string, now: number): { revokedAt: number; changed: boolean };
   /** Devices of `sites`, or every device when `sites` is empty. */
   listDevices(sites: readonly string[]): DeviceRow[];
 };
@@ -29,7 +32,7 @@ const COLUMNS = 'id, site, created_at, revoked_at, last_seen, backlog, dropped, 
 export function deviceRepo(db: Database.Database): DeviceRepo {
   const insertSite = db.prepare('INSERT OR IGNORE INTO sites (id, created_at) VALUES (?, ?)');
   const insertDevice = db.prepare('INSERT INTO devices (id, site, token_hash, created_at) VALUES (?, ?, ?, ?)');
-  const byId = db.prepare('SELECT id FROM devices WHERE id = ?');
+  const byId = db.prepare('SELECT id, revoked_at FROM devices WHERE id = ?');
   const byHash = db.prepare(`SELECT ${COLUMNS} FROM devices WHERE token_hash = ?`);
   // A status reported with the batch replaces the last one; without one, keep what we had.
   const seen = db.prepare(
@@ -39,7 +42,7 @@ export function deviceRepo(db: Database.Database): DeviceRepo {
      WHERE id = @id`,
   );
   const all = db.prepare(`SELECT ${COLUMNS} FROM devices ORDER BY site, id`);
-  const revoke = db.prepare('UPDATE devices SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?');
+  const revoke = db.prepare('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
   const addDevice = db.transaction((id: string, site: string, tokenHash: string, now: number) => {
     if (byId.get(id)) {
       throw new InputError('device_exists', `device "${id}" already exists: choose another id`, 'id', 409);
@@ -59,7 +62,15 @@ export function deviceRepo(db: Database.Database): DeviceRepo {
         clockOffsetMs: status?.clock_offset_ms ?? null,
       });
     },
-    revokeDevice: (id, now) => void revoke.run(now, id),
+    revokeDevice: db.transaction((id: string, now: number) => {
+      const row = byId.get(id) as { revoked_at: number | null } | undefined;
+      if (!row) {
+        throw new InputError('device_unknown', `no device "${id}" (see GET /api/v1/devices)`, 'id', 404);
+      }
+      if (row.revoked_at !== null) return { revokedAt: row.revoked_at, changed: false };
+      revoke.run(now, id);
+      return { revokedAt: now, changed: true };
+    }),
     listDevices(sites) {
       const rows = all.all() as DeviceRow[];
       return sites.length === 0 ? rows : rows.filter((d) => sites.includes(d.site));

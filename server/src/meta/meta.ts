@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { type AuditRepo, auditRepo } from './audit.ts';
 import { type DeviceRepo, deviceRepo } from './devices.ts';
 import { migrate } from './migrations.ts';
 import { type SensorRepo, sensorRepo } from './sensors.ts';
@@ -14,9 +15,8 @@ import { type UserRepo, userRepo } from './users.ts';
 
 export type Meta = DeviceRepo &
   SensorRepo &
-  UserRepo & {
-    /** Append to the audit log: who (`cli`, a user, a device) did what. */
-    audit(actor: string, action: string, detail: Record<string, unknown>, ts: number): void;
+  UserRepo &
+  AuditRepo & {
     close(): void;
   };
 
@@ -28,15 +28,12 @@ export function openMeta(file: string): Meta {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   migrate(db);
-  const insertAudit = db.prepare('INSERT INTO audit_log (ts, actor, action, detail) VALUES (?, ?, ?, ?)');
   let closed = false;
   return {
     ...deviceRepo(db),
     ...sensorRepo(db),
     ...userRepo(db),
-    audit(actor, action, detail, ts) {
-      insertAudit.run(ts, actor, action, JSON.stringify(detail));
-    },
+    ...auditRepo(db),
     close() {
       if (closed) return;
       closed = true;

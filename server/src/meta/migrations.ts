@@ -50,6 +50,10 @@ export const MIGRATIONS: readonly string[] = [
     detail TEXT NOT NULL DEFAULT '{}'
   );
   `,
+  // 2: GET /api/v1/audit reads by time.
+  `
+  CREATE INDEX audit_log_ts ON audit_log(ts);
+  `,
 ];
 
 /** Run the steps `db` has not seen yet, each in its own transaction. */

@@ -2,6 +2,7 @@
  * @module routes/auth
  * `POST /login`, `POST /logout`, `GET /me`. Login answers the same 401 for an unknown user
  * and a wrong password (and takes as long), and is rate-limited per client address and user.
+ * Sign-ins (`login_succeeded`, `login_failed`) and sign-outs (`logged_out`) go to the audit log.
  */
 import type { IncomingMessage } from 'node:http';
 import { InputError } from '@vigia/shared';
@@ -44,6 +45,8 @@ export function authRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Vari
       const ok = await verifyPassword(body.password, user?.password_hash ?? (await dummyPasswordHash()));
       if (!user || !ok) {
         limiter.fail(key, now);
+        // Not yet anyone: the name tried is detail, not actor. Throttled tries (429) are not logged.
+        deps.meta.audit('anonymous', 'login_failed', { user: body.user, address: clientAddress(c) }, now);
         throw new InputError(
           'bad_credentials',
           'wrong user name or password (usuario o contraseña incorrectos)',
@@ -54,13 +57,14 @@ export function authRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Vari
       limiter.succeed(key);
       deps.meta.deleteExpiredSessions(now);
       startSession(c, deps.meta, deps.clock, user.name);
-      deps.meta.audit(user.name, 'login', { address: clientAddress(c) }, now);
+      deps.meta.audit(user.name, 'login_succeeded', { address: clientAddress(c) }, now);
       const answer: SessionUser = { user: user.name, role: user.role, sites: user.sites };
       return c.json(answer);
     })
     .post('/logout', anyRole, (c) => {
       deps.meta.deleteSession(c.var.sessionIdHash);
       clearSessionCookie(c);
+      deps.meta.audit(c.var.user.user, 'logged_out', { address: clientAddress(c) }, deps.clock.now());
       return c.json({ ok: true });
     })
     .get('/me', anyRole, (c) => c.json(c.var.user));

@@ -67,8 +67,17 @@ describe('GET /api/v1/sensors and /api/v1/devices', () => {
           backlog: 5,
           dropped: 1,
           clock_offset_ms: null,
+          revoked_at: null,
         },
-        { id: 'tunnel-01', site: 'tunnel-1', last_seen: null, backlog: null, dropped: null, clock_offset_ms: null },
+        {
+          id: 'tunnel-01',
+          site: 'tunnel-1',
+          last_seen: null,
+          backlog: null,
+          dropped: null,
+          clock_offset_ms: null,
+          revoked_at: null,
+        },
       ],
     });
   });
@@ -81,5 +90,43 @@ describe('GET /api/v1/sensors and /api/v1/devices', () => {
     };
     expect(sensors).toEqual({ sensors: [] });
     expect(devices.devices.map((d) => d.id)).toEqual(['tunnel-01']);
+  });
+
+  it('shows each device status as last reported; a batch without status keeps it; revocation shows', async () => {
+    const cookie = await t.signIn('ana');
+    const token = t.device('plant-02', 'mobile-plant');
+    const ingest = (body: object) =>
+      t.app.request('/api/v1/ingest', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: JSON.stringify({ device: 'plant-02', readings: [], ...body }),
+      });
+    const device = async () => {
+      const body = (await (await t.app.request('/api/v1/devices', { headers: { cookie } })).json()) as {
+        devices: { id: string }[];
+      };
+      return body.devices.find((d) => d.id === 'plant-02');
+    };
+    expect((await ingest({ status: { backlog: 1200, dropped: 3, clock_offset_ms: -250.5 } })).status).toBe(200);
+    expect(await device()).toMatchObject({
+      last_seen: T0 + 60_000,
+      backlog: 1200,
+      dropped: 3,
+      clock_offset_ms: -250.5,
+    });
+    t.clock.set(T0 + 120_000);
+    expect((await ingest({})).status).toBe(200);
+    expect(await device()).toMatchObject({
+      last_seen: T0 + 120_000,
+      backlog: 1200,
+      dropped: 3,
+      clock_offset_ms: -250.5,
+    });
+    t.clock.set(T0 + 180_000);
+    expect((await ingest({ status: { backlog: 0, dropped: 3 } })).status).toBe(200);
+    // A status without clock_offset_ms keeps the last offset: the edge sends it only once it knows it.
+    expect(await device()).toMatchObject({ last_seen: T0 + 180_000, backlog: 0, dropped: 3, clock_offset_ms: -250.5 });
+    t.meta.revokeDevice('plant-02', T0 + 200_000);
+    expect(await device()).toMatchObject({ revoked_at: T0 + 200_000 });
   });
 });

@@ -1,4 +1,4 @@
-/** @module routes/devices — `GET /api/v1/devices`: last seen and reported status (nulls until reported). */
+/** @module routes/devices — `GET /api/v1/devices`: last seen and reported status (nulls until reported), and revocation. */
 import { Hono } from 'hono';
 import { ROLES } from '../auth/roles.ts';
 import type { RequireRole, SessionVars } from '../auth/session.ts';
@@ -13,6 +13,7 @@ export function devicesRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ V
       backlog: d.backlog,
       dropped: d.dropped,
       clock_offset_ms: d.clock_offset_ms,
+      revoked_at: d.revoked_at,
     }));
     return c.json({ devices });
   });

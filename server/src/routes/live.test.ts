@@ -35,7 +35,7 @@ function sseReader(res: Response) {
 let t: TestApp;
 let token: string;
 beforeEach(async () => {
-  t = await makeTestApp({ heartbeatMs: 50 });
+  t = await makeTestApp({ heartbeatMs: 50, ringSize: 8 });
   token = t.device('plant-01');
 });
 afterEach(() => t.close());
@@ -47,15 +47,22 @@ const ingest = (readings: unknown[], bearer = token, device = 'plant-01') =>
     body: JSON.stringify({ device, readings, status: { backlog: 0, dropped: 0 } }),
   });
 
+/** The next event other than a ping. */
 const nextNamed = async (sse: ReturnType<typeof sseReader>) => {
   for (;;) {
     const e = await sse.next();
-    if (e.event) return e;
+    if (e.event && e.event !== 'ping') return e;
   }
 };
 
+/** The sequence number of an id `<boot>.<seq>`. */
+const seq = (id: string | undefined) => Number(/^[0-9a-f]+\.(\d+)$/.exec(id ?? '')?.[1] ?? Number.NaN);
+
+const connect = (cookie: string, lastEventId?: string) =>
+  t.app.request('/api/v1/live', { headers: { cookie, ...(lastEventId && { 'last-event-id': lastEventId }) } });
+
 describe('GET /api/v1/live', () => {
-  it('sends a snapshot, then readings and device events as batches arrive, with increasing ids', async () => {
+  it('sends a snapshot, then readings and device events as batches arrive, with process-wide increasing ids', async () => {
     expect((await ingest([{ sensor: 'plant.ph', ts: T0, value: 7 }])).status).toBe(200);
     const cookie = await t.signIn('ana');
     const res = await t.app.request('/api/v1/live', { headers: { cookie } });
@@ -65,7 +72,8 @@ describe('GET /api/v1/live', () => {
 
     const snapshot = await nextNamed(sse);
     expect(snapshot.event).toBe('reading');
-    expect(snapshot.id).toBe('1');
+    // The snapshot is as of the last event published before the connection: the ingest's two.
+    expect(seq(snapshot.id)).toBe(2);
     expect(LiveReading.parse(JSON.parse(snapshot.data!))).toEqual({
       sensor: 'plant.ph',
       ts: T0,
@@ -81,7 +89,8 @@ describe('GET /api/v1/live', () => {
     ];
     expect((await ingest(batch)).status).toBe(200);
     const reading = await nextNamed(sse);
-    expect(reading).toMatchObject({ event: 'reading', id: '2' });
+    expect(reading.event).toBe('reading');
+    expect(seq(reading.id)).toBe(3);
     expect(JSON.parse(reading.data!)).toEqual({
       sensor: 'plant.ph',
       ts: T0 + 2000,
@@ -90,7 +99,9 @@ describe('GET /api/v1/live', () => {
       device: 'plant-01',
     });
     const device = await nextNamed(sse);
-    expect(device).toMatchObject({ event: 'device', id: '3' });
+    expect(device.event).toBe('device');
+    expect(seq(device.id)).toBe(4);
+    expect(device.id!.split('.')[0]).toBe(reading.id!.split('.')[0]);
     expect(LiveDevice.parse(JSON.parse(device.data!))).toEqual({
       device: 'plant-01',
       last_seen: t.clock.now(),
@@ -103,11 +114,87 @@ describe('GET /api/v1/live', () => {
     await sse.cancel();
   });
 
-  it('sends heartbeat comments', async () => {
+  it('sends a named ping event without an id every heartbeat period', async () => {
     const cookie = await t.signIn('ana');
-    const sse = sseReader(await t.app.request('/api/v1/live', { headers: { cookie } }));
-    expect((await sse.next()).comment).toBe('heartbeat');
+    const sse = sseReader(await connect(cookie));
+    const ping = await sse.next();
+    expect(ping.event).toBe('ping');
+    expect(ping.id).toBeUndefined();
+    expect(JSON.parse(ping.data!)).toEqual({ ts: t.clock.now() });
+    expect((await sse.next()).event).toBe('ping');
     await sse.cancel();
+  });
+
+  it('gives a reconnect with Last-Event-ID exactly the events it missed, and no snapshot', async () => {
+    expect((await ingest([{ sensor: 'plant.ph', ts: T0, value: 7 }])).status).toBe(200);
+    const cookie = await t.signIn('ana');
+    const first = sseReader(await connect(cookie));
+    await nextNamed(first); // snapshot
+    expect((await ingest([{ sensor: 'plant.ph', ts: T0 + 1000, value: 8 }])).status).toBe(200);
+    await nextNamed(first); // reading 3
+    const seen = await nextNamed(first); // device 4
+    await first.cancel();
+
+    expect((await ingest([{ sensor: 'plant.ph', ts: T0 + 2000, value: 9 }])).status).toBe(200);
+    expect((await ingest([{ sensor: 'plant.flow', ts: T0 + 2000, value: 3 }])).status).toBe(200);
+    const again = sseReader(await connect(cookie, seen.id));
+    const replayed = [await nextNamed(again), await nextNamed(again), await nextNamed(again), await nextNamed(again)];
+    expect(replayed.map((e) => [e.event, seq(e.id)])).toEqual([
+      ['reading', 5],
+      ['device', 6],
+      ['reading', 7],
+      ['device', 8],
+    ]);
+    expect(JSON.parse(replayed[0].data!)).toMatchObject({ sensor: 'plant.ph', value: 9 });
+    // Then live again, continuing the same numbering.
+    expect((await ingest([{ sensor: 'plant.ph', ts: T0 + 3000, value: 10 }])).status).toBe(200);
+    expect(seq((await nextNamed(again)).id)).toBe(9);
+    await again.cancel();
+  });
+
+  it('answers an id it no longer holds, or not of this process, with a reset and a fresh snapshot', async () => {
+    expect((await ingest([{ sensor: 'plant.ph', ts: T0, value: 7 }])).status).toBe(200);
+    const cookie = await t.signIn('ana');
+    const first = sseReader(await connect(cookie));
+    const snapshot = await nextNamed(first);
+    await first.cancel();
+    // Ring of 8: five batches (10 events) push out what came after the snapshot.
+    for (let i = 1; i <= 5; i++) {
+      expect((await ingest([{ sensor: 'plant.ph', ts: T0 + i * 1000, value: i }])).status).toBe(200);
+    }
+    for (const lastEventId of [snapshot.id!, 'deadbeef.3', '3', `${snapshot.id!.split('.')[0]}.999`]) {
+      const sse = sseReader(await connect(cookie, lastEventId));
+      const reset = await nextNamed(sse);
+      expect(reset.event, lastEventId).toBe('reset');
+      expect(seq(reset.id)).toBe(12);
+      expect(JSON.parse(reset.data!).reason).toMatch(/snapshot/);
+      const fresh = await nextNamed(sse);
+      expect(fresh).toMatchObject({ event: 'reading', id: reset.id });
+      expect(JSON.parse(fresh.data!)).toMatchObject({ sensor: 'plant.ph', value: 5 });
+      await sse.cancel();
+    }
+    // The oldest id whose successors are all still held (events 5..12) resumes without a reset.
+    const held = `${snapshot.id!.split('.')[0]}.4`;
+    const resumed = sseReader(await connect(cookie, held));
+    const e = await nextNamed(resumed);
+    expect([e.event, seq(e.id)]).toEqual(['reading', 5]);
+    await resumed.cancel();
+  });
+
+  it('replays only the sites a user may see', async () => {
+    const other = t.device('tunnel-01', 'tunnel-1');
+    const cookie = await t.signIn('tunnel-op', 'operator', ['tunnel-1']);
+    const first = sseReader(await connect(cookie));
+    expect((await ingest([{ sensor: 'tunnel.co', ts: T0, value: 3 }], other, 'tunnel-01')).status).toBe(200);
+    await nextNamed(first);
+    const seen = await nextNamed(first);
+    await first.cancel();
+    expect((await ingest([{ sensor: 'plant.ph', ts: T0, value: 7 }])).status).toBe(200);
+    expect((await ingest([{ sensor: 'tunnel.co', ts: T0 + 1000, value: 4 }], other, 'tunnel-01')).status).toBe(200);
+    const again = sseReader(await connect(cookie, seen.id));
+    const e = await nextNamed(again);
+    expect(JSON.parse(e.data!)).toMatchObject({ sensor: 'tunnel.co', value: 4 });
+    await again.cancel();
   });
 
   it('unsubscribes a client that goes away, and ends streams when the hub closes', async () => {

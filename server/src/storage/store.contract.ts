@@ -5,7 +5,7 @@
  */
 import type { Reading } from '@vigia/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Store } from './store.ts';
+import type { SeriesLabels, Store } from './store.ts';
 
 /** A fresh, empty store and how to throw it away (delete its files, stop its server). */
 export type StoreFixture = { store: Store; dispose(): Promise<void> };
@@ -130,6 +130,119 @@ export function storeContract(name: string, makeStore: () => Promise<StoreFixtur
       expect(await store.latest(['a'])).toEqual([r('a', T0 + 1, 0.1 + 0.2)]);
       const [b] = await store.query('a', 946_684_800_000, 946_684_800_001, 1000);
       expect(b.min).toBe(-1e300);
+    });
+
+    it('a reading re-sent as good over a stored uncertain one is good again (quality replaced, not merged)', async () => {
+      const store = await fresh();
+      await store.write([r('a', T0, 1, 'bad'), r('a', T0 + 1000, 2, 'uncertain')]);
+      await store.write([r('a', T0, 3), r('a', T0 + 1000, 4)]);
+      expect(await store.latest(['a'])).toEqual([r('a', T0 + 1000, 4)]);
+      await store.write([r('a', T0 + 1000, 5, 'uncertain')]);
+      expect(await store.latest(['a'])).toEqual([r('a', T0 + 1000, 5, 'uncertain')]);
+      expect(await store.query('a', T0, T0 + 2000, 2000)).toEqual([{ ts: T0, min: 3, mean: 4, max: 5, n: 2 }]);
+    });
+
+    it('a batch holding the same (sensor, ts) twice keeps the later one, quality included', async () => {
+      const store = await fresh();
+      await store.write([r('a', T0, 1, 'bad'), r('a', T0, 2), r('b', T0, 3), r('b', T0, 4, 'uncertain')]);
+      expect(await store.latest(['a', 'b'])).toEqual([r('a', T0, 2), r('b', T0, 4, 'uncertain')]);
+      expect(await store.query('a', T0, T0 + 1000, 1000)).toEqual([{ ts: T0, min: 2, mean: 2, max: 2, n: 1 }]);
+    });
+
+    it('re-sending a batch with other labels (metadata changed) still leaves one reading per (sensor, ts)', async () => {
+      const store = await fresh();
+      const batch = [r('a', T0, 1), r('a', T0 + 1000, 2), r('b', T0, 3)];
+      const first: SeriesLabels = { site: 'mobile-plant', device: 'plant-01', quantity: 'ph', unit: 'pH' };
+      const later: SeriesLabels = { site: 'other-site', device: 'plant-02', quantity: 'temperature', unit: 'degC' };
+      await store.write(batch, new Map([['a', first]]));
+      await store.write(
+        batch,
+        new Map([
+          ['a', later],
+          ['b', later],
+        ]),
+      );
+      await store.write(batch);
+      // Two writers racing on a new sensor with different labels.
+      await Promise.all([
+        store.write([r('c', T0, 7)], new Map([['c', first]])),
+        store.write([r('c', T0, 7)], new Map([['c', later]])),
+      ]);
+      expect(await store.query('a', T0, T0 + 2000, 2000)).toEqual([{ ts: T0, min: 1, mean: 1.5, max: 2, n: 2 }]);
+      expect(await store.query('c', T0, T0 + 1000, 1000)).toEqual([{ ts: T0, min: 7, mean: 7, max: 7, n: 1 }]);
+      const all = await store.latest();
+      expect(all.sort((x, y) => x.sensor.localeCompare(y.sensor))).toEqual([
+        r('a', T0 + 1000, 2),
+        r('b', T0, 3),
+        r('c', T0, 7),
+      ]);
+    });
+
+    it('ids and labels needing line-protocol care survive: trailing backslash, escapes, percent, CR, tab, emoji', async () => {
+      const store = await fresh();
+      const ids = [
+        'ends\\',
+        'a\\,b',
+        'a\\ b',
+        '%41%25',
+        '%0A',
+        'cr\rlf',
+        'tab\tx',
+        ' lead',
+        'trail ',
+        '=',
+        ',',
+        '"',
+        'volcán 🌋',
+      ];
+      const labels = new Map<string, SeriesLabels>(
+        ids.map((id) => [id, { site: 'a b,c', device: 'd=\\"\n', quantity: "it's", unit: '%vol' }]),
+      );
+      await store.write(
+        ids.map((id, i) => r(id, T0, i, i % 2 ? 'uncertain' : 'good')),
+        labels,
+      );
+      for (const [i, id] of ids.entries()) {
+        expect(await store.query(id, T0, T0 + 1000, 1000)).toEqual([{ ts: T0, min: i, mean: i, max: i, n: 1 }]);
+      }
+      const latest = await store.latest(ids);
+      expect(latest).toEqual(ids.map((id, i) => r(id, T0, i, i % 2 ? 'uncertain' : 'good')));
+    });
+
+    it('a batch of 50,000 readings over 500 sensors is stored whole', async () => {
+      const store = await fresh();
+      const sensors = Array.from({ length: 500 }, (_, i) => `s${String(i).padStart(3, '0')}`);
+      const batch: Reading[] = [];
+      for (let t = 0; t < 100; t++) {
+        for (const [i, s] of sensors.entries())
+          batch.push(r(s, T0 + t * 1000, i + t, t === 99 && i % 7 === 0 ? 'bad' : 'good'));
+      }
+      const labels = new Map(sensors.map((s) => [s, { site: 'mobile-plant', device: 'plant-01', unit: 'pH' }]));
+      await store.write(batch, labels);
+      expect(await store.query('s000', T0, T0 + 100_000, 100_000)).toEqual([
+        { ts: T0, min: 0, mean: 49.5, max: 99, n: 100 },
+      ]);
+      expect(await store.query('s499', T0 + 50_000, T0 + 100_000, 10_000)).toHaveLength(5);
+      const latest = await store.latest();
+      expect(latest).toHaveLength(500);
+      expect(latest.find((x) => x.sensor === 's007')).toEqual(r('s007', T0 + 99_000, 106, 'bad'));
+      expect(await store.latest(sensors)).toEqual(
+        sensors.map((s, i) => r(s, T0 + 99_000, i + 99, i % 7 === 0 ? 'bad' : 'good')),
+      );
+    });
+
+    it('an empty batch with labels is fine, and latest of no sensors is empty', async () => {
+      const store = await fresh();
+      await store.write([], new Map([['a', { site: 's', device: 'd' }]]));
+      await store.write([r('a', T0, 1)]);
+      expect(await store.latest([])).toEqual([]);
+    });
+
+    it('latest sees a reading stamped ahead of the clock (ingest allows up to a day)', async () => {
+      const store = await fresh();
+      const ahead = Math.floor(Date.now() / 1000) * 1000 + 3_600_000;
+      await store.write([r('a', T0, 1), r('a', ahead, 2)]);
+      expect(await store.latest(['a'])).toEqual([r('a', ahead, 2)]);
     });
 
     it('close twice is fine, and a write after close is rejected', async () => {

@@ -27,7 +27,12 @@ export interface Store {
   latest(sensors?: readonly string[]): Promise<Reading[]>;
   /** Release the backend; calling it twice is fine. */
   close(): Promise<void>;
+  /** Reachability of an external engine (InfluxDB); an embedded store is always reachable. */
+  status?(): StoreStatus;
 }
+
+/** What `GET /health` shows about the store (STYLE.md C5 states). */
+export type StoreStatus = { state: 'starting' | 'ok' | 'retrying' | 'failed' | 'stopped'; detail: string };
 
 const QUALITIES: readonly Quality[] = QualitySchema.options;
 

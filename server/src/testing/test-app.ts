@@ -30,7 +30,9 @@ export type TestApp = AppDeps & {
   close(): Promise<void>;
 };
 
-export async function makeTestApp(options: { dashboardDir?: string; heartbeatMs?: number } = {}): Promise<TestApp> {
+export async function makeTestApp(
+  options: { dashboardDir?: string; heartbeatMs?: number; ringSize?: number } = {},
+): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'vigia-server-'));
   let now = T0 + 60_000;
   const clock = {
@@ -42,7 +44,7 @@ export async function makeTestApp(options: { dashboardDir?: string; heartbeatMs?
   const deps: AppDeps = {
     store: openSqliteStore(join(dir, 'readings.db')),
     meta: openMeta(join(dir, 'meta.db')),
-    live: createLiveHub(),
+    live: createLiveHub({ ringSize: options.ringSize }),
     clock,
     log: pino({ level: 'silent' }),
     dashboardDir: options.dashboardDir ?? join(dir, 'no-dashboard'),

@@ -1,0 +1,250 @@
+/**
+ * @module storage/influxdb/influxdb-store
+ * Readings in InfluxDB 1.x (measurement `reading`, DESIGN.md "Storage schema in InfluxDB"),
+ * written as line protocol over HTTP, queried with InfluxQL. Invariants, and how they hold:
+ * - (sensor, ts) is a reading's identity. influxd replaces a point of the same series and
+ *   time, and a series is all its tags, so a sensor's tags are pinned: every write for a
+ *   sensor reuses the series key of its first stored reading (found with `SHOW SERIES`
+ *   when the store starts, remembered from then on); later label changes (a new unit in
+ *   the sensor's metadata) do not start a second series. Queries select by `sensor` only.
+ * - Last write wins for value and quality. influxd merges the fields of a rewritten point,
+ *   so a reading re-sent as good over one stored as bad/uncertain would keep the old `q`:
+ *   such a reading is written with `q="good"` (found by one query per batch).
+ * - Whole or nothing, honestly: every reading is checked before anything is sent, because
+ *   1.x stores the lines it can parse and drops the rest. A batch goes in one request
+ *   (split only above `maxRequestBytes`, 8 MiB: a full 50,000-reading batch fits). If a
+ *   request fails, `write` rejects, and earlier chunks (or, on a shard error, part of one
+ *   request) may be stored. The edge re-sends what was not acknowledged and re-sending is
+ *   idempotent, so partial + re-send converges to the whole batch stored once.
+ * - A down influxd is a TransientError (503 at the API; the edge retries); the database is
+ *   created when missing, at the first use and again if it is dropped.
+ */
+import { InputError, type Quality, type Reading, type SeriesBucket, TransientError } from '@vigia/shared';
+import { checkReadings, type SeriesLabels, type Store } from '../store.ts';
+import {
+  type ConnectionStatus,
+  DatabaseMissingError,
+  type InfluxConnection,
+  type InfluxHttp,
+  influxHttp,
+} from './influx-http.ts';
+import { decodeSensorTag, fieldString, MEASUREMENT, sensorIs, sensorOfKey, seriesKey } from './line-protocol.ts';
+
+export type InfluxStoreOptions = InfluxConnection & {
+  /** A batch larger than this (line-protocol bytes) is sent in several requests. */
+  maxRequestBytes?: number;
+};
+
+export type InfluxStore = Store & {
+  readonly url: string;
+  readonly db: string;
+  /** Reach influxd and create the database if missing; rejects (TransientError) when it is down. */
+  connect(): Promise<void>;
+  status(): ConnectionStatus;
+};
+
+const DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+/** Sensors named in one InfluxQL WHERE; more are queried in several statements or unfiltered. */
+const SENSORS_PER_QUERY = 100;
+
+/** Open the store; nothing is sent until `connect()` or the first call. */
+export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
+  const http: InfluxHttp = influxHttp(options);
+  const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+  /** Sensor id → the series key every line for it starts with (its pinned tags). */
+  const pins = new Map<string, { key: string; bytes: number }>();
+  let ready: Promise<void> | undefined;
+  let closed = false;
+
+  const ensureOpen = () => {
+    if (closed) throw new TransientError('store_closed', 'the readings store is closed (the server is shutting down)');
+  };
+
+  /** CREATE DATABASE (a no-op when it exists), then learn the series already stored. */
+  async function prepare(): Promise<void> {
+    await http.query(`CREATE DATABASE ${influxqlIdentifier(options.db)}`, { noDb: true });
+    const [shown] = await http.query(`SHOW SERIES FROM ${MEASUREMENT}`);
+    pins.clear();
+    for (const [key] of shown?.series?.[0]?.values ?? []) {
+      const sensor = sensorOfKey(String(key));
+      // SHOW SERIES lists keys sorted; a sensor with several series (written by another
+      // program) keeps the first, and its readings in the others still count in queries.
+      if (sensor !== undefined && !pins.has(sensor)) pin(sensor, String(key));
+    }
+  }
+
+  function ensureReady(): Promise<void> {
+    ready ??= prepare().catch((err) => {
+      ready = undefined;
+      throw err;
+    });
+    return ready;
+  }
+
+  function pin(sensor: string, key: string) {
+    const p = { key, bytes: Buffer.byteLength(key) };
+    pins.set(sensor, p);
+    return p;
+  }
+
+  /**
+   * Readings to write with `q="good"`: good now, but stored as uncertain/bad at the same
+   * (sensor, ts), or following such a reading earlier in this batch (one request merges too).
+   */
+  async function downgradedQuality(readings: readonly Reading[]): Promise<Set<Reading>> {
+    const out = new Set<Reading>();
+    const notGood = new Map<string, Set<number>>(); // sensor → ts stored (or earlier in the batch) as not good
+    const mark = (sensor: string, ts: number) => {
+      const times = notGood.get(sensor) ?? new Set<number>();
+      notGood.set(sensor, times.add(ts));
+    };
+    let from = Number.POSITIVE_INFINITY;
+    let to = Number.NEGATIVE_INFINITY;
+    const sensors = new Set<string>();
+    for (const r of readings) {
+      if (r.q !== 'good') continue;
+      if (r.ts < from) from = r.ts;
+      if (r.ts > to) to = r.ts;
+      sensors.add(r.sensor);
+    }
+    if (sensors.size === 0) return out;
+    const only = sensors.size <= SENSORS_PER_QUERY ? ` AND (${[...sensors].map(sensorIs).join(' OR ')})` : '';
+    const [result] = await http.query(
+      `SELECT q FROM ${MEASUREMENT} WHERE time >= ${from}ms AND time <= ${to}ms${only} GROUP BY sensor`,
+    );
+    for (const s of result?.series ?? []) {
+      const sensor = decodeSensorTag(s.tags?.sensor ?? '');
+      for (const [ts, q] of s.values) if (q !== null && q !== 'good') mark(sensor, Number(ts));
+    }
+    for (const r of readings) {
+      if (r.q !== 'good') mark(r.sensor, r.ts);
+      else if (notGood.get(r.sensor)?.has(r.ts)) out.add(r);
+    }
+    return out;
+  }
+
+  /** Line protocol for the batch, cut into request bodies of at most `maxRequestBytes`. */
+  function bodies(
+    readings: readonly Reading[],
+    labels: ReadonlyMap<string, SeriesLabels> | undefined,
+    markGood: Set<Reading>,
+  ): string[] {
+    const out: string[] = [];
+    let body = '';
+    let bytes = 0;
+    for (const r of readings) {
+      const p = pins.get(r.sensor) ?? pin(r.sensor, seriesKey(r.sensor, labels?.get(r.sensor)));
+      const q = r.q !== 'good' ? `,q=${fieldString(r.q)}` : markGood.has(r) ? ',q="good"' : '';
+      const tail = ` value=${r.value}${q} ${r.ts}\n`;
+      const size = p.bytes + tail.length; // the tail is ASCII
+      if (bytes > 0 && bytes + size > maxRequestBytes) {
+        out.push(body);
+        body = '';
+        bytes = 0;
+      }
+      body += p.key + tail;
+      bytes += size;
+    }
+    if (body) out.push(body);
+    return out;
+  }
+
+  /** Run `op` once the database is ready; if it was dropped meanwhile, create it again and retry once. */
+  async function withDatabase<T>(op: () => Promise<T>): Promise<T> {
+    await ensureReady();
+    try {
+      return await op();
+    } catch (err) {
+      if (!(err instanceof DatabaseMissingError)) throw err;
+      ready = undefined; // series pins start over with the new database
+      await ensureReady();
+      return op();
+    }
+  }
+
+  async function latestWhere(where: string): Promise<Reading[]> {
+    const results = await http.query(
+      `SELECT value, q FROM ${MEASUREMENT}${where} GROUP BY sensor ORDER BY time DESC LIMIT 1`,
+    );
+    return results
+      .flatMap((r) => r.series ?? [])
+      .flatMap((s) => {
+        // Columns by name: "q" is absent from the answer when no reading ever had one.
+        const [t, v, q] = ['time', 'value', 'q'].map((c) => s.columns.indexOf(c));
+        return s.values.map((row) => ({
+          sensor: decodeSensorTag(s.tags?.sensor ?? ''),
+          ts: Number(row[t]),
+          value: Number(row[v]),
+          q: ((q >= 0 ? row[q] : null) ?? 'good') as Quality,
+        }));
+      });
+  }
+
+  return {
+    url: http.url,
+    db: options.db,
+    status: () => http.status(),
+    async connect() {
+      ensureOpen();
+      await ensureReady();
+    },
+    async write(readings, labels) {
+      ensureOpen();
+      checkReadings(readings);
+      if (readings.length === 0) return;
+      await withDatabase(async () => {
+        const markGood = await downgradedQuality(readings);
+        // Sequential: a failed request stops the rest, and the edge re-sends the whole batch.
+        for (const body of bodies(readings, labels, markGood)) await http.write(body);
+      });
+    },
+    async query(sensor, from, to, bucketMs) {
+      ensureOpen();
+      for (const [name, v] of Object.entries({ from, to, bucketMs })) {
+        if (!Number.isSafeInteger(v)) throw new InputError('query_invalid', `${name} must be whole milliseconds`, name);
+      }
+      if (bucketMs <= 0) throw new InputError('query_invalid', 'bucketMs must be positive', 'bucketMs');
+      // Buckets start at `from`: influxd aligns GROUP BY time to the epoch plus the offset.
+      const offset = ((from % bucketMs) + bucketMs) % bucketMs;
+      const [result] = await withDatabase(() =>
+        http.query(
+          `SELECT min(value), mean(value), max(value), count(value) FROM ${MEASUREMENT} ` +
+            `WHERE ${sensorIs(sensor)} AND time >= ${from}ms AND time < ${to}ms ` +
+            `GROUP BY time(${bucketMs}ms, ${offset}ms) fill(none)`,
+        ),
+      );
+      const values: unknown[][] = result?.series?.[0]?.values ?? [];
+      return values.map(
+        (v): SeriesBucket => ({
+          ts: Number(v[0]),
+          min: Number(v[1]),
+          mean: Number(v[2]),
+          max: Number(v[3]),
+          n: Number(v[4]),
+        }),
+      );
+    },
+    async latest(sensors) {
+      ensureOpen();
+      if (sensors === undefined) return withDatabase(() => latestWhere(''));
+      const found = new Map<string, Reading>();
+      for (let i = 0; i < sensors.length; i += SENSORS_PER_QUERY) {
+        const where = ` WHERE ${sensors
+          .slice(i, i + SENSORS_PER_QUERY)
+          .map(sensorIs)
+          .join(' OR ')}`;
+        for (const r of await withDatabase(() => latestWhere(where))) found.set(r.sensor, r);
+      }
+      return sensors.flatMap((s) => found.get(s) ?? []);
+    },
+    async close() {
+      closed = true;
+      http.stopped();
+    },
+  };
+}
+
+/** A database name as an InfluxQL identifier (double-quoted, escaped). */
+function influxqlIdentifier(name: string): string {
+  return `"${name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
