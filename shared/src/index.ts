@@ -13,6 +13,7 @@ export * from './ids.ts';
 export * from './ingest.ts';
 export * from './live.ts';
 export * from './reading.ts';
+export * from './rules/index.ts';
 export * from './sensor.ts';
 export * from './series.ts';
 export * from './units.ts';

@@ -3,13 +3,15 @@
  * `{ name, value, unit, ratio?, note? }`. Ratios compare side by side within the same run,
  * because this machine is shared and noisy. `npm run bench -- <name>` runs one benchmark.
  */
+
+import { benchRules } from '../../shared/src/rules/evaluate.bench.ts';
 import type { Bench, Figure } from './figure.ts';
 import { liveBench } from './live.bench.ts';
 import { pipelineBench } from './pipeline.bench.ts';
 import { seriesBench } from './series.bench.ts';
 import { storageBench } from './storage.bench.ts';
 
-const BENCHES: Bench[] = [pipelineBench, seriesBench, liveBench, storageBench];
+const BENCHES: Bench[] = [{ name: 'rules', run: benchRules }, pipelineBench, seriesBench, liveBench, storageBench];
 
 const only = process.argv.slice(2);
 let failed = 0;

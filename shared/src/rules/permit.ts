@@ -1,0 +1,135 @@
+/**
+ * @module rules/permit
+ * The permit as it travels (DESIGN.md "Server HTTP API" and "Compliance rules"): zod schemas
+ * whose messages name the rule and the field. Durations stay strings on the wire so a permit
+ * reads back exactly as it was written; `compileRule` turns them into milliseconds.
+ */
+import { z } from 'zod';
+import { parseDurationMs } from '../duration.ts';
+import type { FormattedIssue } from '../format-issues.ts';
+import { SensorId, SiteId } from '../ids.ts';
+import { parseAveraging } from './compile.ts';
+
+const Id = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[a-z0-9_.-]+$/, 'use only a-z, 0-9, "_", "." and "-" (e.g. co-twa)');
+
+export const RuleKind = z.enum(['max', 'min', 'range']).describe('which limits apply');
+/** `breach` and `alarm` are the design's examples; `warning` and `critical` come from the templates. */
+export const Severity = z.enum(['warning', 'breach', 'critical', 'alarm']);
+export type Severity = z.infer<typeof Severity>;
+
+const RuleObject = z
+  .object({
+    id: Id.describe('rule id, unique in the permit, e.g. ph'),
+    sensor: SensorId,
+    kind: RuleKind,
+    max: z.number().optional(),
+    min: z.number().optional(),
+    averaging: z.string().describe('instant | rolling:<dur> | twa:<dur> | daily_mean | daily_total'),
+    pending: z.string().optional().describe('how long out of bounds before a breach opens, e.g. "5m"'),
+    clear: z.string().optional().describe('how long back in bounds before a breach closes, e.g. "1m"'),
+    hysteresis: z.number().nonnegative().optional().describe('to clear, be back inside the limit by this much'),
+    severity: Severity,
+    source: z.string().optional().describe('where the limit comes from, e.g. "Res. 0631/2015, Art. 5"'),
+    expected_interval: z.string().optional().describe('longest silence that is not "no data", e.g. "30s"'),
+  })
+  .strict();
+
+type RuleShape = z.infer<typeof RuleObject>;
+type Ctx = z.RefinementCtx;
+
+function checkDuration(rule: RuleShape, field: 'pending' | 'clear' | 'expected_interval', ctx: Ctx): void {
+  const text = rule[field];
+  if (text === undefined) return;
+  const ms = parseDurationMs(text);
+  const zeroOk = field !== 'expected_interval';
+  if (ms === undefined || (!zeroOk && ms <= 0)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [field],
+      message: `rule "${rule.id}": ${field} "${text}" is not a duration: write a number and a unit, e.g. 30s, 5m, 8h`,
+    });
+  }
+}
+
+function checkLimits(rule: RuleShape, ctx: Ctx): void {
+  const issue = (path: string, message: string) =>
+    ctx.addIssue({ code: 'custom', path: [path], message: `rule "${rule.id}": ${message}` });
+  const needMax = rule.kind !== 'min';
+  const needMin = rule.kind !== 'max';
+  if (needMax && rule.max === undefined) issue('max', `kind "${rule.kind}" needs a max: add "max": <limit>`);
+  if (needMin && rule.min === undefined) issue('min', `kind "${rule.kind}" needs a min: add "min": <limit>`);
+  if (!needMax && rule.max !== undefined) issue('max', `kind "min" takes no max: remove it or use kind "range"`);
+  if (!needMin && rule.min !== undefined) issue('min', `kind "max" takes no min: remove it or use kind "range"`);
+  if (rule.kind === 'range' && rule.min !== undefined && rule.max !== undefined) {
+    if (rule.min > rule.max) issue('min', `min ${rule.min} is above max ${rule.max}: swap them`);
+    else if (rule.hysteresis !== undefined && rule.max - rule.min < 2 * rule.hysteresis)
+      issue('hysteresis', `hysteresis ${rule.hysteresis} is wider than half the range: a breach could never clear`);
+  }
+}
+
+/** One limit on one sensor. */
+export const Rule = RuleObject.superRefine((rule, ctx) => {
+  if (!parseAveraging(rule.averaging)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['averaging'],
+      message: `rule "${rule.id}": averaging "${rule.averaging}" is not one of instant, rolling:<dur>, twa:<dur>, daily_mean, daily_total (e.g. twa:8h)`,
+    });
+  }
+  checkDuration(rule, 'pending', ctx);
+  checkDuration(rule, 'clear', ctx);
+  checkDuration(rule, 'expected_interval', ctx);
+  checkLimits(rule, ctx);
+});
+export type Rule = z.infer<typeof Rule>;
+
+/**
+ * A named set of rules for one site.
+ * @example Permit.parse({ id: 'vertimiento-2025', title: 'Permiso de vertimientos', site: 'mobile-plant',
+ *   rules: [{ id: 'ph', sensor: 'plant.ph', kind: 'range', min: 6, max: 9, averaging: 'instant', severity: 'breach' }] })
+ */
+export const Permit = z
+  .object({
+    id: Id.describe('permit id, e.g. vertimiento-2025'),
+    title: z.string().min(1),
+    site: SiteId,
+    version: z.union([z.string().min(1), z.number().int().nonnegative()]).optional(),
+    rules: z.array(Rule),
+  })
+  .strict()
+  .superRefine((permit, ctx) => {
+    const seen = new Map<string, number>();
+    permit.rules.forEach((rule, i) => {
+      const first = seen.get(rule.id);
+      if (first === undefined) seen.set(rule.id, i);
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', i, 'id'],
+          message: `rule "${rule.id}" is defined twice (rules[${first}] and rules[${i}]): give each rule its own id`,
+        });
+    });
+  });
+export type Permit = z.infer<typeof Permit>;
+
+/**
+ * Issues for rules whose sensor the caller does not know (the server checks against its
+ * registry); empty when every sensor is known.
+ * @example checkSensors(permit, new Set(['plant.ph'])) // [{ path: 'rules[1].sensor', message: '…' }]
+ */
+export function checkSensors(permit: Permit, knownSensorIds: Iterable<string>): FormattedIssue[] {
+  const known = knownSensorIds instanceof Set ? (knownSensorIds as Set<string>) : new Set(knownSensorIds);
+  const issues: FormattedIssue[] = [];
+  permit.rules.forEach((rule, i) => {
+    if (!known.has(rule.sensor))
+      issues.push({
+        path: `rules[${i}].sensor`,
+        message: `rule "${rule.id}": unknown sensor "${rule.sensor}": check the spelling or add the sensor to a device config first`,
+      });
+  });
+  return issues;
+}
