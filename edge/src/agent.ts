@@ -60,12 +60,14 @@ export function createAgent(loaded: LoadedConfig, deps: AgentDeps = {}) {
     path: config.buffer.path,
     maxBytes: config.buffer.max_mb * 1024 * 1024,
     commitIntervalMs: deps.commitIntervalMs,
+    liveWindowMs: config.forward.live_window,
     clock,
     onDropped(drop) {
+      // Never silent: counted here, logged, in /status and in every batch's status to the server.
       telemetry.metrics.dropped.inc(drop.count);
       log.warn(
-        { component: 'buffer', ...drop },
-        `readingsDropped: buffer over ${config.buffer.max_mb} MB, dropped the ${drop.count} oldest`,
+        { component: 'buffer', ...drop, dropped_total: buffer.stats().dropped },
+        `readingsDropped: buffer over ${config.buffer.max_mb} MB, dropped the ${drop.count} oldest (${new Date(drop.from_ts).toISOString()} .. ${new Date(drop.to_ts).toISOString()})`,
       );
     },
   });
@@ -101,6 +103,7 @@ export function createAgent(loaded: LoadedConfig, deps: AgentDeps = {}) {
     sensors: config.sensors,
     telemetry,
     backoff: deps.sendBackoff,
+    backlogRate: config.forward.backlog_rate,
     fetch: deps.fetch,
     clock,
   });
@@ -108,6 +111,16 @@ export function createAgent(loaded: LoadedConfig, deps: AgentDeps = {}) {
     'vigia_buffer_pending',
     'readings in the buffer waiting for the server',
     () => buffer.stats().pending,
+  );
+  telemetry.gauge(
+    'vigia_buffer_backlog',
+    'readings older than the live window, drained behind the live ones',
+    () => buffer.stats().backlog,
+  );
+  telemetry.gauge(
+    'vigia_backlog_drain_rate',
+    'backlog readings acknowledged per second (last 10 s)',
+    () => forwarder.status().backlog_rate,
   );
   let startedAt = clock();
   let apiServer: ReturnType<typeof serve> | undefined;

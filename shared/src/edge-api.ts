@@ -23,6 +23,8 @@ export const EdgeStatus = z.object({
   uptime_s: z.number().min(0),
   buffer: z.object({
     pending: z.number().int().min(0).describe('readings waiting to be acknowledged by the server'),
+    live: z.number().int().min(0).optional().describe('of pending: stored within the live window, sent first'),
+    backlog: z.number().int().min(0).optional().describe('of pending: older, drained behind the live readings'),
     dropped: z.number().int().min(0).describe('readings dropped by the size cap, since install'),
     quarantined: z.number().int().min(0).describe('readings the server rejected (4xx), kept aside'),
     last_drop: z
@@ -35,6 +37,9 @@ export const EdgeStatus = z.object({
     last_error: z.string().nullable(),
     last_sent_at: z.number().int().nullable(),
     sent_total: z.number().int().min(0),
+    backlog_rate: z.number().min(0).optional().describe('backlog readings acknowledged per second, last 10 s'),
+    backlog_rate_limit: z.number().min(0).optional().describe('forward.backlog_rate: the pace of the backlog'),
+    eta_s: z.number().min(0).nullable().optional().describe('seconds until the backlog is drained; null: not draining'),
   }),
   broker: ComponentStatus.extend({ address: z.string() }),
   drivers: z.array(ComponentStatus.extend({ id: z.string(), driver: z.string(), sensors: z.array(SensorId) })),

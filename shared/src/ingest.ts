@@ -16,6 +16,18 @@ export const DeviceStatus = z
     backlog: z.number().int().min(0).describe('readings waiting in the edge buffer'),
     dropped: z.number().int().min(0).describe('readings dropped by the buffer cap since install'),
     clock_offset_ms: z.number().optional(),
+    dropped_from: z.number().int().optional().describe('ts of the oldest reading in the last drop by the buffer cap'),
+    dropped_to: z.number().int().optional().describe('ts of the newest reading in the last drop by the buffer cap'),
+    backlog_rate: z
+      .number()
+      .min(0)
+      .optional()
+      .describe('backlog readings the server acknowledged per second, over the last 10 s'),
+    eta_s: z
+      .number()
+      .min(0)
+      .optional()
+      .describe('seconds until the backlog is drained at that rate; absent while it is not draining'),
   })
   .strict();
 export type DeviceStatus = z.infer<typeof DeviceStatus>;

@@ -5,13 +5,14 @@
  */
 
 import { benchRules } from '../../shared/src/rules/evaluate.bench.ts';
+import { edgeBench } from './edge.bench.ts';
 import type { Bench, Figure } from './figure.ts';
 import { liveBench } from './live.bench.ts';
 import { pipelineBench } from './pipeline.bench.ts';
 import { seriesBench } from './series.bench.ts';
 import { storageBench } from './storage.bench.ts';
 
-const BENCHES: Bench[] = [{ name: 'rules', run: benchRules }, pipelineBench, seriesBench, liveBench, storageBench];
+const BENCHES: Bench[] = [{ name: 'rules', run: benchRules }, pipelineBench, seriesBench, liveBench, storageBench, edgeBench];
 
 const only = process.argv.slice(2);
 let failed = 0;

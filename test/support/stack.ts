@@ -40,6 +40,8 @@ export type StackOptions = {
   /** Echo process output to this process's stdout. */
   echo?: boolean;
   device?: { id: string; site: string };
+  /** Edge config sections to override, e.g. `{ buffer: { max_mb: 0.1 }, forward: { backlog_rate: 200 } }`. */
+  edgeConfig?: Partial<Pick<EdgeConfigInput, 'buffer' | 'forward'>>;
 };
 
 export type Stack = {
@@ -55,6 +57,8 @@ export type Stack = {
   recordFile: string;
   edgeConfigFile: string;
   readingsDb: string;
+  /** The sensor ends of the serial ptys (with `serial`), for tests that write to them. */
+  sensorPorts: { serialLine?: string; modbus?: string };
   startEdge: () => Promise<Proc>;
   startServer: () => Promise<Proc>;
   stop: () => Promise<void>;
@@ -161,6 +165,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       },
       api: { port: apiPort, host: '127.0.0.1' },
       sensors,
+      ...opts.edgeConfig,
     };
     const edgeConfigFile = join(dir, 'edge.yaml');
     writeFileSync(edgeConfigFile, stringify(edgeConfig));
@@ -213,6 +218,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       recordFile,
       edgeConfigFile,
       readingsDb: join(serverEnv.VIGIA_DATA_DIR, 'readings.db'),
+      sensorPorts: { serialLine: simSerial, modbus: simModbus },
       startEdge: async () => {
         stack.edge = await startEdge();
         return stack.edge;

@@ -204,4 +204,66 @@ describe('buffer (temp SQLite file)', () => {
     expect(left.length).toBeGreaterThanOrEqual(committed - 50); // every committed one survived
     expect(left.slice(0, committed - 50)).toEqual(Array.from({ length: committed - 50 }, (_, i) => 50 + i));
   });
+
+  it('lanes: a reading is live for the window after its commit, then backlog; lanes never share one', async () => {
+    let now = T0;
+    const buffer = createBuffer({
+      path: join(dir, 'l.db'),
+      maxBytes: 1e9,
+      commitIntervalMs: 0,
+      liveWindowMs: 10_000,
+      clock: () => now,
+    });
+    buffer.open();
+    await buffer.append(readings(5));
+    expect(buffer.stats()).toMatchObject({ pending: 5, live: 5, backlog: 0 });
+    expect(buffer.take(10, 'backlog')).toEqual([]);
+    now += 10_001;
+    expect(buffer.stats()).toMatchObject({ live: 0, backlog: 5 });
+    await buffer.append(readings(3, 5));
+    expect(buffer.msUntilAging()).toBe(10_000);
+    const live = buffer.take(10, 'live');
+    expect(live.map((r) => r.value)).toEqual([5, 6, 7]);
+    // The live batch is still out when it ages into the backlog: the backlog lane skips it.
+    now += 10_001;
+    expect(buffer.take(10, 'backlog').map((r) => r.value)).toEqual([0, 1, 2, 3, 4]);
+    expect(buffer.take(10, 'live')).toEqual([]);
+    buffer.release(live);
+    expect(buffer.take(10, 'backlog').map((r) => r.value)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    buffer.close();
+  });
+
+  it('lanes: what is found in the file at open is backlog', async () => {
+    const path = join(dir, 'l.db');
+    let buffer = createBuffer({ path, maxBytes: 1e9, commitIntervalMs: 0 });
+    buffer.open();
+    await buffer.append(readings(4));
+    buffer.close();
+    buffer = createBuffer({ path, maxBytes: 1e9, commitIntervalMs: 0 });
+    buffer.open();
+    await buffer.append(readings(2, 4));
+    expect(buffer.stats()).toMatchObject({ pending: 6, live: 2, backlog: 4 });
+    expect(buffer.take(10, 'live').map((r) => r.value)).toEqual([4, 5]);
+    expect(buffer.take(10, 'backlog').map((r) => r.value)).toEqual([0, 1, 2, 3]);
+    buffer.close();
+  });
+
+  it('the cap never drops a batch that is out to the server, so the dropped count stays exact', async () => {
+    const path = join(dir, 'c.db');
+    const seed = createBuffer({ path, maxBytes: 1e9, commitIntervalMs: 0 });
+    seed.open();
+    await seed.append(readings(500));
+    seed.close();
+    const buffer = createBuffer({ path, maxBytes: 120_000, commitIntervalMs: 0 });
+    buffer.open();
+    const out = buffer.take(200, 'backlog'); // the oldest 200, in flight
+    for (let i = 1; i < 20; i++) await buffer.append(readings(500, i * 500));
+    const stats = buffer.stats();
+    expect(stats.dropped).toBeGreaterThan(0);
+    expect(buffer.ack(out)).toBe(200); // delivered, so not dropped
+    expect(stats.pending + stats.dropped).toBe(10_000);
+    const kept = buffer.take(20_000);
+    expect(kept[0].ts).toBe(T0 + 200 + stats.dropped); // the oldest not out went first
+    buffer.close();
+  });
 });

@@ -1,13 +1,15 @@
 /**
  * @module buffer
  * The edge's disk buffer: readings wait here (SQLite, WAL) until the server acknowledges them.
- * Shape (STYLE.md C7): `append` → `take` oldest batch → settle it with `ack` (delete) or
- * `quarantine` (move aside, counted); a retry is simply not settling.
+ * Shape (STYLE.md C7): `append` → `take` a batch from the live or the backlog lane → settle it
+ * with `ack` (delete), `release` (retry later: keep) or `quarantine` (move aside, counted).
  *
  * Invariants:
  * - A reading is deleted only by `ack` (the server acknowledged it) or by the size cap.
  * - Every reading the cap removes is counted in the `drops` table with its time range, in the
- *   same transaction that removes it. Drops are never silent; totals are in `stats()`.
+ *   same transaction that removes it. Drops are never silent; totals are in `stats()`. The cap
+ *   never removes a batch that is out to the server (leased), so a reading is either dropped
+ *   or delivered, never both: the dropped count is exact.
  * - `append` resolves only after its readings are committed with `synchronous=FULL` in WAL mode:
  *   they survive kill -9 *and* a power cut. To spare an SD card, appends are grouped: one
  *   transaction per group; a group commits at once when the last commit was longer than
@@ -16,6 +18,11 @@
  *   per second). Why not a full second: the embedded broker acknowledges a QoS 1 message only
  *   after its commit, and aedes reads a client's next packets only once the previous ones are
  *   handled, so the window is also how late an MQTT value without its own time may be stamped.
+ * - The live lane never waits behind the backlog. A reading is *live* for `liveWindowMs` after
+ *   its commit (rows with an id above a moving boundary), then it belongs to the *backlog*. Each
+ *   lane has at most one batch out at a time (its lease) and a lane never takes a reading the
+ *   other holds, so the forwarder sends both at once and no reading is out twice. Readings found
+ *   in the file at `open` (after a restart) are backlog.
  * - `ack`/`quarantine` are synchronous committed transactions: after they return, a kill -9
  *   never brings those readings back.
  * - Identity is (sensor, ts): a second reading with the same identity is not stored and is
@@ -31,13 +38,26 @@ import Database from 'better-sqlite3';
 export type BufferedReading = Reading & { id: number };
 export type Drop = { count: number; from_ts: number; to_ts: number; at: number };
 export type AppendResult = { inserted: number; duplicates: number };
-export type BufferStats = { pending: number; dropped: number; quarantined: number; last_drop: Drop | null };
+export type BufferStats = {
+  pending: number;
+  /** Of `pending`: committed within the live window. */
+  live: number;
+  /** Of `pending`: older than the live window (or found at startup). */
+  backlog: number;
+  dropped: number;
+  quarantined: number;
+  last_drop: Drop | null;
+};
+/** `live`: readings committed within the live window; `backlog`: everything older. */
+export type Lane = 'live' | 'backlog';
 
 export type BufferOptions = {
   path: string;
   maxBytes: number;
   commitIntervalMs?: number;
   maxGroup?: number;
+  /** How long after its commit a reading stays in the live lane (default 10 s). */
+  liveWindowMs?: number;
   onDropped?: (drop: Drop) => void;
   clock?: () => number;
 };
@@ -45,6 +65,8 @@ export type BufferOptions = {
 export type ReadingBuffer = ReturnType<typeof createBuffer>;
 
 type Waiting = { readings: readonly Reading[]; resolve: (r: AppendResult) => void; reject: (e: unknown) => void };
+/** Ids [lo, hi] of the batch a lane has out to the server. */
+type Lease = { lo: number; hi: number };
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS readings (
@@ -58,11 +80,15 @@ CREATE TABLE IF NOT EXISTS drops (
   to_ts INTEGER NOT NULL, at INTEGER NOT NULL);
 `;
 
+// Rows outside both leases: `NOT BETWEEN 0 AND -1` is always true, so "no lease" is (0, -1).
+const UNLEASED = 'id NOT BETWEEN @l1 AND @h1 AND id NOT BETWEEN @l2 AND @h2';
+
 /** Builds the buffer; opens nothing until `open()` (STYLE.md C3: create validates, start opens). */
 export function createBuffer(options: BufferOptions) {
   const clock = options.clock ?? Date.now;
   const commitIntervalMs = options.commitIntervalMs ?? 250;
   const maxGroup = options.maxGroup ?? 1000;
+  const liveWindowMs = options.liveWindowMs ?? 10_000;
   let db: Database.Database | undefined;
   let closed = false;
   let queue: Waiting[] = [];
@@ -75,20 +101,40 @@ export function createBuffer(options: BufferOptions) {
   let lastDrop: Drop | null = null;
   const waiters = new Set<() => void>();
   let sql: ReturnType<typeof prepare> | undefined;
+  // Live/backlog boundary: rows with id <= `boundary` are backlog. Each commit that inserted
+  // rows is remembered with its highest id; once it is older than the live window, the
+  // boundary moves up to it. In memory only: after a restart everything found is backlog.
+  let boundary = 0;
+  const commits: { at: number; lastId: number }[] = [];
+  const leases: Record<Lane, Lease | null> = { live: null, backlog: null };
 
   function prepare(d: Database.Database) {
     return {
       insert: d.prepare('INSERT INTO readings (sensor, ts, value, q) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
       take: d.prepare('SELECT id, sensor, ts, value, q FROM readings ORDER BY id LIMIT ?'),
+      takeLive: d.prepare('SELECT id, sensor, ts, value, q FROM readings WHERE id > ? ORDER BY id LIMIT ?'),
+      takeBacklog: d.prepare(
+        'SELECT id, sensor, ts, value, q FROM readings WHERE id <= ? AND id NOT BETWEEN ? AND ? ORDER BY id LIMIT ?',
+      ),
+      countAbove: d.prepare('SELECT count(*) AS n FROM readings WHERE id > ?'),
       deleteIds: d.prepare('DELETE FROM readings WHERE id IN (SELECT value FROM json_each(?))'),
       quarantine: d.prepare(
         'INSERT OR IGNORE INTO quarantine (id, sensor, ts, value, q, reason, at) SELECT id, sensor, ts, value, q, ?, ? FROM readings WHERE id IN (SELECT value FROM json_each(?))',
       ),
       oldest: d.prepare(
-        'SELECT count(*) AS n, min(ts) AS from_ts, max(ts) AS to_ts, max(id) AS last FROM (SELECT id, ts FROM readings ORDER BY id LIMIT ?)',
+        `SELECT count(*) AS n, min(ts) AS from_ts, max(ts) AS to_ts, max(id) AS last FROM (SELECT id, ts FROM readings WHERE ${UNLEASED} ORDER BY id LIMIT @n)`,
       ),
-      deleteUpTo: d.prepare('DELETE FROM readings WHERE id <= ?'),
+      deleteUpTo: d.prepare(`DELETE FROM readings WHERE id <= @last AND ${UNLEASED}`),
       recordDrop: d.prepare('INSERT INTO drops (count, from_ts, to_ts, at) VALUES (?, ?, ?, ?)'),
+    };
+  }
+
+  function leaseParams() {
+    return {
+      l1: leases.live?.lo ?? 0,
+      h1: leases.live?.hi ?? -1,
+      l2: leases.backlog?.lo ?? 0,
+      h2: leases.backlog?.hi ?? -1,
     };
   }
 
@@ -99,7 +145,10 @@ export function createBuffer(options: BufferOptions) {
     return (pages - free) * size;
   }
 
-  /** Drop oldest readings until the used size is under 90% of the cap. Runs inside a transaction. */
+  /**
+   * Drop the oldest readings not out to the server until the used size is under 90% of the
+   * cap. Runs inside a transaction; the count is what SQLite really deleted.
+   */
   function enforceCap(d: Database.Database, s: NonNullable<typeof sql>): Drop | null {
     let total: Drop | null = null;
     for (let guard = 0; guard < 50 && pending > 0; guard++) {
@@ -107,21 +156,29 @@ export function createBuffer(options: BufferOptions) {
       if (used <= options.maxBytes) break;
       const share = Math.min(1, (used - options.maxBytes * 0.9) / used);
       const n = Math.max(1, Math.ceil(pending * share));
-      const o = s.oldest.get(n) as { n: number; from_ts: number; to_ts: number; last: number };
+      const params = leaseParams();
+      const o = s.oldest.get({ ...params, n }) as { n: number; from_ts: number; to_ts: number; last: number };
       if (!o.n) break;
-      s.deleteUpTo.run(o.last);
-      pending -= o.n;
+      const removed = s.deleteUpTo.run({ ...params, last: o.last }).changes;
+      pending -= removed;
       total = total
         ? {
-            count: total.count + o.n,
+            count: total.count + removed,
             from_ts: Math.min(total.from_ts, o.from_ts),
             to_ts: Math.max(total.to_ts, o.to_ts),
             at: total.at,
           }
-        : { count: o.n, from_ts: o.from_ts, to_ts: o.to_ts, at: clock() };
+        : { count: removed, from_ts: o.from_ts, to_ts: o.to_ts, at: clock() };
     }
     if (total) s.recordDrop.run(total.count, total.from_ts, total.to_ts, total.at);
     return total;
+  }
+
+  /** Moves the live/backlog boundary past every commit older than the live window. */
+  function currentBoundary(): number {
+    const cutoff = clock() - liveWindowMs;
+    while (commits.length > 0 && commits[0].at <= cutoff) boundary = commits.shift()?.lastId ?? boundary;
+    return boundary;
   }
 
   function commitNow(): void {
@@ -139,11 +196,18 @@ export function createBuffer(options: BufferOptions) {
     }
     const results: AppendResult[] = [];
     let drop: Drop | null = null;
+    let lastId = 0;
     try {
       d.transaction(() => {
         for (const w of group) {
           let inserted = 0;
-          for (const r of w.readings) inserted += s.insert.run(r.sensor, r.ts, r.value, r.q).changes;
+          for (const r of w.readings) {
+            const info = s.insert.run(r.sensor, r.ts, r.value, r.q);
+            if (info.changes > 0) {
+              inserted += info.changes;
+              lastId = Number(info.lastInsertRowid);
+            }
+          }
           results.push({ inserted, duplicates: w.readings.length - inserted });
           pending += inserted;
         }
@@ -156,6 +220,7 @@ export function createBuffer(options: BufferOptions) {
       return;
     }
     lastCommitAt = clock();
+    if (lastId > 0) commits.push({ at: lastCommitAt, lastId });
     if (drop) {
       const theDrop = drop as Drop;
       droppedTotal += theDrop.count;
@@ -181,6 +246,29 @@ export function createBuffer(options: BufferOptions) {
     return [db, sql];
   }
 
+  /** Clears the lease a settled batch was taken under. */
+  function unlease(batch: readonly BufferedReading[]): void {
+    const first = batch[0]?.id;
+    for (const lane of ['live', 'backlog'] as const) if (leases[lane]?.lo === first) leases[lane] = null;
+  }
+
+  function waitForCommit(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted || closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        waiters.delete(wake);
+        signal?.removeEventListener('abort', wake);
+        resolve();
+      };
+      waiters.add(wake);
+      signal?.addEventListener('abort', wake, { once: true });
+    });
+  }
+
+  function liveCount(s: NonNullable<typeof sql>): number {
+    return (s.countAbove.get(currentBoundary()) as { n: number }).n;
+  }
+
   return {
     /** Opens (creating it and its folder if needed) the SQLite file. Throws if it cannot. */
     open(): void {
@@ -193,6 +281,7 @@ export function createBuffer(options: BufferOptions) {
       db = d;
       sql = prepare(d);
       pending = (d.prepare('SELECT count(*) AS n FROM readings').get() as { n: number }).n;
+      boundary = (d.prepare('SELECT coalesce(max(id), 0) AS n FROM readings').get() as { n: number }).n;
       quarantinedTotal = (d.prepare('SELECT count(*) AS n FROM quarantine').get() as { n: number }).n;
       const drops = d.prepare('SELECT coalesce(sum(count), 0) AS n FROM drops').get() as { n: number };
       droppedTotal = drops.n;
@@ -211,10 +300,23 @@ export function createBuffer(options: BufferOptions) {
       });
     },
 
-    /** The oldest `limit` committed readings, in order. Does not remove them. */
-    take(limit: number): BufferedReading[] {
+    /**
+     * Without `lane`: the oldest `limit` committed readings, in order (no lease). With a lane:
+     * the oldest `limit` of that lane not out to the server, leased to the lane until
+     * `ack`/`quarantine`/`release` or the lane's next `take`. Does not remove them.
+     */
+    take(limit: number, lane?: Lane): BufferedReading[] {
       const [, s] = requireOpen();
-      return s.take.all(limit) as BufferedReading[];
+      if (!lane) return s.take.all(limit) as BufferedReading[];
+      const b = currentBoundary();
+      // A live batch still out when its rows age past the boundary stays the live lane's.
+      const batch = (
+        lane === 'live'
+          ? s.takeLive.all(Math.max(b, leases.backlog?.hi ?? 0), limit)
+          : s.takeBacklog.all(b, leases.live?.lo ?? 0, leases.live?.hi ?? -1, limit)
+      ) as BufferedReading[];
+      leases[lane] = batch.length ? { lo: batch[0].id, hi: batch[batch.length - 1].id } : null;
+      return batch;
     },
 
     /** The server acknowledged the batch: delete it. Returns how many rows were deleted. */
@@ -222,7 +324,13 @@ export function createBuffer(options: BufferOptions) {
       const [, s] = requireOpen();
       const deleted = s.deleteIds.run(JSON.stringify(batch.map((r) => r.id))).changes;
       pending -= deleted;
+      unlease(batch);
       return deleted;
+    },
+
+    /** The batch was not delivered (network, 5xx): keep it, and let the cap see it again. */
+    release(batch: readonly BufferedReading[]): void {
+      unlease(batch);
     },
 
     /** The server rejected the batch for good: move it to `quarantine`, counted, with the reason. */
@@ -235,26 +343,36 @@ export function createBuffer(options: BufferOptions) {
         return n;
       })();
       quarantinedTotal += moved;
+      unlease(batch);
       return moved;
     },
 
     stats(): BufferStats {
-      return { pending, dropped: droppedTotal, quarantined: quarantinedTotal, last_drop: lastDrop };
+      const live = sql && pending > 0 ? Math.min(pending, liveCount(sql)) : 0;
+      return {
+        pending,
+        live,
+        backlog: pending - live,
+        dropped: droppedTotal,
+        quarantined: quarantinedTotal,
+        last_drop: lastDrop,
+      };
+    },
+
+    /** Milliseconds until the oldest live commit turns into backlog; null when nothing is live. */
+    msUntilAging(): number | null {
+      currentBoundary();
+      return commits.length ? Math.max(0, commits[0].at + liveWindowMs - clock()) : null;
     },
 
     /** Resolves when committed readings are waiting (at once if some already are), or on abort. */
     waitForReadings(signal?: AbortSignal): Promise<void> {
-      if (pending > 0 || signal?.aborted) return Promise.resolve();
-      return new Promise((resolve) => {
-        const wake = () => {
-          waiters.delete(wake);
-          signal?.removeEventListener('abort', wake);
-          resolve();
-        };
-        waiters.add(wake);
-        signal?.addEventListener('abort', wake, { once: true });
-      });
+      if (pending > 0) return Promise.resolve();
+      return waitForCommit(signal);
     },
+
+    /** Resolves at the next commit that stored readings, or on abort (or close). */
+    waitForCommit,
 
     /** Commit the waiting group now. */
     flush(): void {

@@ -106,7 +106,7 @@ describe('forwarder (stand-in ingest endpoint)', () => {
     expect(batch.readings).toEqual(readings(3));
     expect(batch.sensors?.map((m) => m.id).sort()).toEqual(['plant.ph', 'tunnel.ch4']);
     expect(batch.sensors?.find((m) => m.id === 'plant.ph')).toEqual(sensors[0]);
-    expect(batch.status).toEqual({ backlog: 3, dropped: 0 });
+    expect(batch.status).toEqual({ backlog: 3, dropped: 0, backlog_rate: 0, eta_s: 0 });
     expect(await telemetry.registry.getSingleMetricAsString('vigia_sent_total')).toMatch(/vigia_sent_total 3/);
   });
 
@@ -198,5 +198,111 @@ describe('forwarder (stand-in ingest endpoint)', () => {
     await fwd.stop();
     expect(buffer.stats()).toMatchObject({ pending: 2, quarantined: 0 });
     expect(fwd.status().last_error).toMatch(/revise el token/);
+  });
+
+  it('live first: new readings go out at once while a slow backlog drains behind them at backlogRate', async () => {
+    // A backlog: readings found in the file at start (as after an outage and a restart).
+    buffer.close();
+    const path = join(dir, 'backlog.db');
+    const old = createBuffer({ path, maxBytes: 1e9, commitIntervalMs: 0 });
+    old.open();
+    await old.append(readings(3000));
+    old.close();
+    buffer = createBuffer({ path, maxBytes: 1e9, commitIntervalMs: 5 });
+    buffer.open();
+    expect(buffer.stats()).toMatchObject({ pending: 3000, live: 0, backlog: 3000 });
+    // Backlog batches take 300 ms to answer (a slow link); live ones are answered at once.
+    const s = await standIn(() => ({ status: 200, body: {} }));
+    server = s.server;
+    const slow = (input: string | URL | Request, init?: RequestInit) =>
+      new Promise<void>((resolve) => setTimeout(resolve, 300)).then(() => fetch(input, init));
+    const telemetry = createTelemetry({ logger: pino({ level: 'silent' }) });
+    const batches: number[] = [];
+    const fwd = createForwarder({
+      buffer,
+      serverUrl: s.url,
+      token: 't',
+      device: 'plant-01',
+      sensors,
+      telemetry,
+      backlogRate: 1000,
+      fetch: async (input, init) => {
+        const text = gunzipSync(init?.body as Buffer).toString();
+        const n = (JSON.parse(text) as IngestBatch).readings.length;
+        batches.push(n);
+        return n > 1 ? slow(input, init) : fetch(input, init);
+      },
+    });
+    const t0 = Date.now();
+    fwd.start();
+    await until(() => batches.length >= 1);
+    // The backlog lane takes at most one second of its rate per batch.
+    expect(batches[0]).toBe(1000);
+    const live = Date.now();
+    await buffer.append(readings(1, 10_000));
+    await until(() => s.seen.some((x) => (x.body as IngestBatch).readings.some((r) => r.ts === T0 + 10_000)), 2000);
+    expect(Date.now() - live).toBeLessThan(600);
+    expect(buffer.stats().backlog).toBeGreaterThan(0); // still draining behind it
+    await until(() => buffer.stats().pending === 0, 10_000);
+    // 3000 readings at 1000/s: paced, not sent in one burst.
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1900);
+    const last = s.seen.at(-1)?.body as IngestBatch;
+    expect(last.status?.backlog_rate).toBeGreaterThan(300);
+    expect(fwd.status()).toMatchObject({ state: 'ok', backlog_rate_limit: 1000, eta_s: 0 });
+    await fwd.stop();
+  });
+
+  it('the live lane getting through wakes the backlog lane out of its long backoff', async () => {
+    buffer.close();
+    const path = join(dir, 'backlog.db');
+    const old = createBuffer({ path, maxBytes: 1e9, commitIntervalMs: 0 });
+    old.open();
+    await old.append(readings(50));
+    old.close();
+    buffer = createBuffer({ path, maxBytes: 1e9, commitIntervalMs: 5 });
+    buffer.open();
+    let up = false;
+    const s = await standIn(() => (up ? { status: 200, body: {} } : { status: 503, body: {} }));
+    server = s.server;
+    const telemetry = createTelemetry({ logger: pino({ level: 'silent' }) });
+    const fwd = createForwarder({
+      buffer,
+      serverUrl: s.url,
+      token: 't',
+      device: 'plant-01',
+      sensors,
+      telemetry,
+      backoff: { minMs: 20_000, maxMs: 30_000 },
+      liveBackoff: { minMs: 50, maxMs: 100 },
+    });
+    fwd.start();
+    await until(() => fwd.status().state === 'retrying');
+    up = true;
+    await buffer.append(readings(1, 10_000));
+    await until(() => buffer.stats().pending === 0, 3000);
+    await fwd.stop();
+  });
+
+  it('reports drops by the cap with each batch: the exact total and the last range', async () => {
+    buffer.close();
+    buffer = createBuffer({ path: join(dir, 'cap.db'), maxBytes: 120_000, commitIntervalMs: 0 });
+    buffer.open();
+    for (let i = 0; i < 10; i++) await buffer.append(readings(1000, i * 1000));
+    const stats = buffer.stats();
+    expect(stats.dropped).toBeGreaterThan(0);
+    const s = await standIn(() => ({ status: 200, body: {} }));
+    server = s.server;
+    const { fwd } = forwarderTo(s.url);
+    fwd.start();
+    await until(() => buffer.stats().pending === 0);
+    await fwd.stop();
+    const status = (s.seen[0].body as IngestBatch).status;
+    expect(status).toMatchObject({
+      dropped: stats.dropped,
+      dropped_from: stats.last_drop?.from_ts,
+      dropped_to: stats.last_drop?.to_ts,
+    });
+    const sent = s.seen.reduce((n, x) => n + (x.body as IngestBatch).readings.length, 0);
+    expect(sent + stats.dropped).toBe(10_000);
   });
 });

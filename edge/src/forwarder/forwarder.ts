@@ -4,16 +4,23 @@
  * settles each batch by the answer (STYLE.md C7):
  * - 2xx: acknowledged, the batch is deleted from the buffer (only now).
  * - network error, 5xx, and 4xx that are not the batch's fault (401/403 token, 404 wrong URL,
- *   408, 429): kept, retried with capped exponential backoff and jitter; state `retrying`.
+ *   408, 429): released (kept), retried with capped exponential backoff and jitter; state
+ *   `retrying`.
  * - other 4xx (400, 409, 413, 415, 422…): the batch can never succeed; it is quarantined and
  *   counted, and the server's message logged. Quarantining on a bad token would empty the
  *   buffer into quarantine, hence the exception.
- * Sending twice is harmless: the server is idempotent on (sensor, ts). Between batches the loop
- * waits on the buffer's commit signal, not on a timer, so live readings leave within ~1 s.
+ * Live first: two lanes run at once, each with its own request, so the live lane never waits
+ * behind the backlog. The live lane sends the newest readings (the buffer's live window) as
+ * soon as they are committed, unthrottled, and retries quickly (≤ 1 s): it is also the probe
+ * that notices a link coming back, and then wakes the backlog lane. The backlog lane drains
+ * the oldest readings behind it, paced to `backlogRate` readings/s so a link that just came
+ * back is not flooded. Each batch carries the device status (backlog, drain rate, ETA, drops).
+ * Sending twice is harmless: the server is idempotent on (sensor, ts).
  */
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import {
+  type DeviceStatus,
   ErrorBody,
   type IngestBatch,
   type SensorConfig,
@@ -22,13 +29,15 @@ import {
   VigiaError,
 } from '@vigia/shared';
 import { type BackoffOptions, backoffDelayMs, sleep } from '../backoff.ts';
-import type { BufferedReading, ReadingBuffer } from '../buffer/buffer.ts';
+import type { BufferedReading, Lane, ReadingBuffer } from '../buffer/buffer.ts';
 import type { Telemetry } from '../telemetry.ts';
 
 const gzipAsync = promisify(gzip);
 
 /** Statuses that say the server will never accept this batch. */
 const RETRYABLE_4XX = new Set([401, 403, 404, 408, 425, 429]);
+/** The drain rate is measured over this trailing window. */
+const RATE_WINDOW_MS = 10_000;
 
 export type ForwarderOptions = {
   buffer: ReadingBuffer;
@@ -38,8 +47,16 @@ export type ForwarderOptions = {
   device: string;
   sensors: readonly SensorConfig[];
   telemetry: Telemetry;
+  /** Live lane batch size (default 1000). */
   batchSize?: number;
+  /** Backlog lane batch size (default 5000, never more than one second of `backlogRate`). */
+  backlogBatchSize?: number;
+  /** Backlog lane pace in readings/s (config `forward.backlog_rate`; default 5000). */
+  backlogRate?: number;
+  /** Backlog lane backoff (default 500 ms → 30 s). */
   backoff?: BackoffOptions;
+  /** Live lane backoff (default 250 ms → 1 s): a small request, and the probe for the link. */
+  liveBackoff?: BackoffOptions;
   requestTimeoutMs?: number;
   fetch?: typeof fetch;
   clock?: () => number;
@@ -51,6 +68,12 @@ export type ForwarderState = {
   last_error: string | null;
   last_sent_at: number | null;
   sent_total: number;
+  /** Backlog readings acknowledged per second over the last 10 s. */
+  backlog_rate: number;
+  /** The configured pace of the backlog lane, readings/s. */
+  backlog_rate_limit: number;
+  /** Seconds until the backlog is drained at the measured rate; null while it is not draining. */
+  eta_s: number | null;
 };
 
 type Outcome =
@@ -63,7 +86,7 @@ export function buildIngestBatch(
   device: string,
   batch: readonly BufferedReading[],
   meta: ReadonlyMap<string, SensorMeta>,
-  status: { backlog: number; dropped: number },
+  status: DeviceStatus,
 ): IngestBatch {
   const ids = new Set(batch.map((r) => r.sensor));
   return {
@@ -89,7 +112,10 @@ export function createForwarder(options: ForwarderOptions) {
   const doFetch = options.fetch ?? fetch;
   const clock = options.clock ?? Date.now;
   const batchSize = options.batchSize ?? 1000;
+  const backlogRate = options.backlogRate ?? 5000;
+  const backlogBatchSize = Math.max(1, Math.min(options.backlogBatchSize ?? 5000, Math.ceil(backlogRate)));
   const backoff = options.backoff ?? { minMs: 500, maxMs: 30_000 };
+  const liveBackoff = options.liveBackoff ?? { minMs: 250, maxMs: 1000 };
   const url = new URL('/api/v1/ingest', options.serverUrl).toString();
   const meta = new Map<string, SensorMeta>(
     options.sensors.map((s) => [
@@ -97,21 +123,65 @@ export function createForwarder(options: ForwarderOptions) {
       { id: s.id, quantity: s.quantity, unit: s.unit, ...(s.name ? { name: s.name } : {}) } as SensorMeta,
     ]),
   );
-  const state: ForwarderState = {
-    state: 'starting',
+  const state = {
+    state: 'starting' as ForwarderState['state'],
     detail: 'iniciando',
-    last_error: null,
-    last_sent_at: null,
+    last_error: null as string | null,
+    last_sent_at: null as number | null,
     sent_total: 0,
   };
+  // Per lane: the message of its last failed attempt, null once it succeeds again.
+  const failing: Record<Lane, string | null> = { live: null, backlog: null };
+  // Backlog acknowledgements in the rate window: when the batch left, how many.
+  const drained: { at: number; n: number }[] = [];
   const controller = new AbortController();
-  let loop: Promise<void> | undefined;
+  let loops: Promise<void> | undefined;
+  let kickBacklog: (() => void) | undefined;
+
+  function drainRate(): number {
+    const now = clock();
+    while (drained.length && drained[0].at < now - RATE_WINDOW_MS) drained.shift();
+    if (!drained.length) return 0;
+    const n = drained.reduce((a, d) => a + d.n, 0);
+    return n / Math.max(1, (now - drained[0].at) / 1000);
+  }
+
+  function progress(): { backlog_rate: number; eta_s: number | null; backlog: number } {
+    const rate = drainRate();
+    const { backlog } = buffer.stats();
+    const eta = backlog === 0 ? 0 : rate > 0 ? Math.ceil(backlog / rate) : null;
+    return { backlog_rate: Math.round(rate), eta_s: eta, backlog };
+  }
+
+  function deviceStatus(): DeviceStatus {
+    const stats = buffer.stats();
+    const p = progress();
+    return {
+      backlog: stats.pending,
+      dropped: stats.dropped,
+      ...(stats.last_drop ? { dropped_from: stats.last_drop.from_ts, dropped_to: stats.last_drop.to_ts } : {}),
+      backlog_rate: p.backlog_rate,
+      ...(p.eta_s !== null ? { eta_s: p.eta_s } : {}),
+    };
+  }
+
+  function refreshState(): void {
+    const message = failing.live ?? failing.backlog;
+    if (message) {
+      state.state = 'retrying';
+      state.detail = message;
+      return;
+    }
+    state.state = 'ok';
+    const p = progress();
+    state.detail =
+      p.backlog > 0
+        ? `enviando atraso: ${p.backlog} lecturas${p.eta_s !== null ? `, unos ${p.eta_s} s` : ''}`
+        : 'enviando al servidor';
+  }
 
   async function send(batch: readonly BufferedReading[], signal: AbortSignal): Promise<Outcome> {
-    const stats = buffer.stats();
-    const body = await gzipAsync(
-      JSON.stringify(buildIngestBatch(options.device, batch, meta, { backlog: stats.pending, dropped: stats.dropped })),
-    );
+    const body = await gzipAsync(JSON.stringify(buildIngestBatch(options.device, batch, meta, deviceStatus())));
     let res: Response;
     try {
       res = await doFetch(url, {
@@ -143,24 +213,48 @@ export function createForwarder(options: ForwarderOptions) {
     return { kind: 'reject', message, status: res.status };
   }
 
-  async function run(signal: AbortSignal): Promise<void> {
+  /** Waits until the lane may have something to send. */
+  async function idle(lane: Lane, signal: AbortSignal): Promise<void> {
+    if (lane === 'live') return buffer.waitForCommit(signal);
+    // Backlog appears when live readings age past the window or the live lane gives a batch
+    // back, never by a commit: look again when the next commit ages, and at least every second.
+    await sleep(Math.min(buffer.msUntilAging() ?? 1000, 1000) + 1, signal);
+  }
+
+  /** The backlog lane's retry pause, cut short when the live lane gets through. */
+  async function backlogPause(ms: number, signal: AbortSignal): Promise<boolean> {
+    const kick = new AbortController();
+    kickBacklog = () => kick.abort();
+    await sleep(ms, AbortSignal.any([signal, kick.signal]));
+    kickBacklog = undefined;
+    return kick.signal.aborted;
+  }
+
+  async function run(lane: Lane, signal: AbortSignal): Promise<void> {
     let attempt = 0;
     while (!signal.aborted) {
-      const batch = buffer.take(batchSize);
+      const batch = buffer.take(lane === 'live' ? batchSize : backlogBatchSize, lane);
       if (batch.length === 0) {
-        await buffer.waitForReadings(signal);
+        await idle(lane, signal);
         continue;
       }
+      const startedAt = clock();
       const outcome = await send(batch, signal);
-      if (signal.aborted) break;
+      if (signal.aborted) {
+        buffer.release(batch);
+        break;
+      }
       if (outcome.kind === 'ok') {
         buffer.ack(batch);
         attempt = 0;
-        state.state = 'ok';
-        state.detail = 'enviando al servidor';
+        failing[lane] = null;
         state.last_sent_at = clock();
         state.sent_total += batch.length;
         telemetry.metrics.sent.inc(batch.length);
+        if (lane === 'live') kickBacklog?.();
+        else drained.push({ at: startedAt, n: batch.length });
+        refreshState();
+        if (lane === 'backlog') await sleep(startedAt + (batch.length * 1000) / backlogRate - clock(), signal);
       } else if (outcome.kind === 'reject') {
         const moved = buffer.quarantine(batch, outcome.message);
         telemetry.metrics.quarantined.inc(moved);
@@ -174,35 +268,45 @@ export function createForwarder(options: ForwarderOptions) {
           'send',
         );
       } else {
-        state.state = 'retrying';
-        state.detail = outcome.message;
+        buffer.release(batch);
+        failing[lane] = outcome.message;
         state.last_error = outcome.message;
+        refreshState();
         telemetry.report(new TransientError('send_failed', outcome.message, { stage: 'send' }), 'forwarder');
-        await sleep(backoffDelayMs(attempt++, backoff), signal);
+        if (lane === 'live') await sleep(backoffDelayMs(attempt++, liveBackoff), signal);
+        else if (await backlogPause(backoffDelayMs(attempt++, backoff), signal)) attempt = 0;
       }
     }
   }
 
   return {
     start(): void {
-      if (loop) return;
+      if (loops) return;
       state.state = 'ok';
       state.detail = 'esperando lecturas';
-      loop = run(controller.signal).catch((err) => {
-        // Only a buffer failure gets here (closed or broken file): the forwarder cannot go on.
-        state.state = 'stopped';
-        state.detail = `detenido por un error interno: ${(err as Error).message}`;
-        telemetry.report(err, 'forwarder', 'send');
-      });
+      const signal = controller.signal;
+      loops = Promise.all([run('live', signal), run('backlog', signal)]).then(
+        () => undefined,
+        (err) => {
+          // Only a buffer failure gets here (closed or broken file): the forwarder cannot go on.
+          controller.abort();
+          state.state = 'stopped';
+          state.detail = `detenido por un error interno: ${(err as Error).message}`;
+          telemetry.report(err, 'forwarder', 'send');
+        },
+      );
     },
-    /** Stops after the in-flight request is aborted; an unacknowledged batch simply stays buffered. */
+    /** Stops after the in-flight requests are aborted; an unacknowledged batch simply stays buffered. */
     async stop(): Promise<void> {
       controller.abort();
-      await loop;
+      await loops;
       state.state = 'stopped';
       state.detail = 'detenido';
     },
-    status: (): ForwarderState => ({ ...state }),
+    status: (): ForwarderState => {
+      const p = progress();
+      return { ...state, backlog_rate: p.backlog_rate, backlog_rate_limit: backlogRate, eta_s: p.eta_s };
+    },
   };
 }
 export type Forwarder = ReturnType<typeof createForwarder>;

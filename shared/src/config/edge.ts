@@ -84,6 +84,21 @@ export const EdgeConfig = z
       .object({ port: Port.default(8081), host: z.string().default('127.0.0.1') })
       .strict()
       .default({ port: 8081, host: '127.0.0.1' }),
+    forward: z
+      .object({
+        backlog_rate: z
+          .number()
+          .positive()
+          .default(5000)
+          .describe(
+            'readings per second the backlog drains at after an outage; the newest readings go first, unthrottled',
+          ),
+        live_window: Duration.default(10_000).describe(
+          'a reading younger than this (since it was stored) is live: sent before any backlog',
+        ),
+      })
+      .strict()
+      .default({ backlog_rate: 5000, live_window: 10_000 }),
     sensors: z.array(SensorConfig).min(1, 'list at least one sensor under sensors:'),
   })
   .strict()
