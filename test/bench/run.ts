@@ -12,7 +12,14 @@ import { pipelineBench } from './pipeline.bench.ts';
 import { seriesBench } from './series.bench.ts';
 import { storageBench } from './storage.bench.ts';
 
-const BENCHES: Bench[] = [{ name: 'rules', run: benchRules }, pipelineBench, seriesBench, liveBench, storageBench, edgeBench];
+const BENCHES: Bench[] = [
+  { name: 'rules', run: benchRules },
+  pipelineBench,
+  seriesBench,
+  liveBench,
+  storageBench,
+  edgeBench,
+];
 
 const only = process.argv.slice(2);
 let failed = 0;
