@@ -67,6 +67,7 @@ export const TEST_SERVICES = [
   { command: 'mosquitto', packages: ['mosquitto', 'mosquitto-clients'] },
   { command: 'socat', packages: ['socat'] },
   { command: 'chromium', packages: ['chromium'] },
+  { command: 'pdftotext', packages: ['poppler-utils'] },
 ];
 
 export function ensureDebianPackages(services = TEST_SERVICES) {

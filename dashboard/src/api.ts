@@ -5,6 +5,7 @@
  * decide, because a retry loop on poor signal drains a cheap tablet's battery.
  */
 import { type Quality, type Quantity, SeriesResponse } from '@vigia/shared';
+import { type BreachRow, type PermitInfo, type RuleStatus, toBreachRow, toRuleStatus } from './compliance.ts';
 
 /** `{ error: { code, message, path? } }` from the server, or a network failure (status 0). */
 export class ApiError extends Error {
@@ -102,4 +103,43 @@ export async function sensors(): Promise<SensorInfo[]> {
 export async function series(sensor: string, from: number, to: number, points: number): Promise<SeriesResponse> {
   const query = new URLSearchParams({ sensor, from: String(from), to: String(to), points: String(points) });
   return SeriesResponse.parse(await request(`/api/v1/series?${query}`));
+}
+
+/** GET /api/v1/permits: the current version of each permit. */
+export async function permits(): Promise<PermitInfo[]> {
+  const body = (await request('/api/v1/permits')) as { permits?: PermitInfo[] };
+  return Array.isArray(body?.permits) ? body.permits.filter((p) => p && Array.isArray(p.rules)) : [];
+}
+
+/** GET /api/v1/rules/status: the state of every rule the user may see. */
+export async function rulesStatus(): Promise<RuleStatus[]> {
+  const body = (await request('/api/v1/rules/status')) as { rules?: unknown[] };
+  return (body?.rules ?? []).map((r) => toRuleStatus(r)).filter((r): r is RuleStatus => r !== null);
+}
+
+/** GET /api/v1/breaches?from&to: breaches overlapping `[from, to)`, newest first. */
+export async function breaches(from: number, to: number): Promise<BreachRow[]> {
+  const query = new URLSearchParams({ from: String(from), to: String(to) });
+  const body = (await request(`/api/v1/breaches?${query}`)) as { breaches?: unknown[] };
+  const now = serverNow();
+  return (body?.breaches ?? [])
+    .map((b) => toBreachRow(b, now))
+    .filter((b): b is BreachRow => b !== null)
+    .sort((a, b) => b.start - a.start);
+}
+
+/** POST /api/v1/breaches/:id/ack with a non-empty note; answers the acknowledged breach. */
+export async function ackBreach(id: string, note: string): Promise<BreachRow | null> {
+  const body = await request(`/api/v1/breaches/${encodeURIComponent(id)}/ack`, {
+    method: 'POST',
+    body: JSON.stringify({ note }),
+  });
+  const raw = (body as { breach?: unknown } | null)?.breach ?? body;
+  return toBreachRow(raw, serverNow());
+}
+
+/** The link to the monthly compliance report (a download, not a fetch: the browser opens it). */
+export function reportUrl(from: number, to: number, format: 'csv' | 'html', lang: string): string {
+  const query = new URLSearchParams({ from: String(from), to: String(to), format, lang });
+  return `/api/v1/reports/compliance?${query}`;
 }

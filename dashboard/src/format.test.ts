@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { formatClock, formatTick, formatUnit, formatValue, fractionDigitsFor, localeFor } from './format.ts';
+import {
+  formatClock,
+  formatDateTime,
+  formatDuration,
+  formatLimit,
+  formatTick,
+  formatUnit,
+  formatValue,
+  fractionDigitsFor,
+  localeFor,
+} from './format.ts';
 
 describe('formatValue', () => {
   it('writes comma decimals in Spanish (es-CO) and point decimals in English', () => {
@@ -51,5 +61,31 @@ describe('formatClock', () => {
 
   it('puts the day first when the time is not today', () => {
     expect(formatClock(Date.UTC(2026, 10, 28, 19, 5), now, 'es', 'America/Bogota')).toBe('28/11 14:05');
+  });
+});
+
+describe('compliance formats', () => {
+  it('writes durations with the two largest units', () => {
+    expect(formatDuration(0)).toBe('0 s');
+    expect(formatDuration(-5)).toBe('0 s');
+    expect(formatDuration(45_999)).toBe('45 s');
+    expect(formatDuration(300_000)).toBe('5 min');
+    expect(formatDuration(90_000)).toBe('1 min 30 s');
+    expect(formatDuration(2 * 3_600_000 + 5 * 60_000 + 59_000)).toBe('2 h 05 min');
+    expect(formatDuration(3 * 86_400_000 + 4 * 3_600_000 + 1)).toBe('3 d 4 h');
+    expect(formatDuration(86_400_000)).toBe('1 d');
+  });
+
+  it('writes dates in Bogotá time whatever the browser zone', () => {
+    // 1 Dec 03:30 UTC is 30 Nov 22:30 in Bogotá.
+    const ts = Date.UTC(2026, 11, 1, 3, 30);
+    expect(formatDateTime(ts, 'es', 'America/Bogota')).toMatch(/^30\/11\/2026,? 22:30$/);
+    expect(formatDateTime(ts, 'en', 'America/Bogota')).toMatch(/^11\/30\/2026,? 22:30$/);
+  });
+
+  it('writes limits without forced decimals', () => {
+    expect(formatLimit(6, 'es')).toBe('6');
+    expect(formatLimit(0.5, 'es')).toBe('0,5');
+    expect(formatLimit(1500, 'en')).toBe('1,500');
   });
 });

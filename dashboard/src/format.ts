@@ -71,3 +71,39 @@ export function formatClock(ts: number, now: number, lang: Lang, timeZone?: stri
   const sameDay = day.format(ts) === day.format(now) && Math.abs(now - ts) < 86_400_000;
   return sameDay ? time.format(ts) : `${day.format(ts)} ${time.format(ts)}`;
 }
+
+/** A limit as written in a permit: no forced decimals ("6", "0,5", "25"). */
+export function formatLimit(value: number, lang: Lang): string {
+  return new Intl.NumberFormat(localeFor(lang), { maximumFractionDigits: 3 }).format(value === 0 ? 0 : value);
+}
+
+/**
+ * A date and time, 24-hour, in `timeZone` (the site's for breaches): "29/11/2026, 14:05".
+ */
+export function formatDateTime(ts: number, lang: Lang, timeZone: string): string {
+  return new Intl.DateTimeFormat(localeFor(lang), {
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+  }).format(ts);
+}
+
+/**
+ * A duration for people, the two largest units, rounded down: "45 s", "5 min", "2 h 05 min",
+ * "3 d 4 h". Under a second is "0 s"; negative counts as zero.
+ */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const d = Math.floor(s / 86_400);
+  const h = Math.floor((s % 86_400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  if (d > 0) return h > 0 ? `${d} d ${h} h` : `${d} d`;
+  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min`;
+  if (m > 0) return sec > 0 ? `${m} min ${String(sec).padStart(2, '0')} s` : `${m} min`;
+  return `${sec} s`;
+}

@@ -6,7 +6,16 @@
 import { QUANTITIES, type QuantityInfo } from '@vigia/shared';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import { formatClock, formatUnit, formatValue, type Lang } from './format.ts';
+import {
+  formatClock,
+  formatDateTime,
+  formatDuration,
+  formatLimit,
+  formatUnit,
+  formatValue,
+  type Lang,
+} from './format.ts';
+import { SITE_TIME_ZONE } from './month.ts';
 
 export type { Lang } from './format.ts';
 
@@ -47,6 +56,69 @@ const es = {
   seriesMin: 'Mínimo',
   seriesMax: 'Máximo',
   selectHint: 'Toque un sensor para ver su gráfica.',
+  navLabel: 'Secciones',
+  navLive: 'En vivo',
+  navBreaches: 'Incumplimientos',
+  navReport: 'Informe',
+  alarmHeadline: 'ALARMA',
+  alarmDetail: 'Fuera de límite de seguridad',
+  breachHeadline: 'Fuera de límite del permiso',
+  breachSince: 'Desde {time}',
+  rulePending: 'Fuera de límite — esperando {duration}',
+  rulePendingNow: 'Fuera de límite — confirmando',
+  ruleClearing: 'Dentro del límite — confirmando cierre ({duration})',
+  ruleClearingNow: 'Dentro del límite — confirmando cierre',
+  ruleNoData: 'Sin datos',
+  limitLabel: 'Límite',
+  limitsTitle: 'Límites',
+  sourceMissing: 'fuente no indicada',
+  severityAlarm: 'Alarma de seguridad',
+  severityBreach: 'Límite del permiso',
+  breachesTitle: 'Incumplimientos',
+  monthLabel: 'Mes',
+  monthPrev: 'Mes anterior',
+  monthNext: 'Mes siguiente',
+  siteTimeNote: 'Horas de Bogotá (UTC−5).',
+  breachesLoading: 'Cargando incumplimientos…',
+  breachesEmpty: 'Ningún incumplimiento en {month}.',
+  breachesCount: '{count} en {month}',
+  breachesError: 'No se pudieron cargar los incumplimientos. {detail}',
+  fieldSensor: 'Sensor',
+  fieldRule: 'Regla',
+  fieldSource: 'Fuente',
+  fieldPeriod: 'Periodo',
+  fieldDuration: 'Duración',
+  fieldPeak: 'Pico',
+  fieldState: 'Estado',
+  fieldAck: 'Acuse de recibo',
+  peakVsLimit: '{peak} (límite {limit})',
+  ongoing: 'en curso',
+  stateOpen: 'Abierto',
+  stateClosed: 'Cerrado',
+  ackBy: '{by}, {at}',
+  ackNone: 'Sin acuse de recibo',
+  ackButton: 'Acusar recibo',
+  ackNote: 'Nota (obligatoria)',
+  ackSave: 'Guardar acuse',
+  ackSaving: 'Guardando…',
+  ackCancel: 'Cancelar',
+  ackNoteMissing: 'Escriba una nota: qué pasó o qué se hizo.',
+  ackForbidden: 'Su usuario no puede acusar recibo. Pídalo a un oficial ambiental o a un administrador.',
+  ackConflict: 'Este incumplimiento ya tenía acuse de recibo. Se muestra el que quedó guardado.',
+  ackNotFound: 'Este incumplimiento ya no está en el servidor. Recargue la lista.',
+  ackFailed: 'No se guardó el acuse de recibo. {detail}',
+  errorNotAvailable: 'El servidor aún no ofrece esta función.',
+  errorRejected: 'El servidor rechazó la solicitud: {detail}',
+  reportTitle: 'Informe mensual de cumplimiento',
+  reportIntro:
+    'Para la autoridad ambiental: reglas con su fuente, disponibilidad de datos por día, incumplimientos con su duración y acuse de recibo.',
+  reportLang: 'Idioma del informe',
+  reportPeriod: 'Del {from} al {to} (hora de Bogotá).',
+  reportCsv: 'Descargar CSV',
+  reportHtml: 'Abrir versión para imprimir',
+  reportForbidden: 'Solo los oficiales ambientales y los administradores pueden descargar el informe.',
+  langEs: 'Español',
+  langEn: 'English',
 };
 
 type Messages = typeof es;
@@ -89,6 +161,69 @@ const en: Messages = {
   seriesMin: 'Minimum',
   seriesMax: 'Maximum',
   selectHint: 'Tap a sensor to see its chart.',
+  navLabel: 'Sections',
+  navLive: 'Live',
+  navBreaches: 'Breaches',
+  navReport: 'Report',
+  alarmHeadline: 'ALARM',
+  alarmDetail: 'Outside the safety limit',
+  breachHeadline: 'Outside the permit limit',
+  breachSince: 'Since {time}',
+  rulePending: 'Outside the limit — waiting {duration}',
+  rulePendingNow: 'Outside the limit — confirming',
+  ruleClearing: 'Back inside the limit — confirming ({duration})',
+  ruleClearingNow: 'Back inside the limit — confirming',
+  ruleNoData: 'No data',
+  limitLabel: 'Limit',
+  limitsTitle: 'Limits',
+  sourceMissing: 'source not given',
+  severityAlarm: 'Safety alarm',
+  severityBreach: 'Permit limit',
+  breachesTitle: 'Breaches',
+  monthLabel: 'Month',
+  monthPrev: 'Previous month',
+  monthNext: 'Next month',
+  siteTimeNote: 'Times in Bogotá (UTC−5).',
+  breachesLoading: 'Loading breaches…',
+  breachesEmpty: 'No breaches in {month}.',
+  breachesCount: '{count} in {month}',
+  breachesError: 'Could not load the breaches. {detail}',
+  fieldSensor: 'Sensor',
+  fieldRule: 'Rule',
+  fieldSource: 'Source',
+  fieldPeriod: 'Period',
+  fieldDuration: 'Duration',
+  fieldPeak: 'Peak',
+  fieldState: 'State',
+  fieldAck: 'Acknowledgement',
+  peakVsLimit: '{peak} (limit {limit})',
+  ongoing: 'ongoing',
+  stateOpen: 'Open',
+  stateClosed: 'Closed',
+  ackBy: '{by}, {at}',
+  ackNone: 'Not acknowledged',
+  ackButton: 'Acknowledge',
+  ackNote: 'Note (required)',
+  ackSave: 'Save acknowledgement',
+  ackSaving: 'Saving…',
+  ackCancel: 'Cancel',
+  ackNoteMissing: 'Write a note: what happened or what was done.',
+  ackForbidden: 'Your user cannot acknowledge breaches. Ask an environmental officer or an administrator.',
+  ackConflict: 'This breach was already acknowledged. The stored acknowledgement is shown.',
+  ackNotFound: 'This breach is no longer on the server. Reload the list.',
+  ackFailed: 'The acknowledgement was not saved. {detail}',
+  errorNotAvailable: 'The server does not offer this yet.',
+  errorRejected: 'The server refused the request: {detail}',
+  reportTitle: 'Monthly compliance report',
+  reportIntro:
+    'For the environmental authority: rules with their source, data availability per day, breaches with their duration and acknowledgement.',
+  reportLang: 'Report language',
+  reportPeriod: 'From {from} to {to} (Bogotá time).',
+  reportCsv: 'Download CSV',
+  reportHtml: 'Open the printable version',
+  reportForbidden: 'Only environmental officers and administrators can download the report.',
+  langEs: 'Español',
+  langEn: 'English',
 };
 
 const MESSAGES: Record<Lang, Messages> = { es, en };
@@ -132,6 +267,11 @@ export type I18n = {
   value: (value: number) => string;
   unit: (unit: string) => string;
   clock: (ts: number, now: number) => string;
+  /** A limit as written in a permit ("6", "0,5"). */
+  limit: (value: number) => string;
+  /** Date and time in the site's zone (Bogotá). */
+  siteDateTime: (ts: number) => string;
+  duration: (ms: number) => string;
 };
 
 export function makeI18n(lang: Lang): I18n {
@@ -142,6 +282,9 @@ export function makeI18n(lang: Lang): I18n {
     value: (v) => formatValue(v, lang),
     unit: formatUnit,
     clock: (ts, now) => formatClock(ts, now, lang),
+    limit: (v) => formatLimit(v, lang),
+    siteDateTime: (ts) => formatDateTime(ts, lang, SITE_TIME_ZONE),
+    duration: formatDuration,
   };
 }
 

@@ -112,4 +112,35 @@ describe('createLive (with a stand-in EventSource)', () => {
     expect(FakeSource.instances).toHaveLength(2);
     live.close();
   });
+
+  it('keeps breach events by id: opened, then closed, and a withdrawn one leaves', () => {
+    const live = start();
+    const kinds: LiveEvent['kind'][] = [];
+    live.subscribe((e) => kinds.push(e.kind));
+    const es = FakeSource.instances[0]!;
+    es.open();
+    const breach = {
+      id: 3,
+      permit: 'vert',
+      rule: 'ph',
+      sensor: 'plant.ph',
+      severity: 'breach',
+      start: T0,
+      end: null,
+      peak: 10.2,
+      duration_ms: 0,
+      limit: 9,
+      unit: 'pH',
+      acknowledged: null,
+    };
+    es.send('breach', { ...breach, change: 'opened' });
+    expect(live.snapshot().breaches.get('3')?.end).toBeNull();
+    es.send('breach', { ...breach, end: T0 + 60_000, change: 'closed' });
+    expect(live.snapshot().breaches.get('3')?.end).toBe(T0 + 60_000);
+    es.send('breach', { not: 'a breach' });
+    es.send('breach', { ...breach, change: 'withdrawn' });
+    expect(live.snapshot().breaches.size).toBe(0);
+    expect(kinds).toEqual(['state', 'breach', 'breach', 'breach']);
+    live.close();
+  });
 });

@@ -8,6 +8,7 @@
  * if the browser still thinks it open (a phone that lost its signal), so we open a new one.
  */
 import { LiveDevice, LiveReading } from '@vigia/shared';
+import { applyBreachEvent, type BreachRow, toBreachRow } from './compliance.ts';
 
 export type LiveState = 'connecting' | 'open' | 'retrying';
 
@@ -15,11 +16,14 @@ export type LiveSnapshot = {
   state: LiveState;
   readings: ReadonlyMap<string, LiveReading>;
   devices: ReadonlyMap<string, LiveDevice>;
+  /** Breaches seen on this stream (opened, updated, closed), by id; the latest version of each. */
+  breaches: ReadonlyMap<string, BreachRow>;
 };
 
 export type LiveEvent =
   | { kind: 'reading'; reading: LiveReading }
   | { kind: 'device'; device: LiveDevice }
+  | { kind: 'breach'; breach: BreachRow }
   | { kind: 'state'; state: LiveState };
 
 export type Live = {
@@ -71,11 +75,21 @@ function parseDevice(data: string): LiveDevice | null {
   }
 }
 
+/** A breach event: the breach object itself, or wrapped as `{ breach }` with an event kind. */
+function parseBreach(data: string): BreachRow | null {
+  try {
+    const raw = JSON.parse(data) as Record<string, unknown>;
+    return toBreachRow(raw && typeof raw.breach === 'object' ? raw.breach : raw);
+  } catch {
+    return null;
+  }
+}
+
 export function createLive(options: LiveOptions = {}): Live {
   const url = options.url ?? '/api/v1/live';
   const Source = options.eventSource ?? EventSource;
   const listeners = new Set<(event: LiveEvent, snapshot: LiveSnapshot) => void>();
-  let snap: LiveSnapshot = { state: 'connecting', readings: new Map(), devices: new Map() };
+  let snap: LiveSnapshot = { state: 'connecting', readings: new Map(), devices: new Map(), breaches: new Map() };
   let source: EventSource | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let attempt = 0;
@@ -138,6 +152,13 @@ export function createLive(options: LiveOptions = {}): Live {
       devices.set(device.device, device);
       snap = { ...snap, devices };
       emit({ kind: 'device', device });
+    });
+    es.addEventListener('breach', (e) => {
+      alive();
+      const breach = parseBreach((e as MessageEvent<string>).data);
+      if (!breach) return;
+      snap = { ...snap, breaches: applyBreachEvent(snap.breaches, breach) };
+      emit({ kind: 'breach', breach });
     });
   };
 

@@ -23,12 +23,17 @@ describe('createApp', () => {
     expect(routes.map((r) => `${r.method} ${r.path}`).sort()).toEqual(
       expect.arrayContaining([
         'GET /api/v1/audit',
+        'GET /api/v1/breaches',
         'GET /api/v1/devices',
         'GET /api/v1/live',
         'GET /api/v1/me',
+        'GET /api/v1/permits',
+        'GET /api/v1/rules/status',
         'GET /api/v1/sensors',
         'GET /api/v1/series',
+        'POST /api/v1/breaches/:id/ack',
         'POST /api/v1/logout',
+        'PUT /api/v1/permits',
       ]),
     );
     for (const route of routes) {

@@ -7,24 +7,29 @@
 import { Hono } from 'hono';
 import { routePath } from 'hono/route';
 import { createRequireRole } from './auth/session.ts';
+import { type ComplianceEngine, createComplianceEngine } from './compliance/engine.ts';
 import type { AppDeps } from './deps.ts';
 import { errorHandler, notFoundBody } from './http/on-error.ts';
+import { reportsRoutes } from './reports/route.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
+import { breachesRoutes, rulesRoutes } from './routes/breaches.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { devicesRoutes } from './routes/devices.ts';
 import { healthRoutes } from './routes/health.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { liveRoutes } from './routes/live.ts';
+import { permitsRoutes } from './routes/permits.ts';
 import { sensorsRoutes } from './routes/sensors.ts';
 import { seriesRoutes } from './routes/series.ts';
 import { createTelemetry, type Telemetry } from './telemetry.ts';
 
-export type VigiaApp = Hono & { telemetry: Telemetry };
+export type VigiaApp = Hono & { telemetry: Telemetry; compliance: ComplianceEngine };
 
 export function createApp(deps: AppDeps): VigiaApp {
   const telemetry = createTelemetry(deps.log);
   const requireRole = createRequireRole(deps);
+  const compliance = deps.compliance ?? createComplianceEngine(deps);
   const app = new Hono();
 
   app.use(async function timeRequest(c, next) {
@@ -35,13 +40,17 @@ export function createApp(deps: AppDeps): VigiaApp {
   });
 
   app.route('/', healthRoutes(telemetry, deps.store));
-  app.route('/api/v1/ingest', ingestRoutes(deps, telemetry));
+  app.route('/api/v1/ingest', ingestRoutes(deps, telemetry, compliance));
   app.route('/api/v1', authRoutes(deps, requireRole));
   app.route('/api/v1/series', seriesRoutes(deps, requireRole));
   app.route('/api/v1/sensors', sensorsRoutes(deps, requireRole));
   app.route('/api/v1/devices', devicesRoutes(deps, requireRole));
   app.route('/api/v1/live', liveRoutes(deps, requireRole));
   app.route('/api/v1/audit', auditRoutes(deps, requireRole));
+  app.route('/api/v1/reports', reportsRoutes({ ...deps, compliance }, requireRole));
+  app.route('/api/v1/permits', permitsRoutes(deps, compliance, requireRole));
+  app.route('/api/v1/breaches', breachesRoutes(deps, compliance, requireRole));
+  app.route('/api/v1/rules', rulesRoutes(deps, compliance, requireRole));
   app.all('/api/*', (c) => c.json(notFoundBody(c.req.path), 404));
   app.route('/', dashboardRoutes(deps.dashboardDir));
 
@@ -51,5 +60,5 @@ export function createApp(deps: AppDeps): VigiaApp {
       : c.text('Not found', 404),
   );
   app.onError(errorHandler(telemetry));
-  return Object.assign(app, { telemetry });
+  return Object.assign(app, { telemetry, compliance });
 }

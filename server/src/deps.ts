@@ -1,5 +1,6 @@
 /** @module deps — what `createApp` is built from; everything with I/O is passed in (STYLE.md C10). */
 import type { Logger } from 'pino';
+import type { ComplianceEngine } from './compliance/engine.ts';
 import type { LiveHub } from './live/hub.ts';
 import type { Meta } from './meta/meta.ts';
 import type { Store } from './storage/store.ts';
@@ -15,6 +16,8 @@ export type AppDeps = {
   log: Logger;
   /** Folder of the built dashboard (index.html and assets); may not exist yet. */
   dashboardDir: string;
+  /** The compliance engine; createApp makes one (without timers) when absent. main.ts passes a started one. */
+  compliance?: ComplianceEngine;
   /** SSE heartbeat period; 15 s unless a test needs it shorter. */
   heartbeatMs?: number;
 };

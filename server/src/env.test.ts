@@ -1,6 +1,10 @@
-// The environment, read once: the InfluxDB settings (DESIGN.md names) and their mistakes.
+// The environment, read once: the InfluxDB settings (DESIGN.md names) and their mistakes; server.yaml under it.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError } from '@vigia/shared';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadServerConfig } from './config.ts';
 import { readEnv } from './env.ts';
 
 describe('readEnv: VIGIA_INFLUX_*', () => {
@@ -28,6 +32,65 @@ describe('readEnv: VIGIA_INFLUX_*', () => {
     expect(() => readEnv({ VIGIA_INFLUX_DB: 'vigia' })).toThrow(/VIGIA_INFLUX_DB is set but VIGIA_INFLUX_URL is not/);
     expect(() => readEnv({ VIGIA_INFLUX_URL: 'http://h:8086', VIGIA_INFLUX_PASSWORD: 'p' })).toThrow(
       /VIGIA_INFLUX_USER/,
+    );
+  });
+});
+
+describe('readEnv with server.yaml (--config)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigia-env-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const load = (text: string, files: Record<string, string> = {}) => {
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+    writeFileSync(join(dir, 'server.yaml'), text);
+    return loadServerConfig(join(dir, 'server.yaml'));
+  };
+
+  it('takes the file’s settings, resolves its paths against its folder, and reads the password file', () => {
+    const loaded = load(
+      'port: 9000\nhost: 127.0.0.1\ndata_dir: ./data\ndashboard_dir: /srv/dash\nlog_level: warn\n' +
+        'influx: { url: "http://127.0.0.1:8086/", db: mina, user: vigia, password_file: influx.password }\n',
+      { 'influx.password': ' s3cret \n' },
+    );
+    expect(readEnv({}, loaded)).toEqual({
+      port: 9000,
+      host: '127.0.0.1',
+      dataDir: join(dir, 'data'),
+      dashboardDir: '/srv/dash',
+      logLevel: 'warn',
+      influx: { url: 'http://127.0.0.1:8086', db: 'mina', user: 'vigia', password: ' s3cret ' },
+    });
+  });
+
+  it('lets each VIGIA_* variable override the file', () => {
+    const loaded = load(
+      'port: 9000\ndata_dir: ./data\nlog_level: warn\ninflux: { url: "http://a:8086", user: vigia, password_file: p }\n',
+      { p: 'from-file\n' },
+    );
+    const env = readEnv(
+      {
+        VIGIA_PORT: '0',
+        VIGIA_DATA_DIR: '/tmp/other',
+        VIGIA_LOG_LEVEL: 'error',
+        VIGIA_INFLUX_URL: 'http://b:8086',
+        VIGIA_INFLUX_DB: 'otra',
+      },
+      loaded,
+    );
+    expect(env).toMatchObject({ port: 0, dataDir: '/tmp/other', logLevel: 'error' });
+    expect(env.influx).toEqual({ url: 'http://b:8086', db: 'otra', user: 'vigia', password: 'from-file' });
+    // Another user from the environment does not get the file's password.
+    expect(readEnv({ VIGIA_INFLUX_USER: 'ana' }, loaded).influx).toMatchObject({ user: 'ana', password: undefined });
+    expect(readEnv({ VIGIA_INFLUX_PASSWORD: 'env' }, loaded).influx?.password).toBe('env');
+    // A stray VIGIA_INFLUX_DB is fine when the file names the URL.
+    expect(readEnv({ VIGIA_INFLUX_DB: 'x' }, loaded).influx?.url).toBe('http://a:8086');
+    expect(() => readEnv({ VIGIA_PORT: 'eighty' }, loaded)).toThrow(/VIGIA_PORT/);
+  });
+
+  it('refuses a bad file naming the file, the key and the fix', () => {
+    expect(() => load('port: [1]\n')).toThrow(`${join(dir, 'server.yaml')}: port: write the port as a whole number`);
+    expect(() => load('port: 1\n  bad indent: [\n')).toThrow(/not valid YAML/);
+    expect(() => load('influx: { url: "http://a:8086", user: v, password_file: empty }\n', { empty: '\n' })).toThrow(
+      /influx\.password_file: .*empty is empty/,
     );
   });
 });

@@ -1,11 +1,14 @@
 /**
  * @module env
  * The only place the server reads its environment (STYLE.md C9). Everything else receives
- * these values as arguments. Bad values are a ConfigError naming the variable and the fix.
+ * these values as arguments. Settings come from `--config server.yaml` (loaded by config.ts,
+ * defaults from the shared `ServerConfig` schema) and the `VIGIA_*` variables, which override
+ * the file. Bad values are a ConfigError naming the variable (or file and key) and the fix.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '@vigia/shared';
+import { ConfigError, LOG_LEVELS, ServerConfig } from '@vigia/shared';
+import type { LoadedServerConfig } from './config.ts';
 
 export type ServerEnv = {
   port: number;
@@ -13,54 +16,91 @@ export type ServerEnv = {
   dataDir: string;
   dashboardDir: string;
   logLevel: string;
-  /** Set when VIGIA_INFLUX_URL is: readings go to InfluxDB instead of readings.db. */
+  /** Set when VIGIA_INFLUX_URL (or `influx.url` in the file) is: readings go to InfluxDB instead of readings.db. */
   influx?: { url: string; db: string; user?: string; password?: string };
+  /** VIGIA_WEBHOOKS: comma-separated http(s) URLs that get breach opened/closed POSTs. */
+  webhooks?: string[];
 };
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 /** `dashboard/dist` of this repository, found from this file (a path, never an import). */
 const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/dist', import.meta.url));
 
-export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
-  const portText = env.VIGIA_PORT?.trim() || '8080';
-  const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65_535) {
+/** A variable's value when set and not blank. */
+const set = (env: NodeJS.ProcessEnv, name: string) => env[name]?.trim() || undefined;
+
+/**
+ * The settings: each `VIGIA_*` variable that is set wins over `loaded` (the config file), which
+ * wins over the schema's defaults. Relative paths from the environment resolve against the
+ * working directory, those from the file against its folder (config.ts).
+ */
+export function readEnv(env: NodeJS.ProcessEnv = process.env, loaded?: LoadedServerConfig): ServerEnv {
+  const file = loaded?.config ?? ServerConfig.parse({});
+  const portText = set(env, 'VIGIA_PORT');
+  const port = portText === undefined ? file.port : Number(portText);
+  if (portText !== undefined && (!/^\d+$/.test(portText) || port > 65_535)) {
     throw new ConfigError(`VIGIA_PORT="${portText}" is not a port: use a whole number from 0 to 65535`);
   }
-  const logLevel = env.VIGIA_LOG_LEVEL?.trim() || 'info';
-  if (!LOG_LEVELS.includes(logLevel)) {
+  const logLevel = set(env, 'VIGIA_LOG_LEVEL') ?? file.log_level;
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(`VIGIA_LOG_LEVEL="${logLevel}" is not a level: use one of ${LOG_LEVELS.join(', ')}`);
   }
+  const dataDir = set(env, 'VIGIA_DATA_DIR');
+  const dashboardDir = set(env, 'VIGIA_DASHBOARD_DIR');
   return {
     port,
-    host: env.VIGIA_HOST?.trim() || '0.0.0.0',
-    dataDir: resolve(env.VIGIA_DATA_DIR?.trim() || './data'),
-    dashboardDir: resolve(env.VIGIA_DASHBOARD_DIR?.trim() || DEFAULT_DASHBOARD_DIR),
+    host: set(env, 'VIGIA_HOST') ?? file.host,
+    dataDir: dataDir ? resolve(dataDir) : resolve(file.data_dir),
+    dashboardDir: dashboardDir ? resolve(dashboardDir) : (file.dashboard_dir ?? DEFAULT_DASHBOARD_DIR),
     logLevel,
-    influx: readInfluxEnv(env),
+    influx: readInfluxEnv(env, loaded),
+    ...readWebhooksEnv(env.VIGIA_WEBHOOKS),
   };
 }
 
-function readInfluxEnv(env: NodeJS.ProcessEnv): ServerEnv['influx'] {
-  const url = env.VIGIA_INFLUX_URL?.trim();
-  const db = env.VIGIA_INFLUX_DB?.trim();
-  const user = env.VIGIA_INFLUX_USER?.trim() || undefined;
+function readInfluxEnv(env: NodeJS.ProcessEnv, loaded?: LoadedServerConfig): ServerEnv['influx'] {
+  const fromFile = loaded?.config.influx;
+  const url = set(env, 'VIGIA_INFLUX_URL');
+  const db = set(env, 'VIGIA_INFLUX_DB');
+  const user = set(env, 'VIGIA_INFLUX_USER');
   const password = env.VIGIA_INFLUX_PASSWORD || undefined;
-  if (!url) {
+  if (!url && !fromFile) {
     const stray = ['VIGIA_INFLUX_DB', 'VIGIA_INFLUX_USER', 'VIGIA_INFLUX_PASSWORD'].find((k) => env[k]?.trim());
-    if (stray)
-      throw new ConfigError(`${stray} is set but VIGIA_INFLUX_URL is not: set VIGIA_INFLUX_URL to use InfluxDB`);
+    if (stray) {
+      throw new ConfigError(
+        `${stray} is set but VIGIA_INFLUX_URL is not: set VIGIA_INFLUX_URL (or influx.url in server.yaml) to use InfluxDB`,
+      );
+    }
     return undefined;
   }
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    // reported below
+  if (url) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      // reported below
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.search || parsed.hash) {
+      throw new ConfigError(`VIGIA_INFLUX_URL="${url}" is not an InfluxDB address: use e.g. http://127.0.0.1:8086`);
+    }
   }
-  if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.search || parsed.hash) {
-    throw new ConfigError(`VIGIA_INFLUX_URL="${url}" is not an InfluxDB address: use e.g. http://127.0.0.1:8086`);
+  // A variable replaces the file's value of the same setting; the password goes with its user.
+  const finalUser = user ?? fromFile?.user;
+  const finalPassword = password ?? (user && user !== fromFile?.user ? undefined : loaded?.influxPassword);
+  if (finalPassword && !finalUser) {
+    throw new ConfigError('VIGIA_INFLUX_PASSWORD is set without VIGIA_INFLUX_USER: set both');
   }
-  if (password && !user) throw new ConfigError('VIGIA_INFLUX_PASSWORD is set without VIGIA_INFLUX_USER: set both');
-  return { url: url.replace(/\/+$/, ''), db: db || 'vigia', user, password };
+  const finalUrl = (url ?? fromFile?.url ?? '').replace(/\/+$/, '');
+  return { url: finalUrl, db: db ?? fromFile?.db ?? 'vigia', user: finalUser, password: finalPassword };
+}
+
+function readWebhooksEnv(text: string | undefined): { webhooks?: string[] } {
+  const urls = (text ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+  for (const url of urls) {
+    if (!URL.canParse(url) || !['http:', 'https:'].includes(new URL(url).protocol))
+      throw new ConfigError(`VIGIA_WEBHOOKS: "${url}" is not an http(s) URL: use e.g. https://hooks.example.org/vigia`);
+  }
+  return urls.length > 0 ? { webhooks: urls } : {};
 }

@@ -1,6 +1,6 @@
 // The real `vigia-server` process: admin commands, serving, and a clean SIGTERM.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -153,5 +153,89 @@ describe('vigia-server (real process)', () => {
     const unknown = run(['frobnicate']);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/Usage/);
+  });
+});
+
+describe('vigia-server --config server.yaml (real process)', () => {
+  /** The environment without any VIGIA_* variable of the test runner. */
+  const bare = (extra: Record<string, string> = {}) => ({
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VIGIA_'))),
+    ...extra,
+  });
+  function serveWith(args: string[], extraEnv: Record<string, string> = {}): Promise<string> {
+    const proc = spawn(process.execPath, [BIN, ...args], { env: bare(extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
+    child = proc;
+    let stderr = '';
+    proc.stderr!.on('data', (d) => {
+      stderr += d;
+    });
+    return new Promise((resolve, reject) => {
+      let out = '';
+      proc.stdout!.on('data', (d) => {
+        out += d;
+        const m = /^Vigía server listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
+        if (m) resolve(m[1]);
+      });
+      proc.once('exit', (code) => reject(new Error(`vigia-server exited ${code} before listening: ${stderr}`)));
+    });
+  }
+
+  it('serves with the settings of the file; data_dir is relative to the file; admin commands take --config too', async () => {
+    const file = join(dataDir, 'server.yaml');
+    writeFileSync(file, 'port: 0\nhost: 127.0.0.1\ndata_dir: ./state\nlog_level: warn\n');
+    const added = spawnSync(process.execPath, [BIN, '--config', file, 'device', 'add', 'plant-01', '--site', 'm'], {
+      env: bare(),
+      encoding: 'utf8',
+    });
+    expect(added.status, added.stderr).toBe(0);
+    expect(existsSync(join(dataDir, 'state', 'meta.db'))).toBe(true);
+    const url = await serveWith(['--config', file]);
+    const res = await fetch(`${url}/api/v1/ingest`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${added.stdout.trimEnd().split('\n').at(-1)}` },
+      body: JSON.stringify({ device: 'plant-01', readings: [{ sensor: 'plant.ph', ts: T0, value: 7 }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(existsSync(join(dataDir, 'state', 'readings.db'))).toBe(true);
+    expect(await (await fetch(`${url}/health`)).json()).toEqual({
+      ok: true,
+      store: { state: 'ok', detail: 'embedded store' },
+    });
+  });
+
+  it('a bad config stops with exit 2 naming the file, the key and the fix; an inline password is refused', () => {
+    const file = join(dataDir, 'server.yaml');
+    const check = (text: string) => {
+      writeFileSync(file, text);
+      return spawnSync(process.execPath, [BIN, '--config', file], { env: bare(), encoding: 'utf8', timeout: 20_000 });
+    };
+    const badPort = check('port: eighty\n');
+    expect(badPort.status).toBe(2);
+    expect(badPort.stderr).toContain(`${file}: port: write the port as a whole number`);
+    const typo = check('prot: 8080\n');
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toContain(`${file}: (top level): unknown key "prot"`);
+    const inline = check('influx: { url: http://127.0.0.1:8086, user: vigia, password: secret }\n');
+    expect(inline.status).toBe(2);
+    expect(inline.stderr).toContain(`${file}: influx: unknown key "password"`);
+    const noFile = check('influx: { url: http://127.0.0.1:8086, user: vigia, password_file: ./nope }\n');
+    expect(noFile.status).toBe(2);
+    expect(noFile.stderr).toContain(`${file}: influx.password_file: ${join(dataDir, 'nope')} does not exist`);
+    const missing = spawnSync(process.execPath, [BIN, '--config', join(dataDir, 'absent.yaml')], {
+      env: bare(),
+      encoding: 'utf8',
+    });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/absent\.yaml: \(file\): .* does not exist/);
+  });
+
+  it('environment variables override the file', async () => {
+    const file = join(dataDir, 'server.yaml');
+    writeFileSync(file, 'port: 1\nhost: 127.0.0.1\ndata_dir: ./from-file\nlog_level: warn\n');
+    const envDir = join(dataDir, 'from-env');
+    const url = await serveWith(['--config', file], { VIGIA_PORT: '0', VIGIA_DATA_DIR: envDir });
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+    expect(existsSync(join(envDir, 'meta.db'))).toBe(true);
+    expect(existsSync(join(dataDir, 'from-file'))).toBe(false);
   });
 });

@@ -13,6 +13,9 @@ import { type Logger, pino } from 'pino';
 import { Gauge } from 'prom-client';
 import { createApp } from './app.ts';
 import { addDevice, addUser, revokeDevice } from './cli/admin.ts';
+import { createComplianceEngine } from './compliance/engine.ts';
+import { createWebhooks } from './compliance/webhooks.ts';
+import { loadServerConfig } from './config.ts';
 import { systemClock } from './deps.ts';
 import { readEnv, type ServerEnv } from './env.ts';
 import { createLiveHub } from './live/hub.ts';
@@ -22,11 +25,12 @@ import { openSqliteStore } from './storage/sqlite/sqlite-store.ts';
 import type { Store } from './storage/store.ts';
 
 const USAGE = `Usage:
-  vigia-server                                   serve (settings from VIGIA_* environment variables)
+  vigia-server [--config server.yaml]            serve (settings from the file; VIGIA_* environment variables override it)
   vigia-server device add <id> --site <site>     create a device; prints its token on the last line
   vigia-server device revoke <id>                refuse the device's token from now on (401 token_revoked)
   vigia-server user add <name> --role <operator|officer|technician|admin> [--site <site>]... --password-stdin
-                                                 create a user; the password is read from stdin`;
+                                                 create a user; the password is read from stdin
+  --config <file> applies to every command (data_dir, influx); see server/README.md`;
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -111,7 +115,10 @@ function runServer(env: ServerEnv): void {
   const meta = openMeta(metaFile(env));
   const { store, influx } = openReadings(env, log);
   const live = createLiveHub();
-  const app = createApp({ store, meta, live, clock: systemClock, log, dashboardDir: env.dashboardDir });
+  const webhooks = createWebhooks(meta, log, { urls: env.webhooks ?? [] });
+  const compliance = createComplianceEngine({ store, meta, live, clock: systemClock, log, webhooks });
+  compliance.start();
+  const app = createApp({ store, meta, live, clock: systemClock, log, dashboardDir: env.dashboardDir, compliance });
   new Gauge({
     name: 'vigia_store_up',
     help: 'The readings store: 1 when its last request succeeded (always for SQLite), 0 otherwise',
@@ -128,7 +135,7 @@ function runServer(env: ServerEnv): void {
   server.on('error', (err: NodeJS.ErrnoException) => {
     console.error(
       err.code === 'EADDRINUSE'
-        ? `vigia-server: port ${env.port} is in use by another program: stop it or set VIGIA_PORT`
+        ? `vigia-server: port ${env.port} is in use by another program: stop it, or set VIGIA_PORT (or port in server.yaml)`
         : `vigia-server: cannot listen on ${env.host}:${env.port}: ${err.message}`,
     );
     process.exit(2);
@@ -146,6 +153,8 @@ function runServer(env: ServerEnv): void {
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(async () => {
+      // Queued replays finish and every rule stores a checkpoint before the databases close.
+      await compliance.stop().catch((err) => log.error({ err }, 'complianceStopFailed'));
       await store.close();
       meta.close();
       log.info('shutdownFinished');
@@ -168,13 +177,15 @@ async function main(argv: string[]): Promise<void> {
       role: { type: 'string' },
       'password-stdin': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      config: { type: 'string', short: 'c' },
     },
   });
   if (values.help) {
     console.log(USAGE);
     return;
   }
-  const env = readEnv();
+  // The whole file is checked (and its password read) before anything opens (STYLE.md C9).
+  const env = readEnv(process.env, values.config === undefined ? undefined : loadServerConfig(values.config));
   if (positionals.length === 0) runServer(env);
   else await runAdmin(env, positionals, values);
 }

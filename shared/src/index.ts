@@ -5,6 +5,7 @@
  */
 export * from './calibrate.ts';
 export * from './config/edge.ts';
+export * from './config/server.ts';
 export * from './duration.ts';
 export * from './edge-api.ts';
 export * from './errors.ts';
@@ -16,4 +17,5 @@ export * from './reading.ts';
 export * from './rules/index.ts';
 export * from './sensor.ts';
 export * from './series.ts';
+export * from './templates/index.ts';
 export * from './units.ts';

@@ -5,6 +5,7 @@
  */
 
 import { benchRules } from '../../shared/src/rules/evaluate.bench.ts';
+import { complianceBench } from './compliance.bench.ts';
 import { edgeBench } from './edge.bench.ts';
 import type { Bench, Figure } from './figure.ts';
 import { liveBench } from './live.bench.ts';
@@ -19,6 +20,7 @@ const BENCHES: Bench[] = [
   liveBench,
   storageBench,
   edgeBench,
+  complianceBench,
 ];
 
 const only = process.argv.slice(2);

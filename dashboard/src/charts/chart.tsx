@@ -7,6 +7,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import { formatClock, formatTick, formatUnit, formatValue, type Lang } from '../format.ts';
 import type { SeriesColumns } from './buckets.ts';
+import { type BreachSpan, limitLines } from './plugins/limit-lines.ts';
 
 export type ChartProps = {
   data: SeriesColumns;
@@ -16,7 +17,15 @@ export type ChartProps = {
   unit: string;
   lang: Lang;
   labels: { time: string; mean: string; min: string; max: string };
+  /** Rule limits drawn as dashed lines (limit-lines plugin). */
+  limits?: readonly number[];
+  /** Breach spans shaded behind the series. */
+  spans?: readonly BreachSpan[];
+  /** The text by each limit line. */
+  limitLabel?: (value: number) => string;
 };
+
+const NONE: readonly never[] = [];
 
 const INK = '#111111';
 const MEAN = '#0a4fc4';
@@ -28,7 +37,7 @@ function heightFor(width: number): number {
   return Math.round(Math.min(360, Math.max(220, width * 0.42)));
 }
 
-function options(props: ChartProps, width: number): uPlot.Options {
+function options(props: ChartProps, width: number, latest: { current: ChartProps }): uPlot.Options {
   const { lang, unit, labels } = props;
   const fmt = (_u: uPlot, v: number | null) => (v == null ? '—' : formatValue(v, lang));
   return {
@@ -36,6 +45,13 @@ function options(props: ChartProps, width: number): uPlot.Options {
     height: heightFor(width),
     ms: 1,
     scales: { x: { time: true } },
+    plugins: [
+      limitLines({
+        limits: () => latest.current.limits ?? NONE,
+        spans: () => latest.current.spans ?? NONE,
+        label: (v) => (latest.current.limitLabel ?? String)(v),
+      }),
+    ],
     // No drag-zoom: on a phone a drag must scroll the page.
     cursor: { drag: { x: false, y: false }, points: { size: 8 } },
     legend: { show: true, live: true },
@@ -81,7 +97,7 @@ export function Chart(props: ChartProps) {
   useEffect(() => {
     const el = box.current!;
     const p = latest.current;
-    const u = new uPlot(options(p, Math.max(200, el.clientWidth)), p.data as uPlot.AlignedData, el);
+    const u = new uPlot(options(p, Math.max(200, el.clientWidth), latest), p.data as uPlot.AlignedData, el);
     u.setScale('x', { min: p.xMin, max: p.xMax });
     plot.current = u;
     const observer = new ResizeObserver(() => {
@@ -104,7 +120,18 @@ export function Chart(props: ChartProps) {
       u.setData(props.data as uPlot.AlignedData, false);
       u.setScale('x', { min: props.xMin, max: props.xMax });
     });
-  }, [props.data, props.xMin, props.xMax]);
+    // New limits or spans: setting the x scale again re-ranges y (limits in view) and redraws.
+  }, [props.data, props.xMin, props.xMax, props.limits, props.spans]);
 
-  return <div class="chart" ref={box} data-chart="uplot" data-points={props.data[0].length} aria-hidden="true" />;
+  return (
+    <div
+      class="chart"
+      ref={box}
+      data-chart="uplot"
+      data-points={props.data[0].length}
+      data-limits={(props.limits ?? NONE).join(' ')}
+      data-spans={(props.spans ?? NONE).length}
+      aria-hidden="true"
+    />
+  );
 }

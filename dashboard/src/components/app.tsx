@@ -1,12 +1,12 @@
 /**
  * @module app — the language, the session, and which screen shows: checking, login,
- * server unreachable, or the live page.
+ * server unreachable, or the signed-in pages.
  */
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, type Me, me, onUnauthorized } from '../api.ts';
 import { I18nContext, type Lang, loadLang, makeI18n, saveLang } from '../i18n.ts';
-import { LivePage } from '../pages/live-page.tsx';
 import { LoginForm } from './login-form.tsx';
+import { SignedIn } from './signed-in.tsx';
 import { Unreachable } from './unreachable.tsx';
 
 type Session = { kind: 'checking' } | { kind: 'out' } | { kind: 'unreachable' } | { kind: 'in'; me: Me };
@@ -45,7 +45,7 @@ export function App() {
     screen = <LoginForm onLoggedIn={(who) => setSession({ kind: 'in', me: who })} onToggleLang={toggleLang} />;
   else if (session.kind === 'unreachable') screen = <Unreachable onRetry={check} />;
   else if (session.kind === 'in')
-    screen = <LivePage me={session.me} onToggleLang={toggleLang} onLoggedOut={() => setSession({ kind: 'out' })} />;
+    screen = <SignedIn me={session.me} onToggleLang={toggleLang} onLoggedOut={() => setSession({ kind: 'out' })} />;
 
   return <I18nContext.Provider value={i18n}>{screen}</I18nContext.Provider>;
 }

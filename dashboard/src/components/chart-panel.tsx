@@ -2,10 +2,12 @@
  * @module chart-panel — the last hour of the selected sensor: series from the server, then
  * live values appended as they arrive. Holds the data; the Chart component draws it.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { type SensorInfo, series, serverNow } from '../api.ts';
 import { appendReading, bucketsToColumns, emptyColumns, type SeriesColumns, trimBefore } from '../charts/buckets.ts';
 import { Chart } from '../charts/chart.tsx';
+import type { BreachSpan } from '../charts/plugins/limit-lines.ts';
+import { limitText, limitValues, type RuleRef } from '../compliance.ts';
 import { useI18n } from '../i18n.ts';
 import type { Live, LiveState } from '../live.ts';
 import { STALE_AFTER_MS } from '../staleness.ts';
@@ -17,9 +19,16 @@ const SLIDE_EVERY_MS = 10_000;
 
 type Load = { kind: 'loading' } | { kind: 'ready' } | { kind: 'error'; detail: string };
 
-export type ChartPanelProps = { sensor: SensorInfo; live: Live; connection: LiveState };
+export type ChartPanelProps = {
+  sensor: SensorInfo;
+  live: Live;
+  connection: LiveState;
+  /** The rules on this sensor: their limits are drawn and listed with their source. */
+  rules: readonly RuleRef[];
+  spans: readonly BreachSpan[];
+};
 
-export function ChartPanel({ sensor, live, connection }: ChartPanelProps) {
+export function ChartPanel({ sensor, live, connection, rules, spans }: ChartPanelProps) {
   const i18n = useI18n();
   const [cols, setCols] = useState<SeriesColumns>(emptyColumns);
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
@@ -96,6 +105,8 @@ export function ChartPanel({ sensor, live, connection }: ChartPanelProps) {
     return () => clearInterval(timer);
   }, []);
 
+  const limits = useMemo(() => [...new Set(rules.flatMap((r) => limitValues(r.rule)))], [rules]);
+
   const lastX = cols[0].length > 0 ? cols[0][cols[0].length - 1]! : 0;
   const xMax = Math.max(now, lastX);
   const name = sensor.name || sensor.id;
@@ -105,6 +116,20 @@ export function ChartPanel({ sensor, live, connection }: ChartPanelProps) {
         {i18n.t('chartTitle', { name })}
         <span class="panel__quantity"> · {i18n.quantity(sensor.quantity)}</span>
       </h2>
+      {rules.length > 0 && (
+        <ul class="rules" aria-label={i18n.t('limitsTitle')}>
+          {rules.map((r) => (
+            <li key={`${r.permit}/${r.rule.id}`} class="rules__rule" data-rule={r.rule.id}>
+              <span class="rules__limit">
+                {i18n.t('limitLabel')}: {limitText(r.rule, i18n.limit)} {i18n.unit(sensor.unit)}
+              </span>{' '}
+              <span class="rules__source">
+                — {r.permitTitle}, {r.rule.source ?? i18n.t('sourceMissing')}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
       <div class="panel__body">
         <Chart
           data={cols}
@@ -118,6 +143,9 @@ export function ChartPanel({ sensor, live, connection }: ChartPanelProps) {
             min: i18n.t('seriesMin'),
             max: i18n.t('seriesMax'),
           }}
+          limits={limits}
+          spans={spans}
+          limitLabel={(v) => `${i18n.t('limitLabel')} ${i18n.limit(v)}`}
         />
         {load.kind === 'loading' && <p class="panel__note">{i18n.t('chartLoading')}</p>}
         {load.kind === 'error' && (

@@ -1,6 +1,7 @@
 /** @module sensor-grid — the tiles, in a grid that is one column on a phone. */
 import type { Quality } from '@vigia/shared';
 import type { SensorInfo } from '../api.ts';
+import type { RuleRef, SensorRuleState } from '../compliance.ts';
 import { SensorTile } from './sensor-tile.tsx';
 
 export type TileReading = { ts: number; value: number; q: Quality };
@@ -11,9 +12,23 @@ export type SensorGridProps = {
   now: number;
   selected: string | null;
   onSelect: (id: string) => void;
+  rulesOf: (sensor: string) => readonly RuleRef[];
+  ruleStateOf: (sensor: string) => SensorRuleState | null;
+  breachSinceOf: (sensor: string) => number | null;
 };
 
-export function SensorGrid({ sensors, latest, now, selected, onSelect }: SensorGridProps) {
+const NO_RULES: readonly RuleRef[] = [];
+
+export function SensorGrid({
+  sensors,
+  latest,
+  now,
+  selected,
+  onSelect,
+  rulesOf,
+  ruleStateOf,
+  breachSinceOf,
+}: SensorGridProps) {
   return (
     <div class="grid">
       {sensors.map((s) => (
@@ -27,6 +42,9 @@ export function SensorGrid({ sensors, latest, now, selected, onSelect }: SensorG
           now={now}
           selected={s.id === selected}
           onSelect={onSelect}
+          rules={rulesOf(s.id) ?? NO_RULES}
+          rule={ruleStateOf(s.id)}
+          breachSince={breachSinceOf(s.id)}
         />
       ))}
     </div>

@@ -1,10 +1,15 @@
 /**
- * @module sensor-tile — one sensor's latest value, readable at arm's length. A silent sensor
- * turns grey and says since when; one never heard from says so. Tapping selects the chart.
+ * @module sensor-tile — one sensor's latest value, readable at arm's length, with its rule
+ * limits small under the value. A breach turns the whole tile red with white words and an
+ * icon ("ALARMA" for safety alarms, "Fuera de límite del permiso" for permit limits); pending,
+ * clearing and silence are said in words too. Tapping selects the chart.
  */
+import { limitText, pendingMs, type RuleRef, type SensorRuleState } from '../compliance.ts';
 import { useI18n } from '../i18n.ts';
 import { type TileState, tileState } from '../staleness.ts';
+import { type TileLook, tileLook } from '../tile-look.ts';
 import type { TileReading } from './sensor-grid.tsx';
+import { StateIcon } from './state-icon.tsx';
 
 export type SensorTileProps = {
   id: string;
@@ -15,26 +20,68 @@ export type SensorTileProps = {
   now: number;
   selected: boolean;
   onSelect: (id: string) => void;
+  /** The rules watching this sensor (empty: no limits shown). */
+  rules: readonly RuleRef[];
+  /** The worst state among them, null when unknown. */
+  rule: SensorRuleState | null;
+  /** Start of the open breach, when known. */
+  breachSince: number | null;
 };
 
-export function SensorTile({ id, name, quantity, unit, last, now, selected, onSelect }: SensorTileProps) {
+function statusText(i18n: ReturnType<typeof useI18n>, p: SensorTileProps, state: TileState, look: TileLook): string {
+  const { last, now } = p;
+  if (state === 'never') return i18n.t('neverReceived');
+  if (state === 'stale' && last) return i18n.t('staleSince', { time: i18n.clock(last.ts, now) });
+  if (look.statusKey === 'rulePending' && p.rule) {
+    const ms = pendingMs(p.rule.ref.rule);
+    return ms > 0 ? i18n.t('rulePending', { duration: i18n.duration(ms) }) : i18n.t('rulePendingNow');
+  }
+  if (look.statusKey === 'ruleClearing' && p.rule) {
+    const ms = pendingMs({ pending: p.rule.ref.rule.clear });
+    return ms > 0 ? i18n.t('ruleClearing', { duration: i18n.duration(ms) }) : i18n.t('ruleClearingNow');
+  }
+  if (look.statusKey === 'ruleNoData') return i18n.t('ruleNoData');
+  if (last?.q === 'uncertain') return i18n.t('qualityUncertain');
+  if (last?.q === 'bad') return i18n.t('qualityBad');
+  return '';
+}
+
+export function SensorTile(props: SensorTileProps) {
+  const { id, name, quantity, unit, last, now, selected, onSelect, rules, rule, breachSince } = props;
   const i18n = useI18n();
   const state: TileState = tileState(last?.ts, now);
-  let status = '';
-  if (state === 'never') status = i18n.t('neverReceived');
-  else if (state === 'stale' && last) status = i18n.t('staleSince', { time: i18n.clock(last.ts, now) });
-  else if (last?.q === 'uncertain') status = i18n.t('qualityUncertain');
-  else if (last?.q === 'bad') status = i18n.t('qualityBad');
+  const look = tileLook(state, rule);
+  const status = statusText(i18n, props, state, look);
+  const loud = look.kind === 'breach' || look.kind === 'alarm';
+  const classes = [
+    'tile',
+    `tile--${state}`,
+    `tile--look-${look.kind}`,
+    selected ? 'tile--selected' : '',
+    last && last.q !== 'good' ? `tile--q-${last.q}` : '',
+  ];
 
   return (
     <button
       type="button"
-      class={`tile tile--${state}${selected ? ' tile--selected' : ''}${last && last.q !== 'good' ? ` tile--q-${last.q}` : ''}`}
+      class={classes.filter(Boolean).join(' ')}
       data-sensor={id}
       data-state={state}
+      data-rule-state={rule?.state ?? ''}
+      data-look={look.kind}
       aria-pressed={selected}
       onClick={() => onSelect(id)}
     >
+      {look.headline && (
+        <span class="tile__alert" role="alert" data-alert={look.kind}>
+          <span class="tile__icon">{look.icon && <StateIcon kind={look.icon} size={40} />}</span>
+          <span class="tile__headline">{i18n.t(look.headline)}</span>
+          {look.kind === 'alarm' && <span class="tile__detail">{i18n.t('alarmDetail')}</span>}
+          {breachSince !== null && (
+            <span class="tile__detail">{i18n.t('breachSince', { time: i18n.clock(breachSince, now) })}</span>
+          )}
+        </span>
+      )}
       <span class="tile__name">{name}</span>
       <span class="tile__quantity">{i18n.quantity(quantity)}</span>
       <span class="tile__reading">
@@ -43,7 +90,21 @@ export function SensorTile({ id, name, quantity, unit, last, now, selected, onSe
         </span>
         <span class="tile__unit">{i18n.unit(unit)}</span>
       </span>
-      <span class="tile__status" role={state === 'ok' ? undefined : 'status'}>
+      {rules.length > 0 && (
+        <span class="tile__limits" data-limits>
+          {rules.map((r) => (
+            <span
+              key={`${r.permit}/${r.rule.id}`}
+              class="tile__limit"
+              title={`${r.permitTitle} — ${r.rule.source ?? i18n.t('sourceMissing')}`}
+            >
+              {i18n.t('limitLabel')}: {limitText(r.rule, i18n.limit)} {i18n.unit(unit)}
+            </span>
+          ))}
+        </span>
+      )}
+      <span class="tile__status" role={state === 'ok' && !loud && look.kind === 'ok' ? undefined : 'status'}>
+        {look.icon && !loud && <StateIcon kind={look.icon} size={22} />}
         {status}
       </span>
     </button>

@@ -1,25 +1,28 @@
 /**
- * @module live-page — the operator's screen: header, one tile per sensor, the chart of the
- * selected one. Marks `<body data-ready="1">` once the sensor list has loaded (for tests).
+ * @module live-page — the operator's screen: one tile per sensor with its limits and rule
+ * state, and the chart of the selected one with limit lines and breach shading. Marks
+ * `<body data-ready="1">` once the sensor list has loaded (for tests).
  */
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { sensors as fetchSensors, logout, type Me, type SensorInfo } from '../api.ts';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { sensors as fetchSensors, type Me, type SensorInfo } from '../api.ts';
+import { type BreachRow, isAlarmSeverity, type RuleRef, ruleKey, worstRuleState } from '../compliance.ts';
 import { ChartPanel } from '../components/chart-panel.tsx';
-import { Header } from '../components/header.tsx';
 import { SensorGrid, type TileReading } from '../components/sensor-grid.tsx';
 import { useI18n } from '../i18n.ts';
-import { useLive } from '../use-live.ts';
+import type { Live, LiveSnapshot } from '../live.ts';
+import { useCompliance } from '../use-compliance.ts';
 import { useNow } from '../use-now.ts';
 
 /** An unknown sensor on the live stream refetches the list, at most this often. */
 const REFETCH_MIN_MS = 10_000;
+const NO_RULES: readonly RuleRef[] = [];
 
-export type LivePageProps = { me: Me; onToggleLang: () => void; onLoggedOut: () => void };
+export type LivePageProps = { me: Me; live: Live; snapshot: LiveSnapshot };
 
-export function LivePage({ me, onToggleLang, onLoggedOut }: LivePageProps) {
+export function LivePage({ live, snapshot }: LivePageProps) {
   const { t } = useI18n();
-  const { live, snapshot } = useLive();
   const now = useNow(1000);
+  const compliance = useCompliance(live);
   const [list, setList] = useState<SensorInfo[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
@@ -63,41 +66,72 @@ export function LivePage({ me, onToggleLang, onLoggedOut }: LivePageProps) {
     return s.last;
   };
 
-  const selectedSensor = list?.find((s) => s.id === selected) ?? list?.[0] ?? null;
-  const sites = me.sites.length > 0 ? me.sites : [...new Set((list ?? []).map((s) => s.site))];
+  const { rules, statuses, breaches } = compliance;
+  const rulesOf = useCallback((sensor: string) => rules.get(sensor) ?? NO_RULES, [rules]);
+  const ruleStateOf = useCallback(
+    (sensor: string) => worstRuleState(rulesOf(sensor), (ref) => statuses.get(ruleKey(ref.permit, ref.rule.id))),
+    [rulesOf, statuses],
+  );
+  const bySensor = useMemo(() => {
+    const out = new Map<string, BreachRow[]>();
+    for (const b of breaches.values()) out.set(b.sensor, [...(out.get(b.sensor) ?? []), b]);
+    return out;
+  }, [breaches]);
+  const breachSinceOf = useCallback(
+    (sensor: string) => {
+      const state = ruleStateOf(sensor);
+      if (state?.state !== 'breach') return null;
+      const open = (bySensor.get(sensor) ?? []).filter((b) => b.end === null && b.rule === state.ref.rule.id);
+      return open.length > 0 ? Math.min(...open.map((b) => b.start)) : null;
+    },
+    [bySensor, ruleStateOf],
+  );
 
-  const signOut = () => {
-    logout()
-      .catch(() => {})
-      .finally(onLoggedOut);
-  };
+  const selectedSensor = list?.find((s) => s.id === selected) ?? list?.[0] ?? null;
+  const spans = useMemo(
+    () =>
+      (selectedSensor ? (bySensor.get(selectedSensor.id) ?? []) : []).map((b) => ({
+        start: b.start,
+        end: b.end,
+        alarm: isAlarmSeverity(b.severity),
+      })),
+    [bySensor, selectedSensor?.id],
+  );
 
   return (
-    <div class="page">
-      <Header sites={sites} user={me.user} connection={snapshot.state} onToggleLang={onToggleLang} onLogout={signOut} />
-      <main class="main">
-        <h1 class="visually-hidden">{t('sensorsTitle')}</h1>
-        {error && (
-          <div class="message message--error" role="alert">
-            {t('sensorsError', { detail: error })}{' '}
-            <button type="button" class="button button--quiet" onClick={load}>
-              {t('retry')}
-            </button>
-          </div>
-        )}
-        {list === null && !error && <p class="message">{t('loadingSensors')}</p>}
-        {list !== null && list.length === 0 && <p class="message">{t('noSensors')}</p>}
-        {list !== null && list.length > 0 && (
-          <SensorGrid
-            sensors={list}
-            latest={latest}
-            now={now}
-            selected={selectedSensor?.id ?? null}
-            onSelect={setSelected}
-          />
-        )}
-        {selectedSensor && <ChartPanel sensor={selectedSensor} live={live} connection={snapshot.state} />}
-      </main>
-    </div>
+    <main class="main">
+      <h1 class="visually-hidden">{t('sensorsTitle')}</h1>
+      {error && (
+        <div class="message message--error" role="alert">
+          {t('sensorsError', { detail: error })}{' '}
+          <button type="button" class="button button--quiet" onClick={load}>
+            {t('retry')}
+          </button>
+        </div>
+      )}
+      {list === null && !error && <p class="message">{t('loadingSensors')}</p>}
+      {list !== null && list.length === 0 && <p class="message">{t('noSensors')}</p>}
+      {list !== null && list.length > 0 && (
+        <SensorGrid
+          sensors={list}
+          latest={latest}
+          now={now}
+          selected={selectedSensor?.id ?? null}
+          onSelect={setSelected}
+          rulesOf={rulesOf}
+          ruleStateOf={ruleStateOf}
+          breachSinceOf={breachSinceOf}
+        />
+      )}
+      {selectedSensor && (
+        <ChartPanel
+          sensor={selectedSensor}
+          live={live}
+          connection={snapshot.state}
+          rules={rulesOf(selectedSensor.id)}
+          spans={spans}
+        />
+      )}
+    </main>
   );
 }

@@ -13,10 +13,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { LiveDevice, LiveReading } from '@vigia/shared';
+import type { LiveBreach } from '../compliance/views.ts';
 
 export type LiveEvent =
   | { event: 'reading'; site: string; data: LiveReading }
-  | { event: 'device'; site: string; data: LiveDevice };
+  | { event: 'device'; site: string; data: LiveDevice }
+  | { event: 'breach'; site: string; data: LiveBreach };
 
 /** A published event with its process-wide id. */
 export type StampedEvent = LiveEvent & { id: string };

@@ -1,13 +1,15 @@
 /**
  * @module meta/meta
- * meta.db: sites, devices, sensors, users, sessions and the audit log (readings live in the
- * store). Synchronous (better-sqlite3) so a check and the write it guards cannot interleave.
+ * meta.db: sites, devices, sensors, users, sessions, the audit log and the compliance tables
+ * (permits, breaches, checkpoints, webhook outbox); readings live in the store. Synchronous
+ * (better-sqlite3) so a check and the write it guards cannot interleave.
  * Stores token and session-id hashes and password hashes only, never the secrets.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { type AuditRepo, auditRepo } from './audit.ts';
+import { type ComplianceRepo, complianceRepo } from './compliance.ts';
 import { type DeviceRepo, deviceRepo } from './devices.ts';
 import { migrate } from './migrations.ts';
 import { type SensorRepo, sensorRepo } from './sensors.ts';
@@ -16,7 +18,8 @@ import { type UserRepo, userRepo } from './users.ts';
 export type Meta = DeviceRepo &
   SensorRepo &
   UserRepo &
-  AuditRepo & {
+  AuditRepo &
+  ComplianceRepo & {
     close(): void;
   };
 
@@ -34,6 +37,7 @@ export function openMeta(file: string): Meta {
     ...sensorRepo(db),
     ...userRepo(db),
     ...auditRepo(db),
+    ...complianceRepo(db),
     close() {
       if (closed) return;
       closed = true;

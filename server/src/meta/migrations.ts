@@ -54,6 +54,65 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX audit_log_ts ON audit_log(ts);
   `,
+  // 3: the compliance engine (compliance/engine.ts): permit versions, breaches, evaluator
+  // checkpoints and the webhook outbox. effective_from/to NULL mean -inf/+inf.
+  `
+  CREATE TABLE permits (
+    id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    site TEXT NOT NULL,
+    body TEXT NOT NULL,
+    effective_from INTEGER,
+    effective_to INTEGER,
+    updated_at INTEGER NOT NULL,
+    updated_by TEXT NOT NULL,
+    PRIMARY KEY (id, version)
+  );
+  CREATE TABLE breaches (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    permit TEXT NOT NULL,
+    permit_version INTEGER NOT NULL,
+    site TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    sensor TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    opened_ts INTEGER NOT NULL,
+    end_ts INTEGER,
+    closed_by TEXT,
+    peak REAL NOT NULL,
+    peak_ts INTEGER NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    out_of_bounds_ms INTEGER NOT NULL,
+    exceedance REAL NOT NULL,
+    limit_value REAL NOT NULL,
+    unit TEXT,
+    ack_by TEXT,
+    ack_at INTEGER,
+    ack_note TEXT,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX breaches_key ON breaches(permit, permit_version, rule, start);
+  CREATE INDEX breaches_start ON breaches(start);
+  CREATE TABLE rule_checkpoints (
+    permit TEXT NOT NULL,
+    permit_version INTEGER NOT NULL,
+    rule TEXT NOT NULL,
+    watermark INTEGER NOT NULL,
+    snapshot TEXT NOT NULL,
+    PRIMARY KEY (permit, permit_version, rule, watermark)
+  ) WITHOUT ROWID;
+  CREATE TABLE webhook_outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    url TEXT NOT NULL,
+    body TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at INTEGER,
+    created_at INTEGER NOT NULL,
+    last_error TEXT
+  );
+  CREATE INDEX webhook_outbox_next ON webhook_outbox(next_at);
+  `,
 ];
 
 /** Run the steps `db` has not seen yet, each in its own transaction. */

@@ -3,10 +3,12 @@
  * `POST /api/v1/ingest`: a device's batch. Everything is checked before anything is
  * written, and the readings are written in one store transaction, so a refused batch
  * leaves no trace and an acknowledged one is committed. Re-sending a batch changes nothing.
+ * Accepted readings then go to the compliance engine (compliance/engine.ts).
  */
 import { type IngestBatch, IngestBatch as IngestBatchSchema, InputError, type Reading } from '@vigia/shared';
 import { Hono } from 'hono';
 import { hashSecret } from '../auth/secrets.ts';
+import type { ComplianceEngine } from '../compliance/engine.ts';
 import type { AppDeps } from '../deps.ts';
 import { parseInput, parseJson } from '../http/parse-input.ts';
 import { readBodyText } from '../http/read-body.ts';
@@ -65,7 +67,7 @@ function sensorClaims(batch: IngestBatch): SensorClaim[] {
   return [...claims.values()];
 }
 
-export function ingestRoutes(deps: AppDeps, telemetry: Telemetry): Hono {
+export function ingestRoutes(deps: AppDeps, telemetry: Telemetry, compliance?: ComplianceEngine): Hono {
   // Newest ts published per sensor, so a backlog batch never moves a live gauge backwards.
   const published = new Map<string, number>();
 
@@ -121,6 +123,9 @@ export function ingestRoutes(deps: AppDeps, telemetry: Telemetry): Hono {
     telemetry.ingestReadings.inc(batch.readings.length);
     deps.log.debug({ device: device.id, readings: batch.readings.length }, 'batchAccepted');
     publishLive(device, batch, now);
+    // After the commit: in-order readings are evaluated here (O(batch)); late ones queue a
+    // background replay, so the ack never waits for a backfill. Never throws.
+    compliance?.accept(batch.readings);
     return c.json({ accepted: batch.readings.length });
   });
 }

@@ -23,6 +23,12 @@ export interface Store {
   write(readings: readonly Reading[], labels?: ReadonlyMap<string, SeriesLabels>): Promise<void>;
   /** Buckets of `bucketMs` starting at `from`, over [from, to); empty buckets are left out. */
   query(sensor: string, from: number, to: number, bucketMs: number): Promise<SeriesBucket[]>;
+  /**
+   * The raw readings of one sensor in [from, to), oldest first (the compliance engine replays
+   * them after late data). Optional: without it the engine falls back to 1 ms `query` buckets,
+   * which lose the quality flag.
+   */
+  readings?(sensor: string, from: number, to: number): Promise<Reading[]>;
   /** The newest reading of each sensor (of `sensors`, or of all); sensors without data are absent. */
   latest(sensors?: readonly string[]): Promise<Reading[]>;
   /** Release the backend; calling it twice is fine. */

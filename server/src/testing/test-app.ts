@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { createApp, type VigiaApp } from '../app.ts';
 import { addDevice, addUser } from '../cli/admin.ts';
+import { type ComplianceEngine, createComplianceEngine } from '../compliance/engine.ts';
+import { createWebhooks, type WebhookOptions } from '../compliance/webhooks.ts';
 import type { AppDeps } from '../deps.ts';
 import { createLiveHub } from '../live/hub.ts';
 import { openMeta } from '../meta/meta.ts';
@@ -21,6 +23,7 @@ export const ORIGIN = 'http://localhost';
 
 export type TestApp = AppDeps & {
   app: VigiaApp;
+  compliance: ComplianceEngine;
   dir: string;
   clock: { now(): number; set(ms: number): void };
   /** Create a device; returns its token. */
@@ -31,7 +34,7 @@ export type TestApp = AppDeps & {
 };
 
 export async function makeTestApp(
-  options: { dashboardDir?: string; heartbeatMs?: number; ringSize?: number } = {},
+  options: { dashboardDir?: string; heartbeatMs?: number; ringSize?: number; webhooks?: WebhookOptions } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'vigia-server-'));
   let now = T0 + 60_000;
@@ -50,10 +53,16 @@ export async function makeTestApp(
     dashboardDir: options.dashboardDir ?? join(dir, 'no-dashboard'),
     heartbeatMs: options.heartbeatMs,
   };
+  // No timers unless webhooks are asked for: tests call compliance.tick() themselves.
+  const webhooks = options.webhooks && createWebhooks(deps.meta, deps.log, options.webhooks);
+  const compliance = createComplianceEngine({ ...deps, webhooks });
+  webhooks?.start();
+  deps.compliance = compliance;
   const app = createApp(deps);
   return {
     ...deps,
     app,
+    compliance,
     dir,
     clock,
     device: (id, site = 'mobile-plant') => addDevice(deps.meta, clock, { id, site }).at(-1)!,
@@ -70,6 +79,7 @@ export async function makeTestApp(
       return cookie.split(';')[0];
     },
     async close() {
+      await compliance.stop();
       deps.live.close();
       await deps.store.close();
       deps.meta.close();

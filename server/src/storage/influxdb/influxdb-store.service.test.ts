@@ -6,7 +6,8 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FatalError, type Reading, TransientError } from '@vigia/shared';
+import { FatalError, type Reading, type SeriesBucket, TransientError } from '@vigia/shared';
+import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type InfluxService, startInfluxd } from '../../../../test/services/influxd.ts';
 import { freePort } from '../../../../test/services/util.ts';
@@ -212,6 +213,104 @@ describe('influxdb store (its own behaviour)', () => {
     expect(err.code).toBe('influx_rejected');
     expect(err.message).toMatch(/answered 400 while writing readings: .*field type conflict/);
     expect(store.status().state).toBe('failed');
+  });
+});
+
+describe('influxdb store rollups (reading_1m, reading_1h)', () => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const f of cleanup.splice(0)) await f();
+  });
+  const fresh = () => {
+    const f = freshStore();
+    const raw = openInfluxStore({ url: influx.url, db: f.db, timeoutMs: 5000, queryFrom: 'raw' });
+    cleanup.push(async () => {
+      await raw.close();
+      await f.store.close();
+      await f.dispose();
+    });
+    return { ...f, raw };
+  };
+  /** Means may differ in the last bits (summation order); everything else must be equal. */
+  const sameBuckets = (got: SeriesBucket[], want: SeriesBucket[]) => {
+    expect(got.map(({ mean, ...b }) => b)).toEqual(want.map(({ mean, ...b }) => b));
+    for (const [i, b] of got.entries()) {
+      expect(Math.abs(b.mean - want[i].mean)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(want[i].mean)));
+    }
+  };
+
+  it('keeps minute and hour rollups with the pinned tags, recomputed when a reading is replaced', async () => {
+    const { store, db } = fresh();
+    const labels = new Map([['plant.ph', { site: 'mobile-plant', device: 'plant-01', quantity: 'ph', unit: 'pH' }]]);
+    await store.write([r('plant.ph', T0, 7), r('plant.ph', T0 + 30_000, 9), r('plant.ph', T0 + 90_000, 8)], labels);
+    await store.write([r('plant.ph', T0 + 30_000, 6)]); // replaces 9: the minute's max must drop
+    expect(await valuesOf('SHOW SERIES FROM reading_1m', db)).toEqual([
+      ['reading_1m,device=plant-01,quantity=ph,sensor=plant.ph,site=mobile-plant,unit=pH'],
+    ]);
+    expect(
+      await valuesOf(
+        `SELECT "min", "max", "sum", "count" FROM reading_1m WHERE time >= ${T0}ms AND time < ${T0 + 120_000}ms`,
+        db,
+      ),
+    ).toEqual([
+      [T0, 6, 7, 13, 2],
+      [T0 + 60_000, 8, 8, 8, 1],
+    ]);
+    const hour = T0 - (T0 % 3_600_000);
+    expect(
+      await valuesOf(
+        `SELECT "min", "max", "sum", "count" FROM reading_1h WHERE time >= ${hour}ms AND time < ${hour + 3_600_000}ms`,
+        db,
+      ),
+    ).toEqual([[hour, 6, 8, 21, 3]]);
+  });
+
+  it('builds the rollups once for a database written before they existed', async () => {
+    const { store, raw, db } = fresh();
+    await raw.connect();
+    const lines = Array.from({ length: 500 }, (_, i) => `reading,sensor=old value=${i % 37} ${T0 + i * 17_000}`);
+    const res = await fetch(`${influx.url}/write?db=${db}&precision=ms`, { method: 'POST', body: lines.join('\n') });
+    expect(res.status).toBe(204);
+    const from = T0 + 12_345;
+    const to = T0 + 500 * 17_000;
+    sameBuckets(await store.query('old', from, to, 7 * 60_000), await raw.query('old', from, to, 7 * 60_000));
+    expect((await valuesOf('SHOW MEASUREMENTS', db)).map(([m]) => m)).toEqual(['reading', 'reading_1h', 'reading_1m']);
+  });
+
+  it('answers like a raw-only query over random data, batches, overwrites and ranges (property, real influxd)', async () => {
+    const reading = fc.record({
+      sensor: fc.constantFrom('a', 'b'),
+      ts: fc.integer({ min: 0, max: 4 * 3_600_000 }).map((t) => T0 + t),
+      value: fc.oneof(fc.integer({ min: -50, max: 50 }), fc.double({ min: -1e6, max: 1e6, noNaN: true })),
+      q: fc.constantFrom<Reading['q']>('good', 'good', 'uncertain', 'bad'),
+    });
+    const query = fc.record({
+      from: fc.integer({ min: -600_000, max: 4 * 3_600_000 }).map((t) => T0 + t),
+      span: fc.integer({ min: 60_000, max: 5 * 3_600_000 }),
+      bucketS: fc.oneof(fc.integer({ min: 60, max: 600 }), fc.integer({ min: 600, max: 8000 })),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(reading, { minLength: 1, maxLength: 300 }), { minLength: 1, maxLength: 4 }),
+        fc.array(query, { minLength: 1, maxLength: 4 }),
+        async (batches, queries) => {
+          const { store, raw } = fresh();
+          for (const batch of batches) await store.write(batch);
+          for (const { from, span: wanted, bucketS } of queries) {
+            const bucketMs = bucketS * 1000;
+            const span = Math.min(wanted, 60 * bucketMs); // few enough edges for the rollup path
+            for (const sensor of ['a', 'b']) {
+              sameBuckets(
+                await store.query(sensor, from, from + span, bucketMs),
+                await raw.query(sensor, from, from + span, bucketMs),
+              );
+            }
+          }
+          for (const f of cleanup.splice(0)) await f();
+        },
+      ),
+      { numRuns: 12 },
+    );
   });
 });
 

@@ -20,6 +20,7 @@
  *   created when missing, at the first use and again if it is dropped.
  */
 import { InputError, type Quality, type Reading, type SeriesBucket, TransientError } from '@vigia/shared';
+import { floorTo, HOUR_MS, MINUTE_MS, planSegments } from '../segments.ts';
 import { checkReadings, type SeriesLabels, type Store } from '../store.ts';
 import {
   type ConnectionStatus,
@@ -29,10 +30,17 @@ import {
   influxHttp,
 } from './influx-http.ts';
 import { decodeSensorTag, fieldString, MEASUREMENT, sensorIs, sensorOfKey, seriesKey } from './line-protocol.ts';
+import { MINUTE_MEASUREMENT, planFetches, rangeStatements, refreshStatements } from './rollups.ts';
 
 export type InfluxStoreOptions = InfluxConnection & {
   /** A batch larger than this (line-protocol bytes) is sent in several requests. */
   maxRequestBytes?: number;
+  /**
+   * Where `query` reads from: `rollups` (the default; `reading_1m`/`reading_1h`, raw points
+   * only for sub-minute bucket edges) or `raw` (one GROUP BY over `reading`). Writes always
+   * keep the rollups; `raw` exists for the benchmark and the tests comparing both paths.
+   */
+  queryFrom?: 'rollups' | 'raw';
 };
 
 export type InfluxStore = Store & {
@@ -46,6 +54,15 @@ export type InfluxStore = Store & {
 const DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 /** Sensors named in one InfluxQL WHERE; more are queried in several statements or unfiltered. */
 const SENSORS_PER_QUERY = 100;
+/** Statements per /query request when a series query is answered from rollups, and requests in flight. */
+const STATEMENTS_PER_REQUEST = 250;
+const REQUESTS_IN_FLIGHT = 2;
+/**
+ * More sub-minute bucket edges than this and the query is answered by one raw GROUP BY
+ * instead: influxd 1.6 spends milliseconds per statement on raw points (tens of ms on a
+ * series still in its cache), so a thousand edge statements cost more than scanning.
+ */
+const MAX_EDGE_STATEMENTS = 64;
 
 /** Open the store; nothing is sent until `connect()` or the first call. */
 export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
@@ -53,8 +70,11 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
   const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
   /** Sensor id → the series key every line for it starts with (its pinned tags). */
   const pins = new Map<string, { key: string; bytes: number }>();
+  const useRollups = (options.queryFrom ?? 'rollups') === 'rollups';
   let ready: Promise<void> | undefined;
   let closed = false;
+  /** Rollup refreshes run one after another (see rollups.ts); this is the tail of that queue. */
+  let refreshing: Promise<unknown> = Promise.resolve();
 
   const ensureOpen = () => {
     if (closed) throw new TransientError('store_closed', 'the readings store is closed (the server is shutting down)');
@@ -70,6 +90,25 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
       // SHOW SERIES lists keys sorted; a sensor with several series (written by another
       // program) keeps the first, and its readings in the others still count in queries.
       if (sensor !== undefined && !pins.has(sensor)) pin(sensor, String(key));
+    }
+    if (pins.size > 0) await backfillRollups();
+  }
+
+  /**
+   * A database written before rollups existed (readings, no `reading_1m`) gets them built
+   * once, a week of readings per request, before the store serves (like readings.db's migration).
+   */
+  async function backfillRollups(): Promise<void> {
+    const [measurements] = await http.query('SHOW MEASUREMENTS');
+    if ((measurements?.series?.[0]?.values ?? []).some(([m]) => m === MINUTE_MEASUREMENT)) return;
+    const [bounds] = await http
+      .query(`SELECT first(value) FROM ${MEASUREMENT}; SELECT last(value) FROM ${MEASUREMENT}`)
+      .then((r) => [[r[0]?.series?.[0]?.values?.[0]?.[0], r[1]?.series?.[0]?.values?.[0]?.[0]]]);
+    const [first, last] = bounds.map(Number);
+    if (!Number.isFinite(first) || !Number.isFinite(last)) return;
+    const WEEK = 7 * 86_400_000;
+    for (let start = floorTo(first, HOUR_MS); start <= last; start += WEEK) {
+      await http.query(rangeStatements(start, start + WEEK).join(';\n'));
     }
   }
 
@@ -162,6 +201,52 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
     }
   }
 
+  /** Recompute the rollups of the buckets `readings` touched; queued behind earlier refreshes. */
+  function refreshRollups(readings: readonly Reading[]): Promise<void> {
+    const sensors = new Set(readings.map((r) => r.sensor));
+    const filter = sensors.size <= SENSORS_PER_QUERY ? [...sensors].map(sensorIs).join(' OR ') : '';
+    const statements = refreshStatements(
+      readings.map((r) => r.ts),
+      filter,
+    );
+    const run = refreshing.then(async () => {
+      for (let i = 0; i < statements.length; i += STATEMENTS_PER_REQUEST) {
+        await http.query(statements.slice(i, i + STATEMENTS_PER_REQUEST).join(';\n'));
+      }
+    });
+    refreshing = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Buckets from the rollups: planSegments, then the statements rollups.ts plans, a few requests at once. */
+  async function queryRollups(
+    sensor: string,
+    from: number,
+    to: number,
+    bucketMs: number,
+  ): Promise<SeriesBucket[] | undefined> {
+    const { fetches, sums, rawStatements } = planFetches(sensorIs(sensor), planSegments(from, to, bucketMs));
+    if (rawStatements > MAX_EDGE_STATEMENTS) return undefined;
+    const chunks: (typeof fetches)[] = [];
+    for (let i = 0; i < fetches.length; i += STATEMENTS_PER_REQUEST) {
+      chunks.push(fetches.slice(i, i + STATEMENTS_PER_REQUEST));
+    }
+    let next = 0;
+    const worker = async () => {
+      while (next < chunks.length) {
+        const chunk = chunks[next++];
+        const results = await http.query(chunk.map((f) => f.statement).join(';\n'));
+        chunk.forEach((f, i) => {
+          for (const s of results[i]?.series ?? []) f.take(s.values);
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(REQUESTS_IN_FLIGHT, chunks.length) }, worker));
+    return [...sums.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([b, { min, max, sum, n }]) => ({ ts: from + b * bucketMs, min, mean: sum / n, max, n }));
+  }
+
   async function latestWhere(where: string): Promise<Reading[]> {
     const results = await http.query(
       `SELECT value, q FROM ${MEASUREMENT}${where} GROUP BY sensor ORDER BY time DESC LIMIT 1`,
@@ -196,6 +281,7 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
         const markGood = await downgradedQuality(readings);
         // Sequential: a failed request stops the rest, and the edge re-sends the whole batch.
         for (const body of bodies(readings, labels, markGood)) await http.write(body);
+        await refreshRollups(readings);
       });
     },
     async query(sensor, from, to, bucketMs) {
@@ -204,6 +290,11 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
         if (!Number.isSafeInteger(v)) throw new InputError('query_invalid', `${name} must be whole milliseconds`, name);
       }
       if (bucketMs <= 0) throw new InputError('query_invalid', 'bucketMs must be positive', 'bucketMs');
+      // Only a bucket at least a minute wide can hold a whole rollup bucket.
+      if (useRollups && bucketMs >= MINUTE_MS) {
+        const buckets = await withDatabase(() => queryRollups(sensor, from, to, bucketMs));
+        if (buckets) return buckets;
+      }
       // Buckets start at `from`: influxd aligns GROUP BY time to the epoch plus the offset.
       const offset = ((from % bucketMs) + bucketMs) % bucketMs;
       const [result] = await withDatabase(() =>

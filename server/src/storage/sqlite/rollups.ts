@@ -10,18 +10,11 @@
  * - a query answered from them equals the same query over the raw rows (min, max, n exactly;
  *   mean up to float summation order), whatever `from` and bucket width: `planSegments`
  *   splits each bucket into pieces aligned to a level, and the edges finer than a minute
- *   are read from the raw rows.
+ *   are read from the raw rows. The planning (`planSegments`) is shared with the InfluxDB
+ *   store: `../segments.ts`.
  */
 import type Database from 'better-sqlite3';
-
-export const MINUTE_MS = 60_000;
-export const HOUR_MS = 3_600_000;
-
-/** Where a piece of a bucket is read from; `raw` is the readings table. */
-export type Level = 'raw' | 'minute' | 'hour';
-
-/** [start, end) of bucket `bucket`, to be read from `level`; start and end are aligned to the level. */
-export type Segment = { level: Level; bucket: number; start: number; end: number };
+import { addPiece, type BucketSums, floorTo, HOUR_MS, MINUTE_MS, type Segment } from '../segments.ts';
 
 export const ROLLUP_SCHEMA = `
   CREATE TABLE IF NOT EXISTS rollup_1m (
@@ -49,43 +42,6 @@ export const ROLLUP_BACKFILL = `
            MIN(min), MAX(max), SUM(sum), SUM(count)
     FROM rollup_1m GROUP BY sensor, h;
 `;
-
-// Integer arithmetic only: exact for every safe-integer timestamp, negative ones included.
-const floorTo = (t: number, unit: number) => t - (((t % unit) + unit) % unit);
-const ceilTo = (t: number, unit: number) => floorTo(t + unit - 1, unit);
-
-/**
- * Split the buckets of [from, to) (width `bucketMs`, starting at `from`) into segments: per
- * bucket raw | minute | hour | minute | raw, each piece present only when non-empty.
- * @example planSegments(90_000, 250_000, 160_000) // raw 90-120 s, minute 120-240 s, raw 240-250 s
- */
-export function planSegments(from: number, to: number, bucketMs: number): Segment[] {
-  const out: Segment[] = [];
-  for (let bucket = 0, b0 = from; b0 < to; bucket++, b0 += bucketMs) {
-    const b1 = Math.min(b0 + bucketMs, to);
-    const push = (level: Level, start: number, end: number) => {
-      if (start < end) out.push({ level, bucket, start, end });
-    };
-    const m0 = ceilTo(b0, MINUTE_MS);
-    const m1 = floorTo(b1, MINUTE_MS);
-    if (m0 >= m1) {
-      push('raw', b0, b1);
-      continue;
-    }
-    const h0 = ceilTo(m0, HOUR_MS);
-    const h1 = floorTo(m1, HOUR_MS);
-    push('raw', b0, m0);
-    if (h0 < h1) {
-      push('minute', m0, h0);
-      push('hour', h0, h1);
-      push('minute', h1, m1);
-    } else {
-      push('minute', m0, m1);
-    }
-    push('raw', m1, b1);
-  }
-  return out;
-}
 
 type Partial = { min: number | null; max: number | null; sum: number | null; n: number };
 
@@ -131,22 +87,12 @@ export function rollupStatements(db: Database.Database) {
       }
     },
     /** Per bucket index, (min, max, sum, n) over its segments; buckets with n = 0 are absent. */
-    aggregate(
-      sensor: string,
-      segments: readonly Segment[],
-    ): Map<number, { min: number; max: number; sum: number; n: number }> {
-      const out = new Map<number, { min: number; max: number; sum: number; n: number }>();
+    aggregate(sensor: string, segments: readonly Segment[]): Map<number, BucketSums> {
+      const out = new Map<number, BucketSums>();
       for (const s of segments) {
         const p = partial[s.level].get({ sensor, start: s.start, end: s.end }) as Partial;
         if (p.n === 0 || p.min === null || p.max === null || p.sum === null) continue;
-        const acc = out.get(s.bucket);
-        if (!acc) out.set(s.bucket, { min: p.min, max: p.max, sum: p.sum, n: p.n });
-        else {
-          acc.min = Math.min(acc.min, p.min);
-          acc.max = Math.max(acc.max, p.max);
-          acc.sum += p.sum;
-          acc.n += p.n;
-        }
+        addPiece(out, s.bucket, { min: p.min, max: p.max, sum: p.sum, n: p.n });
       }
       return out;
     },

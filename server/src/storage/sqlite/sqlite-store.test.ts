@@ -5,8 +5,8 @@ import { bucketMsFor, type Reading, type SeriesBucket } from '@vigia/shared';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { HOUR_MS, MINUTE_MS, planSegments } from '../segments.ts';
 import { storeContract } from '../store.contract.ts';
-import { HOUR_MS, MINUTE_MS, planSegments } from './rollups.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 
 function tempFile(): { file: string; dispose(): Promise<void> } {
@@ -28,6 +28,25 @@ describe('sqlite store (its own behaviour)', () => {
     const b = openSqliteStore(file);
     expect(await b.latest()).toEqual([{ sensor: 's', ts: 1_764_000_000_000, value: 1, q: 'good' }]);
     await b.close();
+    await dispose();
+  });
+
+  it("reads one sensor's raw readings in [from, to), oldest first, with their quality", async () => {
+    const { file, dispose } = tempFile();
+    const store = openSqliteStore(file);
+    const T = 1_764_000_000_000;
+    await store.write([
+      { sensor: 's', ts: T + 2000, value: 3, q: 'bad' },
+      { sensor: 's', ts: T, value: 1, q: 'good' },
+      { sensor: 't', ts: T + 1000, value: 9, q: 'good' },
+      { sensor: 's', ts: T + 1000, value: 2, q: 'uncertain' },
+    ]);
+    expect(await store.readings!('s', T + 1000, T + 3000)).toEqual([
+      { sensor: 's', ts: T + 1000, value: 2, q: 'uncertain' },
+      { sensor: 's', ts: T + 2000, value: 3, q: 'bad' },
+    ]);
+    expect(await store.readings!('s', T, T + 1000)).toEqual([{ sensor: 's', ts: T, value: 1, q: 'good' }]);
+    await store.close();
     await dispose();
   });
 });

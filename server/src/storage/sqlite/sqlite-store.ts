@@ -9,8 +9,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type Quality, type Reading, type SeriesBucket, TransientError } from '@vigia/shared';
 import Database from 'better-sqlite3';
+import { MINUTE_MS, planSegments } from '../segments.ts';
 import { checkReadings, type Store } from '../store.ts';
-import { MINUTE_MS, planSegments, ROLLUP_BACKFILL, ROLLUP_SCHEMA, rollupStatements } from './rollups.ts';
+import { ROLLUP_BACKFILL, ROLLUP_SCHEMA, rollupStatements } from './rollups.ts';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS readings (
@@ -84,6 +85,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
      FROM readings WHERE sensor = @sensor AND ts >= @from AND ts < @to
      GROUP BY b ORDER BY b`,
   );
+  const rangeRows = db.prepare(
+    'SELECT sensor, ts, value, q FROM readings WHERE sensor = ? AND ts >= ? AND ts < ? ORDER BY ts',
+  );
   const latestOne = db.prepare('SELECT sensor, ts, value, q FROM readings WHERE sensor = ? ORDER BY ts DESC LIMIT 1');
   // Skip-scan over the primary key: one index seek per distinct sensor, not a full scan.
   const allSensors = db.prepare(
@@ -115,6 +119,10 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       }
       const rows = bucketQuery.all({ sensor, from, to, bucketMs }) as (SeriesBucket & { b: number })[];
       return rows.map(({ b, min, mean, max, n }) => ({ ts: from + b * bucketMs, min, mean, max, n }));
+    },
+    async readings(sensor, from, to) {
+      ensureOpen();
+      return rangeRows.all(sensor, from, to) as Reading[];
     },
     async latest(sensors) {
       ensureOpen();

@@ -1,0 +1,24 @@
+/** @module nav-tabs — the three sections as links (hash routing): live, breaches, report. */
+import { useI18n } from '../i18n.ts';
+import { hrefOf, ROUTES, type Route } from '../route.ts';
+
+const LABEL = { live: 'navLive', breaches: 'navBreaches', report: 'navReport' } as const;
+
+export function NavTabs({ route }: { route: Route }) {
+  const { t } = useI18n();
+  return (
+    <nav class="tabs" aria-label={t('navLabel')}>
+      {ROUTES.map((r) => (
+        <a
+          key={r}
+          class={`tabs__tab${r === route ? ' tabs__tab--current' : ''}`}
+          href={hrefOf(r)}
+          data-route={r}
+          aria-current={r === route ? 'page' : undefined}
+        >
+          {t(LABEL[r])}
+        </a>
+      ))}
+    </nav>
+  );
+}

@@ -1,0 +1,89 @@
+/**
+ * @module month — pure: calendar months in the site's time zone (America/Bogota, UTC−5 all
+ * year), as `YYYY-MM` strings and as `[from, to)` epoch-ms ranges for the API. Never reads the
+ * clock: callers pass `now`.
+ */
+import { DEFAULT_TIME_ZONE, fixedOffsetMs } from '@vigia/shared';
+import { type Lang, localeFor } from './format.ts';
+
+/** The site's zone: breaches and reports are in the server's site time. */
+export const SITE_TIME_ZONE = DEFAULT_TIME_ZONE;
+
+const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+export function isMonth(text: string): boolean {
+  return MONTH_RE.test(text);
+}
+
+function parts(month: string): [number, number] {
+  const m = MONTH_RE.exec(month);
+  if (!m) throw new RangeError(`not a month: "${month}" (write YYYY-MM)`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** The offset of `timeZone` from UTC at `ts`, in ms (Bogotá: −5 h). */
+function offsetAt(ts: number, timeZone: string): number {
+  const fixed = fixedOffsetMs(timeZone);
+  if (fixed !== undefined) return fixed;
+  const fmt = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
+  const p: Record<string, number> = {};
+  for (const part of fmt.formatToParts(ts)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - Math.floor(ts / 1000) * 1000;
+}
+
+/** Local midnight of the 1st of `year-month` (month may overflow: 13 → next January), UTC ms. */
+function monthStart(year: number, month1: number, timeZone: string): number {
+  const local = Date.UTC(year, month1 - 1, 1);
+  // Two passes settle the offset for zones whose offset changes near the boundary.
+  let ts = local - offsetAt(local, timeZone);
+  ts = local - offsetAt(ts, timeZone);
+  return ts;
+}
+
+/**
+ * The month holding `now` in `timeZone`, as `YYYY-MM`.
+ * @example currentMonth(Date.UTC(2026, 11, 1, 3)) // "2026-11" (still 30 Nov, 22:00 in Bogotá)
+ */
+export function currentMonth(now: number, timeZone = SITE_TIME_ZONE): string {
+  const local = new Date(now + offsetAt(now, timeZone));
+  return `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}`;
+}
+
+/**
+ * `[from, to)` of a month in epoch ms UTC: local midnight of the 1st to local midnight of the
+ * next month's 1st.
+ * @example monthRange('2026-11') // { from: Date.UTC(2026, 10, 1, 5), to: Date.UTC(2026, 11, 1, 5) }
+ */
+export function monthRange(month: string, timeZone = SITE_TIME_ZONE): { from: number; to: number } {
+  const [y, m] = parts(month);
+  return { from: monthStart(y, m, timeZone), to: monthStart(y, m + 1, timeZone) };
+}
+
+/** The month `delta` months after (or before) `month`. */
+export function shiftMonth(month: string, delta: number): string {
+  const [y, m] = parts(month);
+  const index = y * 12 + (m - 1) + delta;
+  return `${Math.floor(index / 12)}-${pad((index % 12) + 1)}`;
+}
+
+/** "noviembre de 2026" / "November 2026"; `capital` for a label's start ("Noviembre de 2026"). */
+export function monthLabel(month: string, lang: Lang, capital = false): string {
+  const [y, m] = parts(month);
+  const text = new Intl.DateTimeFormat(localeFor(lang), { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    Date.UTC(y, m - 1, 15),
+  );
+  return capital ? text.charAt(0).toLocaleUpperCase(localeFor(lang)) + text.slice(1) : text;
+}

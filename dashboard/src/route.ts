@@ -1,0 +1,17 @@
+/**
+ * @module route — pure: the page a location hash names. Plain hash routing ("#/breaches"),
+ * no router library: three pages, and a reload or a shared link lands on the same one.
+ */
+export type Route = 'live' | 'breaches' | 'report';
+
+export const ROUTES: readonly Route[] = ['live', 'breaches', 'report'];
+
+/** `#/breaches` → "breaches"; anything unknown (or empty) is the live page. */
+export function routeOf(hash: string): Route {
+  const name = hash.replace(/^#\/?/, '').split(/[/?]/)[0] ?? '';
+  return (ROUTES as readonly string[]).includes(name) ? (name as Route) : 'live';
+}
+
+export function hrefOf(route: Route): string {
+  return `#/${route}`;
+}

@@ -1,0 +1,105 @@
+/**
+ * @module compliance/views
+ * How breaches and rule states look on the API, the live stream and webhooks (docs/api.md
+ * "Compliance"). Candidates for shared/ as zod schemas once the dashboard reads them (STYLE.md C2),
+ * as auth/roles.ts says of its own.
+ */
+import type { Breach, RuleState } from '@vigia/shared';
+import type { BreachRecord, NewBreach, RunKey } from '../meta/compliance.ts';
+
+export type BreachView = {
+  id: number;
+  permit: string;
+  permit_version: number;
+  site: string;
+  rule: string;
+  sensor: string;
+  severity: string;
+  /** First out-of-bounds time (start of the pending period), event time. */
+  start: number;
+  /** When the breach was confirmed (start + pending). */
+  opened_ts: number;
+  end: number | null;
+  closed_by: string | null;
+  peak: number;
+  peak_ts: number;
+  duration_ms: number;
+  out_of_bounds_ms: number;
+  /** ∫ |value − limit| dt while beyond the limit, in unit × seconds. */
+  exceedance: number;
+  limit: number;
+  unit: string | null;
+  acknowledged: { by: string; at: number; note: string } | null;
+};
+
+/** `breach` live events: the breach and what happened to it. */
+export type BreachChange = 'opened' | 'updated' | 'closed' | 'withdrawn';
+export type LiveBreach = BreachView & { change: BreachChange };
+
+export type RuleStatusView = {
+  permit: string;
+  permit_version: number;
+  rule: string;
+  sensor: string;
+  state: RuleState;
+  value: number | null;
+  at: number | null;
+  /** Newest reading evaluated (event time). */
+  last_reading: number | null;
+  breach: number | null;
+};
+
+/** The API shape; `watermark` (the rule's newest evaluated time) lengthens an open breach. */
+export function breachView(b: BreachRecord, watermark?: number | null): BreachView {
+  const duration = b.end !== null ? b.end - b.start : Math.max(b.duration_ms, (watermark ?? b.start) - b.start);
+  return {
+    id: b.id,
+    permit: b.permit,
+    permit_version: b.permit_version,
+    site: b.site,
+    rule: b.rule,
+    sensor: b.sensor,
+    severity: b.severity,
+    start: b.start,
+    opened_ts: b.opened_ts,
+    end: b.end,
+    closed_by: b.closed_by,
+    peak: b.peak,
+    peak_ts: b.peak_ts,
+    duration_ms: duration,
+    out_of_bounds_ms: b.out_of_bounds_ms,
+    exceedance: b.exceedance,
+    limit: b.limit,
+    unit: b.unit,
+    acknowledged: b.ack_by !== null ? { by: b.ack_by, at: b.ack_at!, note: b.ack_note ?? '' } : null,
+  };
+}
+
+/** A breach from the evaluator as the row to store for `key`. */
+export function breachRecord(
+  key: RunKey,
+  site: string,
+  unit: string | null,
+  b: Breach,
+  closedBy: string | null = b.closedBy,
+): NewBreach {
+  return {
+    permit: key.permit,
+    permit_version: key.version,
+    site,
+    rule: key.rule,
+    sensor: b.sensor,
+    severity: b.severity,
+    start: b.start,
+    opened_ts: b.openedTs,
+    end: b.end,
+    closed_by: closedBy,
+    peak: b.peak,
+    peak_ts: b.peakTs,
+    duration_ms: b.durationMs,
+    out_of_bounds_ms: b.outOfBoundsMs,
+    exceedance: b.exceedance,
+    limit: b.limit,
+    unit,
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * @module compliance/webhooks
+ * Breach opened/closed notifications as JSON POSTs to the URLs of VIGIA_WEBHOOKS.
+ * Invariants:
+ * - a notification is written to the outbox (meta.db) before any attempt, so a restart never
+ *   loses one; it leaves the outbox only when the receiver answered 2xx;
+ * - failed attempts are retried with exponential backoff and jitter (base × 2^n, at most
+ *   `maxDelayMs`, then a random 50–100 % of that), up to `maxAttempts`; after that the row stays
+ *   in the outbox with `next_at` NULL and the failure is logged once;
+ * - delivery is at least once: receivers deduplicate on `id` (`<breach>:<event>`).
+ */
+import type { Logger } from 'pino';
+import type { Meta } from '../meta/meta.ts';
+import type { BreachView } from './views.ts';
+
+export type WebhookEvent = 'breach_opened' | 'breach_closed';
+export type WebhookBody = { id: string; event: WebhookEvent; breach: BreachView };
+
+export type WebhookOptions = {
+  urls: readonly string[];
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  maxAttempts?: number;
+  timeoutMs?: number;
+  /** Wall clock for scheduling retries (not the app's event-time clock). */
+  now?: () => number;
+};
+
+export type Webhooks = {
+  notify(event: WebhookEvent, breach: BreachView): void;
+  /** Begin delivering (pending rows from before a restart included). */
+  start(): void;
+  /** Stop the timer; attempts in flight finish. */
+  stop(): Promise<void>;
+  /** Deliver whatever is due now; resolves when those attempts are done (tests, shutdown). */
+  flush(): Promise<void>;
+};
+
+export function createWebhooks(meta: Meta, log: Logger, opts: WebhookOptions): Webhooks {
+  const base = opts.baseDelayMs ?? 1000;
+  const cap = opts.maxDelayMs ?? 3_600_000;
+  const maxAttempts = opts.maxAttempts ?? 15;
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const now = opts.now ?? Date.now;
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  let inFlight: Promise<void> = Promise.resolve();
+
+  const attempt = async (row: { seq: number; url: string; body: string; attempts: number }) => {
+    let error: string;
+    try {
+      const res = await fetch(row.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'vigia-server' },
+        body: row.body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      if (res.ok) {
+        meta.webhookDone(row.seq);
+        return;
+      }
+      error = `HTTP ${res.status}`;
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    const attempts = row.attempts + 1;
+    const exp = Math.min(cap, base * 2 ** (attempts - 1));
+    const nextAt = attempts >= maxAttempts ? null : now() + Math.round(exp * (0.5 + Math.random() * 0.5));
+    meta.webhookFailed(row.seq, attempts, nextAt, error);
+    if (nextAt === null) log.error({ url: row.url, seq: row.seq, error }, 'webhookGaveUp');
+    else log.warn({ url: row.url, seq: row.seq, attempts, error }, 'webhookRetry');
+  };
+
+  const deliverDue = async () => {
+    for (;;) {
+      const due = meta.dueWebhooks(now(), 50);
+      if (due.length === 0) return;
+      await Promise.all(due.map(attempt));
+    }
+  };
+
+  const schedule = () => {
+    if (!running) return;
+    clearTimeout(timer);
+    const next = meta.nextWebhookAt();
+    if (next === undefined) return;
+    timer = setTimeout(run, Math.max(0, Math.min(next - now(), 2 ** 31 - 1)));
+  };
+
+  function run() {
+    inFlight = inFlight.then(deliverDue).catch((err) => log.error({ err }, 'webhookDeliveryFailed'));
+    inFlight.then(schedule);
+  }
+
+  return {
+    notify(event, breach) {
+      if (opts.urls.length === 0) return;
+      const body = JSON.stringify({ id: `${breach.id}:${event}`, event, breach } satisfies WebhookBody);
+      for (const url of opts.urls) meta.enqueueWebhook(url, body, now());
+      if (running) run();
+    },
+    start() {
+      running = true;
+      run();
+    },
+    async stop() {
+      running = false;
+      clearTimeout(timer);
+      await inFlight;
+    },
+    async flush() {
+      run();
+      await inFlight;
+    },
+  };
+}

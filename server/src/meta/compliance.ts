@@ -1,0 +1,238 @@
+/**
+ * @module meta/compliance
+ * The compliance engine's tables in meta.db: permit versions, breaches, evaluator checkpoints
+ * and the webhook outbox. Plain storage: the engine (compliance/engine.ts) decides what to write.
+ * Never rewrites a permit version once stored (a change is a new version) and never touches a
+ * breach of another permit version than the one named.
+ */
+import type { Permit } from '@vigia/shared';
+import type Database from 'better-sqlite3';
+
+/** One stored version of a permit; `effective_from`/`effective_to` null mean unbounded. */
+export type PermitVersion = {
+  id: string;
+  version: number;
+  site: string;
+  permit: Permit;
+  effective_from: number | null;
+  effective_to: number | null;
+  updated_at: number;
+  updated_by: string;
+};
+
+/** The rule of one permit version that a breach, checkpoint or status belongs to. */
+export type RunKey = { permit: string; version: number; rule: string };
+
+export type BreachRecord = {
+  id: number;
+  permit: string;
+  permit_version: number;
+  site: string;
+  rule: string;
+  sensor: string;
+  severity: string;
+  start: number;
+  opened_ts: number;
+  end: number | null;
+  /** `clear`, `no_data` (the sensor fell silent), `permit_changed` (a new version took over). */
+  closed_by: string | null;
+  peak: number;
+  peak_ts: number;
+  duration_ms: number;
+  out_of_bounds_ms: number;
+  exceedance: number;
+  limit: number;
+  unit: string | null;
+  ack_by: string | null;
+  ack_at: number | null;
+  ack_note: string | null;
+};
+
+export type NewBreach = Omit<BreachRecord, 'id' | 'ack_by' | 'ack_at' | 'ack_note'>;
+
+export type BreachFilter = {
+  from: number;
+  to: number;
+  state?: 'open' | 'closed';
+  permit?: string;
+  /** Only these sites; empty means all. */
+  sites: readonly string[];
+};
+
+export type OutboxRow = { seq: number; url: string; body: string; attempts: number };
+
+export type ComplianceRepo = {
+  /** Run `fn` in one meta.db transaction. */
+  complianceTx<T>(fn: () => T): T;
+  permitVersions(): PermitVersion[];
+  /** Store a new version; the previous one (if any) ends at `effective_from`. */
+  addPermitVersion(v: PermitVersion): void;
+  breachById(id: number): BreachRecord | undefined;
+  breachByKey(key: RunKey, start: number): BreachRecord | undefined;
+  /** Breaches of a rule version not ended at or before `since` (all when `since` is null). */
+  breachesOfRun(key: RunKey, since: number | null): BreachRecord[];
+  insertBreach(b: NewBreach, now: number): number;
+  updateBreach(id: number, b: NewBreach, now: number): void;
+  deleteBreach(id: number): void;
+  listBreaches(f: BreachFilter): BreachRecord[];
+  /** Set the acknowledgement unless there is one; false when there already was. */
+  ackBreach(id: number, by: string, at: number, note: string): boolean;
+  saveCheckpoint(key: RunKey, watermark: number, snapshot: string): void;
+  /** The newest checkpoint with watermark < `before` (the newest of all when omitted). */
+  checkpointBefore(key: RunKey, before?: number): { watermark: number; snapshot: string } | undefined;
+  /** Forget checkpoints with watermark > `after` (re-evaluation makes them stale). */
+  dropCheckpointsAfter(key: RunKey, after: number | null): void;
+  /** Keep every checkpoint from `keepFrom` on and one per UTC day before it. */
+  pruneCheckpoints(key: RunKey, keepFrom: number): void;
+  enqueueWebhook(url: string, body: string, now: number): void;
+  dueWebhooks(now: number, limit: number): OutboxRow[];
+  webhookDone(seq: number): void;
+  /** Record a failed attempt; `nextAt` null gives up (the row stays, for inspection). */
+  webhookFailed(seq: number, attempts: number, nextAt: number | null, error: string): void;
+  nextWebhookAt(): number | undefined;
+};
+
+type BreachRow = Omit<BreachRecord, 'end' | 'limit'> & { end_ts: number | null; limit_value: number };
+
+const fromRow = ({ end_ts, limit_value, ...rest }: BreachRow): BreachRecord => ({
+  ...rest,
+  end: end_ts,
+  limit: limit_value,
+});
+const toParams = ({ end, limit, ...rest }: NewBreach) => ({ ...rest, end_ts: end, limit_value: limit });
+
+const BREACH_FIELDS = `permit, permit_version, site, rule, sensor, severity, start, opened_ts, end_ts, closed_by,
+  peak, peak_ts, duration_ms, out_of_bounds_ms, exceedance, limit_value, unit`;
+
+export function complianceRepo(db: Database.Database): ComplianceRepo {
+  const q = {
+    versions: db.prepare('SELECT * FROM permits ORDER BY id, version'),
+    endPrevious: db.prepare('UPDATE permits SET effective_to = ? WHERE id = ? AND effective_to IS NULL'),
+    addVersion: db.prepare(
+      `INSERT INTO permits (id, version, site, body, effective_from, effective_to, updated_at, updated_by)
+       VALUES (@id, @version, @site, @body, @effective_from, @effective_to, @updated_at, @updated_by)`,
+    ),
+    byId: db.prepare('SELECT * FROM breaches WHERE id = ?'),
+    byKey: db.prepare('SELECT * FROM breaches WHERE permit = ? AND permit_version = ? AND rule = ? AND start = ?'),
+    ofRun: db.prepare(
+      `SELECT * FROM breaches WHERE permit = ? AND permit_version = ? AND rule = ?
+       AND (end_ts IS NULL OR end_ts > ?) ORDER BY start`,
+    ),
+    insert: db.prepare(
+      `INSERT INTO breaches (${BREACH_FIELDS}, updated_at) VALUES (@permit, @permit_version, @site, @rule, @sensor,
+       @severity, @start, @opened_ts, @end_ts, @closed_by, @peak, @peak_ts, @duration_ms, @out_of_bounds_ms,
+       @exceedance, @limit_value, @unit, @updated_at)`,
+    ),
+    update: db.prepare(
+      `UPDATE breaches SET start = @start, opened_ts = @opened_ts, end_ts = @end_ts, closed_by = @closed_by,
+       peak = @peak, peak_ts = @peak_ts, duration_ms = @duration_ms, out_of_bounds_ms = @out_of_bounds_ms,
+       exceedance = @exceedance, limit_value = @limit_value, severity = @severity, unit = @unit,
+       updated_at = @updated_at WHERE id = @id`,
+    ),
+    delete: db.prepare('DELETE FROM breaches WHERE id = ?'),
+    ack: db.prepare('UPDATE breaches SET ack_by = ?, ack_at = ?, ack_note = ? WHERE id = ? AND ack_by IS NULL'),
+    saveCp: db.prepare(
+      `INSERT OR REPLACE INTO rule_checkpoints (permit, permit_version, rule, watermark, snapshot)
+       VALUES (?, ?, ?, ?, ?)`,
+    ),
+    cpBefore: db.prepare(
+      `SELECT watermark, snapshot FROM rule_checkpoints WHERE permit = ? AND permit_version = ? AND rule = ?
+       AND watermark < ? ORDER BY watermark DESC LIMIT 1`,
+    ),
+    dropCp: db.prepare(
+      'DELETE FROM rule_checkpoints WHERE permit = ? AND permit_version = ? AND rule = ? AND watermark > ?',
+    ),
+    pruneCp: db.prepare(
+      `DELETE FROM rule_checkpoints WHERE permit = @permit AND permit_version = @version AND rule = @rule
+       AND watermark < @keepFrom AND watermark NOT IN (
+         SELECT MIN(watermark) FROM rule_checkpoints WHERE permit = @permit AND permit_version = @version
+         AND rule = @rule AND watermark < @keepFrom GROUP BY watermark / 86400000)`,
+    ),
+    enqueue: db.prepare('INSERT INTO webhook_outbox (url, body, next_at, created_at) VALUES (?, ?, ?, ?)'),
+    due: db.prepare(
+      'SELECT seq, url, body, attempts FROM webhook_outbox WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY seq LIMIT ?',
+    ),
+    done: db.prepare('DELETE FROM webhook_outbox WHERE seq = ?'),
+    failed: db.prepare('UPDATE webhook_outbox SET attempts = ?, next_at = ?, last_error = ? WHERE seq = ?'),
+    nextAt: db.prepare('SELECT MIN(next_at) AS t FROM webhook_outbox WHERE next_at IS NOT NULL'),
+  };
+
+  return {
+    complianceTx: (fn) => db.transaction(fn)(),
+    permitVersions() {
+      const rows = q.versions.all() as (Omit<PermitVersion, 'permit'> & { body: string })[];
+      return rows.map(({ body, ...r }) => ({ ...r, permit: JSON.parse(body) as Permit }));
+    },
+    addPermitVersion(v) {
+      db.transaction(() => {
+        q.endPrevious.run(v.effective_from, v.id);
+        const { permit, ...rest } = v;
+        q.addVersion.run({ ...rest, body: JSON.stringify(permit) });
+      })();
+    },
+    breachById(id) {
+      const row = q.byId.get(id) as BreachRow | undefined;
+      return row && fromRow(row);
+    },
+    breachByKey(key, start) {
+      const row = q.byKey.get(key.permit, key.version, key.rule, start) as BreachRow | undefined;
+      return row && fromRow(row);
+    },
+    breachesOfRun(key, since) {
+      const rows = q.ofRun.all(key.permit, key.version, key.rule, since ?? Number.MIN_SAFE_INTEGER) as BreachRow[];
+      return rows.map(fromRow);
+    },
+    insertBreach(b, now) {
+      return Number(q.insert.run({ ...toParams(b), updated_at: now }).lastInsertRowid);
+    },
+    updateBreach(id, b, now) {
+      q.update.run({ ...toParams(b), updated_at: now, id });
+    },
+    deleteBreach(id) {
+      q.delete.run(id);
+    },
+    listBreaches(f) {
+      const where = ['start < @to', '(end_ts IS NULL OR end_ts > @from)'];
+      if (f.state === 'open') where.push('end_ts IS NULL');
+      if (f.state === 'closed') where.push('end_ts IS NOT NULL');
+      if (f.permit !== undefined) where.push('permit = @permit');
+      const rows = db
+        .prepare(`SELECT * FROM breaches WHERE ${where.join(' AND ')} ORDER BY start, id`)
+        .all({ from: f.from, to: f.to, permit: f.permit }) as BreachRow[];
+      return rows.map(fromRow).filter((b) => f.sites.length === 0 || f.sites.includes(b.site));
+    },
+    ackBreach(id, by, at, note) {
+      return q.ack.run(by, at, note, id).changes === 1;
+    },
+    saveCheckpoint(key, watermark, snapshot) {
+      q.saveCp.run(key.permit, key.version, key.rule, watermark, snapshot);
+    },
+    checkpointBefore(key, before = Number.MAX_SAFE_INTEGER) {
+      return q.cpBefore.get(key.permit, key.version, key.rule, before) as
+        | { watermark: number; snapshot: string }
+        | undefined;
+    },
+    dropCheckpointsAfter(key, after) {
+      q.dropCp.run(key.permit, key.version, key.rule, after ?? Number.MIN_SAFE_INTEGER);
+    },
+    pruneCheckpoints(key, keepFrom) {
+      q.pruneCp.run({ ...key, keepFrom });
+    },
+    enqueueWebhook(url, body, now) {
+      q.enqueue.run(url, body, now, now);
+    },
+    dueWebhooks(now, limit) {
+      return q.due.all(now, limit) as OutboxRow[];
+    },
+    webhookDone(seq) {
+      q.done.run(seq);
+    },
+    webhookFailed(seq, attempts, nextAt, error) {
+      q.failed.run(attempts, nextAt, error, seq);
+    },
+    nextWebhookAt() {
+      const row = q.nextAt.get() as { t: number | null };
+      return row.t ?? undefined;
+    },
+  };
+}

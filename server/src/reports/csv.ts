@@ -1,0 +1,224 @@
+/**
+ * @module reports/csv
+ * The compliance report as one CSV file with sections (report, permit_versions, rules, daily,
+ * breaches, summary), each a header row then its rows, a blank line between sections.
+ * RFC 4180: CRLF line ends, every text cell quoted with `"` doubled. Text cells starting with
+ * = + - @ (or tab / CR) get a leading `'` so a spreadsheet never runs them as a formula (CSV
+ * injection); numbers we compute are written bare. Column names are stable English keys and
+ * times ISO 8601 with the site's offset, whatever `lang` the HTML uses: it is the data annex.
+ */
+import { csvNumber, isoLocal, localDate } from './format.ts';
+import type { ReportData, ReportRule } from './model.ts';
+import { summarize } from './summary.ts';
+
+/** A cell we wrote as a number; every other cell is text. */
+class Num {
+  constructor(readonly text: string) {}
+}
+const num = (v: number | null | undefined, digits?: number) => new Num(csvNumber(v, digits));
+type Cell = string | Num | null | undefined;
+
+/** One RFC 4180 text cell, defused against formula injection. */
+export function csvText(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
+function row(cells: Cell[]): string {
+  return cells.map((c) => (c instanceof Num ? c.text : c === null || c === undefined ? '' : csvText(c))).join(',');
+}
+
+function limitCells(r: ReportRule): Cell[] {
+  return [num(r.min), num(r.max)];
+}
+
+/** The report as CSV text (UTF-8 with BOM, so spreadsheets read the accents). */
+export function renderCsv(data: ReportData): string {
+  const tz = data.timeZone;
+  const t = (ms: number | null) => (ms === null ? null : isoLocal(ms, tz));
+  const lines: string[] = [];
+  const section = (header: string[], rows: Cell[][]) => {
+    if (lines.length) lines.push('');
+    lines.push(row(header));
+    for (const r of rows) lines.push(row(r));
+  };
+  section(
+    ['report', 'value'],
+    [
+      ['period_from', t(data.from)],
+      ['period_to', t(data.to)],
+      ['data_evaluated_to', t(data.dataTo)],
+      ['time_zone', tz],
+      ['sites', [...new Set(data.permits.map((p) => p.site))].join(' ')],
+      ['generated_at', t(data.generatedAt)],
+      ['generated_by', data.generatedBy],
+    ],
+  );
+  const ps = data.permits;
+  section(
+    ['permit_versions', 'permit', 'title', 'site', 'version', 'applies_from', 'applies_to', 'updated_at', 'updated_by'],
+    ps.flatMap((p) =>
+      p.versions.map((v) => [
+        '',
+        p.id,
+        p.title,
+        p.site,
+        num(v.version),
+        t(v.from),
+        t(v.to),
+        t(v.updatedAt),
+        v.updatedBy,
+      ]),
+    ),
+  );
+  section(
+    [
+      'rules',
+      'permit',
+      'version',
+      'rule',
+      'sensor',
+      'sensor_name',
+      'unit',
+      'kind',
+      'min',
+      'max',
+      'averaging',
+      'severity',
+      'source',
+    ],
+    ps.flatMap((p) =>
+      p.versions.flatMap((v) =>
+        v.rules.map((r) => [
+          '',
+          p.id,
+          num(v.version),
+          r.id,
+          r.sensor,
+          r.sensorName,
+          r.unit,
+          r.kind,
+          ...limitCells(r),
+          r.averaging,
+          r.severity,
+          r.source,
+        ]),
+      ),
+    ),
+  );
+  section(
+    [
+      'daily',
+      'permit',
+      'version',
+      'rule',
+      'sensor',
+      'day',
+      'window_h',
+      'covered_h',
+      'availability_pct',
+      'daily_mean',
+      'daily_total',
+      'total_unit',
+    ],
+    ps.flatMap((p) =>
+      p.days.map((d) => [
+        '',
+        p.id,
+        num(d.version),
+        d.rule,
+        d.sensor,
+        d.day,
+        num((d.end - d.start) / 3_600_000, 4),
+        num(d.coveredMs / 3_600_000, 4),
+        num(d.availability * 100, 2),
+        num(d.mean),
+        num(d.total),
+        d.totalUnit,
+      ]),
+    ),
+  );
+  section(
+    [
+      'breaches',
+      'permit',
+      'version',
+      'id',
+      'rule',
+      'sensor',
+      'severity',
+      'start',
+      'end',
+      'duration_min',
+      'peak',
+      'peak_at',
+      'limit',
+      'unit',
+      'excess',
+      'exceedance_unit_s',
+      'out_of_bounds_min',
+      'ack_by',
+      'ack_at',
+      'ack_note',
+    ],
+    ps.flatMap((p) =>
+      p.breaches.map((b) => [
+        '',
+        p.id,
+        num(b.version),
+        num(b.id),
+        b.rule,
+        b.sensor,
+        b.severity,
+        t(b.start),
+        t(b.end),
+        num(b.durationMs / 60_000, 2),
+        num(b.peak),
+        t(b.peakTs),
+        num(b.limit),
+        b.unit,
+        num(Math.abs(b.peak - b.limit)),
+        num(b.exceedance),
+        num(b.outOfBoundsMs / 60_000, 2),
+        b.ack?.by,
+        b.ack ? t(b.ack.at) : null,
+        b.ack?.note,
+      ]),
+    ),
+  );
+  section(
+    [
+      'summary',
+      'permit',
+      'rule',
+      'breaches',
+      'time_in_breach_min',
+      'worst_excess',
+      'worst_excess_pct',
+      'worst_breach_id',
+      'availability_pct',
+    ],
+    summarize(data).flatMap((s) =>
+      [...s.rules, { ...s, rule: '*' }].map((r) => [
+        '',
+        s.permit,
+        r.rule,
+        num(r.breaches),
+        num(r.timeInBreachMs / 60_000, 2),
+        num(r.worst?.excess),
+        num(r.worst?.pct, 2),
+        num(r.worst?.breach),
+        num(r.availability === null ? null : r.availability * 100, 2),
+      ]),
+    ),
+  );
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+/** `vigia-compliance-<site>-<from>-<to>.csv`, only filename-safe characters. */
+export function csvFilename(data: ReportData): string {
+  const sites = [...new Set(data.permits.map((p) => p.site))];
+  const site = sites.length === 1 ? sites[0] : 'all-sites';
+  const last = localDate(data.to - 1, data.timeZone);
+  return `vigia-compliance-${site}-${localDate(data.from, data.timeZone)}-${last}.csv`.replace(/[^A-Za-z0-9_.-]/g, '_');
+}

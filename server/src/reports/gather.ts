@@ -1,0 +1,136 @@
+/**
+ * @module reports/gather
+ * Build the report data from meta.db (permit versions, breaches: the compliance engine's
+ * tables through `Meta`, shown with the engine's `breachView`) and the readings store. Reads
+ * only; never evaluates rules itself: breaches are what the engine stored. Daily availability
+ * and daily values are computed here from raw readings with the shared hold model.
+ */
+import { compileRule, holdMsFor, type Permit, type Reading } from '@vigia/shared';
+import type { ComplianceEngine } from '../compliance/engine.ts';
+import { breachView } from '../compliance/views.ts';
+import type { PermitVersion } from '../meta/compliance.ts';
+import type { Meta } from '../meta/meta.ts';
+import type { Store } from '../storage/store.ts';
+import { dailyRows, type RawReading } from './availability.ts';
+import type { ReportBreach, ReportData, ReportPermit, ReportRule, ReportVersion } from './model.ts';
+
+export type ReportQuery = {
+  from: number;
+  to: number;
+  permit?: string;
+  /** Sites the user may see; empty = all. */
+  sites: readonly string[];
+  timeZone: string;
+  now: number;
+  user: string;
+};
+
+/** `compliance` (the engine) says how far each rule was evaluated, which an open breach lasts to. */
+export type GatherDeps = { meta: Meta; store: Store; compliance?: Pick<ComplianceEngine, 'watermarkOf'> };
+type Deps = GatherDeps;
+
+/** The versions of visible permits overlapping [from, to), grouped by permit id in id order. */
+export function versionsInPeriod(all: readonly PermitVersion[], q: ReportQuery): Map<string, PermitVersion[]> {
+  const out = new Map<string, PermitVersion[]>();
+  for (const v of all) {
+    if (q.permit !== undefined && v.id !== q.permit) continue;
+    if (q.sites.length > 0 && !q.sites.includes(v.site)) continue;
+    if (
+      (v.effective_from ?? Number.NEGATIVE_INFINITY) >= q.to ||
+      (v.effective_to ?? Number.POSITIVE_INFINITY) <= q.from
+    )
+      continue;
+    out.set(v.id, [...(out.get(v.id) ?? []), v]);
+  }
+  return out;
+}
+
+function reportRules(meta: Meta, permit: Permit): ReportRule[] {
+  return permit.rules.map((r) => {
+    const s = meta.sensorById(r.sensor);
+    return {
+      id: r.id,
+      sensor: r.sensor,
+      sensorName: s?.name ?? null,
+      unit: s?.unit ?? null,
+      kind: r.kind,
+      ...(r.min !== undefined ? { min: r.min } : {}),
+      ...(r.max !== undefined ? { max: r.max } : {}),
+      averaging: r.averaging,
+      severity: r.severity,
+      ...(r.source !== undefined ? { source: r.source } : {}),
+      holdMs: holdMsFor(compileRule(r)),
+    };
+  });
+}
+
+async function readingsOf(store: Store, sensor: string, from: number, to: number): Promise<RawReading[]> {
+  if (store.readings) return (await store.readings(sensor, from, to)) as Reading[];
+  // Backends without raw reads: 1 ms buckets are the readings (quality lost, as the engine's fallback).
+  return (await store.query(sensor, from, to, 1)).map((b) => ({ ts: b.ts, value: b.mean }));
+}
+
+async function gatherPermit(
+  deps: Deps,
+  versions: PermitVersion[],
+  q: ReportQuery,
+  dataTo: number,
+): Promise<ReportPermit> {
+  const last = versions[versions.length - 1];
+  const out: ReportPermit = {
+    id: last.id,
+    title: last.permit.title,
+    site: last.site,
+    versions: [],
+    days: [],
+    breaches: [],
+  };
+  for (const v of versions) {
+    const from = Math.max(q.from, v.effective_from ?? Number.NEGATIVE_INFINITY);
+    const to = Math.min(q.to, v.effective_to ?? Number.POSITIVE_INFINITY);
+    const rules = reportRules(deps.meta, v.permit);
+    const rv: ReportVersion = { version: v.version, from, to, updatedAt: v.updated_at, updatedBy: v.updated_by, rules };
+    out.versions.push(rv);
+    const evalTo = Math.min(to, dataTo);
+    if (evalTo <= from) continue;
+    for (const rule of rules) {
+      const readings = await readingsOf(deps.store, rule.sensor, from - rule.holdMs, evalTo);
+      out.days.push(...dailyRows(v.version, rule, readings, from, evalTo, q.timeZone));
+    }
+  }
+  const rows = deps.meta.listBreaches({ from: q.from, to: q.to, permit: last.id, sites: q.sites });
+  out.breaches = rows.map((r): ReportBreach => {
+    const wm = deps.compliance
+      ? deps.compliance.watermarkOf({ permit: r.permit, version: r.permit_version, rule: r.rule })
+      : dataTo;
+    const b = breachView(r, wm === null ? null : Math.min(wm, dataTo));
+    return {
+      id: b.id,
+      version: b.permit_version,
+      rule: b.rule,
+      sensor: b.sensor,
+      severity: b.severity,
+      start: b.start,
+      end: b.end,
+      durationMs: b.duration_ms,
+      peak: b.peak,
+      peakTs: b.peak_ts,
+      limit: b.limit,
+      unit: b.unit,
+      exceedance: b.exceedance,
+      outOfBoundsMs: b.out_of_bounds_ms,
+      ack: b.acknowledged,
+    };
+  });
+  return out;
+}
+
+/** Everything the renderers need for [from, to); undefined when `permit` names no visible permit. */
+export async function gatherReport(deps: Deps, q: ReportQuery): Promise<ReportData | undefined> {
+  const groups = versionsInPeriod(deps.meta.permitVersions(), q);
+  if (q.permit !== undefined && groups.size === 0) return undefined;
+  const dataTo = Math.max(q.from, Math.min(q.to, q.now));
+  const permits: ReportPermit[] = [];
+  for (const versions of groups.values()) permits.push(await gatherPermit(deps, versions, q, dataTo));
+  return { from: q.from, to: q.to, dataTo, timeZone: q.timeZone, generatedAt: q.now, generatedBy: q.user, permits };
+}

@@ -1,0 +1,92 @@
+/**
+ * @module routes/breaches
+ * `GET /api/v1/breaches?from&to[&state][&permit]` (any role): breaches overlapping [from, to),
+ * in event time. `POST /api/v1/breaches/:id/ack` (officer, admin): acknowledge once, with a
+ * note; audit-logged. `GET /api/v1/rules/status` (any role) lives in rulesRoutes below.
+ */
+import { InputError } from '@vigia/shared';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { ROLES } from '../auth/roles.ts';
+import type { RequireRole, SessionVars } from '../auth/session.ts';
+import type { ComplianceEngine } from '../compliance/engine.ts';
+import { breachView } from '../compliance/views.ts';
+import type { AppDeps } from '../deps.ts';
+import { parseInput, parseJson } from '../http/parse-input.ts';
+import type { BreachRecord } from '../meta/compliance.ts';
+import { canSeeSite } from './visibility.ts';
+
+const BreachQuery = z
+  .object({
+    from: z.coerce.number().int(),
+    to: z.coerce.number().int(),
+    state: z.enum(['open', 'closed']).optional(),
+    permit: z.string().min(1).optional(),
+  })
+  .refine((q) => q.to > q.from, { message: 'to must be after from', path: ['to'] });
+
+const AckBody = z
+  .object({ note: z.string().trim().min(1, 'write what was done (a non-empty note)').max(2000) })
+  .strict();
+
+export function breachesRoutes(
+  deps: AppDeps,
+  engine: ComplianceEngine,
+  requireRole: RequireRole,
+): Hono<{ Variables: SessionVars }> {
+  const show = (b: BreachRecord) =>
+    breachView(b, engine.watermarkOf({ permit: b.permit, version: b.permit_version, rule: b.rule }));
+  return new Hono<{ Variables: SessionVars }>()
+    .get('/', requireRole(...ROLES), (c) => {
+      const q = parseInput(BreachQuery, c.req.query(), 'invalid_query', 400);
+      const rows = deps.meta.listBreaches({ ...q, sites: c.var.user.sites });
+      return c.json({ breaches: rows.map(show) });
+    })
+    .post('/:id/ack', requireRole('officer', 'admin'), async (c) => {
+      const id = Number(c.req.param('id'));
+      const found = Number.isSafeInteger(id) ? deps.meta.breachById(id) : undefined;
+      if (!found || !canSeeSite(c.var.user, found.site))
+        throw new InputError(
+          'breach_unknown',
+          `no breach ${c.req.param('id')}: list them with GET /api/v1/breaches`,
+          undefined,
+          404,
+        );
+      const { note } = parseInput(AckBody, parseJson(await c.req.text()), 'invalid_body', 422);
+      const now = deps.clock.now();
+      const user = c.var.user.user;
+      const acked = deps.meta.complianceTx(() => {
+        if (!deps.meta.ackBreach(id, user, now, note)) return false;
+        deps.meta.audit(
+          user,
+          'breach_acknowledged',
+          { breach: id, permit: found.permit, rule: found.rule, start: found.start, note },
+          now,
+        );
+        return true;
+      });
+      const b = deps.meta.breachById(id)!;
+      if (!acked)
+        throw new InputError(
+          'already_acknowledged',
+          `breach ${id} was acknowledged by ${b.ack_by} at ${new Date(b.ack_at!).toISOString()}`,
+          undefined,
+          409,
+        );
+      engine.announce(b, 'updated');
+      return c.json(show(b));
+    });
+}
+
+/** `GET /api/v1/rules/status`: the state of every rule of the current permit versions. */
+export function rulesRoutes(
+  deps: AppDeps,
+  engine: ComplianceEngine,
+  requireRole: RequireRole,
+): Hono<{ Variables: SessionVars }> {
+  return new Hono<{ Variables: SessionVars }>().get('/status', requireRole(...ROLES), (c) => {
+    const sites = new Map(engine.currentPermits().map((p) => [p.id, p.site]));
+    const rules = engine.status(deps.clock.now()).filter((r) => canSeeSite(c.var.user, sites.get(r.permit) ?? ''));
+    return c.json({ rules });
+  });
+}

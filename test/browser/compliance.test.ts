@@ -1,0 +1,412 @@
+/**
+ * Browser test of the compliance screens: the built dashboard served by a real vigia-server
+ * process, in real Debian Chromium (playwright-core). An officer's permit puts limits on the
+ * tiles; readings out of range turn the pH tile red with words (and a safety rule's tile into
+ * "ALARMA"); the breach is listed on the Breaches page, acknowledged with a note, and an
+ * operator sees the acknowledgement but no button. Never installs browsers; fails (never
+ * skips) when Chromium is missing. Screenshots go to a temp folder, printed in the log.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { IngestBatchInput } from '@vigia/shared';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, requireCommand, waitFor } from '../services/util.ts';
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SERVER_BIN = join(REPO, 'server', 'bin', 'vigia-server.mjs');
+const DASHBOARD = join(REPO, 'dashboard');
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const OFFICER = { user: 'oficial', password: 'oficial-seguro-2026' };
+const OPERATOR = { user: 'operador', password: 'operador-seguro-2026' };
+const PH = { id: 'plant.ph', name: 'pH descarga', quantity: 'ph', unit: 'pH' };
+const CO = { id: 'tunnel.co', name: 'CO túnel 1', quantity: 'carbon_monoxide', unit: 'ppm' };
+const TURBIDITY = { id: 'plant.turbidity', name: 'Turbiedad descarga', quantity: 'turbidity', unit: 'NTU' };
+const SOURCE = 'Resolución 0631 de 2015, art. 5';
+const PERMIT = {
+  id: 'vertimiento-2026',
+  title: 'Permiso de vertimientos',
+  site: 'mobile-plant',
+  rules: [
+    {
+      id: 'ph',
+      sensor: PH.id,
+      kind: 'range',
+      min: 6,
+      max: 9,
+      averaging: 'instant',
+      pending: '0s',
+      clear: '1m',
+      severity: 'breach',
+      source: SOURCE,
+    },
+    {
+      id: 'turbiedad',
+      sensor: TURBIDITY.id,
+      kind: 'max',
+      max: 100,
+      averaging: 'instant',
+      pending: '5m',
+      clear: '1m',
+      severity: 'breach',
+      source: 'Resolución 0631 de 2015, art. 9',
+    },
+  ],
+};
+const SAFETY = {
+  id: 'atmosfera-subterranea',
+  title: 'Atmósfera subterránea',
+  site: 'mobile-plant',
+  rules: [
+    {
+      id: 'co',
+      sensor: CO.id,
+      kind: 'max',
+      max: 25,
+      averaging: 'instant',
+      pending: '0s',
+      clear: '1m',
+      severity: 'alarm',
+      source: 'Decreto 1886 de 2015, art. 36',
+    },
+  ],
+};
+
+let dataDir = '';
+let shotDir = '';
+let baseUrl = '';
+let token = '';
+let server: ChildProcess | undefined;
+let serverLog = '';
+let browser: Browser | undefined;
+let page: Page;
+
+function cli(args: string[], input?: string): string {
+  return execFileSync(process.execPath, [SERVER_BIN, ...args], {
+    cwd: REPO,
+    env: { ...process.env, VIGIA_DATA_DIR: dataDir },
+    input,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+}
+
+async function ingest(batch: IngestBatchInput): Promise<void> {
+  const res = await fetch(`${baseUrl}/api/v1/ingest`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(batch),
+  });
+  const body = await res.text();
+  expect(res.status, body).toBe(200);
+}
+
+/** Signs in over HTTP and answers the session cookie. */
+async function sessionCookie(who: { user: string; password: string }): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/v1/login`, {
+    method: 'POST',
+    headers: { origin: baseUrl, 'content-type': 'application/json' },
+    body: JSON.stringify(who),
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, name.name);
+    newest = Math.max(newest, name.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the dashboard when dist/ is missing or older than src/ (vite directly: no network). */
+function buildDashboardIfStale(): void {
+  const index = join(DASHBOARD, 'dist', 'index.html');
+  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(DASHBOARD, 'src'))) return;
+  const viteBin = join(DASHBOARD, 'node_modules', 'vite', 'bin', 'vite.js');
+  execFileSync(process.execPath, [viteBin, 'build'], { cwd: DASHBOARD, stdio: 'pipe', timeout: 120_000 });
+}
+
+async function startServer(port: number): Promise<void> {
+  const child = spawn(process.execPath, [SERVER_BIN], {
+    cwd: REPO,
+    env: { ...process.env, VIGIA_PORT: String(port), VIGIA_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server = child;
+  const keep = (d: Buffer) => {
+    serverLog = (serverLog + d.toString()).slice(-8000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  await waitFor(
+    async () => child.exitCode === null && (await fetch(`${baseUrl}/health`)).ok,
+    30_000,
+    () => `vigia-server did not answer /health on ${baseUrl}:\n${serverLog}`,
+    100,
+  );
+}
+
+async function stopServer(): Promise<void> {
+  const child = server;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await gone;
+  clearTimeout(timer);
+}
+
+async function signIn(p: Page, who: { user: string; password: string }): Promise<void> {
+  await p.goto(baseUrl);
+  await p.getByLabel('Usuario').fill(who.user);
+  await p.getByLabel('Contraseña').fill(who.password);
+  await p.getByRole('button', { name: 'Entrar' }).click();
+  await p.locator('body[data-ready="1"]').waitFor({ timeout: 15_000 });
+}
+
+/** What the server says about the rules, for a failure message. */
+async function diagnose(p: Page): Promise<string> {
+  const status = await p.evaluate("fetch('/api/v1/rules/status').then((r) => r.text())");
+  const permits = await p.evaluate("fetch('/api/v1/permits').then((r) => r.text())");
+  return `rules/status: ${status}\npermits: ${permits}`;
+}
+
+async function shot(p: Page, name: string): Promise<void> {
+  const path = join(shotDir, name);
+  await p.screenshot({ path, fullPage: true });
+  console.log(`screenshot: ${path}`);
+}
+
+beforeAll(async () => {
+  requireCommand(CHROMIUM, 'chromium');
+  buildDashboardIfStale();
+  dataDir = mkdtempSync(join(tmpdir(), 'vigia-compliance-'));
+  shotDir = process.env.VIGIA_SHOT_DIR ?? mkdtempSync(join(tmpdir(), 'vigia-shots-'));
+  token = cli(['device', 'add', 'plant-01', '--site', 'mobile-plant']).trim().split('\n').at(-1)!.trim();
+  for (const [who, role] of [
+    [OFFICER, 'officer'],
+    [OPERATOR, 'operator'],
+  ] as const)
+    cli(['user', 'add', who.user, '--role', role, '--site', 'mobile-plant', '--password-stdin'], `${who.password}\n`);
+
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  await startServer(port);
+
+  // The sensors exist (the permit names them) and read inside their limits now. The last
+  // half hour of pH had a 5-minute excursion (20 to 15 minutes ago): the permit's first
+  // version covers the past, so that becomes a closed breach, shaded on the chart.
+  const now = Date.now();
+  const history = Array.from({ length: 180 }, (_, i) => {
+    const ts = now - 1_800_000 + i * 10_000;
+    const ago = now - ts;
+    return { sensor: PH.id, ts, value: ago <= 1_200_000 && ago > 900_000 ? 9.6 : 7.1 + 0.1 * Math.sin(i / 9) };
+  });
+  await ingest({
+    device: 'plant-01',
+    sensors: [PH, CO, TURBIDITY],
+    readings: [
+      ...history,
+      { sensor: PH.id, ts: now - 2000, value: 7.2 },
+      { sensor: CO.id, ts: now - 2000, value: 8 },
+      { sensor: TURBIDITY.id, ts: now - 2000, value: 40 },
+    ],
+  });
+  const cookie = await sessionCookie(OFFICER);
+  const res = await fetch(`${baseUrl}/api/v1/permits`, {
+    method: 'PUT',
+    headers: { cookie, origin: baseUrl, 'content-type': 'application/json' },
+    body: JSON.stringify({ permits: [PERMIT, SAFETY] }),
+  });
+  expect(res.status, await res.text()).toBe(200);
+
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  page = await browser.newPage({
+    viewport: { width: 1280, height: 800 },
+    locale: 'es-CO',
+    timezoneId: 'America/Bogota',
+    acceptDownloads: true,
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stopServer();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('compliance in Chromium against vigia-server', () => {
+  it('shows each rule limit small under the value, and the rule source in the chart panel', async () => {
+    await signIn(page, OFFICER);
+    const ph = page.locator(`[data-sensor="${PH.id}"]`);
+    await expect.poll(() => ph.locator('[data-limits]').textContent(), { timeout: 10_000 }).toBe('Límite: 6–9 pH');
+    expect(await ph.getAttribute('data-look')).toBe('ok');
+    expect(await ph.locator('.tile__limit').getAttribute('title')).toContain(SOURCE);
+    await ph.click();
+    const panel = page.locator(`[data-chart-sensor="${PH.id}"]`);
+    expect(await panel.textContent()).toContain(SOURCE);
+    await expect.poll(() => panel.locator('.chart').getAttribute('data-limits')).toBe('6 9');
+  });
+
+  it('turns the tile red with words and an icon when the limit is crossed, and the chart shades the breach', async () => {
+    const now = Date.now();
+    await ingest({
+      device: 'plant-01',
+      readings: [
+        { sensor: PH.id, ts: now - 1000, value: 10.2 },
+        { sensor: PH.id, ts: now, value: 10.5 },
+        { sensor: CO.id, ts: now, value: 40 },
+        { sensor: TURBIDITY.id, ts: now, value: 180 },
+      ],
+    });
+    const ph = page.locator(`[data-sensor="${PH.id}"]`);
+    await expect.poll(() => ph.getAttribute('data-look'), { timeout: 15_000 }).toBe('breach');
+    expect(await ph.locator('[data-alert]').textContent()).toContain('Fuera de límite del permiso');
+    await expect.poll(() => ph.locator('[data-value]').textContent(), { timeout: 10_000 }).toBe('10,50');
+    // White words on the whole tile red (computed in the page: the test's tsconfig has no DOM).
+    const colors = await page.evaluate(
+      `(() => { const s = getComputedStyle(document.querySelector('[data-sensor="${PH.id}"]')); return [s.backgroundColor, s.color]; })()`,
+    );
+    expect(colors).toEqual(['rgb(163, 13, 13)', 'rgb(255, 255, 255)']);
+
+    // A safety rule (severity alarm) says ALARMA, distinct from a permit breach.
+    const co = page.locator(`[data-sensor="${CO.id}"]`);
+    await expect
+      .poll(() => co.getAttribute('data-look'), { timeout: 15_000 })
+      .toBe('alarm')
+      .catch(async (err: Error) => {
+        throw new Error(`${err.message}\n${await diagnose(page)}`);
+      });
+    expect(await co.locator('[data-alert]').textContent()).toContain('ALARMA');
+
+    // Out of range but inside its 5 min pending: said in words, not red yet.
+    const turbidity = page.locator(`[data-sensor="${TURBIDITY.id}"]`);
+    await expect.poll(() => turbidity.getAttribute('data-look'), { timeout: 20_000 }).toBe('pending');
+    expect(await turbidity.textContent()).toContain('Fuera de límite — esperando 5 min');
+
+    const chart = page.locator(`[data-chart-sensor="${PH.id}"] .chart`);
+    await expect.poll(async () => Number(await chart.getAttribute('data-spans')), { timeout: 10_000 }).toBe(2);
+    await shot(page, 'live-breach-1280x800.png');
+
+    const phone = await browser!.newPage({
+      viewport: { width: 360, height: 740 },
+      locale: 'es-CO',
+      timezoneId: 'America/Bogota',
+    });
+    try {
+      await signIn(phone, OPERATOR);
+      const tile = phone.locator(`[data-sensor="${PH.id}"]`);
+      await expect.poll(() => tile.getAttribute('data-look'), { timeout: 15_000 }).toBe('breach');
+      expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+      await shot(phone, 'live-breach-360x740.png');
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it('lists the breach on the Breaches page with its source, and an officer acknowledges it with a note', async () => {
+    await page.getByRole('link', { name: 'Incumplimientos' }).click();
+    await expect.poll(() => page.evaluate('location.hash')).toBe('#/breaches');
+    const phCards = page.locator('[data-breach]').filter({ hasText: 'pH descarga' });
+    await phCards.first().waitFor({ timeout: 10_000 });
+    expect(await phCards.count()).toBe(2);
+    // Newest first: the open breach, then the earlier one, closed, with its end time.
+    expect(await phCards.nth(1).getAttribute('data-state')).toBe('closed');
+    expect(await phCards.nth(1).textContent()).toMatch(/Cerrado.*\d\d:\d\d – \d\d\/\d\d\/\d{4},? \d\d:\d\d.*(4|5) min/);
+    const card = phCards.first();
+    const text = (await card.textContent()) ?? '';
+    expect(text).toContain('Abierto');
+    expect(text).toContain(SOURCE);
+    expect(text).toContain('10,50 pH (límite 9 pH)');
+    expect(text).toMatch(/\d\d\/\d\d\/\d{4},? \d\d:\d\d – en curso/);
+
+    await card.getByRole('button', { name: 'Acusar recibo' }).click();
+    await card.getByRole('button', { name: 'Guardar acuse' }).click();
+    expect(await card.getByRole('alert').textContent()).toContain('Escriba una nota');
+    await card.getByLabel('Nota (obligatoria)').fill('Se ajustó la dosificación de cal; pH en revisión.');
+    await shot(page, 'breaches-ack-form-1280x800.png');
+    await card.getByRole('button', { name: 'Guardar acuse' }).click();
+    const ack = card.locator('[data-ack="yes"]');
+    await ack.waitFor({ timeout: 10_000 });
+    expect(await ack.textContent()).toContain('oficial,');
+    expect(await ack.textContent()).toContain('Se ajustó la dosificación de cal');
+    expect(await card.getByRole('button', { name: 'Acusar recibo' }).count()).toBe(0);
+    await shot(page, 'breaches-1280x800.png');
+  });
+
+  it('shows an operator the acknowledgement but never the button', async () => {
+    const phone = await browser!.newPage({
+      viewport: { width: 360, height: 740 },
+      locale: 'es-CO',
+      timezoneId: 'America/Bogota',
+    });
+    try {
+      await signIn(phone, OPERATOR);
+      await phone.getByRole('link', { name: 'Incumplimientos' }).click();
+      const cards = phone.locator('[data-breach]');
+      await cards.first().waitFor({ timeout: 10_000 });
+      expect(await cards.count()).toBe(3);
+      expect(await phone.getByRole('button', { name: 'Acusar recibo' }).count()).toBe(0);
+      const ph = cards.filter({ hasText: 'pH descarga' }).first();
+      expect(await ph.locator('[data-ack="yes"]').textContent()).toContain('Se ajustó la dosificación de cal');
+      expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+      await shot(phone, 'breaches-360x740.png');
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it('downloads the CSV and opens the printable report for the chosen month and language, in Bogotá time', async () => {
+    await page.getByRole('link', { name: 'Informe' }).click();
+    const csv = page.locator('[data-report="csv"]');
+    await csv.waitFor({ timeout: 10_000 });
+    await page.getByLabel('English').check();
+    const href = new URL((await csv.getAttribute('href'))!, baseUrl);
+    expect(href.pathname).toBe('/api/v1/reports/compliance');
+    expect(href.searchParams.get('format')).toBe('csv');
+    expect(href.searchParams.get('lang')).toBe('en');
+    const from = Number(href.searchParams.get('from'));
+    const to = Number(href.searchParams.get('to'));
+    // Local midnight in Bogotá (UTC−5) on the 1st: 05:00 UTC.
+    expect(new Date(from).getUTCHours()).toBe(5);
+    expect(new Date(from).getUTCDate()).toBe(1);
+    expect(new Date(to).getUTCDate()).toBe(1);
+    expect(from).toBeLessThanOrEqual(Date.now());
+    expect(to).toBeGreaterThan(Date.now());
+
+    const [download] = await Promise.all([page.waitForEvent('download'), csv.click()]);
+    const csvText = readFileSync((await download.path())!, 'utf8');
+    expect(csvText).toContain(PERMIT.id);
+    expect(csvText).toContain(SOURCE);
+
+    const [report] = await Promise.all([page.waitForEvent('popup'), page.locator('[data-report="html"]').click()]);
+    await report.waitForLoadState();
+    expect(new URL(report.url()).searchParams.get('format')).toBe('html');
+    expect(await report.textContent('body')).toContain(PERMIT.title);
+    await shot(report, 'report-html-1280x800.png');
+    await report.close();
+
+    // The previous month: its own range, still from Bogotá midnight.
+    await page.getByRole('button', { name: 'Mes anterior' }).click();
+    const prevFrom = Number(new URL((await csv.getAttribute('href'))!, baseUrl).searchParams.get('from'));
+    expect(prevFrom).toBeLessThan(from);
+    expect(new Date(prevFrom).getUTCHours()).toBe(5);
+    await shot(page, 'report-1280x800.png');
+  });
+});
