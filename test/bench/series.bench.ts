@@ -121,7 +121,7 @@ async function influxSeries(emit: Emit) {
       name: 'series.influx_ingest_bulk_with_rollups',
       value: Math.round(READINGS / (fillMs / 1000)),
       unit: 'readings/s',
-      note: `${READINGS} readings in batches of ${BULK_BATCH} through InfluxStore.write (raw write + rollup refresh)`,
+      note: `${READINGS} readings in batches of ${BULK_BATCH} through InfluxStore.write (raw lines and their rollup points in one request)`,
     });
     const rawStore = openInfluxStore({ url: influx.url, db, queryFrom: 'raw' });
     const { fast, slow, bucketMs } = await compareQueries(store, rawStore);

@@ -33,6 +33,9 @@ type QueryResult = {
   series?: { name?: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }[];
 };
 
+/** Any measurement name: a one-statement probe whose error names why a request was not executed. */
+const MEASUREMENT_PROBE = 'reading';
+
 /** influxd says the database does not exist (dropped by someone): the store creates it again. */
 export class DatabaseMissingError extends Error {}
 
@@ -122,8 +125,16 @@ export function influxHttp(conn: InfluxConnection): InfluxHttp {
       const res = await send(`${base}/query`, body, 'querying');
       if (res.status !== 200) return failure(res, 'querying');
       const json = (await res.json()) as { results?: QueryResult[]; error?: string };
-      const error = json.error ?? json.results?.find((r) => r.error)?.error;
-      if (error && /^database not found/.test(error)) throw new DatabaseMissingError(error);
+      const errors = [json.error, ...(json.results ?? []).map((r) => r.error)].filter((e): e is string => !!e);
+      // Later statements of a failed request say only "not executed": report the first real cause.
+      const missing = errors.find((e) => /^database not found/.test(e));
+      if (missing) throw new DatabaseMissingError(missing);
+      const error = errors.find((e) => e !== 'not executed') ?? errors[0];
+      if (error === 'not executed' && !options.noDb && q.includes(';')) {
+        // influxd 1.6 answers a several-statement request on a missing database with only
+        // "not executed": one statement on its own names the cause (database not found, …).
+        await this.query(`SELECT * FROM "${MEASUREMENT_PROBE}" WHERE time > 0 LIMIT 1`);
+      }
       if (error) {
         // Authorization errors arrive as 200 with an error result in some 1.x versions.
         const code = /authoriz|authentic/i.test(error) ? 'influx_auth' : 'influx_rejected';

@@ -244,6 +244,7 @@ describe('influxdb store rollups (reading_1m, reading_1h)', () => {
     const labels = new Map([['plant.ph', { site: 'mobile-plant', device: 'plant-01', quantity: 'ph', unit: 'pH' }]]);
     await store.write([r('plant.ph', T0, 7), r('plant.ph', T0 + 30_000, 9), r('plant.ph', T0 + 90_000, 8)], labels);
     await store.write([r('plant.ph', T0 + 30_000, 6)]); // replaces 9: the minute's max must drop
+    await store.write([r('plant.ph', T0 + 100_000, 10)]); // appends: reads nothing, builds on the remembered minute
     expect(await valuesOf('SHOW SERIES FROM reading_1m', db)).toEqual([
       ['reading_1m,device=plant-01,quantity=ph,sensor=plant.ph,site=mobile-plant,unit=pH'],
     ]);
@@ -254,7 +255,7 @@ describe('influxdb store rollups (reading_1m, reading_1h)', () => {
       ),
     ).toEqual([
       [T0, 6, 7, 13, 2],
-      [T0 + 60_000, 8, 8, 8, 1],
+      [T0 + 60_000, 8, 10, 18, 2],
     ]);
     const hour = T0 - (T0 % 3_600_000);
     expect(
@@ -262,7 +263,7 @@ describe('influxdb store rollups (reading_1m, reading_1h)', () => {
         `SELECT "min", "max", "sum", "count" FROM reading_1h WHERE time >= ${hour}ms AND time < ${hour + 3_600_000}ms`,
         db,
       ),
-    ).toEqual([[hour, 6, 8, 21, 3]]);
+    ).toEqual([[hour, 6, 10, 31, 4]]);
   });
 
   it('builds the rollups once for a database written before they existed', async () => {
@@ -285,7 +286,7 @@ describe('influxdb store rollups (reading_1m, reading_1h)', () => {
       q: fc.constantFrom<Reading['q']>('good', 'good', 'uncertain', 'bad'),
     });
     const query = fc.record({
-      from: fc.integer({ min: -600_000, max: 4 * 3_600_000 }).map((t) => T0 + t),
+      from: fc.integer({ min: -600_000, max: 3_600_000 }).map((t) => T0 + t),
       span: fc.integer({ min: 60_000, max: 5 * 3_600_000 }),
       bucketS: fc.oneof(fc.integer({ min: 60, max: 600 }), fc.integer({ min: 600, max: 8000 })),
     });
@@ -293,9 +294,16 @@ describe('influxdb store rollups (reading_1m, reading_1h)', () => {
       fc.asyncProperty(
         fc.array(fc.array(reading, { minLength: 1, maxLength: 300 }), { minLength: 1, maxLength: 4 }),
         fc.array(query, { minLength: 1, maxLength: 4 }),
-        async (batches, queries) => {
+        fc.boolean(),
+        async (batches, queries, append) => {
           const { store, raw } = fresh();
-          for (const batch of batches) await store.write(batch);
+          // append: each batch after everything stored (the path that reads nothing first).
+          let newest = T0 - 1;
+          for (const batch of batches) {
+            const shifted = append ? batch.map((x) => ({ ...x, ts: newest + 1 + ((x.ts - T0) % 1_800_000) })) : batch;
+            newest = Math.max(newest, ...shifted.map((x) => x.ts));
+            await store.write(shifted);
+          }
           for (const { from, span: wanted, bucketS } of queries) {
             const bucketMs = bucketS * 1000;
             const span = Math.min(wanted, 60 * bucketMs); // few enough edges for the rollup path
@@ -309,7 +317,7 @@ describe('influxdb store rollups (reading_1m, reading_1h)', () => {
           for (const f of cleanup.splice(0)) await f();
         },
       ),
-      { numRuns: 12 },
+      { numRuns: 16 },
     );
   });
 });

@@ -18,9 +18,12 @@
  *   idempotent, so partial + re-send converges to the whole batch stored once.
  * - A down influxd is a TransientError (503 at the API; the edge retries); the database is
  *   created when missing, at the first use and again if it is dropped.
+ * - Rollups `reading_1m`/`reading_1h` (rollups.ts) are written with each batch, in the same
+ *   request as its raw lines, from one query made before it; writes are queued one at a
+ *   time so each batch builds on the previous one. Queries of buckets >= 1 min read them.
  */
 import { InputError, type Quality, type Reading, type SeriesBucket, TransientError } from '@vigia/shared';
-import { floorTo, HOUR_MS, MINUTE_MS, planSegments } from '../segments.ts';
+import { type BucketSums, floorTo, HOUR_MS, MINUTE_MS, planSegments } from '../segments.ts';
 import { checkReadings, type SeriesLabels, type Store } from '../store.ts';
 import {
   type ConnectionStatus,
@@ -30,7 +33,17 @@ import {
   influxHttp,
 } from './influx-http.ts';
 import { decodeSensorTag, fieldString, MEASUREMENT, sensorIs, sensorOfKey, seriesKey } from './line-protocol.ts';
-import { MINUTE_MEASUREMENT, planFetches, rangeStatements, refreshStatements } from './rollups.ts';
+import {
+  appendRollups,
+  batchRollups,
+  MINUTE_MEASUREMENT,
+  planFetches,
+  type RollupPoints,
+  rangeStatements,
+  rollupTail,
+  type Tail,
+  touchedRuns,
+} from './rollups.ts';
 
 export type InfluxStoreOptions = InfluxConnection & {
   /** A batch larger than this (line-protocol bytes) is sent in several requests. */
@@ -73,8 +86,14 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
   const useRollups = (options.queryFrom ?? 'rollups') === 'rollups';
   let ready: Promise<void> | undefined;
   let closed = false;
-  /** Rollup refreshes run one after another (see rollups.ts); this is the tail of that queue. */
-  let refreshing: Promise<unknown> = Promise.resolve();
+  /**
+   * Per sensor with stored readings: its newest ts and, once a write computed them, the
+   * rollups of that reading's minute and hour; a batch newer than all of them needs no read
+   * before it is written (rollups.ts `appendRollups`). The store is the only writer.
+   */
+  const tails = new Map<string, Tail>();
+  /** Writes run one after another (see rollups.ts); this is the tail of that queue. */
+  let writing: Promise<unknown> = Promise.resolve();
 
   const ensureOpen = () => {
     if (closed) throw new TransientError('store_closed', 'the readings store is closed (the server is shutting down)');
@@ -92,6 +111,8 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
       if (sensor !== undefined && !pins.has(sensor)) pin(sensor, String(key));
     }
     if (pins.size > 0) await backfillRollups();
+    tails.clear();
+    for (const r of await latestWhere('')) tails.set(r.sensor, { ts: r.ts });
   }
 
   /**
@@ -127,39 +148,98 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
   }
 
   /**
-   * Readings to write with `q="good"`: good now, but stored as uncertain/bad at the same
-   * (sensor, ts), or following such a reading earlier in this batch (one request merges too).
+   * One request before a batch is written, answering two needs:
+   * - readings to write with `q="good"`: good now, but stored as uncertain/bad at the same
+   *   (sensor, ts), or following such a reading earlier in this batch (one request merges too);
+   * - the rollups the batch leaves (rollups.ts `batchRollups`): from the stored readings of
+   *   the minutes it touches and the stored minute rollups of the hours it touches.
    */
-  async function downgradedQuality(readings: readonly Reading[]): Promise<Set<Reading>> {
-    const out = new Set<Reading>();
+  async function beforeWrite(readings: readonly Reading[]) {
+    const markGood = new Set<Reading>();
     const notGood = new Map<string, Set<number>>(); // sensor → ts stored (or earlier in the batch) as not good
     const mark = (sensor: string, ts: number) => {
       const times = notGood.get(sensor) ?? new Set<number>();
       notGood.set(sensor, times.add(ts));
     };
-    let from = Number.POSITIVE_INFINITY;
-    let to = Number.NEGATIVE_INFINITY;
-    const sensors = new Set<string>();
-    for (const r of readings) {
-      if (r.q !== 'good') continue;
-      if (r.ts < from) from = r.ts;
-      if (r.ts > to) to = r.ts;
-      sensors.add(r.sensor);
-    }
-    if (sensors.size === 0) return out;
+    const sensors = new Set(readings.map((r) => r.sensor));
     const only = sensors.size <= SENSORS_PER_QUERY ? ` AND (${[...sensors].map(sensorIs).join(' OR ')})` : '';
-    const [result] = await http.query(
-      `SELECT q FROM ${MEASUREMENT} WHERE time >= ${from}ms AND time <= ${to}ms${only} GROUP BY sensor`,
-    );
-    for (const s of result?.series ?? []) {
-      const sensor = decodeSensorTag(s.tags?.sensor ?? '');
-      for (const [ts, q] of s.values) if (q !== null && q !== 'good') mark(sensor, Number(ts));
+    const stamps = readings.map((r) => r.ts);
+    const minuteRuns = touchedRuns(stamps, MINUTE_MS);
+    const hourRuns = touchedRuns(stamps, HOUR_MS, 0);
+    const statements = [
+      ...minuteRuns.map(
+        ([a, b]) => `SELECT value, q FROM ${MEASUREMENT} WHERE time >= ${a}ms AND time < ${b}ms${only} GROUP BY sensor`,
+      ),
+      ...hourRuns.map(
+        ([a, b]) =>
+          `SELECT "min", "max", "sum", "count" FROM ${MINUTE_MEASUREMENT} WHERE time >= ${a}ms AND time < ${b}ms${only} GROUP BY sensor`,
+      ),
+    ];
+    const results: Awaited<ReturnType<InfluxHttp['query']>> = [];
+    for (let i = 0; i < statements.length; i += STATEMENTS_PER_REQUEST) {
+      results.push(...(await http.query(statements.slice(i, i + STATEMENTS_PER_REQUEST).join(';\n'))));
     }
+    const stored = new Map<string, Map<number, number>>();
+    const storedMinutes: RollupPoints = new Map();
+    results.forEach((result, i) => {
+      for (const s of result?.series ?? []) {
+        const sensor = decodeSensorTag(s.tags?.sensor ?? '');
+        if (!sensors.has(sensor)) continue;
+        if (i < minuteRuns.length) {
+          const [t, v, q] = ['time', 'value', 'q'].map((c) => s.columns.indexOf(c));
+          const values = stored.get(sensor) ?? new Map<number, number>();
+          stored.set(sensor, values);
+          for (const row of s.values) {
+            values.set(Number(row[t]), Number(row[v]));
+            if (q >= 0 && row[q] !== null && row[q] !== 'good') mark(sensor, Number(row[t]));
+          }
+        } else {
+          const minutes = storedMinutes.get(sensor) ?? new Map<number, BucketSums>();
+          storedMinutes.set(sensor, minutes);
+          for (const [t, min, max, sum, n] of s.values) {
+            minutes.set(Number(t), { min: Number(min), max: Number(max), sum: Number(sum), n: Number(n) });
+          }
+        }
+      }
+    });
     for (const r of readings) {
       if (r.q !== 'good') mark(r.sensor, r.ts);
-      else if (notGood.get(r.sensor)?.has(r.ts)) out.add(r);
+      else if (notGood.get(r.sensor)?.has(r.ts)) markGood.add(r);
+    }
+    return { markGood, rollups: batchRollups(readings, stored, storedMinutes) };
+  }
+
+  /** Good readings following a not-good one at the same (sensor, ts) earlier in the batch. */
+  function batchMarkGood(readings: readonly Reading[]): Set<Reading> {
+    const out = new Set<Reading>();
+    const notGood = new Set<string>();
+    for (const r of readings) {
+      const id = `${r.ts}\u0000${r.sensor}`;
+      if (r.q !== 'good') notGood.add(id);
+      else if (notGood.has(id)) out.add(r);
     }
     return out;
+  }
+
+  /** After a stored batch: the newest ts per sensor, and the rollups of its minute and hour when computed. */
+  function rememberTails(readings: readonly Reading[], rollups: { minutes: RollupPoints; hours: RollupPoints }) {
+    for (const r of readings) {
+      const tail = tails.get(r.sensor);
+      if (!tail) tails.set(r.sensor, { ts: r.ts });
+      else if (r.ts > tail.ts) tail.ts = r.ts;
+    }
+    for (const [sensor, tail] of tails) {
+      const minutes = rollups.minutes.get(sensor);
+      if (!minutes) continue;
+      const m = floorTo(tail.ts, MINUTE_MS);
+      const h = floorTo(tail.ts, HOUR_MS);
+      const minute = minutes.get(m);
+      const hour = rollups.hours.get(sensor)?.get(h);
+      if (minute) tail.minute = [m, minute];
+      else if (tail.minute?.[0] !== m) tail.minute = undefined;
+      if (hour) tail.hour = [h, hour];
+      else if (tail.hour?.[0] !== h) tail.hour = undefined;
+    }
   }
 
   /** Line protocol for the batch, cut into request bodies of at most `maxRequestBytes`. */
@@ -167,22 +247,37 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
     readings: readonly Reading[],
     labels: ReadonlyMap<string, SeriesLabels> | undefined,
     markGood: Set<Reading>,
+    rollups: { minutes: RollupPoints; hours: RollupPoints },
   ): string[] {
     const out: string[] = [];
     let body = '';
     let bytes = 0;
-    for (const r of readings) {
-      const p = pins.get(r.sensor) ?? pin(r.sensor, seriesKey(r.sensor, labels?.get(r.sensor)));
-      const q = r.q !== 'good' ? `,q=${fieldString(r.q)}` : markGood.has(r) ? ',q="good"' : '';
-      const tail = ` value=${r.value}${q} ${r.ts}\n`;
-      const size = p.bytes + tail.length; // the tail is ASCII
+    const add = (key: string, keyBytes: number, tail: string) => {
+      const size = keyBytes + tail.length; // the tail is ASCII
       if (bytes > 0 && bytes + size > maxRequestBytes) {
         out.push(body);
         body = '';
         bytes = 0;
       }
-      body += p.key + tail;
+      body += key + tail;
       bytes += size;
+    };
+    for (const r of readings) {
+      const p = pins.get(r.sensor) ?? pin(r.sensor, seriesKey(r.sensor, labels?.get(r.sensor)));
+      const q = r.q !== 'good' ? `,q=${fieldString(r.q)}` : markGood.has(r) ? ',q="good"' : '';
+      add(p.key, p.bytes, ` value=${r.value}${q} ${r.ts}\n`);
+    }
+    // Rollup points after the raw lines, under the sensor's pinned tags (the measurement renamed).
+    for (const [suffix, points] of [
+      ['_1m', rollups.minutes],
+      ['_1h', rollups.hours],
+    ] as const) {
+      for (const [sensor, perStart] of points) {
+        const p = pins.get(sensor);
+        if (!p) continue;
+        const key = MEASUREMENT + suffix + p.key.slice(MEASUREMENT.length);
+        for (const [start, sums] of perStart) add(key, p.bytes + suffix.length, rollupTail(start, sums));
+      }
     }
     if (body) out.push(body);
     return out;
@@ -199,23 +294,6 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
       await ensureReady();
       return op();
     }
-  }
-
-  /** Recompute the rollups of the buckets `readings` touched; queued behind earlier refreshes. */
-  function refreshRollups(readings: readonly Reading[]): Promise<void> {
-    const sensors = new Set(readings.map((r) => r.sensor));
-    const filter = sensors.size <= SENSORS_PER_QUERY ? [...sensors].map(sensorIs).join(' OR ') : '';
-    const statements = refreshStatements(
-      readings.map((r) => r.ts),
-      filter,
-    );
-    const run = refreshing.then(async () => {
-      for (let i = 0; i < statements.length; i += STATEMENTS_PER_REQUEST) {
-        await http.query(statements.slice(i, i + STATEMENTS_PER_REQUEST).join(';\n'));
-      }
-    });
-    refreshing = run.catch(() => undefined);
-    return run;
   }
 
   /** Buckets from the rollups: planSegments, then the statements rollups.ts plans, a few requests at once. */
@@ -277,12 +355,26 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
       ensureOpen();
       checkReadings(readings);
       if (readings.length === 0) return;
-      await withDatabase(async () => {
-        const markGood = await downgradedQuality(readings);
-        // Sequential: a failed request stops the rest, and the edge re-sends the whole batch.
-        for (const body of bodies(readings, labels, markGood)) await http.write(body);
-        await refreshRollups(readings);
-      });
+      // One batch at a time: each reads what the previous one wrote (its rollups build on it).
+      const run = writing.then(() =>
+        withDatabase(async () => {
+          const appended = appendRollups(readings, tails);
+          const { markGood, rollups } = appended
+            ? { markGood: batchMarkGood(readings), rollups: appended }
+            : await beforeWrite(readings);
+          try {
+            // Sequential: a failed request stops the rest, and the edge re-sends the whole batch.
+            for (const body of bodies(readings, labels, markGood, rollups)) await http.write(body);
+          } catch (err) {
+            // Part may be stored: forget what is known of these sensors (the next write reads it).
+            for (const r of readings) tails.set(r.sensor, { ts: Math.max(r.ts, tails.get(r.sensor)?.ts ?? r.ts) });
+            throw err;
+          }
+          rememberTails(readings, rollups);
+        }),
+      );
+      writing = run.catch(() => undefined);
+      await run;
     },
     async query(sensor, from, to, bucketMs) {
       ensureOpen();

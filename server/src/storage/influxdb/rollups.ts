@@ -5,8 +5,10 @@
  * (the pinned series key), one point per bucket start, aligned to the epoch (UTC).
  *
  * Kept by the store itself, not by continuous queries: a CQ only looks at the last interval,
- * so an edge's 3-day backlog would never reach it. Before each write the store reads, in the
- * one query it already makes per batch, the stored readings of the minutes the batch touches
+ * so an edge's 3-day backlog would never reach it. A batch that only appends (every reading
+ * newer than the sensor's newest) builds on the remembered last minute and hour
+ * (`appendRollups`) and reads nothing. Before any other batch the store reads, in the one
+ * query it already makes for such a batch, the stored readings of the minutes the batch touches
  * and the stored minute rollups of the hours it touches; `batchRollups` recomputes those
  * minutes and hours with the batch applied, and their points go in the same request as the
  * raw lines. Recomputed, not incremented: a replaced reading (same sensor and ts) takes its
@@ -78,6 +80,47 @@ export function batchRollups(
       if (hoursTouched.has(floorTo(m, HOUR_MS)) && !perMinute.has(m)) addPiece(perHour, floorTo(m, HOUR_MS), p);
     }
     for (const [m, p] of perMinute) addPiece(perHour, floorTo(m, HOUR_MS), p);
+    hours.set(sensor, perHour);
+  }
+  return { minutes, hours };
+}
+
+/** What the store remembers of a sensor's newest stored data (see `appendRollups`). */
+export type Tail = { ts: number; minute?: [number, BucketSums]; hour?: [number, BucketSums] };
+
+/**
+ * The rollups of a batch that only appends: every reading newer than the sensor's newest
+ * stored one (`tails`; a sensor absent from it has nothing stored). Nothing stored lies in the
+ * touched minutes and hours except in the minute and hour of that newest reading, whose
+ * rollups the tail carries; so no stored reading needs to be read. Undefined when some
+ * reading is not newer, or a tail's rollups are not known: the caller reads them (`batchRollups`).
+ */
+export function appendRollups(
+  readings: readonly { sensor: string; ts: number; value: number }[],
+  tails: ReadonlyMap<string, Tail>,
+): { minutes: RollupPoints; hours: RollupPoints } | undefined {
+  const after = new Map<string, Map<number, number>>();
+  for (const r of readings) {
+    const tail = tails.get(r.sensor);
+    if (tail && (r.ts <= tail.ts || !tail.minute || !tail.hour)) return undefined;
+    let values = after.get(r.sensor);
+    if (!values) {
+      values = new Map();
+      after.set(r.sensor, values);
+    }
+    values.set(r.ts, r.value);
+  }
+  const minutes: RollupPoints = new Map();
+  const hours: RollupPoints = new Map();
+  for (const [sensor, values] of after) {
+    const perMinute = new Map<number, BucketSums>();
+    for (const [ts, v] of values) addPiece(perMinute, floorTo(ts, MINUTE_MS), { min: v, max: v, sum: v, n: 1 });
+    const perHour = new Map<number, BucketSums>();
+    for (const [m, p] of perMinute) addPiece(perHour, floorTo(m, HOUR_MS), p);
+    const tail = tails.get(sensor);
+    if (tail?.minute && perMinute.has(tail.minute[0])) addPiece(perMinute, tail.minute[0], tail.minute[1]);
+    if (tail?.hour && perHour.has(tail.hour[0])) addPiece(perHour, tail.hour[0], tail.hour[1]);
+    minutes.set(sensor, perMinute);
     hours.set(sensor, perHour);
   }
   return { minutes, hours };
