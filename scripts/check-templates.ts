@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { limitsOf, TEMPLATES } from '../shared/src/templates/index.ts';
 
-export const REFERENCE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'reference');
+/** The copy of the research kept in the repository (see its README); pass another folder to check against it. */
+export const REFERENCE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'shared', 'src', 'templates', 'reference');
 
 type RefRule = { value?: number | null; values?: { min: number; max: number } };
 type RefFile = { templates: { id: string; rules: RefRule[] }[] };
