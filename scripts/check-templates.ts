@@ -11,7 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { limitsOf, TEMPLATES } from '../shared/src/templates/index.ts';
 
 /** The copy of the research kept in the repository (see its README); pass another folder to check against it. */
-export const REFERENCE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'shared', 'src', 'templates', 'reference');
+export const REFERENCE_DIR = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'shared',
+  'src',
+  'templates',
+  'reference',
+);
 
 type RefRule = { value?: number | null; values?: { min: number; max: number } };
 type RefFile = { templates: { id: string; rules: RefRule[] }[] };
