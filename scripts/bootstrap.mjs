@@ -61,6 +61,11 @@ export function buildDashboard(pnpmCmd) {
   pnpm(pnpmCmd, ['--filter', '@vigia/dashboard', 'build']);
 }
 
+/** The edge agent's bundle (edge/dist), which edge/bin runs while it is newer than the sources. */
+export function buildEdge(pnpmCmd) {
+  pnpm(pnpmCmd, ['--filter', '@vigia/edge', 'build']);
+}
+
 /** Debian packages the tests start for real. Installs them when root; otherwise says how. */
 export const TEST_SERVICES = [
   { command: 'influxd', packages: ['influxdb', 'influxdb-client'] },
@@ -68,6 +73,7 @@ export const TEST_SERVICES = [
   { command: 'socat', packages: ['socat'] },
   { command: 'chromium', packages: ['chromium'] },
   { command: 'pdftotext', packages: ['poppler-utils'] },
+  { command: 'systemd-analyze', packages: ['systemd'] },
 ];
 
 export function ensureDebianPackages(services = TEST_SERVICES) {

@@ -3,11 +3,12 @@
 // and plant simulator together (scripts/demo.ts) until Ctrl-C.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildDashboard, ensurePnpm, installPackages, ROOT } from './bootstrap.mjs';
+import { buildDashboard, buildEdge, ensurePnpm, installPackages, ROOT } from './bootstrap.mjs';
 
 const pnpmCmd = ensurePnpm();
 if (!existsSync(join(ROOT, 'node_modules', '.modules.yaml')) || process.env.VIGIA_REINSTALL) installPackages(pnpmCmd);
 buildDashboard(pnpmCmd);
+buildEdge(pnpmCmd);
 
 const { register } = await import('tsx/esm/api');
 register();

@@ -6,12 +6,21 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildDashboard, buildEnv, ensureDebianPackages, ensurePnpm, installPackages, ROOT } from './bootstrap.mjs';
+import {
+  buildDashboard,
+  buildEdge,
+  buildEnv,
+  ensureDebianPackages,
+  ensurePnpm,
+  installPackages,
+  ROOT,
+} from './bootstrap.mjs';
 
 ensureDebianPackages();
 const pnpmCmd = ensurePnpm();
 installPackages(pnpmCmd);
 buildDashboard(pnpmCmd);
+buildEdge(pnpmCmd);
 
 const [cmd, ...pre] = pnpmCmd;
 const lint = spawnSync(cmd, [...pre, 'run', 'lint'], { stdio: 'inherit', cwd: ROOT, env: buildEnv() });

@@ -1,31 +1,37 @@
 /**
  * @module agent
- * Wires the edge agent: drivers → pipeline (calibrate) → buffer → forwarder, plus the MQTT
- * intake and the local API. `createAgent` only builds (testable, opens nothing); `start` opens
- * buffer, broker, ports, API and forwarder in that order; `stop` closes in reverse so no reading
- * is accepted that cannot be stored: drivers first, then the broker, then the last group commit,
- * the forwarder, the API and the database.
+ * Wires the edge agent: drivers → pipeline (clock stamp, calibrate, local safety rules) → buffer
+ * → forwarder, plus the MQTT intake and the local API. `createAgent` only builds (testable, opens
+ * nothing); `start` opens the buffer, asks the OS about the clock, starts the runtime (intake,
+ * ports, forwarder; runtime.ts), then the API; `stop` closes in reverse so no reading is accepted
+ * that cannot be stored. `apply` swaps the runtime for one built from a new config (`PUT /config`)
+ * and rolls back to the previous one if the new one cannot start; the buffer is never touched.
  */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { EdgeSensors, EdgeStatus, MqttSource, SensorConfig } from '@vigia/shared';
+import { ConfigError, type EdgeSensors, type EdgeStatus } from '@vigia/shared';
 import type { Logger } from 'pino';
 import type { BackoffOptions } from './backoff.ts';
-import { createEmbeddedBroker } from './broker/embedded-broker.ts';
 import { createBuffer } from './buffer/buffer.ts';
+import { monotonicMs, readBootId } from './clock/boot.ts';
+import { createClock } from './clock/clock.ts';
+import { createSyncCheck, type SyncCheck } from './clock/sync-check.ts';
 import type { LoadedConfig } from './config.ts';
-import type { Driver } from './drivers/driver.ts';
-import { DRIVERS } from './drivers/index.ts';
-import { createForwarder } from './forwarder/forwarder.ts';
 import { createLocalApi } from './local-api/local-api.ts';
-import { createPipeline } from './pipeline.ts';
+import { buildRuntime, type Runtime } from './runtime.ts';
+import { alarmCounter } from './safety/safety.ts';
 import { createTelemetry } from './telemetry.ts';
-import { createMqttClientIntake } from './transports/mqtt-client.ts';
-import type { MqttIntake } from './transports/mqtt-intake.ts';
 
 export type AgentDeps = {
   logger?: Logger;
+  /** The wall clock (default `Date.now`; main.ts shifts it for the wrong-clock test hook). */
   clock?: () => number;
+  /** Monotonic ms since boot (default CLOCK_MONOTONIC) and the boot id (default the kernel's). */
+  mono?: () => number;
+  bootId?: string;
+  /** Whether the OS clock is synchronized (default: systemd-timesyncd flag, then timedatectl). */
+  syncCheck?: SyncCheck;
+  releaseTime?: number;
   fetch?: typeof fetch;
   /** Retry pacing of ports and connections (default 500 ms → 30 s). */
   retry?: BackoffOptions;
@@ -34,26 +40,15 @@ export type AgentDeps = {
   commitIntervalMs?: number;
 };
 
-/** Groups sensors into driver instances: one per driver and `instanceKey` (e.g. per port). */
-function buildDrivers(
-  sensors: readonly SensorConfig[],
-  build: (name: string, group: SensorConfig[]) => Driver,
-): Driver[] {
-  const groups = new Map<string, { name: string; sensors: SensorConfig[] }>();
-  for (const s of sensors) {
-    const mod = DRIVERS[s.source.driver];
-    const key = `${s.source.driver}\u0000${mod.instanceKey(s.source)}`;
-    const g = groups.get(key) ?? { name: s.source.driver, sensors: [] };
-    g.sensors.push(s);
-    groups.set(key, g);
-  }
-  return [...groups.values()].map((g) => build(g.name, g.sensors));
-}
+/** Keys a running agent cannot change: they need a restart of the service. */
+const FIXED_KEYS = ['device', 'buffer', 'api'] as const;
 
-export function createAgent(loaded: LoadedConfig, deps: AgentDeps = {}) {
-  const { config } = loaded;
-  const clock = deps.clock ?? Date.now;
-  const telemetry = createTelemetry({ logger: deps.logger, clock });
+export function createAgent(first: LoadedConfig, deps: AgentDeps = {}) {
+  let loaded = first;
+  const { config } = first;
+  const wall = deps.clock ?? Date.now;
+  const mono = deps.mono ?? monotonicMs;
+  const telemetry = createTelemetry({ logger: deps.logger, clock: wall });
   const log = telemetry.log;
   const retry = deps.retry ?? { minMs: 500, maxMs: 30_000 };
   const buffer = createBuffer({
@@ -61,7 +56,7 @@ export function createAgent(loaded: LoadedConfig, deps: AgentDeps = {}) {
     maxBytes: config.buffer.max_mb * 1024 * 1024,
     commitIntervalMs: deps.commitIntervalMs,
     liveWindowMs: config.forward.live_window,
-    clock,
+    clock: wall,
     onDropped(drop) {
       // Never silent: counted here, logged, in /status and in every batch's status to the server.
       telemetry.metrics.dropped.inc(drop.count);
@@ -71,42 +66,36 @@ export function createAgent(loaded: LoadedConfig, deps: AgentDeps = {}) {
       );
     },
   });
-  const topics = new Set(
-    config.sensors.filter((s) => s.source.driver === 'mqtt').map((s) => (s.source as MqttSource).topic),
-  );
-  const onBrokerError = (err: Error) => telemetry.report(err, 'broker', 'receive');
-  const mqtt: MqttIntake = config.broker.url
-    ? createMqttClientIntake({
-        url: config.broker.url,
-        clientId: `vigia-edge-${config.device.id}`,
-        topics,
-        onError: onBrokerError,
-      })
-    : createEmbeddedBroker({
-        host: config.broker.host,
-        port: config.broker.port,
-        allowAnonymous: config.broker.allow_anonymous,
-        users: loaded.brokerUsers,
-        topics,
-        onError: onBrokerError,
-      });
-  const pipeline = createPipeline(config.sensors, buffer, telemetry);
-  const drivers = buildDrivers(config.sensors, (name, group) =>
-    DRIVERS[name].create(group, { emit: pipeline.ingest, telemetry, clock, retry, mqtt }),
-  );
-  const driverNames = new Map(drivers.map((d) => [d, d.id.split(':')[0]]));
-  const forwarder = createForwarder({
-    buffer,
-    serverUrl: config.server.url,
-    token: loaded.token,
-    device: config.device.id,
-    sensors: config.sensors,
-    telemetry,
-    backoff: deps.sendBackoff,
-    backlogRate: config.forward.backlog_rate,
-    fetch: deps.fetch,
-    clock,
+  const clock = createClock({
+    wall,
+    mono,
+    bootId: deps.bootId ?? readBootId(),
+    syncCheck: deps.syncCheck ?? createSyncCheck(),
+    releaseTime: deps.releaseTime,
+    onJump: (deltaMs) => log.warn({ component: 'clock', delta_ms: deltaMs }, `clockJumped: ${Math.round(deltaMs)} ms`),
+    onTrusted(anchor, source) {
+      const r = buffer.correct(clock.bootId(), anchor);
+      clock.noteCorrected(r.corrected);
+      log.info(
+        { component: 'clock', ...clock.status(), ...r },
+        `clockTrusted: ${source}, ${r.corrected} held readings corrected`,
+      );
+      if (r.conflicts || r.unplaceable) telemetry.metrics.quarantined.inc(r.conflicts + r.unplaceable);
+    },
   });
+  const alarms = alarmCounter(telemetry.registry);
+  const runtimeDeps = {
+    buffer,
+    clock,
+    telemetry,
+    alarms,
+    wall,
+    mono,
+    fetch: deps.fetch,
+    retry,
+    sendBackoff: deps.sendBackoff,
+  };
+  let rt: Runtime = buildRuntime(first, runtimeDeps);
   telemetry.gauge(
     'vigia_buffer_pending',
     'readings in the buffer waiting for the server',
@@ -117,47 +106,78 @@ export function createAgent(loaded: LoadedConfig, deps: AgentDeps = {}) {
     'readings older than the live window, drained behind the live ones',
     () => buffer.stats().backlog,
   );
+  telemetry.gauge('vigia_buffer_held', 'readings held until the clock is trusted', () => buffer.stats().held);
   telemetry.gauge(
     'vigia_backlog_drain_rate',
     'backlog readings acknowledged per second (last 10 s)',
-    () => forwarder.status().backlog_rate,
+    () => rt.forwarder.status().backlog_rate,
   );
-  let startedAt = clock();
+  let startedAt = wall();
+  let tick: NodeJS.Timeout | undefined;
   let apiServer: ReturnType<typeof serve> | undefined;
   let apiAddress = `http://${config.api.host}:${config.api.port}`;
 
   function status(): EdgeStatus {
-    const f = forwarder.status();
     return {
       device: { id: config.device.id, site: config.device.site },
       started_at: startedAt,
-      uptime_s: Math.round((clock() - startedAt) / 1000),
+      uptime_s: Math.round((wall() - startedAt) / 1000),
       buffer: buffer.stats(),
-      forwarder: f,
-      broker: { ...mqtt.status(), address: mqtt.address() },
-      drivers: drivers.map((d) => ({
-        id: d.id,
-        driver: driverNames.get(d) ?? d.id,
-        sensors: [...d.sensors],
-        ...d.status(),
-      })),
+      forwarder: rt.forwarder.status(),
+      broker: { ...rt.mqtt.status(), address: rt.mqtt.address() },
+      drivers: rt.drivers(),
+      clock: clock.status(),
+      safety: rt.safety.status(),
     };
   }
 
   function sensors(): EdgeSensors {
     return {
-      sensors: config.sensors.map((s) => ({
+      sensors: loaded.config.sensors.map((s) => ({
         id: s.id,
         ...(s.name ? { name: s.name } : {}),
         quantity: s.quantity,
         unit: s.unit,
         driver: s.source.driver,
-        latest: pipeline.latest(s.id),
+        latest: rt.pipeline.latest(s.id),
       })),
     };
   }
 
-  const app = createLocalApi({ status, sensors, registry: telemetry.registry });
+  /** Swaps the runtime for the new config; on a failed start, back to the previous one. */
+  async function apply(next: LoadedConfig, persist?: () => void): Promise<void> {
+    for (const key of FIXED_KEYS)
+      if (JSON.stringify(next.config[key]) !== JSON.stringify(loaded.config[key]))
+        throw new ConfigError(
+          `${next.file}: ${key}: cannot change while the agent runs: edit the file and restart the service (systemctl restart vigia-edge)`,
+          next.file,
+          key,
+        );
+    const previous = loaded;
+    const carry = rt.safety.snapshots();
+    const candidate = buildRuntime(next, runtimeDeps, carry); // builds only: opens nothing
+    await rt.stop();
+    try {
+      await candidate.start();
+      persist?.(); // the file changes only once the new config runs
+    } catch (err) {
+      await candidate.stop().catch(() => undefined);
+      rt = buildRuntime(previous, runtimeDeps, carry);
+      await rt.start();
+      log.warn({ component: 'agent', err: (err as Error).message }, 'configRolledBack');
+      throw err;
+    }
+    rt = candidate;
+    loaded = next;
+    log.info({ component: 'agent', sensors: next.config.sensors.length }, 'configApplied');
+  }
+
+  const app = createLocalApi({
+    status,
+    sensors,
+    registry: telemetry.registry,
+    config: { file: first.file, from: config.api.config_from, apply },
+  });
 
   async function listenApi(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
@@ -174,35 +194,38 @@ export function createAgent(loaded: LoadedConfig, deps: AgentDeps = {}) {
     app,
     telemetry,
     buffer,
+    clock,
     status,
     sensors,
-    addresses: () => ({ broker: mqtt.address(), api: apiAddress }),
+    apply,
+    config: () => loaded,
+    addresses: () => ({ broker: rt.mqtt.address(), api: apiAddress }),
 
     /** Opens everything. Throws only for what retrying cannot fix (buffer file, ports in use). */
     async start(): Promise<void> {
-      startedAt = clock();
+      startedAt = wall();
       buffer.open();
-      await mqtt.start();
-      await Promise.all(drivers.map((d) => d.start()));
+      await clock.start();
+      tick = setInterval(() => clock.tick(), 1000);
+      tick.unref();
+      await rt.start();
       await listenApi();
-      forwarder.start();
       log.info(
         {
           device: config.device.id,
-          broker: mqtt.address(),
+          broker: rt.mqtt.address(),
           api: apiAddress,
-          sensors: config.sensors.length,
+          sensors: loaded.config.sensors.length,
           buffer: config.buffer.path,
+          clock: clock.status(),
         },
-        `agentStarted: broker ${mqtt.address()}, local API ${apiAddress}`,
+        `agentStarted: broker ${rt.mqtt.address()}, local API ${apiAddress}`,
       );
     },
 
     async stop(): Promise<void> {
-      await Promise.all(drivers.map((d) => d.stop()));
-      await mqtt.stop();
-      buffer.flush();
-      await forwarder.stop();
+      if (tick) clearInterval(tick);
+      await rt.stop();
       const srv = apiServer;
       apiServer = undefined;
       if (srv) await new Promise<void>((r) => srv.close(() => r()));

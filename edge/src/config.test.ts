@@ -52,7 +52,7 @@ describe('loadConfig', () => {
     expect(loaded.config.server.token_file).toBe(join(dir, 'secrets/device.token'));
     expect(loaded.token).toBe('tok-abc');
     expect(loaded.brokerUsers).toEqual([{ username: 'node1', password: Buffer.from('s3cret') }]);
-    expect(loaded.config.api).toEqual({ port: 8081, host: '127.0.0.1' }); // defaults from the schema
+    expect(loaded.config.api).toEqual({ port: 8081, host: '127.0.0.1', config_from: 'loopback' }); // defaults from the schema
     expect(Object.isFrozen(loaded.config.sensors[0])).toBe(true);
   });
 

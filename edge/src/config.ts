@@ -121,6 +121,14 @@ export function parseConfig(text: string, file: string): Readonly<EdgeConfig> {
 export function loadConfig(path: string): LoadedConfig {
   const file = resolve(path);
   const text = readText(file, file, '(file)', "pass the agent's config with --config <file> (see edge/README.md)");
+  return loadConfigText(text, file);
+}
+
+/**
+ * Validates config text as if it were the file `file` (relative paths resolve against its
+ * folder) and reads its secrets: what `loadConfig` and `PUT /config` share. Throws `ConfigError`.
+ */
+export function loadConfigText(text: string, file: string): LoadedConfig {
   const config = parseConfig(text, file);
   const token = readText(
     config.server.token_file,

@@ -3,11 +3,16 @@
  * The `vigia-edge` command: `vigia-edge --config edge.yaml`. Loads and checks the config (exit
  * code 2 with a readable message when it is wrong), starts the agent, and on SIGTERM/SIGINT
  * stops it cleanly (last group commit flushed, database closed) and exits 0.
+ *
+ * Test hook (the only environment variable the agent reads): `VIGIA_EDGE_FAKE_CLOCK_OFFSET_MS`
+ * shifts the agent's wall clock by that many ms, to play a Pi that booted with a wrong clock
+ * (test/e2e/edge-wrong-clock.test.ts). Never set it in production.
  */
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@vigia/shared';
 import { createAgent } from './agent.ts';
 import { loadConfig } from './config.ts';
+import { createHttpFetch } from './transports/http-fetch.ts';
 
 const USAGE = 'usage: vigia-edge --config edge.yaml';
 
@@ -41,7 +46,12 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
 
-  const agent = createAgent(loaded);
+  const fakeOffsetMs = Number(process.env.VIGIA_EDGE_FAKE_CLOCK_OFFSET_MS ?? 0);
+  const agent = createAgent(loaded, {
+    // node:http rather than the global fetch: ~20 MB less RSS (see transports/http-fetch.ts).
+    fetch: createHttpFetch(),
+    ...(Number.isFinite(fakeOffsetMs) && fakeOffsetMs !== 0 ? { clock: () => Date.now() + fakeOffsetMs } : {}),
+  });
   try {
     await agent.start();
   } catch (err) {

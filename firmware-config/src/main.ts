@@ -5,6 +5,7 @@
  * "the agent will start".
  */
 import { parseArgs } from 'node:util';
+import { apply } from './commands/apply.ts';
 import { ports } from './commands/ports.ts';
 import { status } from './commands/status.ts';
 import { validate } from './commands/validate.ts';
@@ -14,6 +15,10 @@ type Command = { summary: string; run: (args: string[]) => Promise<number> };
 const COMMANDS: Record<string, Command> = {
   ports: { summary: 'list the serial ports of this machine (USB-RS485 adapters, ...)', run: ports },
   validate: { summary: 'validate <edge.yaml>: check an agent config, naming each bad key and the fix', run: validate },
+  apply: {
+    summary: 'apply <edge.yaml> [--api URL]: validate here, then make the running agent use it (rolls back on failure)',
+    run: apply,
+  },
   status: { summary: 'status [--api URL]: what the running agent reports (sensors, buffer, server link)', run: status },
 };
 

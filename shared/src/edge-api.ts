@@ -25,6 +25,7 @@ export const EdgeStatus = z.object({
     pending: z.number().int().min(0).describe('readings waiting to be acknowledged by the server'),
     live: z.number().int().min(0).optional().describe('of pending: stored within the live window, sent first'),
     backlog: z.number().int().min(0).optional().describe('of pending: older, drained behind the live readings'),
+    held: z.number().int().min(0).optional().describe('of pending: taken before the clock was trusted, not sent yet'),
     dropped: z.number().int().min(0).describe('readings dropped by the size cap, since install'),
     quarantined: z.number().int().min(0).describe('readings the server rejected (4xx), kept aside'),
     last_drop: z
@@ -43,6 +44,20 @@ export const EdgeStatus = z.object({
   }),
   broker: ComponentStatus.extend({ address: z.string() }),
   drivers: z.array(ComponentStatus.extend({ id: z.string(), driver: z.string(), sensors: z.array(SensorId) })),
+  clock: z
+    .object({
+      trusted: z.boolean(),
+      source: z.enum(['ntp', 'server', 'wall', 'none']).describe('where the trusted time comes from'),
+      offset_ms: z.number().nullable().describe('trusted time − the device wall clock; null while untrusted'),
+      corrected_total: z.number().int().min(0).describe('held readings given a corrected time (q: uncertain)'),
+      jumps: z.number().int().min(0).optional(),
+      detail: z.string().optional(),
+    })
+    .optional(),
+  safety: z
+    .array(z.object({ rule: z.string(), sensor: SensorId, state: z.string(), since: z.number().nullable() }))
+    .optional()
+    .describe('local safety rules: state per rule (ok, pending, breach, clearing, no_data) and since when'),
 });
 export type EdgeStatus = z.infer<typeof EdgeStatus>;
 

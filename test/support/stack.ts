@@ -41,7 +41,16 @@ export type StackOptions = {
   echo?: boolean;
   device?: { id: string; site: string };
   /** Edge config sections to override, e.g. `{ buffer: { max_mb: 0.1 }, forward: { backlog_rate: 200 } }`. */
-  edgeConfig?: Partial<Pick<EdgeConfigInput, 'buffer' | 'forward'>>;
+  edgeConfig?: Partial<Pick<EdgeConfigInput, 'buffer' | 'forward' | 'safety'>>;
+  /** Extra environment of the edge process (e.g. the wrong-clock test hook). */
+  edgeEnv?: Record<string, string>;
+  /** Start the server with the stack (default true); false: no network at start, `startServer()` later. */
+  server?: boolean;
+  /**
+   * How the agent runs: Node flags and the script (default: edge/bin/vigia-edge.mjs, which runs
+   * the bundle when it is fresh, else the sources through tsx). Benchmarks compare the two.
+   */
+  edgeRun?: { nodeArgs?: string[]; script?: string };
 };
 
 export type Stack = {
@@ -83,6 +92,20 @@ async function started(proc: Proc, url: string, timeoutMs = 30_000): Promise<voi
       throw new Error(`${proc.name} did not answer at ${url} in ${timeoutMs} ms:\n${proc.log()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A process slot not started yet: stopping it is a no-op. */
+function notStarted(name: string): Proc {
+  const exited = Promise.resolve('not started' as number | string);
+  return {
+    name,
+    child: undefined as unknown as Proc['child'],
+    logFile: '',
+    log: () => '',
+    exited,
+    stop: () => exited,
+    kill9: () => exited,
+  };
 }
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
@@ -131,7 +154,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       await started(server, `${serverUrl}/health`);
       return server;
     };
-    const server = await startServer();
+    const server: Proc = opts.server === false ? notStarted('server') : await startServer();
 
     let serialLinePort: string | undefined;
     let modbusPort: string | undefined;
@@ -171,7 +194,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     writeFileSync(edgeConfigFile, stringify(edgeConfig));
 
     const startEdge = async () => {
-      const edge = startNode('edge', EDGE_BIN, ['--config', edgeConfigFile], {
+      const edge = startNode('edge', opts.edgeRun?.script ?? EDGE_BIN, ['--config', edgeConfigFile], {
+        nodeArgs: opts.edgeRun?.nodeArgs,
+        env: opts.edgeEnv,
         logFile: join(logs, 'edge.log'),
         echo: opts.echo,
       });

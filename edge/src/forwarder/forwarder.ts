@@ -16,6 +16,9 @@
  * the oldest readings behind it, paced to `backlogRate` readings/s so a link that just came
  * back is not flooded. Each batch carries the device status (backlog, drain rate, ETA, drops).
  * Sending twice is harmless: the server is idempotent on (sensor, ts).
+ * Clock: readings held without a trusted time are never taken (the buffer keeps them). Every
+ * answer's `Date` header goes to `onAnswer` with the request's monotonic send and receive times
+ * (the clock keeper's time source), and each batch reports `clock_offset_ms`.
  */
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
@@ -60,6 +63,12 @@ export type ForwarderOptions = {
   requestTimeoutMs?: number;
   fetch?: typeof fetch;
   clock?: () => number;
+  /** Monotonic ms for round-trip timing (default `performance.now`). */
+  mono?: () => number;
+  /** Every server answer: its `Date` header, request sent and answer received (monotonic ms). */
+  onAnswer?: (date: string | null, sentMono: number, recvMono: number) => void;
+  /** Trusted time − wall clock (ms) for the batch status; null while not trusted. */
+  clockOffsetMs?: () => number | null;
 };
 
 export type ForwarderState = {
@@ -111,6 +120,7 @@ export function createForwarder(options: ForwarderOptions) {
   const { buffer, telemetry } = options;
   const doFetch = options.fetch ?? fetch;
   const clock = options.clock ?? Date.now;
+  const mono = options.mono ?? (() => performance.now());
   const batchSize = options.batchSize ?? 1000;
   const backlogRate = options.backlogRate ?? 5000;
   const backlogBatchSize = Math.max(1, Math.min(options.backlogBatchSize ?? 5000, Math.ceil(backlogRate)));
@@ -156,9 +166,11 @@ export function createForwarder(options: ForwarderOptions) {
   function deviceStatus(): DeviceStatus {
     const stats = buffer.stats();
     const p = progress();
+    const offset = options.clockOffsetMs?.() ?? null;
     return {
       backlog: stats.pending,
       dropped: stats.dropped,
+      ...(offset !== null ? { clock_offset_ms: offset } : {}),
       ...(stats.last_drop ? { dropped_from: stats.last_drop.from_ts, dropped_to: stats.last_drop.to_ts } : {}),
       backlog_rate: p.backlog_rate,
       ...(p.eta_s !== null ? { eta_s: p.eta_s } : {}),
@@ -183,6 +195,7 @@ export function createForwarder(options: ForwarderOptions) {
   async function send(batch: readonly BufferedReading[], signal: AbortSignal): Promise<Outcome> {
     const body = await gzipAsync(JSON.stringify(buildIngestBatch(options.device, batch, meta, deviceStatus())));
     let res: Response;
+    const sentAt = mono();
     try {
       res = await doFetch(url, {
         method: 'POST',
@@ -201,6 +214,7 @@ export function createForwarder(options: ForwarderOptions) {
         message: `no se pudo contactar el servidor ${options.serverUrl} (${cause ?? (err as Error).message})`,
       };
     }
+    options.onAnswer?.(res.headers.get('date'), sentAt, mono());
     if (res.ok) {
       await res.body?.cancel();
       return { kind: 'ok' };

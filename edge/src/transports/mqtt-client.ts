@@ -3,8 +3,10 @@
  * Intake from an existing broker (`broker.url`): subscribes to the sensor topics at QoS 1 with
  * a persistent session, and acknowledges each message only after the handler resolved (mqtt.js
  * `handleMessage` sends the PUBACK after its callback). Reconnects on its own; reports `retrying`.
+ * mqtt.js is loaded in `start`, only by an agent configured with `broker.url` (it costs ~10 MB
+ * of RSS that an agent running its embedded broker does not need).
  */
-import mqtt from 'mqtt';
+import type mqtt from 'mqtt';
 import { createStatus } from '../status.ts';
 import type { MessageHandler, MqttIntake } from './mqtt-intake.ts';
 
@@ -28,9 +30,12 @@ export function createMqttClientIntake(options: MqttClientIntakeOptions): MqttIn
     kind: 'external',
     address: () => shown.toString().replace(/\/$/, ''),
     async start() {
-      const c = mqtt.connect(options.url, {
+      const { connect } = (await import('mqtt')).default;
+      const c = connect(options.url, {
         clientId: options.clientId,
         clean: false,
+        // No 64k-entry cache of 2-byte buffers (~5 MB of heap) for the packet writer.
+        writeCache: false,
         reconnectPeriod: options.reconnectPeriodMs ?? 2000,
         connectTimeout: 10_000,
       });
@@ -64,6 +69,10 @@ export function createMqttClientIntake(options: MqttClientIntakeOptions): MqttIn
     },
     detach() {
       handler = undefined;
+    },
+    async publish(topic, payload, opts) {
+      if (!client) throw new Error(`not connected to ${shown.host}`);
+      await client.publishAsync(topic, payload, { qos: 1, retain: opts.retain });
     },
     status: () => status.get(),
   };

@@ -19,5 +19,11 @@ export type MqttIntake = {
   /** Sets the handler for the sensor topics given at creation. */
   attach(handler: MessageHandler): void;
   detach(): void;
+  /**
+   * Publishes a message of the agent's own (the local safety alarms), QoS 1. Resolves once the
+   * broker took it (embedded: delivered to the subscribers; external: PUBACK); rejects if the
+   * intake is not running.
+   */
+  publish(topic: string, payload: string, opts: { retain: boolean }): Promise<void>;
   status(): ComponentStatus;
 };

@@ -40,7 +40,7 @@ describe('edge config', () => {
   it('accepts the example of DESIGN.md and fills defaults', () => {
     const cfg = EdgeConfig.parse(base());
     expect(cfg.buffer).toEqual({ path: './data/buffer.db', max_mb: 512 });
-    expect(cfg.api).toEqual({ port: 8081, host: '127.0.0.1' });
+    expect(cfg.api).toEqual({ port: 8081, host: '127.0.0.1', config_from: 'loopback' });
     expect(cfg.broker.port).toBe(1883);
     expect(cfg.sensors[0].interval).toBe(1000);
     const modbus = cfg.sensors[0].source;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { Calibration } from '../calibrate.ts';
 import { Duration } from '../duration.ts';
 import { DeviceId, SensorId, SiteId } from '../ids.ts';
+import { Rule } from '../rules/permit.ts';
 import { isUnitOf, QUANTITY_NAMES } from '../units.ts';
 import { ModbusRtuSource } from './sources/modbus-rtu.ts';
 import { MqttSource } from './sources/mqtt.ts';
@@ -43,6 +44,36 @@ export const SensorConfig = z
     path: ['unit'],
   });
 export type SensorConfig = z.infer<typeof SensorConfig>;
+
+/**
+ * Local safety rules (DESIGN.md "local safety rules"): evaluated on the device with the same
+ * code as the server's compliance engine, and acted on with no network at all.
+ * @example { rules: [{ id: ch4-max, sensor: tunnel.ch4, kind: max, max: 1, averaging: instant, severity: alarm }],
+ *   command: { on: ['/usr/local/bin/sirena', 'on'], off: ['/usr/local/bin/sirena', 'off'] } }
+ */
+export const SafetyConfig = z
+  .object({
+    rules: z.array(Rule).default([]),
+    topic: z
+      .string()
+      .min(1)
+      .regex(/^[^#+]+$/, 'an alarm topic cannot contain the wildcards + or #')
+      .optional()
+      .describe('MQTT topic the alarms are published on (retained, QoS 1); default vigia/<device.id>/alarm'),
+    command: z
+      .object({
+        on: z
+          .array(z.string().min(1))
+          .min(1)
+          .describe('argv run when a breach opens, e.g. [/usr/local/bin/sirena, on]'),
+        off: z.array(z.string().min(1)).min(1).describe('argv run when it closes'),
+        timeout: Duration.default(10_000).describe('a command still running after this is killed'),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type SafetyConfig = z.infer<typeof SafetyConfig>;
 
 export const BrokerUser = z.object({ username: z.string().min(1), password_file: z.string().min(1) }).strict();
 
@@ -81,9 +112,16 @@ export const EdgeConfig = z
       .strict()
       .default({ port: 1883, host: '0.0.0.0', allow_anonymous: false, users: [] }),
     api: z
-      .object({ port: Port.default(8081), host: z.string().default('127.0.0.1') })
+      .object({
+        port: Port.default(8081),
+        host: z.string().default('127.0.0.1'),
+        config_from: z
+          .enum(['loopback', 'any'])
+          .default('loopback')
+          .describe('who may PUT /config: only this machine (default), or anyone who reaches the API'),
+      })
       .strict()
-      .default({ port: 8081, host: '127.0.0.1' }),
+      .default({ port: 8081, host: '127.0.0.1', config_from: 'loopback' }),
     forward: z
       .object({
         backlog_rate: z
@@ -100,9 +138,28 @@ export const EdgeConfig = z
       .strict()
       .default({ backlog_rate: 5000, live_window: 10_000 }),
     sensors: z.array(SensorConfig).min(1, 'list at least one sensor under sensors:'),
+    safety: SafetyConfig.default({ rules: [] }),
   })
   .strict()
   .superRefine((cfg, ctx) => {
+    const sensorIds = new Set(cfg.sensors.map((s) => s.id));
+    const ruleIds = new Map<string, number>();
+    cfg.safety.rules.forEach((r, i) => {
+      if (!sensorIds.has(r.sensor))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['safety', 'rules', i, 'sensor'],
+          message: `rule "${r.id}": sensor "${r.sensor}" is not a sensor of this device; use one of ${[...sensorIds].join(', ')}`,
+        });
+      const first = ruleIds.get(r.id);
+      if (first !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['safety', 'rules', i, 'id'],
+          message: `rule "${r.id}" is defined twice (safety.rules[${first}] and safety.rules[${i}]): give each rule its own id`,
+        });
+      else ruleIds.set(r.id, i);
+    });
     const seen = new Map<string, number>();
     cfg.sensors.forEach((s, i) => {
       const first = seen.get(s.id);

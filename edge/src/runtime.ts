@@ -1,0 +1,142 @@
+/**
+ * @module runtime
+ * The parts of the agent a new config replaces (`PUT /config`): the MQTT intake (embedded
+ * broker or client), the drivers, the pipeline, the local safety rules, the forwarder and the
+ * server time probe. The buffer, the clock keeper, the telemetry and the local API outlive them.
+ * `buildRuntime` only builds; `start` opens (intake, drivers, forwarder) and throws only for
+ * what retrying cannot fix (the broker port cannot be bound); `stop` closes so no reading is
+ * accepted that cannot be stored: drivers, intake, last group commit, then the forwarder.
+ */
+import type { EvaluatorSnapshot, MqttSource, SensorConfig } from '@vigia/shared';
+import type { Counter } from 'prom-client';
+import type { BackoffOptions } from './backoff.ts';
+import { createEmbeddedBroker } from './broker/embedded-broker.ts';
+import type { ReadingBuffer } from './buffer/buffer.ts';
+import type { Clock } from './clock/clock.ts';
+import { createServerProbe } from './clock/server-probe.ts';
+import type { LoadedConfig } from './config.ts';
+import type { Driver } from './drivers/driver.ts';
+import { DRIVERS } from './drivers/index.ts';
+import { createForwarder } from './forwarder/forwarder.ts';
+import { createPipeline } from './pipeline.ts';
+import { createSafety } from './safety/safety.ts';
+import type { Telemetry } from './telemetry.ts';
+import { createMqttClientIntake } from './transports/mqtt-client.ts';
+import type { MqttIntake } from './transports/mqtt-intake.ts';
+
+export type RuntimeDeps = {
+  buffer: ReadingBuffer;
+  clock: Clock;
+  telemetry: Telemetry;
+  alarms: Counter<'rule' | 'state'>;
+  wall: () => number;
+  mono: () => number;
+  fetch?: typeof fetch;
+  retry: BackoffOptions;
+  sendBackoff?: BackoffOptions;
+};
+
+/** Groups sensors into driver instances: one per driver and `instanceKey` (e.g. per port). */
+function buildDrivers(
+  sensors: readonly SensorConfig[],
+  build: (name: string, group: SensorConfig[]) => Driver,
+): Driver[] {
+  const groups = new Map<string, { name: string; sensors: SensorConfig[] }>();
+  for (const s of sensors) {
+    const mod = DRIVERS[s.source.driver];
+    const key = `${s.source.driver}\u0000${mod.instanceKey(s.source)}`;
+    const g = groups.get(key) ?? { name: s.source.driver, sensors: [] };
+    g.sensors.push(s);
+    groups.set(key, g);
+  }
+  return [...groups.values()].map((g) => build(g.name, g.sensors));
+}
+
+export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Map<string, EvaluatorSnapshot>) {
+  const { config } = loaded;
+  const { buffer, clock, telemetry } = deps;
+  const topics = new Set(
+    config.sensors.filter((s) => s.source.driver === 'mqtt').map((s) => (s.source as MqttSource).topic),
+  );
+  const onBrokerError = (err: Error) => telemetry.report(err, 'broker', 'receive');
+  const mqtt: MqttIntake = config.broker.url
+    ? createMqttClientIntake({
+        url: config.broker.url,
+        clientId: `vigia-edge-${config.device.id}`,
+        topics,
+        onError: onBrokerError,
+      })
+    : createEmbeddedBroker({
+        host: config.broker.host,
+        port: config.broker.port,
+        allowAnonymous: config.broker.allow_anonymous,
+        users: loaded.brokerUsers,
+        topics,
+        onError: onBrokerError,
+      });
+  const safety = createSafety({
+    config: config.safety,
+    device: config.device.id,
+    telemetry,
+    registry: telemetry.registry,
+    alarms: deps.alarms,
+    publish: (topic, payload, opts) => mqtt.publish(topic, payload, opts),
+    trustedTime: (local) => {
+      const anchor = clock.anchor();
+      return anchor === null ? null : Math.round(local - clock.localTime(0) + anchor);
+    },
+    carry,
+  });
+  const pipeline = createPipeline(config.sensors, buffer, telemetry, { clock, onValue: safety.push });
+  const drivers = buildDrivers(config.sensors, (name, group) =>
+    DRIVERS[name].create(group, { emit: pipeline.ingest, telemetry, clock: deps.wall, retry: deps.retry, mqtt }),
+  );
+  const driverNames = new Map(drivers.map((d) => [d, d.id.split(':')[0]]));
+  const forwarder = createForwarder({
+    buffer,
+    serverUrl: config.server.url,
+    token: loaded.token,
+    device: config.device.id,
+    sensors: config.sensors,
+    telemetry,
+    backoff: deps.sendBackoff,
+    backlogRate: config.forward.backlog_rate,
+    fetch: deps.fetch,
+    clock: deps.wall,
+    mono: deps.mono,
+    onAnswer: clock.observeServerDate,
+    clockOffsetMs: () => clock.status().offset_ms,
+  });
+  const probe = createServerProbe({
+    serverUrl: config.server.url,
+    needsTime: clock.needsTime,
+    observe: clock.observeServerDate,
+    mono: deps.mono,
+    fetch: deps.fetch,
+  });
+
+  return {
+    loaded,
+    mqtt,
+    pipeline,
+    safety,
+    forwarder,
+    drivers: () =>
+      drivers.map((d) => ({ id: d.id, driver: driverNames.get(d) ?? d.id, sensors: [...d.sensors], ...d.status() })),
+    async start(): Promise<void> {
+      await mqtt.start();
+      await Promise.all(drivers.map((d) => d.start()));
+      forwarder.start();
+      probe.start();
+    },
+    async stop(): Promise<void> {
+      await Promise.all(drivers.map((d) => d.stop()));
+      await safety.settle(); // alarm messages still going out need the broker
+      await mqtt.stop();
+      buffer.flush();
+      await probe.stop();
+      await forwarder.stop();
+    },
+  };
+}
+export type Runtime = ReturnType<typeof buildRuntime>;

@@ -1,0 +1,46 @@
+/**
+ * `vigia-config apply <edge.yaml> [--api URL]`: validates the file here (the agent's own schema),
+ * then sends it to the running agent (`PUT /config`), which checks it again with its secrets and
+ * the ports of this machine, applies it and rolls back if it cannot start. Nothing is sent when
+ * the local check fails.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { validate } from './validate.ts';
+
+export async function apply(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { api: { type: 'string', default: 'http://127.0.0.1:8081' } },
+  });
+  const file = positionals[0];
+  if (!file) {
+    console.error('usage: vigia-config apply <edge.yaml> [--api http://127.0.0.1:8081]');
+    return 2;
+  }
+  const checked = await validate([file]);
+  if (checked !== 0) return checked;
+  const url = new URL('/config', values.api);
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/yaml' },
+      body: await readFile(file, 'utf8'),
+      signal: AbortSignal.timeout(60_000),
+    });
+  } catch {
+    console.error(`No answer from the agent at ${url.origin}. Is vigia-edge running? (systemctl status vigia-edge)`);
+    return 1;
+  }
+  const body = (await res.json().catch(() => ({}))) as { error?: { message?: string }; sensors?: number };
+  if (!res.ok) {
+    console.error(
+      `The agent did not apply ${file} (HTTP ${res.status}):\n${body.error?.message ?? JSON.stringify(body)}`,
+    );
+    return 1;
+  }
+  console.log(`${file}: applied — the agent now runs it (${body.sensors} sensor(s))`);
+  return 0;
+}
