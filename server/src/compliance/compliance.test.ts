@@ -313,3 +313,41 @@ describe('permit validation and roles', () => {
     expect(await breaches(officer, `from=${T0}&to=${T0 + DAY}&state=open`)).toEqual([]);
   });
 });
+
+describe('permits belong to their site', () => {
+  it('an officer of another site cannot take over a permit by sending its id with their own site', async () => {
+    await setup();
+    // Site B has its own device and sensor, and an officer limited to it.
+    const tokenB = t!.device('plant-b', 'other-plant');
+    const res = await t!.app.request('/api/v1/ingest', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenB}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        device: 'plant-b',
+        sensors: [{ id: 'b.ph', quantity: 'ph', unit: 'pH' }],
+        readings: [{ sensor: 'b.ph', ts: T0, value: 7 }],
+      }),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const officerB = await t!.signIn('pedro', 'officer', ['other-plant']);
+    const takeover = await putPermits(officerB, [
+      permit([{ ...PH_RULE, sensor: 'b.ph' }], { site: 'other-plant' }), // same id as site A's permit
+    ]);
+    expect(takeover.status).toBe(403);
+    expect(((await takeover.json()) as Json).error).toMatchObject({ code: 'forbidden', path: 'permits[0].id' });
+    const list = (await (
+      await t!.app.request('/api/v1/permits', { headers: { cookie: await t!.signIn('ana', 'admin') } })
+    ).json()) as Json;
+    expect(list.permits.find((p: Json) => p.id === 'vertimiento-2025')).toMatchObject({
+      site: 'mobile-plant',
+      version: 1,
+    });
+  });
+
+  it('a permit cannot move to another site, even for an admin', async () => {
+    const { officer } = await setup();
+    const res = await putPermits(officer, [permit([], { site: 'other-plant' })]);
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as Json).error).toMatchObject({ code: 'permit_site_fixed', path: 'permits[0].site' });
+  });
+});

@@ -32,6 +32,23 @@ export function checkPermits(
         `${at}.site`,
         403,
       );
+    // The stored permit's site decides who may change it: otherwise an officer of site A could
+    // take over site B's permit by sending its id with site A.
+    const stored = current.find((c) => c.id === p.id);
+    if (stored && userSites.length > 0 && !userSites.includes(stored.site))
+      throw new InputError(
+        'forbidden',
+        `${at}.id: you may not change permits of site "${stored.site}"`,
+        `${at}.id`,
+        403,
+      );
+    if (stored && stored.site !== p.site)
+      throw new InputError(
+        'permit_site_fixed',
+        `${at}.site: permit "${p.id}" belongs to site "${stored.site}"; a permit cannot move to another site (create a new permit id instead)`,
+        `${at}.site`,
+        422,
+      );
     const [unknown] = checkSensors(p, bySensor.keys());
     if (unknown)
       throw new InputError('sensor_unknown', `permit "${p.id}": ${unknown.message}`, `${at}.${unknown.path}`, 422);
@@ -45,11 +62,10 @@ export function checkPermits(
           422,
         );
     });
-    const prev = current.find((c) => c.id === p.id);
-    if (typeof p.version === 'number' && prev && p.version !== prev.version)
+    if (typeof p.version === 'number' && stored && p.version !== stored.version)
       throw new InputError(
         'permit_version_conflict',
-        `permit "${p.id}" is at version ${prev.version}, not ${p.version}: reload it and apply your change again`,
+        `permit "${p.id}" is at version ${stored.version}, not ${p.version}: reload it and apply your change again`,
         `${at}.version`,
         409,
       );
