@@ -50,9 +50,12 @@ export function createMqttClientIntake(options: MqttClientIntakeOptions): MqttIn
           (err: Error) => done(err),
         );
       };
-      c.on('connect', (connack) => {
+      c.on('connect', () => {
         status.set('ok', `conectado a ${shown.host}`);
-        if (!connack.sessionPresent && options.topics.size > 0) {
+        // Subscribe on every connect, even when the broker kept our session: a session saved
+        // before a restart or PUT /config lacks the topics added since (subscribing twice is
+        // harmless). Topics removed since are still delivered; handleMessage acks and drops them.
+        if (options.topics.size > 0) {
           c.subscribe([...options.topics], { qos: 1 }, (err) => err && options.onError(err));
         }
       });
