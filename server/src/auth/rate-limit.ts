@@ -19,7 +19,10 @@ export type LoginLimiter = {
   /** Throw RateLimitedError when `key` is locked out. */
   check(key: string, now: number): void;
   fail(key: string, now: number): void;
+  /** Forget every failure of `key` (its user signed in). */
   succeed(key: string): void;
+  /** Take back one counted try of `key` (it turned out to be a success). */
+  forgive(key: string): void;
 };
 
 export function createLoginLimiter(maxFailures = 5, windowMs = 60_000): LoginLimiter {
@@ -46,6 +49,10 @@ export function createLoginLimiter(maxFailures = 5, windowMs = 60_000): LoginLim
     },
     succeed(key) {
       failures.delete(key);
+    },
+    forgive(key) {
+      const f = failures.get(key);
+      if (f && --f.count <= 0) failures.delete(key);
     },
   };
 }

@@ -62,6 +62,27 @@ describe('auth routes', () => {
     expect((await login('maria', 'correct horse')).status).toBe(200);
   });
 
+  it('parallel tries cannot slip past the limit: each is counted before the password check', async () => {
+    const answers = await Promise.all(Array.from({ length: 8 }, () => login('maria', 'nope')));
+    const statuses = answers.map((r) => r.status).sort();
+    // At most 5 reach the password check (401); the rest are refused at once (429).
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(3);
+    expect((await login('maria', 'correct horse')).status).toBe(429);
+  });
+
+  it('does not count successful sign-ins against the address (many operators behind one router)', async () => {
+    for (let i = 0; i < 25; i++) expect((await login('maria', 'correct horse')).status).toBe(200);
+  });
+
+  it('limits one address trying many user names (20 failures a minute)', async () => {
+    for (let i = 0; i < 20; i++) expect((await login(`user${i}`, 'nope')).status).toBe(401);
+    const res = await login('maria', 'correct horse');
+    expect(res.status).toBe(429);
+    t.clock.set(t.clock.now() + 61_000);
+    expect((await login('maria', 'correct horse')).status).toBe(200);
+  });
+
   it('expires a session after 12 hours', async () => {
     const cookie = cookieOf(await login('maria', 'correct horse'));
     t.clock.set(t.clock.now() + 12 * 3600_000 + 1);

@@ -7,7 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import { InputError } from '@vigia/shared';
 import { type Context, Hono } from 'hono';
-import { createLoginLimiter } from '../auth/rate-limit.ts';
+import { createLoginLimiter, RateLimitedError } from '../auth/rate-limit.ts';
 import { LoginRequest, ROLES, type SessionUser } from '../auth/roles.ts';
 import { dummyPasswordHash, verifyPassword } from '../auth/secrets.ts';
 import { clearSessionCookie, isSameOrigin, type RequireRole, type SessionVars, startSession } from '../auth/session.ts';
@@ -24,7 +24,13 @@ function clientAddress(c: Context): string {
 }
 
 export function authRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Variables: SessionVars }> {
-  const limiter = createLoginLimiter();
+  // Per (address, user) and per address, so neither many users from one address nor many
+  // parallel tries for one user get past the limit; and few password checks at once, because
+  // scrypt runs on the worker pool that also gunzips ingest batches.
+  const perUser = createLoginLimiter(5, 60_000);
+  const perAddress = createLoginLimiter(20, 60_000);
+  const MAX_CONCURRENT_CHECKS = 4;
+  let checking = 0;
   const anyRole = requireRole(...ROLES);
   return new Hono<{ Variables: SessionVars }>()
     .post('/login', async (c) => {
@@ -38,13 +44,27 @@ export function authRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Vari
         'invalid_login',
         422,
       );
-      const key = `${clientAddress(c)}|${body.user}`;
+      const address = clientAddress(c);
+      const key = `${address}|${body.user}`;
       const now = deps.clock.now();
-      limiter.check(key, now);
+      perUser.check(key, now);
+      perAddress.check(address, now);
+      // Counted before the (slow) password check, so parallel tries cannot all pass `check`;
+      // a success forgets this user's count.
+      perUser.fail(key, now);
+      perAddress.fail(address, now);
+      if (checking >= MAX_CONCURRENT_CHECKS) {
+        throw new RateLimitedError('too many sign-ins at once; try again (demasiados ingresos a la vez; reintente)', 1);
+      }
       const user = deps.meta.userByName(body.user);
-      const ok = await verifyPassword(body.password, user?.password_hash ?? (await dummyPasswordHash()));
+      checking++;
+      let ok: boolean;
+      try {
+        ok = await verifyPassword(body.password, user?.password_hash ?? (await dummyPasswordHash()));
+      } finally {
+        checking--;
+      }
       if (!user || !ok) {
-        limiter.fail(key, now);
         // Not yet anyone: the name tried is detail, not actor. Throttled tries (429) are not logged.
         deps.meta.audit('anonymous', 'login_failed', { user: body.user, address: clientAddress(c) }, now);
         throw new InputError(
@@ -54,7 +74,8 @@ export function authRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Vari
           401,
         );
       }
-      limiter.succeed(key);
+      perUser.succeed(key);
+      perAddress.forgive(address);
       deps.meta.deleteExpiredSessions(now);
       startSession(c, deps.meta, deps.clock, user.name);
       deps.meta.audit(user.name, 'login_succeeded', { address: clientAddress(c) }, now);
