@@ -66,7 +66,7 @@ describe('walking skeleton: simulator → edge → server (separate processes)',
       () => storedPushed() >= pushed(),
       20_000,
       () => `only ${storedPushed()} of ${pushed()} values reached the server:\n${stack.edge.log().slice(-3000)}`,
-    ).catch(() => {}); // the assertions below say exactly what is missing
+    ).catch((err: Error) => console.error(err.message)); // the assertions below say exactly what is missing
   }, 90_000);
 
   afterAll(async () => {

@@ -351,3 +351,14 @@ describe('permits belong to their site', () => {
     expect(((await res.json()) as Json).error).toMatchObject({ code: 'permit_site_fixed', path: 'permits[0].site' });
   });
 });
+
+describe('permit bodies are bounded', () => {
+  it('refuses a permits body over 1 MB with 413 and changes nothing', async () => {
+    const { officer } = await setup();
+    const huge = permit([PH_RULE], { title: 'x'.repeat(1_200_000) });
+    const res = await putPermits(officer, [huge]);
+    expect(res.status).toBe(413);
+    const list = (await (await t!.app.request('/api/v1/permits', { headers: { cookie: officer } })).json()) as Json;
+    expect(list.permits[0]).toMatchObject({ version: 1, title: 'Permiso de vertimientos' });
+  });
+});

@@ -9,6 +9,9 @@ import { InputError } from '@vigia/shared';
 
 export type BodyLimits = { maxWireBytes: number; maxDecodedBytes: number };
 
+/** Limits for the small JSON bodies of the dashboard's routes (permits, acknowledgements). */
+export const JSON_BODY_LIMITS: BodyLimits = { maxWireBytes: 1024 * 1024, maxDecodedBytes: 1024 * 1024 };
+
 const tooLarge = (what: string, limit: number) =>
   new InputError(
     'body_too_large',

@@ -13,6 +13,7 @@ import type { ComplianceEngine } from '../compliance/engine.ts';
 import { breachView } from '../compliance/views.ts';
 import type { AppDeps } from '../deps.ts';
 import { parseInput, parseJson } from '../http/parse-input.ts';
+import { JSON_BODY_LIMITS, readBodyText } from '../http/read-body.ts';
 import type { BreachRecord } from '../meta/compliance.ts';
 import { canSeeSite } from './visibility.ts';
 
@@ -52,7 +53,12 @@ export function breachesRoutes(
           undefined,
           404,
         );
-      const { note } = parseInput(AckBody, parseJson(await c.req.text()), 'invalid_body', 422);
+      const { note } = parseInput(
+        AckBody,
+        parseJson(await readBodyText(c.req.raw, JSON_BODY_LIMITS)),
+        'invalid_body',
+        422,
+      );
       const now = deps.clock.now();
       const user = c.var.user.user;
       const acked = deps.meta.complianceTx(() => {

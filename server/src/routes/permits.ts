@@ -12,6 +12,7 @@ import type { ComplianceEngine } from '../compliance/engine.ts';
 import { checkPermits, PutPermitsBody, permitDiff } from '../compliance/permits.ts';
 import type { AppDeps } from '../deps.ts';
 import { parseInput, parseJson } from '../http/parse-input.ts';
+import { JSON_BODY_LIMITS, readBodyText } from '../http/read-body.ts';
 import type { PermitVersion } from '../meta/compliance.ts';
 import { canSeeSite } from './visibility.ts';
 
@@ -34,7 +35,12 @@ export function permitsRoutes(
       return c.json({ permits: permits.map(view) });
     })
     .put('/', requireRole('officer', 'admin'), async (c) => {
-      const body = parseInput(PutPermitsBody, parseJson(await c.req.text()), 'invalid_permit', 422);
+      const body = parseInput(
+        PutPermitsBody,
+        parseJson(await readBodyText(c.req.raw, JSON_BODY_LIMITS)),
+        'invalid_permit',
+        422,
+      );
       const current = engine.currentPermits();
       checkPermits(body.permits, deps.meta.listSensors([]), current, c.var.user.sites);
       const now = deps.clock.now();
