@@ -28,6 +28,9 @@ describe('readEnv: VIGIA_INFLUX_*', () => {
 
   it('refuses a URL that is not http(s), stray settings without a URL, and a password without a user', () => {
     expect(() => readEnv({ VIGIA_INFLUX_URL: 'localhost:8086' })).toThrow(/VIGIA_INFLUX_URL=.*http:\/\/127/);
+    expect(() => readEnv({ VIGIA_INFLUX_URL: 'http://vigia:s3cret@127.0.0.1:8086' })).toThrow(
+      /holds a user or password: put them in VIGIA_INFLUX_USER and VIGIA_INFLUX_PASSWORD/,
+    );
     expect(() => readEnv({ VIGIA_INFLUX_URL: 'http://h:8086/?db=x' })).toThrow(ConfigError);
     expect(() => readEnv({ VIGIA_INFLUX_DB: 'vigia' })).toThrow(/VIGIA_INFLUX_DB is set but VIGIA_INFLUX_URL is not/);
     expect(() => readEnv({ VIGIA_INFLUX_URL: 'http://h:8086', VIGIA_INFLUX_PASSWORD: 'p' })).toThrow(

@@ -82,6 +82,12 @@ function readInfluxEnv(env: NodeJS.ProcessEnv, loaded?: LoadedServerConfig): Ser
     if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.search || parsed.hash) {
       throw new ConfigError(`VIGIA_INFLUX_URL="${url}" is not an InfluxDB address: use e.g. http://127.0.0.1:8086`);
     }
+    // A password in the URL would show in logs and in /health when InfluxDB is unreachable.
+    if (parsed.username || parsed.password) {
+      throw new ConfigError(
+        'VIGIA_INFLUX_URL holds a user or password: put them in VIGIA_INFLUX_USER and VIGIA_INFLUX_PASSWORD instead',
+      );
+    }
   }
   // A variable replaces the file's value of the same setting; the password goes with its user.
   const finalUser = user ?? fromFile?.user;

@@ -53,3 +53,11 @@ describe('server config', () => {
     );
   });
 });
+
+describe('server config: InfluxDB address', () => {
+  it('refuses a user or password inside the address', () => {
+    const r = ServerConfig.safeParse({ influx: { url: 'http://vigia:s3cret@127.0.0.1:8086' } });
+    expect(r.success).toBe(false);
+    if (!r.success) expect(r.error.issues[0].message).toMatch(/put the user in influx.user/);
+  });
+});

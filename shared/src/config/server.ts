@@ -21,6 +21,11 @@ export const ServerInfluxConfig = z
         error: 'write the InfluxDB address with http:// or https://, e.g. http://127.0.0.1:8086',
       })
       .refine((u) => !/[?#]/.test(u), 'write the address alone, without ?query or #fragment')
+      // A password in the URL would show in logs and in /health when InfluxDB is unreachable.
+      .refine(
+        (u) => !/^[a-z]+:\/\/[^/]*@/i.test(u),
+        'put the user in influx.user and the password in influx.password_file, not in the address',
+      )
       .describe('InfluxDB 1.x HTTP API; readings are stored there instead of readings.db'),
     db: z.string().min(1).default('vigia').describe('database, created when missing'),
     user: z.string().min(1).optional().describe('with auth enabled in influxd'),
