@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -48,10 +49,10 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function put(body: string, type = 'application/yaml') {
+async function put(body: string, type = 'application/yaml', extra: Record<string, string> = {}) {
   const res = await fetch(`${agent?.addresses().api}/config`, {
     method: 'PUT',
-    headers: { 'content-type': type },
+    headers: { 'content-type': type, ...extra },
     body,
   });
   return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string } } };
@@ -114,5 +115,28 @@ describe('PUT /config (agent in process, real HTTP)', () => {
     const r = await put(configText([sensor('tunnel.ch4', 't/ch4')]).replace('plant-01', 'plant-02'));
     expect(r.status).toBe(422);
     expect(r.body.error?.message).toMatch(/device: cannot change while the agent runs/);
+  });
+
+  it('refuses a PUT from a web page (Origin header, or a DNS-rebinding Host name) and changes nothing', async () => {
+    const before = await sensorIds();
+    const text = configText([sensor('tunnel.ch4', 't/ch4'), sensor('tunnel.co', 't/co')]);
+    const fromPage = await put(text, 'application/yaml', { origin: 'http://evil.example' });
+    expect(fromPage.status).toBe(403);
+    expect(fromPage.body.error?.message).toMatch(/not accepted from a web page/);
+    // fetch may not set Host; a raw request can, as a rebinding browser's would carry it.
+    const api = new URL(agent!.addresses().api);
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        { host: api.hostname, port: api.port, path: '/config', method: 'PUT', headers: { host: 'evil.example:8081' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.once('error', reject);
+      req.end(text);
+    });
+    expect(rebound).toBe(403);
+    expect(await sensorIds()).toEqual(before);
   });
 });

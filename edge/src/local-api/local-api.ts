@@ -38,6 +38,13 @@ function isLoopback(address: string | undefined): boolean {
   return !!address && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
 }
 
+/** `localhost`, `127.x.x.x` or `[::1]`, with or without a port; absent counts as loopback (HTTP/1.0). */
+function isLoopbackHost(host: string | undefined): boolean {
+  if (host === undefined) return true;
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0];
+  return name === 'localhost' || name === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(name);
+}
+
 const errorBody = (code: string, message: string, path?: string) => ({
   error: { code, message, ...(path ? { path } : {}) },
 });
@@ -59,6 +66,16 @@ export function createLocalApi(deps: LocalApiDeps): Hono {
         errorBody('forbidden', 'PUT /config is accepted from this machine only (api.config_from: loopback)'),
         403,
       );
+    // A web page the technician has open could reach this loopback API through DNS rebinding
+    // (its own name pointing at 127.0.0.1): browsers send Origin and that name as Host, while
+    // vigia-config sends no Origin and a loopback Host.
+    if (c.req.header('origin') !== undefined || (cfg.from === 'loopback' && !isLoopbackHost(c.req.header('host'))))
+      return c.json(
+        errorBody('forbidden', 'PUT /config is not accepted from a web page; use vigia-config apply on the device'),
+        403,
+      );
+    if (Number(c.req.header('content-length') ?? 0) > MAX_CONFIG_BYTES)
+      return c.json(errorBody('too_large', 'the config is over 1 MB'), 413);
     const body = await c.req.text();
     if (Buffer.byteLength(body) > MAX_CONFIG_BYTES)
       return c.json(errorBody('too_large', 'the config is over 1 MB'), 413);
