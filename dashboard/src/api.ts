@@ -6,6 +6,7 @@
  */
 import { type Quality, type Quantity, SeriesResponse } from '@vigia/shared';
 import { type BreachRow, type PermitInfo, type RuleStatus, toBreachRow, toRuleStatus } from './compliance.ts';
+import { type DeviceHealth, toDeviceHealth } from './device-health.ts';
 
 /** `{ error: { code, message, path? } }` from the server, or a network failure (status 0). */
 export class ApiError extends Error {
@@ -97,6 +98,12 @@ export async function me(): Promise<Me> {
 export async function sensors(): Promise<SensorInfo[]> {
   const body = (await request('/api/v1/sensors')) as { sensors: SensorInfo[] };
   return body.sensors;
+}
+
+/** GET /api/v1/devices: each device's health (docs/api.md, "Device health"). */
+export async function devices(): Promise<DeviceHealth[]> {
+  const body = (await request('/api/v1/devices')) as { devices?: unknown[] };
+  return (body?.devices ?? []).map(toDeviceHealth).filter((d): d is DeviceHealth => d !== null);
 }
 
 /** GET /api/v1/series: at most `points` min/mean/max buckets; empty buckets left out. */

@@ -9,6 +9,8 @@ describe('hash routes', () => {
     expect(routeOf('#breaches')).toBe('breaches');
     expect(routeOf('#/report?month=2026-11')).toBe('report');
     expect(routeOf('#/nothing')).toBe('live');
+    expect(routeOf('#/devices')).toBe('devices');
     expect(hrefOf('report')).toBe('#/report');
+    expect(hrefOf('devices')).toBe('#/devices');
   });
 });

@@ -1,10 +1,10 @@
 /**
  * @module route — pure: the page a location hash names. Plain hash routing ("#/breaches"),
- * no router library: three pages, and a reload or a shared link lands on the same one.
+ * no router library: four pages, and a reload or a shared link lands on the same one.
  */
-export type Route = 'live' | 'breaches' | 'report';
+export type Route = 'live' | 'breaches' | 'report' | 'devices';
 
-export const ROUTES: readonly Route[] = ['live', 'breaches', 'report'];
+export const ROUTES: readonly Route[] = ['live', 'breaches', 'report', 'devices'];
 
 /** `#/breaches` → "breaches"; anything unknown (or empty) is the live page. */
 export function routeOf(hash: string): Route {

@@ -1,8 +1,8 @@
-/** @module nav-tabs — the three sections as links (hash routing): live, breaches, report. */
+/** @module nav-tabs — the sections as links (hash routing): live, breaches, report, devices. */
 import { useI18n } from '../i18n.ts';
 import { hrefOf, ROUTES, type Route } from '../route.ts';
 
-const LABEL = { live: 'navLive', breaches: 'navBreaches', report: 'navReport' } as const;
+const LABEL = { live: 'navLive', breaches: 'navBreaches', report: 'navReport', devices: 'navDevices' } as const;
 
 export function NavTabs({ route }: { route: Route }) {
   const { t } = useI18n();

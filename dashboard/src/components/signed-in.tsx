@@ -4,6 +4,7 @@
  */
 import { logout, type Me } from '../api.ts';
 import { BreachesPage } from '../pages/breaches-page.tsx';
+import { DevicesPage } from '../pages/devices-page.tsx';
 import { LivePage } from '../pages/live-page.tsx';
 import { ReportPage } from '../pages/report-page.tsx';
 import { useLive } from '../use-live.ts';
@@ -36,6 +37,7 @@ export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
       {route === 'live' && <LivePage me={me} live={live} snapshot={snapshot} />}
       {route === 'breaches' && <BreachesPage me={me} />}
       {route === 'report' && <ReportPage me={me} />}
+      {route === 'devices' && <DevicesPage snapshot={snapshot} />}
     </div>
   );
 }

@@ -113,6 +113,18 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX webhook_outbox_next ON webhook_outbox(next_at);
   `,
+  // 4: device health (routes/devices.ts). The rest of the edge's DeviceStatus and when it was
+  // reported; per sensor the newest reading ts seen at ingest and its typical interval, for
+  // "silent" sensors (meta/sensor-health.ts).
+  `
+  ALTER TABLE devices ADD COLUMN dropped_from INTEGER;
+  ALTER TABLE devices ADD COLUMN dropped_to INTEGER;
+  ALTER TABLE devices ADD COLUMN backlog_rate REAL;
+  ALTER TABLE devices ADD COLUMN eta_s REAL;
+  ALTER TABLE devices ADD COLUMN status_at INTEGER;
+  ALTER TABLE sensors ADD COLUMN last_ts INTEGER;
+  ALTER TABLE sensors ADD COLUMN interval_ms REAL;
+  `,
 ];
 
 /** Run the steps `db` has not seen yet, each in its own transaction. */

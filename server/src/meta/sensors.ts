@@ -4,8 +4,9 @@
  * that first reported it: another device writing it is refused (409 `sensor_taken`), so the
  * readings store can key by sensor id alone, as DESIGN.md's (sensor, ts) identity says.
  */
-import { InputError, type SensorMeta } from '@vigia/shared';
+import { InputError, type Reading, type SensorMeta } from '@vigia/shared';
 import type Database from 'better-sqlite3';
+import { nextInterval } from './sensor-health.ts';
 
 export type SensorRow = {
   id: string;
@@ -15,6 +16,10 @@ export type SensorRow = {
   quantity: string | null;
   unit: string | null;
   first_seen: number;
+  /** Newest reading ts seen at ingest (null before any reading). */
+  last_ts: number | null;
+  /** Typical interval between its readings, learnt at ingest (meta/sensor-health.ts). */
+  interval_ms: number | null;
 };
 
 /** A sensor id a batch mentions, where in the batch (for the error path), and its metadata if sent. */
@@ -26,9 +31,11 @@ export type SensorRepo = {
   /** Sensors of `sites`, or every sensor when `sites` is empty. */
   listSensors(sites: readonly string[]): SensorRow[];
   sensorById(id: string): SensorRow | undefined;
+  /** Learn each sensor's newest reading and typical interval from an accepted batch. */
+  noteSensorReadings(readings: readonly Reading[]): void;
 };
 
-const SELECT = `SELECT s.id, s.device, d.site, s.name, s.quantity, s.unit, s.first_seen
+const SELECT = `SELECT s.id, s.device, d.site, s.name, s.quantity, s.unit, s.first_seen, s.last_ts, s.interval_ms
   FROM sensors s JOIN devices d ON d.id = s.device`;
 
 export function sensorRepo(db: Database.Database): SensorRepo {
@@ -38,6 +45,21 @@ export function sensorRepo(db: Database.Database): SensorRepo {
   const describe = db.prepare('UPDATE sensors SET name = @name, quantity = @quantity, unit = @unit WHERE id = @id');
   const all = db.prepare(`${SELECT} ORDER BY d.site, s.device, s.id`);
   const one = db.prepare(`${SELECT} WHERE s.id = ?`);
+  const pace = db.prepare('SELECT last_ts, interval_ms FROM sensors WHERE id = ?');
+  const setPace = db.prepare('UPDATE sensors SET last_ts = @last_ts, interval_ms = @interval_ms WHERE id = @id');
+  const note = db.transaction((readings: readonly Reading[]) => {
+    const bySensor = new Map<string, number[]>();
+    for (const r of readings) {
+      const tss = bySensor.get(r.sensor);
+      if (tss) tss.push(r.ts);
+      else bySensor.set(r.sensor, [r.ts]);
+    }
+    for (const [id, tss] of bySensor) {
+      const prev = pace.get(id) as { last_ts: number | null; interval_ms: number | null } | undefined;
+      if (!prev) continue;
+      setPace.run({ id, ...nextInterval(prev, tss) });
+    }
+  });
 
   const claim = db.transaction((device: string, claims: readonly SensorClaim[], now: number) => {
     for (const c of claims) {
@@ -66,5 +88,6 @@ export function sensorRepo(db: Database.Database): SensorRepo {
       return sites.length === 0 ? rows : rows.filter((s) => sites.includes(s.site));
     },
     sensorById: (id) => one.get(id) as SensorRow | undefined,
+    noteSensorReadings: (readings) => note(readings),
   };
 }

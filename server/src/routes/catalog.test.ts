@@ -59,6 +59,7 @@ describe('GET /api/v1/sensors and /api/v1/devices', () => {
     const cookie = await t.signIn('ana');
     const body = await (await t.app.request('/api/v1/devices', { headers: { cookie } })).json();
     expect(body).toEqual({
+      now: t.clock.now(),
       devices: [
         {
           id: 'plant-01',
@@ -67,7 +68,35 @@ describe('GET /api/v1/sensors and /api/v1/devices', () => {
           backlog: 5,
           dropped: 1,
           clock_offset_ms: null,
+          dropped_from: null,
+          dropped_to: null,
+          backlog_rate: null,
+          eta_s: null,
+          status_at: t.clock.now(),
           revoked_at: null,
+          sensors: {
+            total: 2,
+            // The flow sensor never sent a reading: silent. pH's newest is 59 s old.
+            silent: 1,
+            list: [
+              {
+                id: 'plant.flow',
+                name: null,
+                last_ts: null,
+                interval_ms: null,
+                silent_after_ms: 300_000,
+                silent: true,
+              },
+              {
+                id: 'plant.ph',
+                name: 'pH',
+                last_ts: T0 + 1000,
+                interval_ms: 1000,
+                silent_after_ms: 300_000,
+                silent: false,
+              },
+            ],
+          },
         },
         {
           id: 'tunnel-01',
@@ -76,7 +105,13 @@ describe('GET /api/v1/sensors and /api/v1/devices', () => {
           backlog: null,
           dropped: null,
           clock_offset_ms: null,
+          dropped_from: null,
+          dropped_to: null,
+          backlog_rate: null,
+          eta_s: null,
+          status_at: null,
           revoked_at: null,
+          sensors: { total: 0, silent: 0, list: [] },
         },
       ],
     });

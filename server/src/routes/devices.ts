@@ -1,20 +1,63 @@
-/** @module routes/devices — `GET /api/v1/devices`: last seen and reported status (nulls until reported), and revocation. */
+/**
+ * @module routes/devices — `GET /api/v1/devices`: per device its last seen, the status the edge
+ * last reported (nulls until reported), revocation, and its sensors with which are silent
+ * (meta/sensor-health.ts: no reading for longer than max(5 min, 3 × typical interval)).
+ */
 import { Hono } from 'hono';
 import { ROLES } from '../auth/roles.ts';
 import type { RequireRole, SessionVars } from '../auth/session.ts';
 import type { AppDeps } from '../deps.ts';
+import { isSilent, silentAfterMs } from '../meta/sensor-health.ts';
+
+export type DeviceSensorHealth = {
+  id: string;
+  name: string | null;
+  /** ts of its newest reading, null when none ever arrived. */
+  last_ts: number | null;
+  interval_ms: number | null;
+  silent_after_ms: number;
+  silent: boolean;
+};
 
 export function devicesRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Variables: SessionVars }> {
-  return new Hono<{ Variables: SessionVars }>().use(requireRole(...ROLES)).get('/', (c) => {
-    const devices = deps.meta.listDevices(c.var.user.sites).map((d) => ({
-      id: d.id,
-      site: d.site,
-      last_seen: d.last_seen,
-      backlog: d.backlog,
-      dropped: d.dropped,
-      clock_offset_ms: d.clock_offset_ms,
-      revoked_at: d.revoked_at,
-    }));
-    return c.json({ devices });
+  return new Hono<{ Variables: SessionVars }>().use(requireRole(...ROLES)).get('/', async (c) => {
+    const sites = c.var.user.sites;
+    const sensorRows = deps.meta.listSensors(sites);
+    // The store is the truth for the newest reading (meta's last_ts only exists since migration 4).
+    const latest = new Map((await deps.store.latest(sensorRows.map((s) => s.id))).map((r) => [r.sensor, r.ts]));
+    const now = deps.clock.now();
+    const byDevice = new Map<string, DeviceSensorHealth[]>();
+    for (const s of sensorRows) {
+      const last = Math.max(latest.get(s.id) ?? Number.NEGATIVE_INFINITY, s.last_ts ?? Number.NEGATIVE_INFINITY);
+      const lastTs = Number.isFinite(last) ? last : null;
+      const health: DeviceSensorHealth = {
+        id: s.id,
+        name: s.name,
+        last_ts: lastTs,
+        interval_ms: s.interval_ms === null ? null : Math.round(s.interval_ms),
+        silent_after_ms: silentAfterMs(s.interval_ms),
+        silent: isSilent(lastTs, s.interval_ms, now),
+      };
+      byDevice.set(s.device, [...(byDevice.get(s.device) ?? []), health]);
+    }
+    const devices = deps.meta.listDevices(sites).map((d) => {
+      const list = byDevice.get(d.id) ?? [];
+      return {
+        id: d.id,
+        site: d.site,
+        last_seen: d.last_seen,
+        backlog: d.backlog,
+        dropped: d.dropped,
+        clock_offset_ms: d.clock_offset_ms,
+        dropped_from: d.dropped_from,
+        dropped_to: d.dropped_to,
+        backlog_rate: d.backlog_rate,
+        eta_s: d.eta_s,
+        status_at: d.status_at,
+        revoked_at: d.revoked_at,
+        sensors: { total: list.length, silent: list.filter((s) => s.silent).length, list },
+      };
+    });
+    return c.json({ devices, now });
   });
 }

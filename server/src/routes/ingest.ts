@@ -4,6 +4,8 @@
  * written, and the readings are written in one store transaction, so a refused batch
  * leaves no trace and an acknowledged one is committed. Re-sending a batch changes nothing.
  * Accepted readings then go to the compliance engine (compliance/engine.ts).
+ * A status whose `dropped` count went up is logged and audited (`device_dropped_readings`),
+ * so readings the edge lost are noticed, not just counted.
  */
 import { type IngestBatch, IngestBatch as IngestBatchSchema, InputError, type Reading } from '@vigia/shared';
 import { Hono } from 'hono';
@@ -39,6 +41,33 @@ function authenticateDevice(header: string | undefined, deps: AppDeps): DeviceRo
     throw new InputError('token_revoked', `the token of device "${device.id}" was revoked`, undefined, 401);
   }
   return device;
+}
+
+const iso = (ts: number | undefined) => (ts === undefined ? 'unknown' : new Date(ts).toISOString());
+
+/**
+ * When the edge's `dropped` count went up since the last status (from 0 when this is the
+ * first), write a warning and an audit entry naming how many and which time range. A count
+ * that went down (the edge was reinstalled) records nothing; the next rise counts from it.
+ */
+function noticeDrop(deps: AppDeps, device: DeviceRow, batch: IngestBatch, droppedBefore: number | null, now: number) {
+  const status = batch.status;
+  if (!status) return;
+  const count = status.dropped - (droppedBefore ?? 0);
+  if (count <= 0) return;
+  const detail = {
+    device: device.id,
+    site: device.site,
+    count,
+    dropped_total: status.dropped,
+    from: status.dropped_from ?? null,
+    to: status.dropped_to ?? null,
+  };
+  deps.log.warn(
+    detail,
+    `readings dropped on device ${device.id}: ${count} between ${iso(status.dropped_from)} and ${iso(status.dropped_to)}`,
+  );
+  deps.meta.audit(`device:${device.id}`, 'device_dropped_readings', detail, now);
 }
 
 function checkNotInFuture(readings: readonly Reading[], now: number): void {
@@ -117,7 +146,9 @@ export function ingestRoutes(deps: AppDeps, telemetry: Telemetry, compliance?: C
       });
     }
     await deps.store.write(batch.readings, labels);
-    deps.meta.recordDeviceSeen(device.id, now, batch.status);
+    deps.meta.noteSensorReadings(batch.readings);
+    const seen = deps.meta.recordDeviceSeen(device.id, now, batch.status);
+    noticeDrop(deps, device, batch, seen.droppedBefore, now);
 
     telemetry.ingestBatches.inc();
     telemetry.ingestReadings.inc(batch.readings.length);
