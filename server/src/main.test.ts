@@ -116,6 +116,32 @@ describe('vigia-server (real process)', () => {
     expect(unknown.stderr).toMatch(/no device "ghost"/);
   });
 
+  it('device rotate-token gives a revoked device a new token: same id, same sensors, old token refused', async () => {
+    const added = run(['device', 'add', 'plant-01', '--site', 'mobile-plant']);
+    const oldToken = added.stdout.trimEnd().split('\n').at(-1)!;
+    const url = await serve();
+    const ingest = (token: string, ts: number) =>
+      fetch(`${url}/api/v1/ingest`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: JSON.stringify({ device: 'plant-01', readings: [{ sensor: 'plant.ph', ts, value: 7 }] }),
+      });
+    expect((await ingest(oldToken, T0)).status).toBe(200);
+    expect(run(['device', 'revoke', 'plant-01']).stdout).toMatch(/device rotate-token plant-01/);
+
+    const rotated = run(['device', 'rotate-token', 'plant-01']);
+    expect(rotated.status, rotated.stderr).toBe(0);
+    const newToken = rotated.stdout.trimEnd().split('\n').at(-1)!;
+    expect(newToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(newToken).not.toBe(oldToken);
+    // The sensor plant.ph still belongs to plant-01, so the new token may write it.
+    expect((await ingest(newToken, T0 + 1000)).status).toBe(200);
+    expect((await ingest(oldToken, T0 + 2000)).status).toBe(401);
+    const unknown = run(['device', 'rotate-token', 'ghost']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/no device "ghost"/);
+  });
+
   it('device add refuses a duplicate id and a bad site with a message and exit 2', () => {
     expect(run(['device', 'add', 'plant-01', '--site', 'mobile-plant']).status).toBe(0);
     const dup = run(['device', 'add', 'plant-01', '--site', 'mobile-plant']);

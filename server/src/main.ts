@@ -1,6 +1,7 @@
 /**
  * @module main
- * The `vigia-server` command. No arguments: serve. `device add`, `device revoke`, `user add`: admin tasks.
+ * The `vigia-server` command. No arguments: serve. `device add`, `device revoke`, `device rotate-token`,
+ * `user add`: admin tasks.
  * Reads the environment only through env.ts; builds the dependencies and hands them to
  * createApp. On SIGTERM/SIGINT: stop accepting, let in-flight requests finish (an
  * acknowledged batch is already committed), end live streams, close the databases, exit 0.
@@ -12,7 +13,7 @@ import { VigiaError } from '@vigia/shared';
 import { type Logger, pino } from 'pino';
 import { Gauge } from 'prom-client';
 import { createApp } from './app.ts';
-import { addDevice, addUser, revokeDevice } from './cli/admin.ts';
+import { addDevice, addUser, revokeDevice, rotateDeviceToken } from './cli/admin.ts';
 import { createComplianceEngine } from './compliance/engine.ts';
 import { createWebhooks } from './compliance/webhooks.ts';
 import { loadServerConfig } from './config.ts';
@@ -28,6 +29,7 @@ const USAGE = `Usage:
   vigia-server [--config server.yaml]            serve (settings from the file; VIGIA_* environment variables override it)
   vigia-server device add <id> --site <site>     create a device; prints its token on the last line
   vigia-server device revoke <id>                refuse the device's token from now on (401 token_revoked)
+  vigia-server device rotate-token <id>          a new token for the device (printed alone on the last line)
   vigia-server user add <name> --role <operator|officer|technician|admin> [--site <site>]... --password-stdin
                                                  create a user; the password is read from stdin
   --config <file> applies to every command (data_dir, influx); see server/README.md`;
@@ -53,6 +55,15 @@ async function runAdmin(env: ServerEnv, positionals: string[], values: Record<st
     const meta = openMeta(metaFile(env));
     try {
       console.log(revokeDevice(meta, systemClock, { id: name }));
+    } finally {
+      meta.close();
+    }
+    return;
+  }
+  if (noun === 'device' && verb === 'rotate-token' && name && extra.length === 0) {
+    const meta = openMeta(metaFile(env));
+    try {
+      for (const line of rotateDeviceToken(meta, systemClock, { id: name })) console.log(line);
     } finally {
       meta.close();
     }

@@ -1,6 +1,6 @@
 /**
  * @module cli/admin
- * `device add`, `device revoke` and `user add`: the admin subcommands scripts use. Each
+ * `device add`, `device revoke`, `device rotate-token` and `user add`: the admin subcommands scripts use. Each
  * change is written to the audit log with actor `cli`. They write meta.db only
  * (safe while the server runs: WAL and a busy timeout). A device token is printed once,
  * alone on the last line, and only its hash is stored; a password comes from stdin only.
@@ -35,7 +35,23 @@ export function revokeDevice(meta: Meta, clock: Clock, args: { id: string }): st
   const when = new Date(revokedAt).toISOString();
   if (!changed) return `Device "${id}" was already revoked (${when}); nothing changed.`;
   meta.audit('cli', 'device_revoked', { device: id }, revokedAt);
-  return `Device "${id}" revoked (${when}): its token is refused from now on. Add a new device to reconnect it.`;
+  return `Device "${id}" revoked (${when}): its token is refused from now on. To reconnect it, give it a new token: vigia-server device rotate-token ${id}`;
+}
+
+/**
+ * A new token for an existing device (lost or leaked token, replaced Pi): same id, so the
+ * device keeps its sensors and history. Returns the lines to print; the token is the last one.
+ */
+export function rotateDeviceToken(meta: Meta, clock: Clock, args: { id: string }): string[] {
+  const { id } = parseInput(z.object({ id: DeviceId }), args, 'invalid_argument', 400);
+  const token = newSecret();
+  meta.replaceToken(id, hashSecret(token));
+  meta.audit('cli', 'device_token_rotated', { device: id }, clock.now());
+  return [
+    `Device "${id}" has a new token; the old one is refused from now on.`,
+    'Its token follows, shown only this once: save it in the file named by the edge config (server.token_file).',
+    token,
+  ];
 }
 
 /** Create a user with a scrypt-hashed password; returns the line to print. */

@@ -41,6 +41,11 @@ export type DeviceRepo = {
    * when there is no such device. Revoking twice keeps the first time (`changed` false).
    */
   revokeDevice(id: string, now: number): { revokedAt: number; changed: boolean };
+  /**
+   * Give the device a new token (hash): the old one is refused from now on and a revoked device
+   * is active again, keeping its id and so its sensors. 404 `device_unknown` when there is none.
+   */
+  replaceToken(id: string, tokenHash: string): void;
   /** Devices of `sites`, or every device when `sites` is empty. */
   listDevices(sites: readonly string[]): DeviceRow[];
 };
@@ -69,6 +74,7 @@ export function deviceRepo(db: Database.Database): DeviceRepo {
   const droppedOf = db.prepare('SELECT dropped FROM devices WHERE id = ?');
   const all = db.prepare(`SELECT ${COLUMNS} FROM devices ORDER BY site, id`);
   const revoke = db.prepare('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
+  const setToken = db.prepare('UPDATE devices SET token_hash = ?, revoked_at = NULL WHERE id = ?');
   const addDevice = db.transaction((id: string, site: string, tokenHash: string, now: number) => {
     if (byId.get(id)) {
       throw new InputError('device_exists', `device "${id}" already exists: choose another id`, 'id', 409);
@@ -104,6 +110,11 @@ export function deviceRepo(db: Database.Database): DeviceRepo {
       revoke.run(now, id);
       return { revokedAt: now, changed: true };
     }),
+    replaceToken(id, tokenHash) {
+      if (setToken.run(tokenHash, id).changes === 0) {
+        throw new InputError('device_unknown', `no device "${id}" (see GET /api/v1/devices)`, 'id', 404);
+      }
+    },
     listDevices(sites) {
       const rows = all.all() as DeviceRow[];
       return sites.length === 0 ? rows : rows.filter((d) => sites.includes(d.site));
