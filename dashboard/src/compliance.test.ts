@@ -4,6 +4,7 @@ import {
   applyBreach,
   applyBreachEvent,
   findRule,
+  limitsStale,
   limitText,
   limitValues,
   type PermitInfo,
@@ -136,5 +137,18 @@ describe('rules and limits', () => {
     expect(map.get('7')?.end).toBeNull();
     expect(applyBreachEvent(map, closed).get('7')?.end).toBe(9000);
     expect(applyBreachEvent(map, withdrawn).has('7')).toBe(false);
+  });
+});
+
+describe('limitsStale', () => {
+  const T = 1_764_000_000_000;
+  it('says nothing without rules, or while the last fetch is recent', () => {
+    expect(limitsStale(false, null, T, T + 120_000)).toBe(false);
+    expect(limitsStale(true, T + 60_000, T, T + 60_000 + 35_000)).toBe(false);
+  });
+  it('says the states are old after 35 s without a successful fetch, or when none ever came', () => {
+    expect(limitsStale(true, T, T, T + 35_001)).toBe(true);
+    expect(limitsStale(true, null, T, T + 36_000)).toBe(true);
+    expect(limitsStale(true, null, T, T + 10_000)).toBe(false);
   });
 });

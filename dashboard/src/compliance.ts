@@ -200,3 +200,16 @@ export function applyBreachEvent(breaches: ReadonlyMap<string, BreachRow>, breac
   else next.set(breach.id, breach);
   return next;
 }
+
+/** Rule states older than this are shown as not current (three missed polls of 10 s). */
+export const LIMITS_STALE_AFTER_MS = 35_000;
+
+/**
+ * Whether the page must say that the limit states are not current: there are rules, and the
+ * last successful fetch of their states is too old (or never happened since the page opened
+ * `openedAt`). Without it an operator would take old limit states for live ones.
+ */
+export function limitsStale(hasRules: boolean, statusAt: number | null, openedAt: number, now: number): boolean {
+  if (!hasRules) return false;
+  return now - (statusAt ?? openedAt) > LIMITS_STALE_AFTER_MS;
+}

@@ -30,18 +30,25 @@ export type Compliance = {
   statuses: ReadonlyMap<string, RuleState>;
   /** Recent and live breaches by id. */
   breaches: ReadonlyMap<string, BreachRow>;
+  /** When the rule states were last fetched successfully (browser clock), null before. */
+  statusAt: number | null;
 };
 
 export function useCompliance(live: Live): Compliance {
   const [permits, setPermits] = useState<PermitInfo[]>([]);
   const [statuses, setStatuses] = useState<ReadonlyMap<string, RuleState>>(new Map());
   const [breaches, setBreaches] = useState<ReadonlyMap<string, BreachRow>>(new Map());
+  const [statusAt, setStatusAt] = useState<number | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const loadStatus = useCallback(() => {
     rulesStatus()
-      .then((rows) => setStatuses(new Map(rows.map((r) => [ruleKey(r.permit, r.rule), r.state]))))
-      .catch(() => {}); // No signal or no route yet: keep the last known states.
+      .then((rows) => {
+        setStatuses(new Map(rows.map((r) => [ruleKey(r.permit, r.rule), r.state])));
+        setStatusAt(Date.now());
+      })
+      // No signal: keep the last known states; the page says how old they are (`statusAt`).
+      .catch(() => {});
   }, []);
 
   useEffect(() => {
@@ -84,5 +91,5 @@ export function useCompliance(live: Live): Compliance {
   );
 
   const rules = useMemo(() => rulesBySensor(permits), [permits]);
-  return { permits, rules, statuses, breaches };
+  return { permits, rules, statuses, breaches, statusAt };
 }

@@ -5,9 +5,10 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { sensors as fetchSensors, type Me, type SensorInfo } from '../api.ts';
-import { type BreachRow, isAlarmSeverity, type RuleRef, ruleKey, worstRuleState } from '../compliance.ts';
+import { type BreachRow, isAlarmSeverity, limitsStale, type RuleRef, ruleKey, worstRuleState } from '../compliance.ts';
 import { ChartPanel } from '../components/chart-panel.tsx';
 import { SensorGrid, type TileReading } from '../components/sensor-grid.tsx';
+import { formatClock } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import type { Live, LiveSnapshot } from '../live.ts';
 import { useCompliance } from '../use-compliance.ts';
@@ -20,8 +21,9 @@ const NO_RULES: readonly RuleRef[] = [];
 export type LivePageProps = { me: Me; live: Live; snapshot: LiveSnapshot };
 
 export function LivePage({ live, snapshot }: LivePageProps) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const now = useNow(1000);
+  const [openedAt] = useState(() => Date.now());
   const compliance = useCompliance(live);
   const [list, setList] = useState<SensorInfo[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -107,6 +109,13 @@ export function LivePage({ live, snapshot }: LivePageProps) {
           <button type="button" class="button button--quiet" onClick={load}>
             {t('retry')}
           </button>
+        </div>
+      )}
+      {limitsStale(rules.size > 0, compliance.statusAt, openedAt, now) && (
+        <div class="message message--error" role="alert" data-limits-stale="1">
+          {compliance.statusAt === null
+            ? t('limitsNeverLoaded')
+            : t('limitsStale', { time: formatClock(compliance.statusAt, now, lang) })}
         </div>
       )}
       {list === null && !error && <p class="message">{t('loadingSensors')}</p>}
