@@ -59,6 +59,16 @@ describe('vigia-config (real process)', () => {
     expect(r.stderr).toContain('validate');
   });
 
+  it('help lists all seven commands of the contract', () => {
+    const r = run('--help');
+    expect(r.status).toBe(0);
+    for (const c of ['ports', 'probe', 'calibrate', 'validate', 'apply', 'status', 'esphome'])
+      expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+    const one = run('probe', '--help');
+    expect(one.status).toBe(0);
+    expect(one.stdout).toContain('vigia-config probe: probe <port>');
+  });
+
   it('status says what to check when no agent answers', () => {
     const r = run('status', '--api', 'http://127.0.0.1:9');
     expect(r.status).toBe(1);

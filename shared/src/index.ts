@@ -6,6 +6,7 @@
 export * from './calibrate.ts';
 export * from './config/edge.ts';
 export * from './config/server.ts';
+export * from './decode/index.ts';
 export * from './duration.ts';
 export * from './edge-api.ts';
 export * from './errors.ts';

@@ -3,23 +3,7 @@
  * What a technician reads in `/status` (Spanish, says what to check) and what the log says
  * (English), for each way a poll can fail. Keyed by the same codes as `vigia_errors_total`.
  */
-import type { ModbusRtuSource } from '@vigia/shared';
-
-/** Modbus exception codes (Modbus Application Protocol 1.1b3, section 7). */
-const EXCEPTIONS: Record<number, { es: string; en: string }> = {
-  1: { es: 'función no admitida', en: 'illegal function' },
-  2: { es: 'dirección de registro no válida', en: 'illegal data address' },
-  3: { es: 'valor no válido', en: 'illegal data value' },
-  4: { es: 'falla del equipo', en: 'slave device failure' },
-  5: { es: 'petición aceptada, en proceso', en: 'acknowledge' },
-  6: { es: 'equipo ocupado', en: 'slave device busy' },
-  8: { es: 'error de paridad de memoria', en: 'memory parity error' },
-  10: { es: 'ruta del gateway no disponible', en: 'gateway path unavailable' },
-  11: { es: 'el equipo detrás del gateway no responde', en: 'gateway target failed to respond' },
-};
-
-export const exceptionName = (code: number, lang: 'es' | 'en'): string =>
-  EXCEPTIONS[code]?.[lang] ?? (lang === 'es' ? 'excepción desconocida' : 'unknown exception');
+import { exceptionName, type ModbusRtuSource } from '@vigia/shared';
 
 type Line = Pick<ModbusRtuSource, 'port' | 'baud' | 'parity'>;
 export type SilentKind = 'timeout' | 'crc' | 'garbled';

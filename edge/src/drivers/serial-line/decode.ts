@@ -1,33 +1,7 @@
 /**
  * @module serial-line/decode
- * Finds a sensor's value in one ASCII line: `pattern` (regex with a named group `value`),
- * `csv_column` (+ `csv_separator`) or `json_path`. Pure: build once per sensor, call per line.
- * Never throws; a line without the value is a counted decode error.
+ * Finds a sensor's value in one ASCII line (`pattern`, `csv_column` or `json_path`). The pure
+ * decoder lives in shared (`shared/src/decode/line.ts`) so that `vigia-config probe` shows
+ * exactly what this driver will read; re-exported here as the driver's `decode.ts` (STYLE.md C3).
  */
-import type { SerialLineSource } from '@vigia/shared';
-import { type DecodeResult, failed, MAX_TEXT_CHARS, parseDecimal } from '../../decode/decode-result.ts';
-import { decodeJsonPath } from '../../decode/json-path.ts';
-
-export type LineDecoder = (line: string) => DecodeResult;
-
-export function lineDecoder(source: SerialLineSource): LineDecoder {
-  if (source.pattern !== undefined) {
-    const re = new RegExp(source.pattern);
-    return (line) => {
-      if (line.length > MAX_TEXT_CHARS) return failed('too_large');
-      const text = re.exec(line)?.groups?.value;
-      return text === undefined ? failed('no_match') : parseDecimal(text);
-    };
-  }
-  if (source.csv_column !== undefined) {
-    const column = source.csv_column;
-    const separator = source.csv_separator;
-    return (line) => {
-      if (line.length > MAX_TEXT_CHARS) return failed('too_large');
-      const cells = line.split(separator);
-      return column < cells.length ? parseDecimal(cells[column]) : failed('missing_column');
-    };
-  }
-  const path = source.json_path ?? 'value';
-  return (line) => decodeJsonPath(line, path);
-}
+export { type LineDecoder, lineDecoder } from '@vigia/shared';

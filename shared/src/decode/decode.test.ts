@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseDecimal } from './decode-result.ts';
 import { decodeJsonPath } from './json-path.ts';
+import { parseDecimal } from './result.ts';
 
 const isResult = (r: unknown) =>
   typeof r === 'object' &&
