@@ -22,7 +22,7 @@ function fake(opts: { wallAt0: number; sync?: SyncState }) {
   return { env, clock, trusted };
 }
 
-describe('clock keeper', () => {
+describe('clock keeper (simulated wall, monotonic and sync clocks)', () => {
   it('a wall clock before the release is not trusted: stamps are held (boot, mono)', async () => {
     const { env, clock } = fake({ wallAt0: Date.UTC(1970, 0, 1) });
     await clock.start();

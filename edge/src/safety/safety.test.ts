@@ -32,7 +32,7 @@ function setup(command?: { on: string[]; off: string[]; timeout?: string }, fail
   return { safety, telemetry, published };
 }
 
-describe('local safety rules', () => {
+describe('local safety rules (publish recorded by a stand-in; the real broker path: test/e2e/edge-safety-offline.test.ts)', () => {
   it('raises and clears an alarm: retained message on vigia/<device>/alarm, command run (argv, no shell)', async () => {
     const file = join(dir, 'siren');
     const { safety, published, telemetry } = setup({
