@@ -16,7 +16,8 @@
  *   replay runs in the background, one at a time, and the run's readings wait for it, so the
  *   ack never waits for a backfill.
  * - Checkpoints (evaluator snapshots) are stored when a run crosses an interval boundary
- *   (max(1 h, averaging window)), after each replayed interval, and at shutdown; on startup every
+ *   (max(1 h, averaging window)), after each replayed interval (committed with the replay's
+ *   breaches), and at shutdown; on startup every
  *   active run restores its newest checkpoint and replays what the store holds after it, so
  *   open breaches and evaluator state survive restarts, even a kill -9.
  * - Nothing here throws into the ingest path: the batch is already committed; errors are reported.
@@ -42,7 +43,7 @@ import type { Clock } from '../deps.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { BreachRecord, NewBreach, PermitVersion, RunKey } from '../meta/compliance.ts';
 import type { Meta } from '../meta/meta.ts';
-import type { Store } from '../storage/store.ts';
+import type { ReadingColumns, Store } from '../storage/store.ts';
 import { differs, reconcile } from './reconcile.ts';
 import { type BreachChange, breachRecord, breachView, type RuleStatusView } from './views.ts';
 import type { Webhooks } from './webhooks.ts';
@@ -52,6 +53,10 @@ const DAY_MS = 86_400_000;
 /** Hourly checkpoints are kept this far back from a run's watermark; one per day before that. */
 const KEEP_HOURLY_MS = 35 * DAY_MS;
 const END = Number.MAX_SAFE_INTEGER;
+/** Replay checkpoints held for the final transaction, at most this much JSON (then written early). */
+const MAX_PENDING_CP_CHARS = 32 * 1024 * 1024;
+/** Interval reads a replay keeps in flight (enough to keep two reader threads busy). */
+const READS_AHEAD = 4;
 
 export type ComplianceDeps = {
   store: Store;
@@ -210,7 +215,8 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
     for (const [id, change] of changes) announce(meta.breachById(id)!, change);
   }
 
-  function applyPlan(run: Run, fresh: NewBreach[], since: number | null) {
+  /** `alsoInTx`: more writes to commit with the breaches (the replay's checkpoints). */
+  function applyPlan(run: Run, fresh: NewBreach[], since: number | null, alsoInTx?: () => void) {
     const stored = meta.breachesOfRun(run.key, since);
     // A breach may close after the checkpoint yet end before it (end = start of clearing).
     for (const f of fresh) {
@@ -223,6 +229,7 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
     const now = deps.clock.now();
     const changes: [number, BreachChange, BreachRecord?][] = [];
     meta.complianceTx(() => {
+      alsoInTx?.();
       for (const d of plan.deletes) {
         meta.deleteBreach(d.old.id);
         changes.push([d.old.id, 'withdrawn', d.old]);
@@ -253,9 +260,13 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
   // ---- in-order path -----------------------------------------------------------------------
   function saveCheckpoint(run: Run, snap: EvaluatorSnapshot = run.ev.snapshot()) {
     if (snap.watermark === null) return;
-    meta.saveCheckpoint(run.key, snap.watermark, JSON.stringify(snap));
-    if (Math.floor(snap.watermark / DAY_MS) !== Math.floor((snap.watermark - run.cpMs) / DAY_MS))
-      meta.pruneCheckpoints(run.key, snap.watermark - KEEP_HOURLY_MS);
+    storeCheckpoint(run, snap.watermark, JSON.stringify(snap));
+  }
+
+  function storeCheckpoint(run: Run, watermark: number, json: string) {
+    meta.saveCheckpoint(run.key, watermark, json);
+    if (Math.floor(watermark / DAY_MS) !== Math.floor((watermark - run.cpMs) / DAY_MS))
+      meta.pruneCheckpoints(run.key, watermark - KEEP_HOURLY_MS);
   }
 
   /** Push readings newer than the watermark, checkpointing at interval boundaries. */
@@ -317,11 +328,58 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
     const collect = (events: RuleEvent[]) => {
       for (const e of events) if (e.type === 'breachClosed') closed.push(e.breach);
     };
-    for (const start of await chunksWithData(run.sensor, lo, hi, run.cpMs)) {
-      const rows = await readRange(run.sensor, Math.max(lo, start), Math.min(hi, start + run.cpMs));
-      if (rows.length === 0) continue;
-      collect(ev.push(rows));
-      saveCheckpoint(run, ev.snapshot());
+    // Checkpoints wait to be written with the reconciled breaches, in one transaction: one commit
+    // instead of one per interval, and a replay cut short (kill -9) leaves no checkpoint ahead of
+    // breaches it never stored. A long replay of large snapshots writes early past a bound.
+    const cps: { watermark: number; json: string }[] = [];
+    let cpBytes = 0;
+    const writeCps = () => {
+      for (const cp of cps) storeCheckpoint(run, cp.watermark, cp.json);
+      cps.length = 0;
+      cpBytes = 0;
+    };
+    const checkpoint = () => {
+      const snap = ev.snapshot();
+      if (snap.watermark === null) return;
+      const json = JSON.stringify(snap);
+      cps.push({ watermark: snap.watermark, json });
+      cpBytes += json.length;
+      if (cpBytes > MAX_PENDING_CP_CHARS) meta.complianceTx(writeCps);
+    };
+    if (store.readingColumns) {
+      const columns = store.readingColumns.bind(store);
+      const read = (start: number) =>
+        columns(run.sensor, Math.max(lo, start), Math.min(hi, start + run.cpMs)).catch((err: Error) => err);
+      // The next intervals are read while one is evaluated (the SQLite store serves reads on
+      // other threads); an empty interval's `next` jumps over a gap.
+      const first = (await columns(run.sensor, lo, lo)).next;
+      let ahead = first === null ? hi : Math.floor(first / run.cpMs) * run.cpMs;
+      const inFlight: Promise<ReadingColumns | Error>[] = [];
+      for (;;) {
+        while (inFlight.length < READS_AHEAD && ahead < hi) {
+          inFlight.push(read(ahead));
+          ahead += run.cpMs;
+        }
+        const cols = await inFlight.shift();
+        if (cols === undefined) break;
+        if (cols instanceof Error) throw cols;
+        if (cols.ts.length > 0) {
+          collect(ev.pushColumns(cols.ts, cols.value));
+          checkpoint();
+        } else if (cols.next === null || cols.next >= ahead) {
+          // Every interval in flight lies in the gap (a reading written there since is late: it
+          // asks for another pass, see feed()).
+          inFlight.length = 0;
+          ahead = cols.next === null ? hi : Math.floor(cols.next / run.cpMs) * run.cpMs;
+        }
+      }
+    } else {
+      for (const start of await chunksWithData(run.sensor, lo, hi, run.cpMs)) {
+        const rows = await readRange(run.sensor, Math.max(lo, start), Math.min(hi, start + run.cpMs));
+        if (rows.length === 0) continue;
+        collect(ev.push(rows));
+        checkpoint();
+      }
     }
     const snap = ev.snapshot();
     let openClosedBy: string | null = null;
@@ -342,7 +400,7 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
           : breachRecord(run.key, run.site, run.unit, b),
       );
     }
-    applyPlan(run, fresh, since === null ? null : since - run.compiled.clearMs - 1);
+    applyPlan(run, fresh, since === null ? null : since - run.compiled.clearMs - 1, writeCps);
     if (active(run)) {
       const final = ev.snapshot();
       run.ev = ev;

@@ -29,6 +29,16 @@ export interface Store {
    * which lose the quality flag.
    */
   readings?(sensor: string, from: number, to: number): Promise<Reading[]>;
+  /**
+   * Bulk form of `readings` for the compliance replay, which reads millions of rows: the
+   * readings of one sensor in [from, to) as columns, oldest first, leaving out `bad` ones (no
+   * rule uses them), and `next`, the ts of the first reading at or after `to` (any quality), so
+   * a caller reading interval by interval skips empty ones. Optional: the engine falls back to
+   * `readings`.
+   * @example
+   * const { ts, value, next } = await store.readingColumns('plant.ph', from, from + 3_600_000);
+   */
+  readingColumns?(sensor: string, from: number, to: number): Promise<ReadingColumns>;
   /** The newest reading of each sensor (of `sensors`, or of all); sensors without data are absent. */
   latest(sensors?: readonly string[]): Promise<Reading[]>;
   /** Release the backend; calling it twice is fine. */
@@ -36,6 +46,9 @@ export interface Store {
   /** Reachability of an external engine (InfluxDB); an embedded store is always reachable. */
   status?(): StoreStatus;
 }
+
+/** `ts[i]`, `value[i]`: one reading; `next`: the first reading's ts at or after the range end, or null. */
+export type ReadingColumns = { ts: Float64Array; value: Float64Array; next: number | null };
 
 /** What `GET /health` shows about the store (STYLE.md C5 states). */
 export type StoreStatus = { state: 'starting' | 'ok' | 'retrying' | 'failed' | 'stopped'; detail: string };

@@ -20,6 +20,36 @@ storeContract('sqlite', async () => {
 });
 
 describe('sqlite store (its own behaviour)', () => {
+  it('readingColumns: good and uncertain readings of [from, to) as columns, and the next ts (for replays)', async () => {
+    const { file, dispose } = tempFile();
+    const store = openSqliteStore(file);
+    const T0 = 1_764_000_000_000;
+    const r = (sensor: string, ts: number, value: number, q: Reading['q'] = 'good'): Reading => ({
+      sensor,
+      ts,
+      value,
+      q,
+    });
+    await store.write([
+      r('a', T0 - 1000, 1),
+      r('a', T0, 2.5),
+      r('a', T0 + 1000, 3, 'bad'),
+      r('a', T0 + 2000, -0.1, 'uncertain'),
+      r('a', T0 + 3000, 4, 'bad'),
+      r('a', T0 + 9000, 5),
+      r('b', T0 + 1500, 9),
+    ]);
+    const cols = await store.readingColumns!('a', T0, T0 + 3000);
+    expect([...cols.ts]).toEqual([T0, T0 + 2000]);
+    expect([...cols.value]).toEqual([2.5, -0.1]);
+    expect(cols.next).toBe(T0 + 3000); // any quality
+    expect((await store.readingColumns!('a', T0 + 4000, T0 + 4000)).next).toBe(T0 + 9000);
+    const none = await store.readingColumns!('a', T0 + 9001, T0 + 20_000);
+    expect([none.ts.length, none.value.length, none.next]).toEqual([0, 0, null]);
+    await store.close();
+    await dispose();
+  });
+
   it('keeps readings across a reopen of the same file', async () => {
     const { file, dispose } = tempFile();
     const a = openSqliteStore(file);
@@ -47,6 +77,42 @@ describe('sqlite store (its own behaviour)', () => {
     ]);
     expect(await store.readings!('s', T, T + 1000)).toEqual([{ sensor: 's', ts: T, value: 1, q: 'good' }]);
     await store.close();
+    await dispose();
+  });
+
+  it('readingColumns on reader threads equals the read in this thread, and sees later writes', async () => {
+    const { file, dispose } = tempFile();
+    const threaded = openSqliteStore(file, { readers: 2 });
+    const here = openSqliteStore(file, { readers: 0 });
+    const T = 1_764_000_000_000;
+    const batch = (from: number) =>
+      Array.from(
+        { length: 5000 },
+        (_, i): Reading => ({
+          sensor: 's',
+          ts: from + i * 1000,
+          value: Math.sin(i) * 1e3,
+          q: i % 97 === 0 ? 'bad' : 'good',
+        }),
+      );
+    await threaded.write(batch(T));
+    const ranges = [
+      [T, T + 3_600_000],
+      [T + 3_600_000, T + 7_200_000],
+      [T - 1, T],
+    ];
+    // The first reads are served here while the threads start; later ones on the threads.
+    for (let round = 0; round < 3; round++) {
+      const got = await Promise.all(ranges.map(([a, b]) => threaded.readingColumns!('s', a, b)));
+      const want = await Promise.all(ranges.map(([a, b]) => here.readingColumns!('s', a, b)));
+      expect(got).toEqual(want);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    await threaded.write(batch(T + 5_000_000));
+    const late = await threaded.readingColumns!('s', T + 5_000_000, T + 5_002_000);
+    expect([...late.ts]).toEqual([T + 5_001_000]); // the first one is bad
+    await threaded.close();
+    await here.close();
     await dispose();
   });
 });

@@ -6,11 +6,14 @@
  * touch) is one transaction, checked before it starts.
  */
 import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { type Quality, type Reading, type SeriesBucket, TransientError } from '@vigia/shared';
 import Database from 'better-sqlite3';
 import { MINUTE_MS, planSegments } from '../segments.ts';
-import { checkReadings, type Store } from '../store.ts';
+import { checkReadings, type ReadingColumns, type Store } from '../store.ts';
+import { columnReader } from './column-reader.mjs';
 import { ROLLUP_BACKFILL, ROLLUP_SCHEMA, rollupStatements } from './rollups.ts';
 
 const SCHEMA = `
@@ -49,7 +52,102 @@ export type SqliteStoreOptions = {
    * safe on a live file; it exists for the benchmark and for tests that compare both paths.
    */
   queryFrom?: 'rollups' | 'raw';
+  /**
+   * Threads serving `readingColumns` (the compliance replay's bulk read), each with its own
+   * connection; default min(2, cores), 0 reads in this thread. An in-memory file reads here.
+   */
+  readers?: number;
 };
+
+const DEFAULT_READERS = Math.min(2, availableParallelism());
+const COLUMN_READER = new URL('./column-reader.mjs', import.meta.url);
+
+type ReaderReply = { ready: true } | ({ id: number; error?: string } & ReadingColumns);
+
+/**
+ * Up to `size` reader threads, started on first use. Why threads: turning SQLite rows into JS
+ * numbers costs about 0.3 µs a reading in better-sqlite3 and a 7-day backfill is millions of
+ * them; a replay keeps several interval reads in flight, so both cores read. Threads start on
+ * the first read and `local` serves reads until one is ready, so a small replay never waits
+ * for a thread to start. A thread is ref'd only while it has work (an idle pool never keeps the
+ * process alive); if one fails, its reads and all later ones are served by `local`, as is a read
+ * a thread answered with an error.
+ */
+function readerPool(file: string, size: number, local: (sensor: string, from: number, to: number) => ReadingColumns) {
+  type Pending = { resolve(c: ReadingColumns): void; reject(e: Error): void; args: [string, number, number] };
+  const threads: { worker: Worker; pending: Map<number, Pending>; ready: boolean }[] = [];
+  let seq = 0;
+  let broken = size <= 0;
+
+  function serveHere(p: Pending) {
+    try {
+      p.resolve(local(...p.args));
+    } catch (err) {
+      p.reject(err as Error);
+    }
+  }
+
+  function start() {
+    const worker = new Worker(COLUMN_READER, { workerData: { columnReaderFile: file } });
+    const t = { worker, pending: new Map<number, Pending>(), ready: false };
+    worker.unref();
+    const fail = () => {
+      broken = true;
+      const i = threads.indexOf(t);
+      if (i >= 0) threads.splice(i, 1);
+      for (const p of t.pending.values()) serveHere(p);
+      t.pending.clear();
+      void worker.terminate().catch(() => {});
+    };
+    worker.on('message', (m: ReaderReply) => {
+      if ('ready' in m) {
+        t.ready = true;
+        return;
+      }
+      const p = t.pending.get(m.id);
+      if (!p) return;
+      t.pending.delete(m.id);
+      if (t.pending.size === 0) worker.unref();
+      if (m.error === undefined) p.resolve({ ts: m.ts, value: m.value, next: m.next });
+      else serveHere(p); // e.g. SQLITE_BUSY past the timeout there: this connection may do better
+    });
+    worker.on('error', fail);
+    worker.on('exit', () => {
+      if (threads.includes(t)) fail();
+    });
+    threads.push(t);
+    return t;
+  }
+
+  return {
+    read(sensor: string, from: number, to: number): Promise<ReadingColumns> {
+      if (broken) return Promise.resolve(local(sensor, from, to));
+      try {
+        while (threads.length < size) start();
+      } catch {
+        broken = true; // no threads here (e.g. a sandbox without them): read in this one
+      }
+      const thread = threads.reduce<(typeof threads)[number] | undefined>(
+        (best, x) => (x.ready && (!best || x.pending.size < best.pending.size) ? x : best),
+        undefined,
+      );
+      if (!thread) return Promise.resolve(local(sensor, from, to));
+      const id = ++seq;
+      return new Promise((resolve, reject) => {
+        thread.pending.set(id, { resolve, reject, args: [sensor, from, to] });
+        thread.worker.ref();
+        thread.worker.postMessage({ id, sensor, from, to });
+      });
+    },
+    async close() {
+      const all = threads.splice(0);
+      for (const t of all) {
+        for (const p of t.pending.values()) p.reject(new Error('the readings store is closed'));
+      }
+      await Promise.all(all.map((t) => t.worker.terminate()));
+    },
+  };
+}
 
 /** Open (creating when missing) the readings database at `file`; `':memory:'` works too. */
 export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Store {
@@ -88,6 +186,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   const rangeRows = db.prepare(
     'SELECT sensor, ts, value, q FROM readings WHERE sensor = ? AND ts >= ? AND ts < ? ORDER BY ts',
   );
+  const readColumns = columnReader(db);
+  const readers = file === ':memory:' ? undefined : readerPool(file, options.readers ?? DEFAULT_READERS, readColumns);
   const latestOne = db.prepare('SELECT sensor, ts, value, q FROM readings WHERE sensor = ? ORDER BY ts DESC LIMIT 1');
   // Skip-scan over the primary key: one index seek per distinct sensor, not a full scan.
   const allSensors = db.prepare(
@@ -124,6 +224,10 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       ensureOpen();
       return rangeRows.all(sensor, from, to) as Reading[];
     },
+    async readingColumns(sensor, from, to) {
+      ensureOpen();
+      return readers ? readers.read(sensor, from, to) : readColumns(sensor, from, to);
+    },
     async latest(sensors) {
       ensureOpen();
       const ids = sensors ?? (allSensors.all() as { sensor: string }[]).map((r) => r.sensor);
@@ -137,6 +241,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     async close() {
       if (closed) return;
       closed = true;
+      await readers?.close();
       db.close();
     },
   };
