@@ -94,6 +94,8 @@ type Run = {
   /** While a replay runs: readings before this may not be in what it read (END until known). */
   replayHi: number | undefined;
   busy: boolean;
+  /** Replays that failed in a row (the store was unreachable): the next try waits longer. */
+  failures: number;
 };
 
 export type ComplianceEngine = {
@@ -156,6 +158,7 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
       watermark: null,
       queue: [],
       replayFrom: undefined,
+      failures: 0,
       replayHi: undefined,
       busy: false,
     };
@@ -411,18 +414,30 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
 
   async function work(run: Run) {
     run.busy = true;
+    let from: number | undefined;
     try {
       while (run.replayFrom !== undefined) {
-        const from = run.replayFrom;
+        from = run.replayFrom;
         run.replayFrom = undefined;
         await replay(run, from);
       }
+      run.failures = 0;
       // What arrived during the replays is at or after their horizon: newer than what they read.
       const wm = run.watermark ?? Number.NEGATIVE_INFINITY;
       const queued = dedupe(run.queue.splice(0).sort((a, b) => a.ts - b.ts)).filter((r) => r.ts > wm);
       if (queued.length > 0 && active(run)) pushInOrder(run, queued);
     } catch (err) {
       report(err, 'replayFailed', run);
+      // Never give up on late data (e.g. InfluxDB away): try the same replay again, later; the
+      // readings queued meanwhile stay queued for it.
+      if (from !== undefined && !stopped) {
+        const retryFrom = from;
+        run.failures++;
+        const delayMs = Math.min(60_000, 1000 * 2 ** Math.min(run.failures - 1, 6));
+        setTimeout(() => {
+          if (!stopped) requestReplay(run, retryFrom);
+        }, delayMs).unref();
+      }
     } finally {
       run.busy = false;
       run.replayHi = undefined;
