@@ -101,6 +101,7 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Ma
     telemetry,
     backoff: deps.sendBackoff,
     backlogRate: config.forward.backlog_rate,
+    liveIntervalMs: config.forward.live_interval,
     fetch: deps.fetch,
     clock: deps.wall,
     mono: deps.mono,

@@ -9,6 +9,12 @@
  * footprint is also measured, in the same run, for the sources run through tsx without flags (as
  * in development); those figures end in `_tsx` and their ratio is bundled ÷ tsx.
  *
+ * CPU at 100 sensors × 1 Hz is the median of `CPU_WINDOWS` windows (the machine is shared and
+ * noisy), measured for the default config and, in the same run, for other `forward.live_interval`
+ * values (`BENCH_EDGE_INTERVALS`, ratios to the default) with the live latency each gives
+ * (publish → server SSE). `BENCH_EDGE_BASELINE=<bundle.mjs>` adds the same figures for another
+ * build of the agent (e.g. the previous commit's, built to edge/dist/) with ratios now ÷ then.
+ *
  * Scale, stated in each figure's note: the issue's 7 days × 50 sensors at 1 Hz (30 M readings)
  * is too long for one bench run; `BENCH_BACKLOG_HOURS` (default 6 h: 1.08 M readings) sets it.
  */
@@ -31,9 +37,18 @@ const BACKLOG_HOURS = Number(process.env.BENCH_BACKLOG_HOURS ?? 6);
 const BACKLOG_SENSORS = 50;
 const LOAD_SECONDS = Number(process.env.BENCH_EDGE_SECONDS ?? 30);
 const LOAD_SENSORS = 100;
+const CPU_WINDOWS = 6;
+/** `forward.live_interval` values measured besides the default ("1ms": a request per commit). */
+const INTERVALS = (process.env.BENCH_EDGE_INTERVALS ?? '1ms,250ms,500ms,2s').split(',').filter(Boolean);
+const BASELINE = process.env.BENCH_EDGE_BASELINE;
 /** The Node flags of edge/systemd/vigia-edge.service: a small heap for a Pi. */
 export const EDGE_NODE_FLAGS = ['--max-old-space-size=48', '--max-semi-space-size=1'];
-const BUNDLED: StackOptions['edgeRun'] = { nodeArgs: EDGE_NODE_FLAGS };
+// The bundle this run built, named directly: another engineer's edit under edge/src or
+// shared/src during the run would make the bin fall back to the sources through tsx.
+const BUNDLED: StackOptions['edgeRun'] = {
+  nodeArgs: EDGE_NODE_FLAGS,
+  script: join(REPO, 'edge', 'dist', 'vigia-edge.mjs'),
+};
 const TSX: StackOptions['edgeRun'] = { nodeArgs: ['--import', 'tsx'], script: join(REPO, 'edge', 'src', 'main.ts') };
 
 /** Builds the agent's bundle, so the bin runs it (it runs the sources when the bundle is stale). */
@@ -209,10 +224,27 @@ async function drain(emit: Emit): Promise<void> {
   }
 }
 
-type Footprint = { rss: number; cpu: number; bytes: number; note: string };
+type Footprint = {
+  rss: number;
+  /** Median over the windows, % of a core. */
+  cpu: number;
+  /** Each window's CPU, % of a core. */
+  windows: number[];
+  bytes: number;
+  /** Publish → server SSE, ms, sorted. */
+  lag: number[];
+  /** Median CPU before any reading arrives (the floor), when measured. */
+  idle?: number;
+  note: string;
+};
 
 /** The agent process at 100 sensors × 1 Hz over MQTT, forwarding to a real server. */
-async function footprint(edgeRun: StackOptions['edgeRun']): Promise<Footprint> {
+async function footprint(
+  edgeRun: StackOptions['edgeRun'],
+  edgeConfig?: StackOptions['edgeConfig'],
+  label = '',
+  measureIdle = false,
+): Promise<Footprint> {
   const dir = mkdtempSync(join(tmpdir(), 'vigia-bench-load-'));
   const sensors = () =>
     Array.from({ length: LOAD_SENSORS }, (_, i) => ({
@@ -221,36 +253,78 @@ async function footprint(edgeRun: StackOptions['edgeRun']): Promise<Footprint> {
       unit: 'degC',
       source: { driver: 'mqtt' as const, topic: `load/s${i}` },
     }));
-  const stack = await startStack({ dir, simulator: false, sensors, edgeRun });
+  const stack = await startStack({ dir, simulator: false, sensors, edgeRun, edgeConfig });
   try {
     const pid = stack.edge.child.pid ?? 0;
+    const api = new ApiClient(stack.serverUrl);
+    await api.login(DEMO_USER.user, DEMO_USER.password);
+    const idle: number[] = [];
+    if (measureIdle) {
+      await new Promise((r) => setTimeout(r, 2000));
+      for (let w = 0; w < 3; w++) {
+        const c0 = cpuSeconds(pid);
+        const w0 = performance.now();
+        await new Promise((r) => setTimeout(r, 4000));
+        idle.push(((cpuSeconds(pid) - c0) / ((performance.now() - w0) / 1000)) * 100);
+      }
+    }
     const publisher = startPublisher({
       url: stack.brokerUrl,
       ...stack.mqttUser,
       topic: (seq) => `load/s${seq % LOAD_SENSORS}`,
       ratePerS: LOAD_SENSORS,
     });
+    let measuring = false;
+    const lag: number[] = [];
+    const close = await api.live((e) => {
+      if (e.event !== 'reading' || !measuring) return;
+      const d = e.data as { sensor: string; value: number };
+      const t = publisher.sentAt.get(d.value);
+      if (t !== undefined && d.sensor === `load.s${d.value % LOAD_SENSORS}`) lag.push(Date.now() - t);
+    });
     await new Promise((r) => setTimeout(r, 5000)); // warm-up: JIT, first batches
-    const cpu0 = cpuSeconds(pid);
+    measuring = true;
     const written0 = writeBytes(pid);
     const acked0 = publisher.acked.size;
     const t0 = performance.now();
     let rss = 0;
-    for (let s = 0; s < LOAD_SECONDS; s++) {
-      await new Promise((r) => setTimeout(r, 1000));
-      rss = Math.max(rss, rssMb(pid));
+    const windows: number[] = [];
+    const windowSeconds = Math.max(1, Math.round(LOAD_SECONDS / CPU_WINDOWS));
+    for (let w = 0; w < CPU_WINDOWS; w++) {
+      const c0 = cpuSeconds(pid);
+      const w0 = performance.now();
+      for (let s = 0; s < windowSeconds; s++) {
+        await new Promise((r) => setTimeout(r, 1000));
+        rss = Math.max(rss, rssMb(pid));
+      }
+      windows.push(((cpuSeconds(pid) - c0) / ((performance.now() - w0) / 1000)) * 100);
     }
     const secs = (performance.now() - t0) / 1000;
-    const cpu = cpuSeconds(pid) - cpu0;
     const readings = publisher.acked.size - acked0;
     const written = writeBytes(pid) - written0;
+    measuring = false;
+    close();
     await publisher.stop();
     const how = edgeRun === TSX ? 'sources through tsx, no flags' : `bundle, ${EDGE_NODE_FLAGS.join(' ')}`;
+    lag.sort((a, b) => a - b);
     return {
       rss,
-      cpu: (cpu / secs) * 100,
+      cpu: percentile(
+        [...windows].sort((a, b) => a - b),
+        50,
+      ),
+      windows,
       bytes: written / Math.max(1, readings),
-      note: `vigia-edge (${how}) at ${LOAD_SENSORS} sensors × 1 Hz over MQTT QoS 1 for ${Math.round(secs)} s (${readings} readings), forwarding to vigia-server`,
+      lag,
+      ...(idle.length
+        ? {
+            idle: percentile(
+              idle.sort((a, b) => a - b),
+              50,
+            ),
+          }
+        : {}),
+      note: `vigia-edge (${how}${label}) at ${LOAD_SENSORS} sensors × 1 Hz over MQTT QoS 1 for ${Math.round(secs)} s (${readings} readings), forwarding to vigia-server`,
     };
   } finally {
     await stack.stop();
@@ -263,10 +337,32 @@ export const edgeBench: Bench = {
   run: async (emit) => {
     buildEdge();
     await intake(emit);
-    const b = await footprint(BUNDLED);
+    const b = await footprint(BUNDLED, undefined, '', true);
+    const sweep: [string, Footprint][] = [];
+    for (const interval of INTERVALS)
+      sweep.push([
+        interval,
+        await footprint(BUNDLED, { forward: { live_interval: interval } }, `, live_interval ${interval}`),
+      ]);
+    const base = BASELINE
+      ? await footprint({ ...BUNDLED, script: BASELINE }, undefined, `, baseline ${BASELINE}`)
+      : null;
     const t = await footprint(TSX);
     const rss = (f: Footprint) => Math.round(f.rss);
     const cpu = (f: Footprint) => Number(f.cpu.toFixed(2));
+    const windows = (f: Footprint) =>
+      `median of ${f.windows.length} windows [${f.windows.map((w) => w.toFixed(2)).join(', ')}]`;
+    const lagFigures = (f: Footprint, suffix: string, ratioTo?: Footprint) => {
+      const lagNote = `publish → server SSE of the ${f.lag.length} readings the server published live (it publishes a sensor's newest per batch); ${f.note}`;
+      for (const p of [50, 99] as const)
+        emit({
+          name: `edge.agent_live_latency_p${p}${suffix}`,
+          value: Math.round(percentile(f.lag, p)),
+          unit: 'ms',
+          ...(ratioTo ? { ratio: percentile(f.lag, p) / percentile(ratioTo.lag, p) } : {}),
+          note: ratioTo ? `${lagNote}; ratio to the default config's` : lagNote,
+        });
+    };
     const bytes = (f: Footprint) => Math.round(f.bytes);
     emit({
       name: 'edge.agent_rss_max',
@@ -288,14 +384,50 @@ export const edgeBench: Bench = {
       value: cpu(b),
       unit: '% of a core',
       ratio: b.cpu / 2,
-      note: `${b.note}; ${cpuNote}; ratio to 2 %`,
+      note: `${b.note}; ${cpuNote}, ${windows(b)}; ratio to 2 %`,
     });
+    lagFigures(b, '');
+    emit({
+      name: 'edge.agent_cpu_idle',
+      value: Number((b.idle ?? Number.NaN).toFixed(2)),
+      unit: '% of a core',
+      ratio: (b.idle ?? Number.NaN) / b.cpu,
+      note: `the same agent with its 100 sensors configured and no reading arriving (median of 3 × 4 s); ratio to its CPU at 100 readings/s`,
+    });
+    for (const [interval, f] of sweep) {
+      const suffix = `_live_interval_${interval}`;
+      emit({
+        name: `edge.agent_cpu${suffix}`,
+        value: cpu(f),
+        unit: '% of a core',
+        ratio: f.cpu / b.cpu,
+        note: `${f.note}; ${cpuNote}, ${windows(f)}; ratio to the default config's`,
+      });
+      lagFigures(f, suffix, b);
+    }
+    if (base) {
+      emit({
+        name: 'edge.agent_cpu_baseline',
+        value: cpu(base),
+        unit: '% of a core',
+        ratio: b.cpu / base.cpu,
+        note: `${base.note}; ${cpuNote}, ${windows(base)}; ratio now ÷ baseline`,
+      });
+      lagFigures(base, '_baseline');
+      emit({
+        name: 'edge.agent_bytes_written_per_reading_baseline',
+        value: bytes(base),
+        unit: 'bytes',
+        ratio: b.bytes / base.bytes,
+        note: `${base.note}; ratio now ÷ baseline`,
+      });
+    }
     emit({
       name: 'edge.agent_cpu_tsx',
       value: cpu(t),
       unit: '% of a core',
       ratio: b.cpu / t.cpu,
-      note: `${t.note}; ${cpuNote}; ratio bundled ÷ tsx`,
+      note: `${t.note}; ${cpuNote}, ${windows(t)}; ratio bundled ÷ tsx`,
     });
     const bytesNote = '/proc/<pid>/io write_bytes (buffer, WAL, logs)';
     emit({

@@ -9,7 +9,7 @@
  * - Every reading the cap removes is counted in the `drops` table with its time range, in the
  *   same transaction that removes it. Drops are never silent; totals are in `stats()`. The cap
  *   never removes a batch that is out to the server (leased), so a reading is either dropped
- *   or delivered, never both: the dropped count is exact.
+ *   or delivered, never both: the dropped count is exact (but see `ack` after a power cut).
  * - `append` resolves only after its readings are committed with `synchronous=FULL` in WAL mode:
  *   they survive kill -9 *and* a power cut. To spare an SD card, appends are grouped: one
  *   transaction per group; a group commits at once when the last commit was longer than
@@ -23,8 +23,16 @@
  *   lane has at most one batch out at a time (its lease) and a lane never takes a reading the
  *   other holds, so the forwarder sends both at once and no reading is out twice. Readings found
  *   in the file at `open` (after a restart) are backlog.
- * - `ack`/`quarantine` are synchronous committed transactions: after they return, a kill -9
- *   never brings those readings back.
+ * - `ack`/`quarantine` are committed transactions: after they return, a kill -9 (the process
+ *   dies, the OS does not) never brings those readings back. `quarantine` commits with
+ *   `synchronous=FULL`, so it also survives a power cut. `ack` commits with
+ *   `synchronous=NORMAL` (written to the WAL, not fsynced: one fsync fewer per request); it
+ *   becomes power-cut durable at the next fsync of the WAL (the next group commit, at most
+ *   `commitIntervalMs` later under load, or a checkpoint). So a power cut or OS crash may undo
+ *   the acks of that last moment: those readings are pending again and are sent again, which
+ *   the server absorbs (idempotent on (sensor, ts)). An undone ack never loses a reading; if
+ *   the cap drops such a reading before it is resent, it is counted as dropped although it was
+ *   delivered (after a power cut the dropped count may overstate, never understate).
  * - Identity is (sensor, ts): a second reading with the same identity is not stored and is
  *   reported as a duplicate in the `append` result (the server is idempotent on it too).
  * - Row ids never repeat (AUTOINCREMENT), so settling an old batch can never touch a newer reading.
@@ -94,6 +102,7 @@ export function createBuffer(options: BufferOptions) {
   let timer: NodeJS.Timeout | undefined;
   let lastCommitAt = 0;
   let pending = 0;
+  let committedTotal = 0;
   let droppedTotal = 0;
   let quarantinedTotal = 0;
   let lastDrop: Drop | null = null;
@@ -204,6 +213,7 @@ export function createBuffer(options: BufferOptions) {
       return;
     }
     lastCommitAt = clock();
+    for (const r of results) committedTotal += r.inserted;
     if (lastId > 0) commits.push({ at: lastCommitAt, lastId });
     if (drop) {
       const theDrop = drop as Drop;
@@ -316,10 +326,20 @@ export function createBuffer(options: BufferOptions) {
       return batch;
     },
 
-    /** The server acknowledged the batch: delete it. Returns how many rows were deleted. */
+    /**
+     * The server acknowledged the batch: delete it. Returns how many rows were deleted.
+     * Committed with `synchronous=NORMAL` (no fsync of its own; see the header).
+     */
     ack(batch: readonly BufferedReading[]): number {
-      const [, s] = requireOpen();
-      const deleted = s.deleteIds.run(JSON.stringify(batch.map((r) => r.id))).changes;
+      const [d, s] = requireOpen();
+      // Not a prepared statement: SQLite applies `PRAGMA synchronous` when it compiles it.
+      d.exec('PRAGMA synchronous = NORMAL');
+      let deleted: number;
+      try {
+        deleted = s.deleteIds.run(JSON.stringify(batch.map((r) => r.id))).changes;
+      } finally {
+        d.exec('PRAGMA synchronous = FULL');
+      }
       pending -= deleted;
       unlease(batch);
       return deleted;
@@ -411,6 +431,9 @@ export function createBuffer(options: BufferOptions) {
       if (pending > 0) return Promise.resolve();
       return waitForCommit(signal);
     },
+
+    /** Readings committed by `append` since `open` (a counter: a lane compares two readings of it). */
+    committedTotal: (): number => committedTotal,
 
     /** Resolves at the next commit that stored readings, or on abort (or close). */
     waitForCommit,

@@ -306,3 +306,57 @@ describe('forwarder (stand-in ingest endpoint)', () => {
     expect(sent + stats.dropped).toBe(10_000);
   });
 });
+
+describe('forwarder: fewer requests', () => {
+  it('live interval: readings committed within it go in one request; after a quiet spell, and a full batch, at once', async () => {
+    const s = await standIn((seen) => ({
+      status: 200,
+      body: { accepted: (seen.body as IngestBatch).readings.length },
+    }));
+    server = s.server;
+    const telemetry = createTelemetry({ logger: pino({ level: 'silent' }) });
+    const fwd = createForwarder({
+      buffer,
+      serverUrl: s.url,
+      token: 'tok-123',
+      device: 'plant-01',
+      sensors,
+      telemetry,
+      batchSize: 10,
+      liveIntervalMs: 400,
+    });
+    fwd.start();
+    const t = Date.now();
+    await buffer.append(readings(1));
+    await until(() => s.seen.length === 1);
+    expect(Date.now() - t).toBeLessThan(300);
+    for (let i = 1; i <= 4; i++) await buffer.append(readings(1, i)); // four commits (5 ms window)
+    await until(() => buffer.stats().pending === 0);
+    expect(s.seen.map((x) => (x.body as IngestBatch).readings.length)).toEqual([1, 4]);
+    expect(Date.now() - t).toBeGreaterThanOrEqual(380);
+    const t2 = Date.now();
+    await buffer.append(readings(10, 100));
+    await until(() => buffer.stats().pending === 0);
+    expect(Date.now() - t2).toBeLessThan(300);
+    expect(s.seen).toHaveLength(3);
+    await fwd.stop();
+  });
+
+  it("sends a sensor's metadata until a batch carrying it is acknowledged, then not with every batch", async () => {
+    const s = await standIn((seen) =>
+      s.seen.length === 1
+        ? { status: 503, body: {} }
+        : { status: 200, body: { accepted: (seen.body as IngestBatch).readings.length } },
+    );
+    server = s.server;
+    await buffer.append(readings(2));
+    const { fwd } = forwarderTo(s.url);
+    fwd.start();
+    await until(() => buffer.stats().pending === 0);
+    await buffer.append(readings(2, 10));
+    await until(() => buffer.stats().pending === 0);
+    await fwd.stop();
+    const metaIds = s.seen.map((x) => ((x.body as IngestBatch).sensors ?? []).map((m) => m.id).sort());
+    expect(metaIds).toEqual([['plant.ph', 'tunnel.ch4'], ['plant.ph', 'tunnel.ch4'], []]);
+  });
+});

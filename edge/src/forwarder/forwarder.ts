@@ -11,11 +11,16 @@
  *   buffer into quarantine, hence the exception.
  * Live first: two lanes run at once, each with its own request, so the live lane never waits
  * behind the backlog. The live lane sends the newest readings (the buffer's live window) as
- * soon as they are committed, unthrottled, and retries quickly (≤ 1 s): it is also the probe
- * that notices a link coming back, and then wakes the backlog lane. The backlog lane drains
+ * soon as they are committed, at most one request per `liveIntervalMs` (config
+ * `forward.live_interval`; a full batch goes at once, and after a quiet spell the first commit
+ * goes at once), and retries quickly (≤ 1 s): it is also the probe that notices a link coming
+ * back, and then wakes the backlog lane. The backlog lane drains
  * the oldest readings behind it, paced to `backlogRate` readings/s so a link that just came
  * back is not flooded. Each batch carries the device status (backlog, drain rate, ETA, drops).
  * Sending twice is harmless: the server is idempotent on (sensor, ts).
+ * Sensor metadata (name, quantity, unit) rides along with a sensor's readings until a batch
+ * carrying it is acknowledged, then again every `META_REFRESH_MS` (and after every start, so a
+ * changed config is sent at once): not on every batch.
  * Clock: readings held without a trusted time are never taken (the buffer keeps them). Every
  * answer's `Date` header goes to `onAnswer` with the request's monotonic send and receive times
  * (the clock keeper's time source), and each batch reports `clock_offset_ms`.
@@ -41,6 +46,8 @@ const gzipAsync = promisify(gzip);
 const RETRYABLE_4XX = new Set([401, 403, 404, 408, 425, 429]);
 /** The drain rate is measured over this trailing window. */
 const RATE_WINDOW_MS = 10_000;
+/** A sensor's metadata, once acknowledged, is sent again after this long. */
+export const META_REFRESH_MS = 10 * 60_000;
 
 export type ForwarderOptions = {
   buffer: ReadingBuffer;
@@ -56,6 +63,12 @@ export type ForwarderOptions = {
   backlogBatchSize?: number;
   /** Backlog lane pace in readings/s (config `forward.backlog_rate`; default 5000). */
   backlogRate?: number;
+  /**
+   * Least time between the starts of two live requests (config `forward.live_interval`):
+   * readings committed meanwhile go together. A full batch does not wait. Default 0: a request
+   * after every commit.
+   */
+  liveIntervalMs?: number;
   /** Backlog lane backoff (default 500 ms → 30 s). */
   backoff?: BackoffOptions;
   /** Live lane backoff (default 250 ms → 1 s): a small request, and the probe for the link. */
@@ -86,24 +99,32 @@ export type ForwarderState = {
 };
 
 type Outcome =
-  | { kind: 'ok' }
+  | { kind: 'ok'; meta: readonly SensorMeta[] }
   | { kind: 'retry'; message: string }
   | { kind: 'reject'; message: string; status: number };
 
-/** Builds the ingest body for a batch: readings without row ids, metadata of the sensors in it. */
+/**
+ * Builds the ingest body for a batch: readings without row ids, metadata of the sensors in it
+ * for which `needsMeta` says so (default: all of them).
+ */
 export function buildIngestBatch(
   device: string,
   batch: readonly BufferedReading[],
   meta: ReadonlyMap<string, SensorMeta>,
   status: DeviceStatus,
+  needsMeta: (sensor: string) => boolean = () => true,
 ): IngestBatch {
-  const ids = new Set(batch.map((r) => r.sensor));
-  return {
-    device,
-    readings: batch.map(({ sensor, ts, value, q }) => ({ sensor, ts, value, q })),
-    sensors: [...ids].flatMap((id) => meta.get(id) ?? []),
-    status,
-  };
+  const ids = new Set<string>();
+  const readings = batch.map(({ sensor, ts, value, q }) => {
+    ids.add(sensor);
+    return { sensor, ts, value, q };
+  });
+  const sensors: SensorMeta[] = [];
+  for (const id of ids) {
+    const m = meta.get(id);
+    if (m && needsMeta(id)) sensors.push(m);
+  }
+  return { device, readings, ...(sensors.length ? { sensors } : {}), status };
 }
 
 async function errorMessage(res: Response): Promise<string> {
@@ -123,6 +144,7 @@ export function createForwarder(options: ForwarderOptions) {
   const mono = options.mono ?? (() => performance.now());
   const batchSize = options.batchSize ?? 1000;
   const backlogRate = options.backlogRate ?? 5000;
+  const liveIntervalMs = options.liveIntervalMs ?? 0;
   const backlogBatchSize = Math.max(1, Math.min(options.backlogBatchSize ?? 5000, Math.ceil(backlogRate)));
   const backoff = options.backoff ?? { minMs: 500, maxMs: 30_000 };
   const liveBackoff = options.liveBackoff ?? { minMs: 250, maxMs: 1000 };
@@ -133,6 +155,9 @@ export function createForwarder(options: ForwarderOptions) {
       { id: s.id, quantity: s.quantity, unit: s.unit, ...(s.name ? { name: s.name } : {}) } as SensorMeta,
     ]),
   );
+  // When each sensor's metadata was last acknowledged by the server (clock ms).
+  const metaAckedAt = new Map<string, number>();
+  const needsMeta = (id: string) => clock() - (metaAckedAt.get(id) ?? Number.NEGATIVE_INFINITY) >= META_REFRESH_MS;
   const state = {
     state: 'starting' as ForwarderState['state'],
     detail: 'iniciando',
@@ -140,6 +165,10 @@ export function createForwarder(options: ForwarderOptions) {
     last_sent_at: null as number | null,
     sent_total: 0,
   };
+  // Monotonic start of the last live request that got through (coalescing, see liveIntervalMs).
+  let liveSentAt = Number.NEGATIVE_INFINITY;
+  // The buffer's count of committed readings when the live lane last took a batch.
+  let liveTakenAt = 0;
   // Per lane: the message of its last failed attempt, null once it succeeds again.
   const failing: Record<Lane, string | null> = { live: null, backlog: null };
   // Backlog acknowledgements in the rate window: when the batch left, how many.
@@ -156,16 +185,16 @@ export function createForwarder(options: ForwarderOptions) {
     return n / Math.max(1, (now - drained[0].at) / 1000);
   }
 
-  function progress(): { backlog_rate: number; eta_s: number | null; backlog: number } {
+  function progress(stats = buffer.stats()): { backlog_rate: number; eta_s: number | null; backlog: number } {
     const rate = drainRate();
-    const { backlog } = buffer.stats();
+    const { backlog } = stats;
     const eta = backlog === 0 ? 0 : rate > 0 ? Math.ceil(backlog / rate) : null;
     return { backlog_rate: Math.round(rate), eta_s: eta, backlog };
   }
 
   function deviceStatus(): DeviceStatus {
     const stats = buffer.stats();
-    const p = progress();
+    const p = progress(stats);
     const offset = options.clockOffsetMs?.() ?? null;
     return {
       backlog: stats.pending,
@@ -177,23 +206,21 @@ export function createForwarder(options: ForwarderOptions) {
     };
   }
 
+  /** State and detail after a request; the detail's backlog figures are filled in by `status()`. */
   function refreshState(): void {
     const message = failing.live ?? failing.backlog;
-    if (message) {
-      state.state = 'retrying';
-      state.detail = message;
-      return;
-    }
-    state.state = 'ok';
-    const p = progress();
-    state.detail =
-      p.backlog > 0
-        ? `enviando atraso: ${p.backlog} lecturas${p.eta_s !== null ? `, unos ${p.eta_s} s` : ''}`
-        : 'enviando al servidor';
+    state.state = message ? 'retrying' : 'ok';
+    state.detail = message ?? 'enviando al servidor';
+  }
+
+  function detail(p: ReturnType<typeof progress>): string {
+    if (state.state !== 'ok' || state.detail !== 'enviando al servidor' || p.backlog === 0) return state.detail;
+    return `enviando atraso: ${p.backlog} lecturas${p.eta_s !== null ? `, unos ${p.eta_s} s` : ''}`;
   }
 
   async function send(batch: readonly BufferedReading[], signal: AbortSignal): Promise<Outcome> {
-    const body = await gzipAsync(JSON.stringify(buildIngestBatch(options.device, batch, meta, deviceStatus())));
+    const ingest = buildIngestBatch(options.device, batch, meta, deviceStatus(), needsMeta);
+    const body = await gzipAsync(JSON.stringify(ingest));
     let res: Response;
     const sentAt = mono();
     try {
@@ -217,7 +244,7 @@ export function createForwarder(options: ForwarderOptions) {
     options.onAnswer?.(res.headers.get('date'), sentAt, mono());
     if (res.ok) {
       await res.body?.cancel();
-      return { kind: 'ok' };
+      return { kind: 'ok', meta: ingest.sensors ?? [] };
     }
     const message = `HTTP ${res.status} ${await errorMessage(res)}`;
     if (res.status >= 500 || RETRYABLE_4XX.has(res.status)) {
@@ -225,6 +252,21 @@ export function createForwarder(options: ForwarderOptions) {
       return { kind: 'retry', message: `el servidor respondió ${message}${hint}` };
     }
     return { kind: 'reject', message, status: res.status };
+  }
+
+  /**
+   * Live lane: waits until `liveIntervalMs` has passed since the last live request started, or
+   * a full batch is waiting, so the readings committed meanwhile go in one request.
+   */
+  async function coalesce(signal: AbortSignal): Promise<void> {
+    for (;;) {
+      const wait = liveSentAt + liveIntervalMs - mono();
+      if (wait <= 0 || signal.aborted || buffer.committedTotal() - liveTakenAt >= batchSize) return;
+      const next = new AbortController();
+      const both = AbortSignal.any([signal, next.signal]);
+      await Promise.race([sleep(wait, both), buffer.waitForCommit(both)]);
+      next.abort();
+    }
   }
 
   /** Waits until the lane may have something to send. */
@@ -247,6 +289,9 @@ export function createForwarder(options: ForwarderOptions) {
   async function run(lane: Lane, signal: AbortSignal): Promise<void> {
     let attempt = 0;
     while (!signal.aborted) {
+      if (lane === 'live' && liveIntervalMs > 0) await coalesce(signal);
+      const liveStart = mono();
+      if (lane === 'live') liveTakenAt = buffer.committedTotal();
       const batch = buffer.take(lane === 'live' ? batchSize : backlogBatchSize, lane);
       if (batch.length === 0) {
         await idle(lane, signal);
@@ -265,8 +310,11 @@ export function createForwarder(options: ForwarderOptions) {
         state.last_sent_at = clock();
         state.sent_total += batch.length;
         telemetry.metrics.sent.inc(batch.length);
-        if (lane === 'live') kickBacklog?.();
-        else drained.push({ at: startedAt, n: batch.length });
+        for (const m of outcome.meta) metaAckedAt.set(m.id, clock());
+        if (lane === 'live') {
+          liveSentAt = liveStart;
+          kickBacklog?.();
+        } else drained.push({ at: startedAt, n: batch.length });
         refreshState();
         if (lane === 'backlog') await sleep(startedAt + (batch.length * 1000) / backlogRate - clock(), signal);
       } else if (outcome.kind === 'reject') {
@@ -319,7 +367,13 @@ export function createForwarder(options: ForwarderOptions) {
     },
     status: (): ForwarderState => {
       const p = progress();
-      return { ...state, backlog_rate: p.backlog_rate, backlog_rate_limit: backlogRate, eta_s: p.eta_s };
+      return {
+        ...state,
+        detail: detail(p),
+        backlog_rate: p.backlog_rate,
+        backlog_rate_limit: backlogRate,
+        eta_s: p.eta_s,
+      };
     },
   };
 }

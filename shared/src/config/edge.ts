@@ -134,9 +134,12 @@ export const EdgeConfig = z
         live_window: Duration.default(10_000).describe(
           'a reading younger than this (since it was stored) is live: sent before any backlog',
         ),
+        live_interval: Duration.default(1000).describe(
+          'least time between two live requests to the server: readings stored meanwhile go in one request (a full batch goes at once; 1ms sends after every commit); it adds up to this much live latency, and saves CPU',
+        ),
       })
       .strict()
-      .default({ backlog_rate: 5000, live_window: 10_000 }),
+      .default({ backlog_rate: 5000, live_window: 10_000, live_interval: 1000 }),
     sensors: z.array(SensorConfig).min(1, 'list at least one sensor under sensors:'),
     safety: SafetyConfig.default({ rules: [] }),
   })
