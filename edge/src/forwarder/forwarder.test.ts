@@ -164,14 +164,11 @@ describe('forwarder (stand-in ingest endpoint)', () => {
     await fwd.stop();
   });
 
-  it('4xx: quarantines the batch, counts it, records the server message, and goes on', async () => {
+  it('4xx about the whole batch: quarantines it, counts it, records the server message, and goes on', async () => {
     let calls = 0;
     const s = await standIn(() =>
       ++calls === 1
-        ? {
-            status: 400,
-            body: { error: { code: 'invalid_reading', message: 'ts is before the year 2000', path: 'readings[0].ts' } },
-          }
+        ? { status: 413, body: { error: { code: 'body_too_large', message: 'the batch is over 5 MB' } } }
         : { status: 200, body: {} },
     );
     server = s.server;
@@ -180,12 +177,56 @@ describe('forwarder (stand-in ingest endpoint)', () => {
     fwd.start();
     await until(() => buffer.stats().quarantined === 3);
     expect(buffer.stats().pending).toBe(0);
-    expect(fwd.status().last_error).toBe('HTTP 400 invalid_reading: ts is before the year 2000 (at readings[0].ts)');
+    expect(fwd.status().last_error).toBe('HTTP 413 body_too_large: the batch is over 5 MB');
     expect(await telemetry.registry.getSingleMetricAsString('vigia_quarantined_total')).toMatch(/ 3$/m);
     await buffer.append(readings(1, 50));
     await until(() => buffer.stats().pending === 0 && calls === 2);
     expect(buffer.stats().quarantined).toBe(3);
     await fwd.stop();
+  });
+
+  it('a refusal naming one reading quarantines only that reading; the rest is sent again', async () => {
+    let calls = 0;
+    const s = await standIn(() =>
+      ++calls === 1
+        ? {
+            status: 422,
+            body: { error: { code: 'ts_in_future', message: 'ts is more than a day ahead', path: 'readings[1].ts' } },
+          }
+        : { status: 200, body: {} },
+    );
+    server = s.server;
+    await buffer.append(readings(3));
+    const { fwd } = forwarderTo(s.url);
+    fwd.start();
+    await until(() => buffer.stats().pending === 0 && calls >= 2);
+    await fwd.stop();
+    expect(buffer.stats().quarantined).toBe(1);
+    const values = (seen: Seen) => (seen.body as { readings: { value: number }[] }).readings.map((r) => r.value);
+    const first = values(s.seen[0]);
+    const second = values(s.seen[1]);
+    expect(second).toEqual([first[0], first[2]]);
+  });
+
+  it('409 sensor_taken is a setup mistake, not a bad batch: kept and retried, with what to do', async () => {
+    const s = await standIn(() => ({
+      status: 409,
+      body: {
+        error: {
+          code: 'sensor_taken',
+          message: 'sensor plant.ph belongs to device plant-02',
+          path: 'readings[0].sensor',
+        },
+      },
+    }));
+    server = s.server;
+    await buffer.append(readings(2));
+    const { fwd } = forwarderTo(s.url);
+    fwd.start();
+    await until(() => s.seen.length >= 2);
+    await fwd.stop();
+    expect(buffer.stats()).toMatchObject({ pending: 2, quarantined: 0 });
+    expect(fwd.status().last_error).toMatch(/rotate-token/);
   });
 
   it('401: a rejected token is not the batch’s fault — keeps it and retries', async () => {

@@ -8,7 +8,9 @@
  *   `retrying`.
  * - other 4xx (400, 409, 413, 415, 422…): the batch can never succeed; it is quarantined and
  *   counted, and the server's message logged. Quarantining on a bad token would empty the
- *   buffer into quarantine, hence the exception.
+ *   buffer into quarantine, hence the exception; so is 409 `sensor_taken` (a setup mistake,
+ *   retried until fixed). When the refusal names one reading (`path: readings[i]…`), only that
+ *   reading is quarantined and the rest is sent again.
  * Live first: two lanes run at once, each with its own request, so the live lane never waits
  * behind the backlog. The live lane sends the newest readings (the buffer's live window) as
  * soon as they are committed, at most one request per `liveIntervalMs` (config
@@ -101,7 +103,7 @@ export type ForwarderState = {
 type Outcome =
   | { kind: 'ok'; meta: readonly SensorMeta[] }
   | { kind: 'retry'; message: string }
-  | { kind: 'reject'; message: string; status: number };
+  | { kind: 'reject'; message: string; status: number; index?: number };
 
 /**
  * Builds the ingest body for a batch: readings without row ids, metadata of the sensors in it
@@ -127,14 +129,24 @@ export function buildIngestBatch(
   return { device, readings, ...(sensors.length ? { sensors } : {}), status };
 }
 
-async function errorMessage(res: Response): Promise<string> {
+type ServerError = { message: string; code?: string; path?: string };
+
+async function serverError(res: Response): Promise<ServerError> {
   const text = await res.text().catch(() => '');
   try {
-    const body = ErrorBody.parse(JSON.parse(text));
-    return `${body.error.code}: ${body.error.message}${body.error.path ? ` (at ${body.error.path})` : ''}`;
+    const { error } = ErrorBody.parse(JSON.parse(text));
+    const message = `${error.code}: ${error.message}${error.path ? ` (at ${error.path})` : ''}`;
+    return { message, code: error.code, path: error.path };
   } catch {
-    return text.slice(0, 300) || res.statusText;
+    return { message: text.slice(0, 300) || res.statusText };
   }
+}
+
+/** The index of the one reading a refusal names (`readings[12].ts` → 12), if it names one. */
+export function refusedIndex(path: string | undefined, batchLength: number): number | undefined {
+  const m = /^readings\[(\d+)\]/.exec(path ?? '');
+  const i = m ? Number(m[1]) : Number.NaN;
+  return Number.isInteger(i) && i < batchLength ? i : undefined;
 }
 
 export function createForwarder(options: ForwarderOptions) {
@@ -246,12 +258,21 @@ export function createForwarder(options: ForwarderOptions) {
       await res.body?.cancel();
       return { kind: 'ok', meta: ingest.sensors ?? [] };
     }
-    const message = `HTTP ${res.status} ${await errorMessage(res)}`;
-    if (res.status >= 500 || RETRYABLE_4XX.has(res.status)) {
-      const hint = res.status === 401 || res.status === 403 ? ' — revise el token en server.token_file' : '';
+    const error = await serverError(res);
+    const message = `HTTP ${res.status} ${error.message}`;
+    // A sensor id owned by another device is a setup mistake, not a bad batch: keep retrying
+    // until the technician fixes it (e.g. vigia-server device rotate-token for a replaced Pi).
+    const setupMistake = error.code === 'sensor_taken';
+    if (res.status >= 500 || RETRYABLE_4XX.has(res.status) || setupMistake) {
+      const hint =
+        res.status === 401 || res.status === 403
+          ? ' — revise el token en server.token_file'
+          : setupMistake
+            ? ' — el id del sensor pertenece a otro equipo en el servidor: cambie el id o use vigia-server device rotate-token'
+            : '';
       return { kind: 'retry', message: `el servidor respondió ${message}${hint}` };
     }
-    return { kind: 'reject', message, status: res.status };
+    return { kind: 'reject', message, status: res.status, index: refusedIndex(error.path, batch.length) };
   }
 
   /**
@@ -317,6 +338,22 @@ export function createForwarder(options: ForwarderOptions) {
         } else drained.push({ at: startedAt, n: batch.length });
         refreshState();
         if (lane === 'backlog') await sleep(startedAt + (batch.length * 1000) / backlogRate - clock(), signal);
+      } else if (outcome.kind === 'reject' && outcome.index !== undefined && batch.length > 1) {
+        // The server names the one bad reading (e.g. readings[12].ts far in the future): set
+        // aside only that one and send the rest again, instead of losing the whole batch.
+        const bad = batch[outcome.index];
+        const moved = buffer.quarantine([bad], outcome.message);
+        buffer.release(batch.filter((r) => r !== bad));
+        telemetry.metrics.quarantined.inc(moved);
+        state.last_error = outcome.message;
+        telemetry.report(
+          new VigiaError(
+            'reading_rejected',
+            `server rejected one reading (${bad.sensor} at ${bad.ts}), quarantined: ${outcome.message}`,
+          ),
+          'forwarder',
+          'send',
+        );
       } else if (outcome.kind === 'reject') {
         const moved = buffer.quarantine(batch, outcome.message);
         telemetry.metrics.quarantined.inc(moved);
