@@ -103,7 +103,7 @@ describe('loadConfig', () => {
         },
       ],
       [
-        1000,
+        undefined, // no interval: the driver polls at DEFAULT_POLL_INTERVAL_MS
         {
           driver: 'modbus-rtu',
           port: '/dev/ttyUSB0',

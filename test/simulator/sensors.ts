@@ -125,11 +125,12 @@ function escapeRegex(text: string): string {
 export function demoSensors(ports: { serialLinePort?: string; modbusPort?: string } = {}): SensorConfigInput[] {
   const wires: Wires = { serialLine: ports.serialLinePort !== undefined, modbus: ports.modbusPort !== undefined };
   return SIM_SENSORS.map((spec) => {
-    const base = { id: spec.id, name: spec.name, quantity: spec.quantity, unit: spec.unit, interval: '1s' };
+    const base = { id: spec.id, name: spec.name, quantity: spec.quantity, unit: spec.unit };
     switch (transportOf(spec, wires)) {
       case 'modbus-rtu':
         return {
           ...base,
+          interval: '1s',
           source: {
             driver: 'modbus-rtu' as const,
             port: ports.modbusPort!,

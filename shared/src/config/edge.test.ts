@@ -91,3 +91,13 @@ describe('edge config addresses', () => {
     expect(errorsOf(input)).toContain('edge.yaml: server.url: write the server address with http:// or https://');
   });
 });
+
+describe('edge config: interval', () => {
+  it('belongs to polled sensors only; on an mqtt or serial-line sensor it is refused, not ignored', () => {
+    const input = base();
+    (input.sensors[1] as { interval?: string }).interval = '5s';
+    expect(errorsOf(input)).toContain('edge.yaml: sensors[1].interval: interval applies only to polled sensors');
+    const polled = EdgeConfig.parse(base()).sensors[0];
+    expect(polled.interval).toBe(1000);
+  });
+});

@@ -34,7 +34,7 @@ export const SensorConfig = z
     name: z.string().max(200).optional(),
     quantity: z.enum(QUANTITY_NAMES as [string, ...string[]]),
     unit: z.string().min(1),
-    interval: Duration.default(1000).describe('how often a polled sensor is read'),
+    interval: Duration.optional().describe('how often a polled (modbus-rtu) sensor is read; default 1s'),
     source: SensorSource,
     calibrate: Calibration.optional(),
   })
@@ -42,7 +42,16 @@ export const SensorConfig = z
   .refine((s) => isUnitOf(s.quantity, s.unit), {
     message: 'this unit does not belong to the quantity; see shared/src/units.ts for the units allowed',
     path: ['unit'],
+  })
+  // Accepting it and doing nothing would mislead: push sensors report when they send.
+  .refine((s) => s.interval === undefined || s.source.driver === 'modbus-rtu', {
+    message:
+      'interval applies only to polled sensors (driver modbus-rtu); an mqtt or serial-line sensor reports when it sends: remove interval',
+    path: ['interval'],
   });
+
+/** How often a polled sensor is read when its config gives no `interval`. */
+export const DEFAULT_POLL_INTERVAL_MS = 1000;
 export type SensorConfig = z.infer<typeof SensorConfig>;
 
 /**

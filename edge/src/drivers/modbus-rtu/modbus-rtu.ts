@@ -10,7 +10,14 @@
  * give no reading); throw out of `start` (a missing or lost adapter is reopened with capped
  * backoff); emit after `stop` returns.
  */
-import { ConfigError, InputError, type ModbusRtuSource, type SensorConfig, TransientError } from '@vigia/shared';
+import {
+  ConfigError,
+  DEFAULT_POLL_INTERVAL_MS,
+  InputError,
+  type ModbusRtuSource,
+  type SensorConfig,
+  TransientError,
+} from '@vigia/shared';
 import { createStatus } from '../../status.ts';
 import { createSerialTransport } from '../../transports/serial-port.ts';
 import type { Driver, DriverDeps, DriverModule, GroupProblem, Sample } from '../driver.ts';
@@ -228,7 +235,10 @@ export function create(
     sensors: polls.map((p) => p.sensor),
     async start() {
       const scheduler = createScheduler(
-        polls.map((p, i) => ({ unit: p.source.unit_id, intervalMs: Math.max(1, sensors[i].interval) })),
+        polls.map((p, i) => ({
+          unit: p.source.unit_id,
+          intervalMs: Math.max(1, sensors[i].interval ?? DEFAULT_POLL_INTERVAL_MS),
+        })),
         deps.clock(),
         tuning,
       );
