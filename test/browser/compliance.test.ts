@@ -6,30 +6,14 @@
  * operator sees the acknowledgement but no button. Never installs browsers; fails (never
  * skips) when Chromium is missing. Screenshots go to a temp folder, printed in the log.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import type { IngestBatchInput } from '@vigia/shared';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, requireCommand, waitFor } from '../services/util.ts';
+import { type BrowserRig, browserRig } from '../support/browser-rig.ts';
+import { screenshot } from '../support/chromium.ts';
+import type { ServerProcess } from '../support/server.ts';
 
-const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SERVER_BIN = join(REPO, 'server', 'bin', 'vigia-server.mjs');
-const DASHBOARD = join(REPO, 'dashboard');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const OFFICER = { user: 'oficial', password: 'oficial-seguro-2026' };
 const OPERATOR = { user: 'operador', password: 'operador-seguro-2026' };
 const PH = { id: 'plant.ph', name: 'pH descarga', quantity: 'ph', unit: 'pH' };
@@ -85,24 +69,13 @@ const SAFETY = {
   ],
 };
 
-let dataDir = '';
+let rig: BrowserRig | undefined;
 let shotDir = '';
 let baseUrl = '';
 let token = '';
-let server: ChildProcess | undefined;
-let serverLog = '';
+let server: ServerProcess | undefined;
 let browser: Browser | undefined;
 let page: Page;
-
-function cli(args: string[], input?: string): string {
-  return execFileSync(process.execPath, [SERVER_BIN, ...args], {
-    cwd: REPO,
-    env: { ...process.env, VIGIA_DATA_DIR: dataDir },
-    input,
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-}
 
 async function ingest(batch: IngestBatchInput): Promise<void> {
   const res = await fetch(`${baseUrl}/api/v1/ingest`, {
@@ -125,53 +98,6 @@ async function sessionCookie(who: { user: string; password: string }): Promise<s
   return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
 }
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, name.name);
-    newest = Math.max(newest, name.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds the dashboard when dist/ is missing or older than src/ (vite directly: no network). */
-function buildDashboardIfStale(): void {
-  const index = join(DASHBOARD, 'dist', 'index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(DASHBOARD, 'src'))) return;
-  const viteBin = join(DASHBOARD, 'node_modules', 'vite', 'bin', 'vite.js');
-  execFileSync(process.execPath, [viteBin, 'build'], { cwd: DASHBOARD, stdio: 'pipe', timeout: 120_000 });
-}
-
-async function startServer(port: number): Promise<void> {
-  const child = spawn(process.execPath, [SERVER_BIN], {
-    cwd: REPO,
-    env: { ...process.env, VIGIA_PORT: String(port), VIGIA_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server = child;
-  const keep = (d: Buffer) => {
-    serverLog = (serverLog + d.toString()).slice(-8000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  await waitFor(
-    async () => child.exitCode === null && (await fetch(`${baseUrl}/health`)).ok,
-    30_000,
-    () => `vigia-server did not answer /health on ${baseUrl}:\n${serverLog}`,
-    100,
-  );
-}
-
-async function stopServer(): Promise<void> {
-  const child = server;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await gone;
-  clearTimeout(timer);
-}
-
 async function signIn(p: Page, who: { user: string; password: string }): Promise<void> {
   await p.goto(baseUrl);
   await p.getByLabel('Usuario').fill(who.user);
@@ -187,27 +113,14 @@ async function diagnose(p: Page): Promise<string> {
   return `rules/status: ${status}\npermits: ${permits}`;
 }
 
-async function shot(p: Page, name: string): Promise<void> {
-  const path = join(shotDir, name);
-  await p.screenshot({ path, fullPage: true });
-  console.log(`screenshot: ${path}`);
-}
-
 beforeAll(async () => {
-  requireCommand(CHROMIUM, 'chromium');
-  buildDashboardIfStale();
-  dataDir = mkdtempSync(join(tmpdir(), 'vigia-compliance-'));
-  shotDir = process.env.VIGIA_SHOT_DIR ?? mkdtempSync(join(tmpdir(), 'vigia-shots-'));
-  token = cli(['device', 'add', 'plant-01', '--site', 'mobile-plant']).trim().split('\n').at(-1)!.trim();
-  for (const [who, role] of [
-    [OFFICER, 'officer'],
-    [OPERATOR, 'operator'],
-  ] as const)
-    cli(['user', 'add', who.user, '--role', role, '--site', 'mobile-plant', '--password-stdin'], `${who.password}\n`);
-
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  await startServer(port);
+  rig = await browserRig('compliance');
+  ({ server, shotDir } = rig);
+  baseUrl = server.url;
+  token = await server.addDevice('plant-01', 'mobile-plant');
+  await server.addUser({ ...OFFICER, role: 'officer', site: 'mobile-plant' });
+  await server.addUser({ ...OPERATOR, role: 'operator', site: 'mobile-plant' });
+  await server.start();
 
   // The sensors exist (the permit names them) and read inside their limits now. The last
   // half hour of pH had a 5-minute excursion (20 to 15 minutes ago): the permit's first
@@ -236,7 +149,7 @@ beforeAll(async () => {
   });
   expect(res.status, await res.text()).toBe(200);
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await rig.launch();
   page = await browser.newPage({
     viewport: { width: 1280, height: 800 },
     locale: 'es-CO',
@@ -246,9 +159,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await stopServer();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 describe('compliance in Chromium against vigia-server', () => {
@@ -302,7 +213,7 @@ describe('compliance in Chromium against vigia-server', () => {
 
     const chart = page.locator(`[data-chart-sensor="${PH.id}"] .chart`);
     await expect.poll(async () => Number(await chart.getAttribute('data-spans')), { timeout: 10_000 }).toBe(2);
-    await shot(page, 'live-breach-1280x800.png');
+    await screenshot(page, shotDir, 'live-breach-1280x800.png');
 
     const phone = await browser!.newPage({
       viewport: { width: 360, height: 740 },
@@ -314,7 +225,7 @@ describe('compliance in Chromium against vigia-server', () => {
       const tile = phone.locator(`[data-sensor="${PH.id}"]`);
       await expect.poll(() => tile.getAttribute('data-look'), { timeout: 15_000 }).toBe('breach');
       expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
-      await shot(phone, 'live-breach-360x740.png');
+      await screenshot(phone, shotDir, 'live-breach-360x740.png');
     } finally {
       await phone.close();
     }
@@ -340,14 +251,14 @@ describe('compliance in Chromium against vigia-server', () => {
     await card.getByRole('button', { name: 'Guardar acuse' }).click();
     expect(await card.getByRole('alert').textContent()).toContain('Escriba una nota');
     await card.getByLabel('Nota (obligatoria)').fill('Se ajustó la dosificación de cal; pH en revisión.');
-    await shot(page, 'breaches-ack-form-1280x800.png');
+    await screenshot(page, shotDir, 'breaches-ack-form-1280x800.png');
     await card.getByRole('button', { name: 'Guardar acuse' }).click();
     const ack = card.locator('[data-ack="yes"]');
     await ack.waitFor({ timeout: 10_000 });
     expect(await ack.textContent()).toContain('oficial,');
     expect(await ack.textContent()).toContain('Se ajustó la dosificación de cal');
     expect(await card.getByRole('button', { name: 'Acusar recibo' }).count()).toBe(0);
-    await shot(page, 'breaches-1280x800.png');
+    await screenshot(page, shotDir, 'breaches-1280x800.png');
   });
 
   it('shows an operator the acknowledgement but never the button', async () => {
@@ -366,7 +277,7 @@ describe('compliance in Chromium against vigia-server', () => {
       const ph = cards.filter({ hasText: 'pH descarga' }).first();
       expect(await ph.locator('[data-ack="yes"]').textContent()).toContain('Se ajustó la dosificación de cal');
       expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
-      await shot(phone, 'breaches-360x740.png');
+      await screenshot(phone, shotDir, 'breaches-360x740.png');
     } finally {
       await phone.close();
     }
@@ -399,7 +310,7 @@ describe('compliance in Chromium against vigia-server', () => {
     await report.waitForLoadState();
     expect(new URL(report.url()).searchParams.get('format')).toBe('html');
     expect(await report.textContent('body')).toContain(PERMIT.title);
-    await shot(report, 'report-html-1280x800.png');
+    await screenshot(report, shotDir, 'report-html-1280x800.png');
     await report.close();
 
     // The previous month: its own range, still from Bogotá midnight.
@@ -407,6 +318,6 @@ describe('compliance in Chromium against vigia-server', () => {
     const prevFrom = Number(new URL((await csv.getAttribute('href'))!, baseUrl).searchParams.get('from'));
     expect(prevFrom).toBeLessThan(from);
     expect(new Date(prevFrom).getUTCHours()).toBe(5);
-    await shot(page, 'report-1280x800.png');
+    await screenshot(page, shotDir, 'report-1280x800.png');
   });
 });

@@ -4,54 +4,27 @@
  * Colombian number format, and sees the next value arrive over the live stream without a
  * reload. Never installs browsers; fails (never skips) when Chromium is missing.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import type { IngestBatchInput } from '@vigia/shared';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, requireCommand, waitFor } from '../services/util.ts';
+import { type BrowserRig, browserRig } from '../support/browser-rig.ts';
+import { screenshot } from '../support/chromium.ts';
+import type { ServerProcess } from '../support/server.ts';
 
-const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SERVER_BIN = join(REPO, 'server', 'bin', 'vigia-server.mjs');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const PASSWORD = 'operador-seguro-2026';
 const PH = { id: 'plant.ph', name: 'pH descarga', quantity: 'ph', unit: 'pH' };
 const WATER = { id: 'plant.water_in', name: 'Agua de entrada', quantity: 'volumetric_flow', unit: 'm3/h' };
 /** Registered by its metadata, never sent a reading. */
 const TURBIDITY = { id: 'plant.turbidity', name: 'Turbiedad descarga', quantity: 'turbidity', unit: 'NTU' };
 
-let dataDir = '';
+let rig: BrowserRig | undefined;
 let shotDir = '';
 let baseUrl = '';
-let port = 0;
 let token = '';
-let server: ChildProcess | undefined;
-let serverLog = '';
+let server: ServerProcess | undefined;
 let browser: Browser | undefined;
 let page: Page;
-
-function cli(args: string[], input?: string): string {
-  return execFileSync(process.execPath, [SERVER_BIN, ...args], {
-    cwd: REPO,
-    env: { ...process.env, VIGIA_DATA_DIR: dataDir },
-    input,
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-}
 
 async function ingest(batch: IngestBatchInput): Promise<void> {
   const res = await fetch(`${baseUrl}/api/v1/ingest`, {
@@ -64,73 +37,14 @@ async function ingest(batch: IngestBatchInput): Promise<void> {
   expect(JSON.parse(body)).toEqual({ accepted: batch.readings.length });
 }
 
-/**
- * `pnpm --filter @vigia/dashboard build`. pnpm sometimes fails before running anything while
- * it checks its own pinned version against the registry (ERR_PNPM_BAD_CONFIG_DEP, offline or
- * flaky network); then the same `vite build` runs directly, which needs no network.
- */
-function buildDashboard(): void {
-  try {
-    execFileSync('pnpm', ['--filter', '@vigia/dashboard', 'build'], { cwd: REPO, stdio: 'pipe', timeout: 120_000 });
-  } catch (err) {
-    const viteBin = join(REPO, 'dashboard', 'node_modules', 'vite', 'bin', 'vite.js');
-    try {
-      execFileSync(process.execPath, [viteBin, 'build'], {
-        cwd: join(REPO, 'dashboard'),
-        stdio: 'pipe',
-        timeout: 120_000,
-      });
-    } catch (direct) {
-      const out = (e: unknown) => String((e as { stderr?: Buffer }).stderr ?? e);
-      throw new Error(`dashboard build failed:\npnpm: ${out(err)}\nvite: ${out(direct)}`);
-    }
-  }
-}
-
-async function startServer(): Promise<void> {
-  serverLog = '';
-  const child = spawn(process.execPath, [SERVER_BIN], {
-    cwd: REPO,
-    env: { ...process.env, VIGIA_PORT: String(port), VIGIA_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server = child;
-  const keep = (d: Buffer) => {
-    serverLog = (serverLog + d.toString()).slice(-8000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  await waitFor(
-    async () => child.exitCode === null && (await fetch(`${baseUrl}/health`)).ok,
-    30_000,
-    () => `vigia-server did not answer /health on ${baseUrl}:\n${serverLog}`,
-    100,
-  );
-}
-
-async function stopServer(): Promise<void> {
-  const child = server;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await gone;
-  clearTimeout(timer);
-}
-
 beforeAll(async () => {
-  requireCommand(CHROMIUM, 'chromium');
-  if (!existsSync(join(REPO, 'dashboard', 'dist', 'index.html'))) buildDashboard();
-  dataDir = mkdtempSync(join(tmpdir(), 'vigia-browser-'));
-  shotDir = mkdtempSync(join(tmpdir(), 'vigia-shots-'));
-  // `device add` prints the token alone on its last line (DESIGN.md).
-  token = cli(['device', 'add', 'plant-01', '--site', 'mobile-plant']).trim().split('\n').at(-1)!.trim();
+  rig = await browserRig('browser');
+  ({ server, shotDir } = rig);
+  baseUrl = server.url;
+  token = await server.addDevice('plant-01', 'mobile-plant');
   expect(token.length).toBeGreaterThan(10);
-  cli(['user', 'add', 'demo', '--role', 'operator', '--site', 'mobile-plant', '--password-stdin'], `${PASSWORD}\n`);
-
-  port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  await startServer();
+  await server.addUser({ user: 'demo', role: 'operator', site: 'mobile-plant', password: PASSWORD });
+  await server.start();
 
   // The last ten minutes of pH, one reading per 10 s, and a water flow that went silent.
   const now = Date.now();
@@ -149,14 +63,12 @@ beforeAll(async () => {
     ],
   });
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await rig.launch();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'es-CO' });
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await stopServer();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 describe('dashboard in Chromium against vigia-server', () => {
@@ -226,9 +138,7 @@ describe('dashboard in Chromium against vigia-server', () => {
     await expect
       .poll(async () => Number(await page.locator('[data-chart-sensor="plant.ph"] .chart').getAttribute('data-points')))
       .toBeGreaterThan(pointsBefore);
-    const shot = join(shotDir, 'dashboard-1280x800.png');
-    await page.screenshot({ path: shot, fullPage: true });
-    console.log(`screenshot: ${shot}`);
+    const shot = await screenshot(page, shotDir, 'dashboard-1280x800.png');
     expect(existsSync(shot)).toBe(true);
   });
 
@@ -261,9 +171,7 @@ describe('dashboard in Chromium against vigia-server', () => {
       );
       expect(fontPx).toBeGreaterThanOrEqual(48);
       expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
-      const shot = join(shotDir, 'dashboard-360x740.png');
-      await phone.screenshot({ path: shot, fullPage: true });
-      console.log(`screenshot: ${shot}`);
+      await screenshot(phone, shotDir, 'dashboard-360x740.png');
     } finally {
       await phone.close();
     }
@@ -274,14 +182,12 @@ describe('dashboard in Chromium against vigia-server', () => {
     await page.getByRole('button', { name: 'Switch language to Spanish' }).click();
     const connection = page.locator('[data-connection]');
     await expect.poll(() => connection.textContent(), { timeout: 10_000 }).toContain('En vivo');
-    await stopServer();
+    await server!.stop();
     await expect.poll(() => connection.textContent(), { timeout: 15_000 }).toContain('Sin conexión — reintentando');
     expect(await connection.getAttribute('data-connection')).toBe('retrying');
-    const shot = join(shotDir, 'dashboard-offline-1280x800.png');
-    await page.screenshot({ path: shot, fullPage: true });
-    console.log(`screenshot: ${shot}`);
+    await screenshot(page, shotDir, 'dashboard-offline-1280x800.png');
 
-    await startServer();
+    await server!.start();
     // The session survives the restart (it is stored in the data dir); no login needed.
     await expect.poll(() => connection.textContent(), { timeout: 30_000 }).toContain('En vivo');
     await ingest({ device: 'plant-01', readings: [{ sensor: PH.id, ts: Date.now(), value: 7.05 }] });

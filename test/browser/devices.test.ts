@@ -7,31 +7,15 @@
  * ago is shown as having no contact. Screenshots at 360×740 and 1280×800.
  * Never installs browsers; fails (never skips) when Chromium is missing.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { IngestBatchInput } from '@vigia/shared';
 import Database from 'better-sqlite3';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, requireCommand, waitFor } from '../services/util.ts';
+import { type BrowserRig, browserRig } from '../support/browser-rig.ts';
+import { screenshot } from '../support/chromium.ts';
+import type { ServerProcess } from '../support/server.ts';
 
-const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SERVER_BIN = join(REPO, 'server', 'bin', 'vigia-server.mjs');
-const DASHBOARD = join(REPO, 'dashboard');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const PASSWORD = 'tecnico-seguro-2026';
 const ADMIN_PASSWORD = 'admin-seguro-2026';
 const PH = { id: 'plant.ph', name: 'pH descarga', quantity: 'ph', unit: 'pH' };
@@ -39,24 +23,13 @@ const WATER = { id: 'plant.water_in', name: 'Agua de entrada', quantity: 'volume
 const TURBIDITY = { id: 'plant.turbidity', name: 'Turbiedad descarga', quantity: 'turbidity', unit: 'NTU' };
 const NBSP = '\u00a0';
 
-let dataDir = '';
+let rig: BrowserRig | undefined;
 let shotDir = '';
 let baseUrl = '';
 let tokens: Record<string, string> = {};
-let server: ChildProcess | undefined;
-let serverLog = '';
+let server: ServerProcess | undefined;
 let browser: Browser | undefined;
 let page: Page;
-
-function cli(args: string[], input?: string): string {
-  return execFileSync(process.execPath, [SERVER_BIN, ...args], {
-    cwd: REPO,
-    env: { ...process.env, VIGIA_DATA_DIR: dataDir },
-    input,
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-}
 
 async function ingest(token: string, batch: IngestBatchInput): Promise<void> {
   const res = await fetch(`${baseUrl}/api/v1/ingest`, {
@@ -68,65 +41,6 @@ async function ingest(token: string, batch: IngestBatchInput): Promise<void> {
   expect(res.status, body).toBe(200);
 }
 
-/** Newest mtime under `dir` (skipping node_modules and dist). */
-function newest(dir: string): number {
-  let max = 0;
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name === 'dist') continue;
-    const p = join(dir, name);
-    const st = statSync(p);
-    max = Math.max(max, st.isDirectory() ? newest(p) : st.mtimeMs);
-  }
-  return max;
-}
-
-/** Build the dashboard when dist is missing or older than its sources (see dashboard.test.ts). */
-function buildDashboard(): void {
-  const index = join(DASHBOARD, 'dist', 'index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newest(DASHBOARD)) return;
-  try {
-    execFileSync('pnpm', ['--filter', '@vigia/dashboard', 'build'], { cwd: REPO, stdio: 'pipe', timeout: 120_000 });
-  } catch (err) {
-    const viteBin = join(DASHBOARD, 'node_modules', 'vite', 'bin', 'vite.js');
-    try {
-      execFileSync(process.execPath, [viteBin, 'build'], { cwd: DASHBOARD, stdio: 'pipe', timeout: 120_000 });
-    } catch (direct) {
-      const out = (e: unknown) => String((e as { stderr?: Buffer }).stderr ?? e);
-      throw new Error(`dashboard build failed:\npnpm: ${out(err)}\nvite: ${out(direct)}`);
-    }
-  }
-}
-
-async function startServer(port: number): Promise<void> {
-  const child = spawn(process.execPath, [SERVER_BIN], {
-    cwd: REPO,
-    env: { ...process.env, VIGIA_PORT: String(port), VIGIA_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server = child;
-  const keep = (d: Buffer) => {
-    serverLog = (serverLog + d.toString()).slice(-20_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  await waitFor(
-    async () => child.exitCode === null && (await fetch(`${baseUrl}/health`)).ok,
-    30_000,
-    () => `vigia-server did not answer /health on ${baseUrl}:\n${serverLog}`,
-    100,
-  );
-}
-
-async function stopServer(): Promise<void> {
-  const child = server;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await gone;
-  clearTimeout(timer);
-}
-
 async function signIn(p: Page, user: string, password: string): Promise<void> {
   await p.goto(`${baseUrl}/#/devices`);
   await p.getByLabel('Usuario').fill(user);
@@ -135,32 +49,18 @@ async function signIn(p: Page, user: string, password: string): Promise<void> {
   await p.locator('[data-devices-ready="1"]').waitFor({ timeout: 15_000 });
 }
 
-async function shot(p: Page, name: string): Promise<string> {
-  const file = join(shotDir, name);
-  await p.screenshot({ path: file, fullPage: true });
-  console.log(`screenshot: ${file}`);
-  return file;
-}
-
 beforeAll(async () => {
-  requireCommand(CHROMIUM, 'chromium');
-  buildDashboard();
-  dataDir = mkdtempSync(join(tmpdir(), 'vigia-devices-'));
-  shotDir = process.env.VIGIA_SHOT_DIR ?? mkdtempSync(join(tmpdir(), 'vigia-shots-'));
-  mkdirSync(shotDir, { recursive: true });
-  const add = (id: string, site: string) =>
-    cli(['device', 'add', id, '--site', site]).trim().split('\n').at(-1)!.trim();
+  rig = await browserRig('devices');
+  ({ server, shotDir } = rig);
+  baseUrl = server.url;
   tokens = {
-    'plant-01': add('plant-01', 'mobile-plant'),
-    'tunnel-01': add('tunnel-01', 'tunnel-1'),
-    'pump-02': add('pump-02', 'mobile-plant'),
+    'plant-01': await server.addDevice('plant-01', 'mobile-plant'),
+    'tunnel-01': await server.addDevice('tunnel-01', 'tunnel-1'),
+    'pump-02': await server.addDevice('pump-02', 'mobile-plant'),
   };
-  cli(['user', 'add', 'tecnico', '--role', 'technician', '--password-stdin'], `${PASSWORD}\n`);
-  cli(['user', 'add', 'jefa', '--role', 'admin', '--password-stdin'], `${ADMIN_PASSWORD}\n`);
-
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  await startServer(port);
+  await server.addUser({ user: 'tecnico', role: 'technician', password: PASSWORD });
+  await server.addUser({ user: 'jefa', role: 'admin', password: ADMIN_PASSWORD });
+  await server.start();
 
   // plant-01: pH every 10 s up to now; the water flow went silent 10 min ago; turbidity never
   // sent a reading. The edge has 2 340 readings queued, draining at 13/s, and its clock was
@@ -183,21 +83,19 @@ beforeAll(async () => {
     readings: [{ sensor: 'pump.pressure', ts: now - 7 * 60_000, value: 2.1 }],
     status: { backlog: 0, dropped: 0, clock_offset_ms: 40 },
   });
-  const meta = new Database(join(dataDir, 'meta.db'));
+  const meta = new Database(join(server.dataDir, 'meta.db'));
   meta.pragma('busy_timeout = 5000');
   meta
     .prepare('UPDATE devices SET last_seen = ?, status_at = ? WHERE id = ?')
     .run(now - 7 * 60_000, now - 7 * 60_000, 'pump-02');
   meta.close();
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await rig.launch();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'es-CO' });
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await stopServer();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 describe('Devices tab in Chromium against vigia-server', () => {
@@ -270,7 +168,7 @@ describe('Devices tab in Chromium against vigia-server', () => {
     expect(await card.locator('[data-field="backlog"]').textContent()).toContain(
       `50${NBSP}000 lecturas en cola — se vacía en ~3 min`,
     );
-    await shot(page, 'devices-1280x800.png');
+    await screenshot(page, shotDir, 'devices-1280x800.png');
 
     // The server noticed the drop: an audit entry (admin) and a warning in its log.
     const login = await fetch(`${baseUrl}/api/v1/login`, {
@@ -292,7 +190,7 @@ describe('Devices tab in Chromium against vigia-server', () => {
         detail: { device: 'plant-01', site: 'mobile-plant', count: 1200, dropped_total: 1200, from, to },
       }),
     ]);
-    expect(serverLog).toContain('readings dropped on device plant-01: 1200 between');
+    expect(server!.log()).toContain('readings dropped on device plant-01: 1200 between');
   });
 
   it('reads in English too', async () => {
@@ -318,7 +216,7 @@ describe('Devices tab in Chromium against vigia-server', () => {
         ),
       );
       expect(fontPx).toBeGreaterThanOrEqual(18);
-      await shot(phone, 'devices-360x740.png');
+      await screenshot(phone, shotDir, 'devices-360x740.png');
       await phone.screenshot({ path: join(shotDir, 'devices-360x740-viewport.png') });
     } finally {
       await phone.close();

@@ -9,22 +9,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireCommand } from '../services/util.ts';
+import { launchChromium, requireChromium } from '../support/chromium.ts';
 import { type ServerOnly, startServerOnly } from '../support/server.ts';
 import { DEMO_USER } from '../support/stack.ts';
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const MIN = 60_000;
 /** 2025-11-24 00:00 in Bogotá (UTC−5). */
 const DAY = Date.UTC(2025, 10, 24, 5);
@@ -74,7 +65,7 @@ async function printReport(lang: 'es' | 'en'): Promise<{ text: string; pages: nu
 }
 
 beforeAll(async () => {
-  requireCommand('chromium', 'chromium');
+  requireChromium();
   requireCommand('pdftotext', 'poppler-utils');
   dir = mkdtempSync(join(tmpdir(), 'vigia-report-'));
   server = await startServerOnly(dir);
@@ -118,7 +109,7 @@ beforeAll(async () => {
   }
   expect(found).toHaveLength(1);
   await api(`/api/v1/breaches/${found[0].id}/ack`, { method: 'POST', body: JSON.stringify({ note: NOTE }) });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 90_000);
 
 afterAll(async () => {

@@ -1,0 +1,70 @@
+/**
+ * @module test/support/dashboard-build
+ * The browser tests load the built dashboard (dashboard/dist) from vigia-server. Rebuild it
+ * when dist/index.html is missing or older than any source the build reads (dashboard/src,
+ * dashboard/index.html, shared/src). One build at a time across test workers (a lock dir).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitFor } from '../services/util.ts';
+import { REPO } from './process.ts';
+
+const DASHBOARD = join(REPO, 'dashboard');
+const INDEX = join(DASHBOARD, 'dist', 'index.html');
+const SOURCES = [join(DASHBOARD, 'src'), join(DASHBOARD, 'index.html'), join(REPO, 'shared', 'src')];
+const LOCK = join(tmpdir(), 'vigia-dashboard-build.lock');
+
+/** Newest mtime of a file, or of any file below a folder. */
+function newestMtime(path: string): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
+}
+
+function isFresh(): boolean {
+  return existsSync(INDEX) && statSync(INDEX).mtimeMs >= Math.max(...SOURCES.map(newestMtime));
+}
+
+/**
+ * `pnpm --filter @vigia/dashboard build`. pnpm sometimes fails before running anything while
+ * it checks its own pinned version against the registry (ERR_PNPM_BAD_CONFIG_DEP, offline or
+ * flaky network); then the same `vite build` runs directly, which needs no network.
+ */
+function build(): void {
+  try {
+    execFileSync('pnpm', ['--filter', '@vigia/dashboard', 'build'], { cwd: REPO, stdio: 'pipe', timeout: 120_000 });
+  } catch (err) {
+    const viteBin = join(DASHBOARD, 'node_modules', 'vite', 'bin', 'vite.js');
+    try {
+      execFileSync(process.execPath, [viteBin, 'build'], { cwd: DASHBOARD, stdio: 'pipe', timeout: 120_000 });
+    } catch (direct) {
+      const out = (e: unknown) => String((e as { stderr?: Buffer }).stderr ?? e);
+      throw new Error(`dashboard build failed:\npnpm: ${out(err)}\nvite: ${out(direct)}`);
+    }
+  }
+}
+
+function tryLock(): boolean {
+  try {
+    mkdirSync(LOCK);
+    return true;
+  } catch {
+    // Another worker builds; a lock older than a build can take is left over from a crash.
+    const held = statSync(LOCK, { throwIfNoEntry: false });
+    if (held && Date.now() - held.mtimeMs > 180_000) rmSync(LOCK, { recursive: true, force: true });
+    return false;
+  }
+}
+
+/** Build the dashboard unless dist is newer than every source; waits for a build in another worker. */
+export async function ensureDashboardBuilt(): Promise<void> {
+  if (isFresh()) return;
+  await waitFor(tryLock, 180_000, () => `dashboard build lock ${LOCK} still held`, 200);
+  try {
+    if (!isFresh()) build();
+  } finally {
+    rmdirSync(LOCK);
+  }
+}
