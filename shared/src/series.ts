@@ -37,3 +37,23 @@ export type SeriesResponse = z.infer<typeof SeriesResponse>;
 export function bucketMsFor(from: number, to: number, points: number): number {
   return Math.max(1000, Math.ceil((to - from) / points / 1000) * 1000);
 }
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * The buckets a series query answers with: at most `points` of them, covering [from, to).
+ * Buckets a minute wide or more are whole minutes (an hour or more: whole hours) and start on
+ * a UTC minute (hour) boundary at or before `from`, so stores answer them from their 1-minute
+ * and 1-hour rollups instead of raw readings (InfluxDB pays ~10 ms per unaligned bucket edge).
+ * Narrower buckets start at `from` exactly.
+ */
+export function seriesWindow(from: number, to: number, points: number): { from: number; bucketMs: number } {
+  const raw = bucketMsFor(from, to, points);
+  if (raw < MINUTE_MS) return { from, bucketMs: raw };
+  const unit = raw >= HOUR_MS ? HOUR_MS : MINUTE_MS;
+  const start = Math.floor(from / unit) * unit;
+  // Aligning moves the start back by less than one unit: widen the buckets if that needs one more.
+  const bucketMs = Math.ceil((to - start) / points / unit) * unit;
+  return { from: start, bucketMs };
+}

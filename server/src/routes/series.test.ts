@@ -46,6 +46,19 @@ describe('GET /api/v1/series', () => {
     expect(body.buckets.map((b) => b.n)).toEqual([1, 1, 1, 1]);
   });
 
+  it('starts buckets of a minute or more on a UTC minute, so the stores can use their rollups', async () => {
+    const from = T0 + 17_500; // not on a minute
+    const body = SeriesResponse.parse(
+      await (await get(`sensor=plant.ph&from=${from}&to=${from + 3_600_000}&points=30`)).json(),
+    );
+    expect(body.from).toBe(Math.floor(from / 60_000) * 60_000);
+    // 3,617.5 s over 30 points is 120.6 s: whole minutes, so 3 (at most 30 buckets).
+    expect(body.bucket_ms).toBe(180_000);
+    expect(body.buckets.every((b) => (b.ts - body.from) % 180_000 === 0)).toBe(true);
+    // The aligned start (T0, a whole minute) reaches back over the first 17 readings: all 120 count, once.
+    expect(body.buckets.reduce((n, b) => n + b.n, 0)).toBe(120);
+  });
+
   const bad: [string, string][] = [
     ['sensor=Bad Id&from=1&to=2', 'sensor'],
     [`sensor=plant.ph&from=abc&to=${T0}`, 'from'],

@@ -1,5 +1,5 @@
 /** @module routes/series — `GET /api/v1/series`: at most `points` min/mean/max buckets; gaps left out. */
-import { bucketMsFor, InputError, SeriesQuery, type SeriesResponse } from '@vigia/shared';
+import { InputError, SeriesQuery, type SeriesResponse, seriesWindow } from '@vigia/shared';
 import { Hono } from 'hono';
 import { ROLES } from '../auth/roles.ts';
 import type { RequireRole, SessionVars } from '../auth/session.ts';
@@ -14,9 +14,10 @@ export function seriesRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Va
     if (!sensor || !canSeeSite(c.var.user, sensor.site)) {
       throw new InputError('sensor_unknown', `no sensor "${q.sensor}" (see GET /api/v1/sensors)`, 'sensor', 404);
     }
-    const bucketMs = bucketMsFor(q.from, q.to, q.points);
-    const buckets = await deps.store.query(q.sensor, q.from, q.to, bucketMs);
-    const body: SeriesResponse = { sensor: q.sensor, from: q.from, to: q.to, bucket_ms: bucketMs, buckets };
+    // Buckets of a minute or more start on a UTC minute (hour) so the stores use their rollups.
+    const { from, bucketMs } = seriesWindow(q.from, q.to, q.points);
+    const buckets = await deps.store.query(q.sensor, from, q.to, bucketMs);
+    const body: SeriesResponse = { sensor: q.sensor, from, to: q.to, bucket_ms: bucketMs, buckets };
     return c.json(body);
   });
 }
