@@ -6,6 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../test/services/util.ts';
+import { DEMO_PERMITS, DEMO_SAFETY_RULES } from '../test/simulator/demo-permits.ts';
+import { ApiClient } from '../test/support/client.ts';
 import { REPO } from '../test/support/process.ts';
 import { DEMO_USER, startStack } from '../test/support/stack.ts';
 
@@ -45,12 +47,26 @@ const stack = await startStack({
   brokerPort: await portOrFree(1883),
   apiPort: await portOrFree(8081),
   serial,
+  edgeConfig: { safety: { rules: DEMO_SAFETY_RULES } },
 }).catch((err: Error) => {
   console.error(`The demo could not start: ${err.message}\nLogs: ${join(dir, 'logs')}`);
   process.exit(1);
 });
 
 const url = `http://localhost:${serverPort}`;
+
+// The example permits, once the server knows the sensors they name (the first batches).
+const api = new ApiClient(stack.serverUrl);
+await api.login(DEMO_USER.user, DEMO_USER.password);
+const names = new Set(DEMO_PERMITS.flatMap((p) => p.rules.map((r) => r.sensor)));
+for (let i = 0; i < 100; i++) {
+  const { sensors } = await api.get<{ sensors: { id: string }[] }>('/api/v1/sensors');
+  if ([...names].every((n) => sensors.some((s) => s.id === n))) break;
+  await new Promise((r) => setTimeout(r, 300));
+}
+await api.put('/api/v1/permits', { permits: DEMO_PERMITS }).catch((err: Error) => {
+  console.error(`The example permits were not installed: ${err.message}`);
+});
 console.log(`
   Vigía está corriendo / Vigía is running
 
@@ -58,6 +74,8 @@ console.log(`
   Usuario / User:        ${DEMO_USER.user}
   Contraseña / Password: ${DEMO_USER.password}
 
+  Permisos de ejemplo: pH 6–9 del vertimiento, CH4 ≤ 1 %vol y CO ≤ 25 ppm en el túnel
+  (el simulador los cruza en los primeros dos minutos).
   Sensores: MQTT${serial ? ', línea serie (socat) y Modbus RTU (socat)' : ' (instale socat para ver también serie y Modbus)'}
   Registros / Logs:      ${join(dir, 'logs')}
 

@@ -26,6 +26,17 @@ export class ApiClient {
     return (await res.json()) as T;
   }
 
+  /** A state-changing request as the dashboard sends it (same-origin `Origin`, JSON). */
+  async put<T>(path: string, body: unknown): Promise<T> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method: 'PUT',
+      headers: { cookie: this.cookie, origin: this.baseUrl, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`PUT ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+
   /** Open the live stream; `onEvent` is called per event; returns a function that closes it. */
   async live(onEvent: (e: LiveEvent) => void): Promise<() => void> {
     const ctrl = new AbortController();
