@@ -3,7 +3,7 @@
  * year), as `YYYY-MM` strings and as `[from, to)` epoch-ms ranges for the API. Never reads the
  * clock: callers pass `now`.
  */
-import { DEFAULT_TIME_ZONE, fixedOffsetMs } from '@vigia/shared';
+import { DEFAULT_TIME_ZONE, offsetAt } from '@vigia/shared';
 import { type Lang, localeFor } from './format.ts';
 
 /** The site's zone: breaches and reports are in the server's site time. */
@@ -23,25 +23,6 @@ function parts(month: string): [number, number] {
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
-}
-
-/** The offset of `timeZone` from UTC at `ts`, in ms (Bogotá: −5 h). */
-function offsetAt(ts: number, timeZone: string): number {
-  const fixed = fixedOffsetMs(timeZone);
-  if (fixed !== undefined) return fixed;
-  const fmt = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  });
-  const p: Record<string, number> = {};
-  for (const part of fmt.formatToParts(ts)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - Math.floor(ts / 1000) * 1000;
 }
 
 /** Local midnight of the 1st of `year-month` (month may overflow: 13 → next January), UTC ms. */

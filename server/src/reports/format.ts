@@ -3,35 +3,13 @@
  * Times in the site's zone and numbers for people (HTML) and for machines (CSV). Never uses
  * the host's zone: every instant goes through the report's IANA zone or fixed offset.
  */
-import { fixedOffsetMs } from '@vigia/shared';
+import { offsetAt } from '@vigia/shared';
 import type { Lang } from './model.ts';
 
 type Parts = { y: string; mo: string; d: string; h: string; mi: string; s: string; offsetMin: number };
 
-const fmtCache = new Map<string, Intl.DateTimeFormat>();
-
 function parts(ts: number, timeZone: string): Parts {
-  const fixed = fixedOffsetMs(timeZone);
-  let local: number;
-  if (fixed !== undefined) local = ts + fixed;
-  else {
-    let fmt = fmtCache.get(timeZone);
-    if (!fmt) {
-      const o = {
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-      } as const;
-      fmt = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', ...o });
-      fmtCache.set(timeZone, fmt);
-    }
-    const p: Record<string, number> = {};
-    for (const x of fmt.formatToParts(ts)) if (x.type !== 'literal') p[x.type] = Number(x.value);
-    local = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) + (ts % 1000);
-  }
+  const local = ts + offsetAt(ts, timeZone);
   const iso = new Date(local).toISOString();
   return {
     y: iso.slice(0, 4),

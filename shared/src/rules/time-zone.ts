@@ -26,6 +26,28 @@ export function fixedOffsetMs(timeZone: string): number | undefined {
   return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * HOUR_MS + Number(m[3]) * 60_000);
 }
 
+/**
+ * The offset of `timeZone` from UTC at an instant, in ms (Bogotá: −5 h). Fixed-offset zones
+ * are arithmetic; others read Intl (built once per zone; throws RangeError on an unknown zone).
+ * The one place the project turns a zone into an offset: days, reports and the dashboard use it.
+ */
+export function offsetClock(timeZone: string): (ts: number) => number {
+  const fixed = fixedOffsetMs(timeZone);
+  return fixed !== undefined ? () => fixed : intlOffset(timeZone);
+}
+
+const clocks = new Map<string, (ts: number) => number>();
+
+/** `offsetClock(timeZone)(ts)`, with the clock kept per zone (an Intl formatter is costly to build). */
+export function offsetAt(ts: number, timeZone: string): number {
+  let clock = clocks.get(timeZone);
+  if (!clock) {
+    clock = offsetClock(timeZone);
+    clocks.set(timeZone, clock);
+  }
+  return clock(ts);
+}
+
 function intlOffset(timeZone: string): (ts: number) => number {
   // Throws RangeError on an unknown zone, at setup rather than mid-evaluation.
   const fmt = new Intl.DateTimeFormat('en-US', {
@@ -63,7 +85,7 @@ export function dayClock(timeZone: string = DEFAULT_TIME_ZONE): (ts: number) => 
       return { start, end: start + DAY_MS };
     };
   }
-  const offset = intlOffset(timeZone);
+  const offset = offsetClock(timeZone);
   // Local midnight to UTC: two refinements settle days that start or end on a DST change.
   const toUtc = (localMidnight: number) => {
     let utc = localMidnight - offset(localMidnight);
