@@ -7,28 +7,8 @@
 import type { Breach, RuleState } from '@vigia/shared';
 import type { BreachRecord, NewBreach, RunKey } from '../meta/compliance.ts';
 
-export type BreachView = {
-  id: number;
-  permit: string;
-  permit_version: number;
-  site: string;
-  rule: string;
-  sensor: string;
-  severity: string;
-  /** First out-of-bounds time (start of the pending period), event time. */
-  start: number;
-  /** When the breach was confirmed (start + pending). */
-  opened_ts: number;
-  end: number | null;
-  closed_by: string | null;
-  peak: number;
-  peak_ts: number;
-  duration_ms: number;
-  out_of_bounds_ms: number;
-  /** ∫ |value − limit| dt while beyond the limit, in unit × seconds. */
-  exceedance: number;
-  limit: number;
-  unit: string | null;
+/** The stored breach as the API shows it: the acknowledgement as one object (null until given). */
+export type BreachView = Omit<BreachRecord, 'ack_by' | 'ack_at' | 'ack_note'> & {
   acknowledged: { by: string; at: number; note: string } | null;
 };
 

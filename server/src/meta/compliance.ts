@@ -31,7 +31,9 @@ export type BreachRecord = {
   rule: string;
   sensor: string;
   severity: string;
+  /** First out-of-bounds time (start of the pending period), event time. */
   start: number;
+  /** When the breach was confirmed (start + pending). */
   opened_ts: number;
   end: number | null;
   /** `clear`, `no_data` (the sensor fell silent), `permit_changed` (a new version took over). */
@@ -40,6 +42,7 @@ export type BreachRecord = {
   peak_ts: number;
   duration_ms: number;
   out_of_bounds_ms: number;
+  /** ∫ |value − limit| dt while beyond the limit, in unit × seconds. */
   exceedance: number;
   limit: number;
   unit: string | null;
