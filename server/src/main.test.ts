@@ -3,10 +3,9 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runServerCli, SERVER_BIN, serveServer } from './testing/server-process.ts';
 
-const BIN = fileURLToPath(new URL('../bin/vigia-server.mjs', import.meta.url));
 const T0 = 1_764_000_000_000;
 
 let dataDir: string;
@@ -21,29 +20,13 @@ afterEach(() => {
 });
 
 const env = (extra: Record<string, string> = {}) => ({ ...process.env, VIGIA_DATA_DIR: dataDir, ...extra });
-const run = (args: string[], input?: string) =>
-  spawnSync(process.execPath, [BIN, ...args], { env: env(), input, encoding: 'utf8', timeout: 20_000 });
+const run = (args: string[], input?: string) => runServerCli(dataDir, args, input);
 
 /** Start `vigia-server` on a free port (VIGIA_PORT=0) and return its base URL. */
 async function serve(): Promise<string> {
-  const proc = spawn(process.execPath, [BIN], {
-    env: env({ VIGIA_PORT: '0', VIGIA_HOST: '127.0.0.1', VIGIA_LOG_LEVEL: 'warn' }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = proc;
-  let stderr = '';
-  proc.stderr!.on('data', (d) => {
-    stderr += d;
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const m = /^Vigía server listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
-      if (m) resolve(m[1]);
-    });
-    proc.once('exit', (code) => reject(new Error(`vigia-server exited ${code} before listening: ${stderr}`)));
-  });
+  const started = serveServer(dataDir);
+  child = started.child;
+  return started.url;
 }
 
 const exited = (proc: ChildProcess) =>
@@ -173,7 +156,7 @@ describe('vigia-server (real process)', () => {
   });
 
   it('refuses a bad VIGIA_PORT and an unknown command with exit 2', () => {
-    const badPort = spawnSync(process.execPath, [BIN], { env: env({ VIGIA_PORT: 'eighty' }), encoding: 'utf8' });
+    const badPort = spawnSync(process.execPath, [SERVER_BIN], { env: env({ VIGIA_PORT: 'eighty' }), encoding: 'utf8' });
     expect(badPort.status).toBe(2);
     expect(badPort.stderr).toMatch(/VIGIA_PORT/);
     const unknown = run(['frobnicate']);
@@ -189,7 +172,10 @@ describe('vigia-server --config server.yaml (real process)', () => {
     ...extra,
   });
   function serveWith(args: string[], extraEnv: Record<string, string> = {}): Promise<string> {
-    const proc = spawn(process.execPath, [BIN, ...args], { env: bare(extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [SERVER_BIN, ...args], {
+      env: bare(extraEnv),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child = proc;
     let stderr = '';
     proc.stderr!.on('data', (d) => {
@@ -209,10 +195,14 @@ describe('vigia-server --config server.yaml (real process)', () => {
   it('serves with the settings of the file; data_dir is relative to the file; admin commands take --config too', async () => {
     const file = join(dataDir, 'server.yaml');
     writeFileSync(file, 'port: 0\nhost: 127.0.0.1\ndata_dir: ./state\nlog_level: warn\n');
-    const added = spawnSync(process.execPath, [BIN, '--config', file, 'device', 'add', 'plant-01', '--site', 'm'], {
-      env: bare(),
-      encoding: 'utf8',
-    });
+    const added = spawnSync(
+      process.execPath,
+      [SERVER_BIN, '--config', file, 'device', 'add', 'plant-01', '--site', 'm'],
+      {
+        env: bare(),
+        encoding: 'utf8',
+      },
+    );
     expect(added.status, added.stderr).toBe(0);
     expect(existsSync(join(dataDir, 'state', 'meta.db'))).toBe(true);
     const url = await serveWith(['--config', file]);
@@ -233,7 +223,11 @@ describe('vigia-server --config server.yaml (real process)', () => {
     const file = join(dataDir, 'server.yaml');
     const check = (text: string) => {
       writeFileSync(file, text);
-      return spawnSync(process.execPath, [BIN, '--config', file], { env: bare(), encoding: 'utf8', timeout: 20_000 });
+      return spawnSync(process.execPath, [SERVER_BIN, '--config', file], {
+        env: bare(),
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
     };
     const badPort = check('port: eighty\n');
     expect(badPort.status).toBe(2);
@@ -247,7 +241,7 @@ describe('vigia-server --config server.yaml (real process)', () => {
     const noFile = check('influx: { url: http://127.0.0.1:8086, user: vigia, password_file: ./nope }\n');
     expect(noFile.status).toBe(2);
     expect(noFile.stderr).toContain(`${file}: influx.password_file: ${join(dataDir, 'nope')} does not exist`);
-    const missing = spawnSync(process.execPath, [BIN, '--config', join(dataDir, 'absent.yaml')], {
+    const missing = spawnSync(process.execPath, [SERVER_BIN, '--config', join(dataDir, 'absent.yaml')], {
       env: bare(),
       encoding: 'utf8',
     });

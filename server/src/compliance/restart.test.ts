@@ -1,16 +1,14 @@
 // An open breach survives a restart of the real `vigia-server` process (SIGTERM, start again),
 // and the rule goes on from where it was: the same breach is extended and closed, not duplicated.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runServerCli, serveServer } from '../testing/server-process.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies read loosely in assertions
 type Json = any;
-
-const BIN = fileURLToPath(new URL('../../bin/vigia-server.mjs', import.meta.url));
 
 let dataDir: string;
 let child: ChildProcess | undefined;
@@ -23,29 +21,14 @@ afterEach(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const env = (extra: Record<string, string> = {}) => ({ ...process.env, VIGIA_DATA_DIR: dataDir, ...extra });
-const run = (args: string[], input?: string) =>
-  spawnSync(process.execPath, [BIN, ...args], { env: env(), input, encoding: 'utf8', timeout: 20_000 });
+const _env = (extra: Record<string, string> = {}) => ({ ...process.env, VIGIA_DATA_DIR: dataDir, ...extra });
+const run = (args: string[], input?: string) => runServerCli(dataDir, args, input);
 
+/** Start `vigia-server` on a free port (VIGIA_PORT=0) and return its base URL. */
 async function serve(): Promise<string> {
-  const proc = spawn(process.execPath, [BIN], {
-    env: env({ VIGIA_PORT: '0', VIGIA_HOST: '127.0.0.1', VIGIA_LOG_LEVEL: 'warn' }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = proc;
-  let stderr = '';
-  proc.stderr!.on('data', (d) => {
-    stderr += d;
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const m = /^Vigía server listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
-      if (m) resolve(m[1]);
-    });
-    proc.once('exit', (code) => reject(new Error(`vigia-server exited ${code} before listening: ${stderr}`)));
-  });
+  const started = serveServer(dataDir);
+  child = started.child;
+  return started.url;
 }
 
 async function stop(): Promise<number | null> {
