@@ -2,48 +2,33 @@
  * The demo behind `npm start`: the whole system on this machine with the plant simulator,
  * data in .vigia-demo/ (fresh each run). Ports: VIGIA_PORT (default 8080) for the dashboard.
  */
-import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../test/services/util.ts';
+import { freePort, hasCommand, portInUse } from '../test/services/util.ts';
 import { DEMO_PERMITS, DEMO_SAFETY_RULES } from '../test/simulator/demo-permits.ts';
 import { ApiClient } from '../test/support/client.ts';
 import { REPO } from '../test/support/process.ts';
 import { DEMO_USER, startStack } from '../test/support/stack.ts';
 
+/** The preferred port, or a free one when it is taken (broker and agent API only). */
 async function portOrFree(preferred: number): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once('error', () => resolve(freePort()));
-    srv.listen(preferred, '127.0.0.1', () => srv.close(() => resolve(preferred)));
-  });
-}
-
-function hasSocat(): boolean {
-  try {
-    execFileSync('sh', ['-c', 'command -v socat'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
+  return (await portInUse(preferred)) ? freePort() : preferred;
 }
 
 const serverPort = Number(process.env.VIGIA_PORT ?? 8080);
+// Checked before the data folder is wiped: a demo already running there keeps its data.
+if (await portInUse(serverPort)) {
+  console.error(`Port ${serverPort} is busy: set VIGIA_PORT to another port, e.g. VIGIA_PORT=8090 npm start`);
+  process.exit(1);
+}
 const dir = join(REPO, '.vigia-demo');
 rmSync(dir, { recursive: true, force: true });
-const serial = hasSocat();
+const serial = hasCommand('socat');
 
 console.log('Starting Vigía (server, edge agent, plant simulator) ...');
 const stack = await startStack({
   dir,
-  serverPort: await portOrFree(serverPort).then((p) => {
-    if (p !== serverPort) {
-      console.error(`Port ${serverPort} is busy: set VIGIA_PORT to another port, e.g. VIGIA_PORT=8090 npm start`);
-      process.exit(1);
-    }
-    return p;
-  }),
+  serverPort,
   brokerPort: await portOrFree(1883),
   apiPort: await portOrFree(8081),
   serial,

@@ -2,15 +2,32 @@
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 
-/** Fail loudly (never skip) when a service binary is missing: name the Debian package. */
-export function requireCommand(command: string, debianPackage: string): void {
+/** Whether `command` is on the PATH. */
+export function hasCommand(command: string): boolean {
   try {
     execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
+    return true;
   } catch {
+    return false;
+  }
+}
+
+/** Fail loudly (never skip) when a service binary is missing: name the Debian package. */
+export function requireCommand(command: string, debianPackage: string): void {
+  if (!hasCommand(command)) {
     throw new Error(
       `${command} is not installed: run  apt-get install -y ${debianPackage}  (npm test does this when run as root)`,
     );
   }
+}
+
+/** Whether something already listens on `port` of 127.0.0.1. */
+export async function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(true));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(false)));
+  });
 }
 
 /** Poll `check` until it is true, or throw the message after `timeoutMs`. */
