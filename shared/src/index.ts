@@ -14,6 +14,7 @@ export * from './format-issues.ts';
 export * from './ids.ts';
 export * from './ingest.ts';
 export * from './live.ts';
+export * from './port-problem.ts';
 export * from './reading.ts';
 export * from './rules/index.ts';
 export * from './sensor.ts';

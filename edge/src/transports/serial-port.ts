@@ -5,6 +5,7 @@
  * out of `start`. `serialport` (native) is loaded lazily, where the program meets the port.
  */
 import { existsSync } from 'node:fs';
+import { portProblem } from '@vigia/shared';
 import type { BackoffOptions } from '../backoff.ts';
 import { backoffDelayMs, sleep } from '../backoff.ts';
 import type { StatusTracker } from '../status.ts';
@@ -34,13 +35,11 @@ export type SerialLineTransportOptions = Omit<SerialTransportOptions, 'onOpen' |
 
 /** What to tell a technician, in Spanish, for an error opening or reading a port. */
 export function describePortError(path: string, err: unknown): string {
-  const code = (err as { code?: string } | null)?.code ?? '';
-  const msg = err instanceof Error ? err.message : String(err);
-  if (code === 'ENOENT' || /ENOENT|No such file/i.test(msg)) return `no se puede abrir ${path} — revise el cable USB`;
-  if (code === 'EACCES' || /EACCES|Permission denied/i.test(msg))
-    return `sin permiso para abrir ${path} — agregue el usuario al grupo dialout`;
-  if (code === 'EBUSY' || /EBUSY|lock/i.test(msg)) return `puerto ${path} ocupado por otro proceso — ciérrelo`;
-  return `error en el puerto ${path} (${msg}) — revise el cable USB`;
+  const { kind, message } = portProblem(err);
+  if (kind === 'missing') return `no se puede abrir ${path} — revise el cable USB`;
+  if (kind === 'permission') return `sin permiso para abrir ${path} — agregue el usuario al grupo dialout`;
+  if (kind === 'busy') return `puerto ${path} ocupado por otro proceso — ciérrelo`;
+  return `error en el puerto ${path} (${message}) — revise el cable USB`;
 }
 
 /** A serial port read as text lines (one call of `onLine` per line, without the line end). */
