@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserRig, browserRig } from '../support/browser-rig.ts';
 import { screenshot } from '../support/chromium.ts';
+import { postIngest } from '../support/client.ts';
 import type { ServerProcess } from '../support/server.ts';
 
 const PASSWORD = 'tecnico-seguro-2026';
@@ -32,13 +33,8 @@ let browser: Browser | undefined;
 let page: Page;
 
 async function ingest(token: string, batch: IngestBatchInput): Promise<void> {
-  const res = await fetch(`${baseUrl}/api/v1/ingest`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(batch),
-  });
-  const body = await res.text();
-  expect(res.status, body).toBe(200);
+  const res = await postIngest(baseUrl, token, batch);
+  expect(res.status, res.text).toBe(200);
 }
 
 async function signIn(p: Page, user: string, password: string): Promise<void> {

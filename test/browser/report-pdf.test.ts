@@ -13,6 +13,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireCommand } from '../services/util.ts';
 import { launchChromium, requireChromium } from '../support/chromium.ts';
+import { postIngest } from '../support/client.ts';
 import { type ServerOnly, startServerOnly } from '../support/server.ts';
 import { DEMO_USER } from '../support/stack.ts';
 
@@ -31,12 +32,8 @@ let cookie = '';
 const PNG_DIR = join(tmpdir(), 'vigia-report-pdf');
 
 async function ingest(readings: object[]) {
-  const res = await fetch(`${server!.url}/api/v1/ingest`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${server!.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ device: server!.device, sensors: SENSORS, readings }),
-  });
-  expect(res.status, await res.text()).toBe(200);
+  const res = await postIngest(server!.url, server!.token, { device: server!.device, sensors: SENSORS, readings });
+  expect(res.status, res.text).toBe(200);
 }
 
 async function api(path: string, init: RequestInit = {}) {

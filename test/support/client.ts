@@ -3,6 +3,20 @@
  * A small HTTP client for the server API as a dashboard user sees it: login cookie, JSON
  * routes, and the live stream parsed into events. For tests and benchmarks.
  */
+/** POST a batch to `/api/v1/ingest` as a device does; the answer's status and text. */
+export async function postIngest(
+  baseUrl: string,
+  token: string,
+  batch: unknown,
+): Promise<{ status: number; text: string }> {
+  const res = await fetch(`${baseUrl}/api/v1/ingest`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(batch),
+  });
+  return { status: res.status, text: await res.text() };
+}
+
 export type LiveEvent = { event: string; id?: string; data: unknown };
 
 export class ApiClient {
