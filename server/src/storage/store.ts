@@ -60,12 +60,17 @@ const QUALITIES: readonly Quality[] = QualitySchema.options;
  * Routes validate with the shared schemas first; this guards every other caller.
  */
 export function checkReadings(readings: readonly Reading[]): void {
-  readings.forEach((r, i) => {
-    const bad = (field: string, why: string) =>
-      new InputError('reading_invalid', `readings[${i}].${field} ${why}`, `readings[${i}].${field}`, 422);
-    if (typeof r.sensor !== 'string' || r.sensor.length === 0) throw bad('sensor', 'must be a non-empty string');
-    if (!Number.isSafeInteger(r.ts)) throw bad('ts', 'must be whole epoch milliseconds');
-    if (typeof r.value !== 'number' || !Number.isFinite(r.value)) throw bad('value', 'must be a finite number');
-    if (!QUALITIES.includes(r.q)) throw bad('q', `must be one of ${QUALITIES.join(', ')}`);
-  });
+  // A plain loop with no closure per reading: this runs on every stored reading.
+  for (let i = 0; i < readings.length; i++) {
+    const r = readings[i];
+    let problem: [field: string, why: string] | undefined;
+    if (typeof r.sensor !== 'string' || r.sensor.length === 0) problem = ['sensor', 'must be a non-empty string'];
+    else if (!Number.isSafeInteger(r.ts)) problem = ['ts', 'must be whole epoch milliseconds'];
+    else if (typeof r.value !== 'number' || !Number.isFinite(r.value)) problem = ['value', 'must be a finite number'];
+    else if (!QUALITIES.includes(r.q)) problem = ['q', `must be one of ${QUALITIES.join(', ')}`];
+    if (problem) {
+      const [field, why] = problem;
+      throw new InputError('reading_invalid', `readings[${i}].${field} ${why}`, `readings[${i}].${field}`, 422);
+    }
+  }
 }

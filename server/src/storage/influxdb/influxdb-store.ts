@@ -212,11 +212,13 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
   /** Good readings following a not-good one at the same (sensor, ts) earlier in the batch. */
   function batchMarkGood(readings: readonly Reading[]): Set<Reading> {
     const out = new Set<Reading>();
-    const notGood = new Set<string>();
+    const notGood = new Map<string, Set<number>>(); // no key string per reading: this runs on every batch
     for (const r of readings) {
-      const id = `${r.ts}\u0000${r.sensor}`;
-      if (r.q !== 'good') notGood.add(id);
-      else if (notGood.has(id)) out.add(r);
+      if (r.q !== 'good') {
+        const times = notGood.get(r.sensor);
+        if (times) times.add(r.ts);
+        else notGood.set(r.sensor, new Set([r.ts]));
+      } else if (notGood.size > 0 && notGood.get(r.sensor)?.has(r.ts)) out.add(r);
     }
     return out;
   }
@@ -264,7 +266,7 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
     };
     for (const r of readings) {
       const p = pins.get(r.sensor) ?? pin(r.sensor, seriesKey(r.sensor, labels?.get(r.sensor)));
-      const q = r.q !== 'good' ? `,q=${fieldString(r.q)}` : markGood.has(r) ? ',q="good"' : '';
+      const q = r.q !== 'good' ? `,q=${fieldString(r.q)}` : markGood.size > 0 && markGood.has(r) ? ',q="good"' : '';
       add(p.key, p.bytes, ` value=${r.value}${q} ${r.ts}\n`);
     }
     // Rollup points after the raw lines, under the sensor's pinned tags (the measurement renamed).
