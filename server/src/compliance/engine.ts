@@ -44,6 +44,7 @@ import type { LiveHub } from '../live/hub.ts';
 import type { BreachRecord, NewBreach, PermitVersion, RunKey } from '../meta/compliance.ts';
 import type { Meta } from '../meta/meta.ts';
 import type { ReadingColumns, Store } from '../storage/store.ts';
+import { evaluateSkippingQuiet } from './quiet-minutes.ts';
 import { differs, reconcile } from './reconcile.ts';
 import { type BreachChange, breachRecord, breachView, type RuleStatusView } from './views.ts';
 import type { Webhooks } from './webhooks.ts';
@@ -349,7 +350,18 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
       cpBytes += json.length;
       if (cpBytes > MAX_PENDING_CP_CHARS) meta.complianceTx(writeCps);
     };
-    if (store.readingColumns) {
+    if (store.readingColumns && store.minuteSummaries && run.compiled.averaging.kind === 'instant') {
+      // Quiet minutes skipped (quiet-minutes.ts); only instant rules, the only ones canSkip approves.
+      const columns = store.readingColumns.bind(store);
+      const summaries = store.minuteSummaries.bind(store);
+      const read = (from: number, to: number) => columns(run.sensor, from, to);
+      for (const start of await chunksWithData(run.sensor, lo, hi, run.cpMs)) {
+        const a = Math.max(lo, start);
+        const b = Math.min(hi, start + run.cpMs);
+        collect(await evaluateSkippingQuiet(ev, await summaries(run.sensor, a, b), read, a, b));
+        checkpoint();
+      }
+    } else if (store.readingColumns) {
       const columns = store.readingColumns.bind(store);
       const read = (start: number) =>
         columns(run.sensor, Math.max(lo, start), Math.min(hi, start + run.cpMs)).catch((err: Error) => err);

@@ -39,6 +39,13 @@ export interface Store {
    * const { ts, value, next } = await store.readingColumns('plant.ph', from, from + 3_600_000);
    */
   readingColumns?(sensor: string, from: number, to: number): Promise<ReadingColumns>;
+  /**
+   * The minutes of one sensor overlapping [from, to) that hold readings (the first and last may
+   * reach past the range), from the minute rollups, oldest first: each one's start, min and max
+   * value (over all its readings, `bad` ones too), and whether a `bad` reading is among them. Optional: with it the compliance replay skips
+   * minutes a rule cannot react to instead of reading them (compliance/quiet-minutes.ts).
+   */
+  minuteSummaries?(sensor: string, from: number, to: number): Promise<MinuteSummaries>;
   /** The newest reading of each sensor (of `sensors`, or of all); sensors without data are absent. */
   latest(sensors?: readonly string[]): Promise<Reading[]>;
   /** Release the backend; calling it twice is fine. */
@@ -46,6 +53,9 @@ export interface Store {
   /** Reachability of an external engine (InfluxDB); an embedded store is always reachable. */
   status?(): StoreStatus;
 }
+
+/** Minute `i` starts at `start[i]`; its readings lie in [min[i], max[i]]; `bad[i]` is 1 when one is `bad`. */
+export type MinuteSummaries = { start: Float64Array; min: Float64Array; max: Float64Array; bad: Uint8Array };
 
 /** `ts[i]`, `value[i]`: one reading; `next`: the first reading's ts at or after the range end, or null. */
 export type ReadingColumns = { ts: Float64Array; value: Float64Array; next: number | null };

@@ -21,7 +21,20 @@ const kindArb = fc.constantFrom<'max' | 'min' | 'range'>('max', 'min', 'range');
 const limitsOf = (kind: 'max' | 'min' | 'range') =>
   kind === 'max' ? { max: 25 } : kind === 'min' ? { min: 19 } : { min: 19, max: 25 };
 
-function caseArb(averagingArb: fc.Arbitrary<string>, stepMs: number, unit?: string): fc.Arbitrary<Case> {
+/** Quarter-grid values from 15 to 29 (limits 19 and 25). */
+const anyValue = fc.integer({ min: 15 * 4, max: 29 * 4 });
+/** Mostly within the limits, now and then beyond: long quiet stretches, as real sensors give. */
+const mostlyInBounds = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: 19 * 4, max: 25 * 4 }) },
+  { weight: 1, arbitrary: anyValue },
+);
+
+function caseArb(
+  averagingArb: fc.Arbitrary<string>,
+  stepMs: number,
+  unit?: string,
+  valueArb = anyValue,
+): fc.Arbitrary<Case> {
   return fc
     .record({
       kind: kindArb,
@@ -30,7 +43,7 @@ function caseArb(averagingArb: fc.Arbitrary<string>, stepMs: number, unit?: stri
       clear: fc.integer({ min: 0, max: 8 }),
       hysteresis: fc.constantFrom(0, 0.5, 1),
       hold: fc.integer({ min: 2, max: 8 }),
-      values: fc.array(fc.integer({ min: 15 * 4, max: 29 * 4 }), { minLength: 1, maxLength: 60 }),
+      values: fc.array(valueArb, { minLength: 1, maxLength: 60 }),
       gaps: fc.array(fc.oneof(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 12 })), {
         minLength: 60,
         maxLength: 60,
@@ -146,6 +159,51 @@ describe('incremental evaluator = brute-force reference (property)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('canSkip/skipTo = push: a stretch the evaluator lets the replay skip changes nothing else', () => {
+    const averagings = fc.constantFrom('instant', 'instant', 'rolling:10s', 'twa:20s');
+    let skipped = 0;
+    fc.assert(
+      fc.property(
+        caseArb(averagings, S, undefined, mostlyInBounds),
+        fc.array(fc.nat(), { minLength: 6, maxLength: 6 }),
+        (c, picks) => {
+          const a = createEvaluator(c.rule, c.opts); // pushes every reading
+          const b = createEvaluator(c.rule, c.opts); // skips what it approves
+          let i = 0;
+          for (const pick of picks) {
+            if (i >= c.readings.length) break;
+            // Push a few readings, then offer the next few as one stretch (as the replay offers minutes).
+            const pushTo = Math.min(c.readings.length, i + (pick % 4));
+            const head = c.readings.slice(i, pushTo);
+            expect(b.push(head)).toEqual(a.push(head));
+            i = pushTo;
+            const end = Math.min(c.readings.length, i + 1 + (Math.floor(pick / 4) % 8));
+            const stretch = c.readings.slice(i, end);
+            if (stretch.length === 0) break;
+            const values = stretch.map((r) => r.value);
+            let maxGap = 0;
+            for (let k = 1; k < stretch.length; k++) maxGap = Math.max(maxGap, stretch[k].ts - stretch[k - 1].ts);
+            // Bounds as the rollups give them: a minute's limits, not each reading's time.
+            const firstBefore = stretch[0].ts + 1 + (pick % 3) * 500;
+            const events = a.push(stretch);
+            if (b.canSkip(Math.min(...values), Math.max(...values), firstBefore, maxGap + 1)) {
+              skipped++;
+              expect(events).toEqual([]);
+              const last = stretch[stretch.length - 1];
+              b.skipTo(last.ts, last.value);
+            } else b.push(stretch);
+            expect(b.snapshot()).toEqual(a.snapshot());
+            i = end;
+          }
+          expect(b.advanceTo(c.until)).toEqual(a.advanceTo(c.until));
+          expect(b.status()).toEqual(a.status());
+        },
+      ),
+      { numRuns: 400 },
+    );
+    expect(skipped).toBeGreaterThan(10); // the property is not vacuous (about 50 of 400 runs skip)
   });
 
   it.each([

@@ -186,3 +186,41 @@ describe('restarts and late data', () => {
     expect(() => createEvaluator({ ...ph, max: 9.5 }).restore(snap)).toThrow(/other settings/);
   });
 });
+
+describe('canSkip: which unread readings the replay may skip (pH 6–9, hold 2 min)', () => {
+  const okAt = (ms: number) => {
+    const ev = createEvaluator(ph);
+    ev.push([at(ms, 7)]);
+    return ev;
+  };
+  it('in bounds, first within the hold, gaps within the hold: yes', () => {
+    expect(okAt(0).canSkip(6, 9, T0 + 2 * M + 1, 2 * M)).toBe(true);
+  });
+  it('a value beyond either limit, or an empty range: no', () => {
+    expect(okAt(0).canSkip(5.9, 8, T0 + M, M)).toBe(false);
+    expect(okAt(0).canSkip(7, 9.1, T0 + M, M)).toBe(false);
+    expect(okAt(0).canSkip(8, 7, T0 + M, M)).toBe(false);
+  });
+  it('the first reading possibly past the hold, or a gap longer than it: no (that is no data)', () => {
+    expect(okAt(0).canSkip(7, 8, T0 + 2 * M + 2, M)).toBe(false);
+    expect(okAt(0).canSkip(7, 8, T0 + M, 2 * M + 1)).toBe(false);
+  });
+  it('not in state ok (no data yet, pending), or an averaged rule: no', () => {
+    expect(createEvaluator(ph).canSkip(7, 8, T0 + M, M)).toBe(false);
+    const pending = createEvaluator(ph);
+    pending.push([at(0, 7), at(S, 9.5)]);
+    expect(pending.canSkip(7, 8, T0 + 2 * S, M)).toBe(false);
+    const rolling = createEvaluator({ ...ph, averaging: 'rolling:5m' });
+    rolling.push([at(0, 7)]);
+    expect(rolling.canSkip(7, 8, T0 + M, M)).toBe(false);
+  });
+  it('skipTo leaves what pushing the skipped readings leaves', () => {
+    const pushed = okAt(0);
+    pushed.push([at(M, 8), at(2 * M, 6.5), at(3 * M, 7.5)]);
+    const skipped = okAt(0);
+    expect(skipped.canSkip(6.5, 8, T0 + M + 1, M + 1)).toBe(true);
+    skipped.skipTo(T0 + 3 * M, 7.5);
+    expect(skipped.snapshot()).toEqual(pushed.snapshot());
+    expect(() => skipped.skipTo(T0 + 3 * M, 7)).toThrow(/not after the watermark/);
+  });
+});

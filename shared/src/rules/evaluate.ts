@@ -23,7 +23,7 @@
  */
 import type { Quality } from '../reading.ts';
 import { type Averager, type AveragerSnapshot, createAverager, DEFAULT_EXPECTED_INTERVAL_MS } from './averaging.ts';
-import { type CompiledRule, compileRule, type RuleInput } from './compile.ts';
+import { type CompiledRule, compileRule, excessOf, type RuleInput } from './compile.ts';
 import type { Breach, RuleEvent, RuleState } from './events.ts';
 import { type MachineSnapshot, RuleMachine } from './machine.ts';
 import { dayClock } from './time-zone.ts';
@@ -64,6 +64,17 @@ export interface RuleEvaluator {
   pushColumns(ts: ArrayLike<number>, values: ArrayLike<number>): RuleEvent[];
   /** The caller's clock or stream position: no reading before it will come. */
   advanceTo(watermark: number): RuleEvent[];
+  /**
+   * Whether readings the caller has not read would change nothing here but the latest reading:
+   * values within [lo, hi], the first before `firstBefore`, each less than `maxGapMs` after the
+   * one before. True only for an instant rule in state ok, with [lo, hi] inside its limits,
+   * the first reading within the hold of the latest one and `maxGapMs` within the hold. Then
+   * `skipTo` with the last of them leaves the same state, snapshot and events (none) as pushing
+   * them all. The compliance replay uses it to skip quiet minutes found in the rollups.
+   */
+  canSkip(lo: number, hi: number, firstBefore: number, maxGapMs: number): boolean;
+  /** Stand for readings `canSkip` approved, given the last of them (`ts` after the watermark). */
+  skipTo(ts: number, value: number): void;
   status(): RuleStatus;
   snapshot(): EvaluatorSnapshot;
   restore(snap: EvaluatorSnapshot): void;
@@ -95,6 +106,7 @@ export function createEvaluator(rule: RuleInput | CompiledRule, opts: EvaluatorO
   let out: RuleEvent[] = [];
   const sink = (ts: number, value: number, until: number) => machine.apply(ts, value, until, out);
 
+  const holdMs = avgOpts.holdMs;
   const pushValue = (ts: number, value: number) => {
     if (!Number.isFinite(value)) return;
     if (watermark !== null && (ts < watermark || ts === lastTs)) {
@@ -128,6 +140,25 @@ export function createEvaluator(rule: RuleInput | CompiledRule, opts: EvaluatorO
       avg.advance(w, sink);
       machine.advance(avg.settledTo(w), out);
       return drain();
+    },
+    canSkip(lo, hi, firstBefore, maxGapMs) {
+      // Instant only: any averaging window would have to be refilled from the skipped readings.
+      return (
+        compiled.averaging.kind === 'instant' &&
+        machine.state === 'ok' &&
+        machine.value !== null &&
+        lo <= hi &&
+        excessOf(compiled, lo) <= 0 &&
+        excessOf(compiled, hi) <= 0 &&
+        firstBefore - 1 <= machine.until &&
+        maxGapMs <= holdMs
+      );
+    },
+    skipTo(ts, value) {
+      if (watermark !== null && ts <= watermark)
+        throw new Error(`skipTo(${ts}) is not after the watermark ${watermark}`);
+      machine.standIn(ts, value, ts + holdMs);
+      lastTs = watermark = ts;
     },
     status: () => ({ state: machine.state, value: machine.value, at: machine.at, breach: machine.current() }),
     snapshot: () => ({

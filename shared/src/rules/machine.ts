@@ -57,6 +57,10 @@ export class RuleMachine {
   get value(): number | null {
     return this.s.value;
   }
+  /** Until when the latest point's value holds (then no data). */
+  get until(): number {
+    return this.s.until;
+  }
   /** The breach being built (pending) or open; a copy. */
   current(): Breach | null {
     return this.s.breach ? this.view(this.s.breach) : null;
@@ -79,6 +83,15 @@ export class RuleMachine {
     }
     this.step(ts, s.value, out);
     this.fireDue(ts, out);
+  }
+
+  /**
+   * The latest of points the caller skipped because, in state `ok`, they changed nothing but
+   * the latest point (see the evaluator's `skipTo`): what applying them all would leave.
+   */
+  standIn(ts: number, value: number, until: number): void {
+    if (this.s.state !== 'ok') throw new Error(`standIn in state ${this.s.state}: only ok points can be skipped`);
+    Object.assign(this.s, { at: ts, until, value });
   }
 
   /** Move the timeline to `t` (a later point's time or the caller's watermark). */

@@ -11,7 +11,7 @@ import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type Quality, type Reading, type SeriesBucket, TransientError } from '@vigia/shared';
 import Database from 'better-sqlite3';
-import { MINUTE_MS, planSegments } from '../segments.ts';
+import { floorTo, MINUTE_MS, planSegments } from '../segments.ts';
 import { checkReadings, type ReadingColumns, type Store } from '../store.ts';
 import { columnReader } from './column-reader.mjs';
 import { ROLLUP_BACKFILL, ROLLUP_SCHEMA, rollupStatements } from './rollups.ts';
@@ -24,6 +24,9 @@ const SCHEMA = `
     q TEXT NOT NULL DEFAULT 'good',
     PRIMARY KEY (sensor, ts)
   ) WITHOUT ROWID;
+  -- Only the rare bad readings: finds them in a range without scanning it (minuteSummaries).
+  -- Harmless to a server that does not know it, so the schema version stays.
+  CREATE INDEX IF NOT EXISTS readings_bad ON readings (sensor, ts) WHERE q = 'bad';
 `;
 
 type Row = { sensor: string; ts: number; value: number; q: Quality };
@@ -60,6 +63,8 @@ export type SqliteStoreOptions = {
 };
 
 const DEFAULT_READERS = Math.min(2, availableParallelism());
+/** Reads of at most this span are served in the store's thread. */
+const LOCAL_READ_MS = 5 * MINUTE_MS;
 const COLUMN_READER = new URL('./column-reader.mjs', import.meta.url);
 
 type ReaderReply = { ready: true } | ({ id: number; error?: string } & ReadingColumns);
@@ -121,7 +126,9 @@ function readerPool(file: string, size: number, local: (sensor: string, from: nu
 
   return {
     read(sensor: string, from: number, to: number): Promise<ReadingColumns> {
-      if (broken) return Promise.resolve(local(sensor, from, to));
+      // A short read (the replay reads single minutes between quiet ones) costs less than a
+      // round trip to a thread.
+      if (broken || to - from <= LOCAL_READ_MS) return Promise.resolve(local(sensor, from, to));
       try {
         while (threads.length < size) start();
       } catch {
@@ -190,6 +197,12 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   );
   const readColumns = columnReader(db);
   const readers = file === ':memory:' ? undefined : readerPool(file, options.readers ?? DEFAULT_READERS, readColumns);
+  const minuteRows = db
+    .prepare(
+      'SELECT bucket_start, min, max FROM rollup_1m WHERE sensor = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start',
+    )
+    .raw();
+  const badStamps = db.prepare("SELECT ts FROM readings WHERE sensor = ? AND q = 'bad' AND ts >= ? AND ts < ?").pluck();
   const latestOne = db.prepare('SELECT sensor, ts, value, q FROM readings WHERE sensor = ? ORDER BY ts DESC LIMIT 1');
   // Skip-scan over the primary key: one index seek per distinct sensor, not a full scan.
   const allSensors = db.prepare(
@@ -229,6 +242,28 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     async readingColumns(sensor, from, to) {
       ensureOpen();
       return readers ? readers.read(sensor, from, to) : readColumns(sensor, from, to);
+    },
+    async minuteSummaries(sensor, from, to) {
+      ensureOpen();
+      const rows = minuteRows.all(sensor, floorTo(from, MINUTE_MS), to) as [number, number, number][];
+      const out = {
+        start: new Float64Array(rows.length),
+        min: new Float64Array(rows.length),
+        max: new Float64Array(rows.length),
+        bad: new Uint8Array(rows.length),
+      };
+      rows.forEach(([start, min, max], i) => {
+        out.start[i] = start;
+        out.min[i] = min;
+        out.max[i] = max;
+      });
+      let i = 0;
+      for (const ts of badStamps.all(sensor, floorTo(from, MINUTE_MS), to) as number[]) {
+        const minute = floorTo(ts, MINUTE_MS);
+        while (i < rows.length && out.start[i] < minute) i++;
+        if (out.start[i] === minute) out.bad[i] = 1;
+      }
+      return out;
     },
     async latest(sensors) {
       ensureOpen();
