@@ -7,14 +7,28 @@
 import { type DecodeResult, decoded, failed, MAX_TEXT_CHARS, parseDecimal } from './result.ts';
 
 export function decodeJsonPath(text: string, path: string): DecodeResult {
-  if (text.length > MAX_TEXT_CHARS) return failed('too_large');
-  if (text.trim() === '') return failed('empty');
-  let node: unknown;
+  return decodeJsonPaths(text, [path])[0];
+}
+
+/**
+ * The value at each of `paths` in one JSON text, parsed once: an MQTT node often publishes all
+ * its sensors in one document, one `json_path` each.
+ */
+export function decodeJsonPaths(text: string, paths: readonly string[]): DecodeResult[] {
+  const whole = (code: 'too_large' | 'empty' | 'invalid_json') => paths.map(() => failed(code));
+  if (text.length > MAX_TEXT_CHARS) return whole('too_large');
+  if (text.trim() === '') return whole('empty');
+  let root: unknown;
   try {
-    node = JSON.parse(text);
+    root = JSON.parse(text);
   } catch {
-    return failed('invalid_json');
+    return whole('invalid_json');
   }
+  return paths.map((path) => valueAt(root, path));
+}
+
+function valueAt(root: unknown, path: string): DecodeResult {
+  let node = root;
   for (const key of path.split('.')) {
     if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return failed('missing_path');
     node = (node as Record<string, unknown>)[key];

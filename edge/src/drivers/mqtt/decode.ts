@@ -4,12 +4,23 @@
  * JSON document. Pure; never throws; bad payloads become a decode error code.
  */
 import { type DecodeResult, failed, MAX_TEXT_CHARS, parseDecimal } from '../../decode/decode-result.ts';
-import { decodeJsonPath } from '../../decode/json-path.ts';
+import { decodeJsonPaths } from '../../decode/json-path.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
 export function decodePayload(payload: Uint8Array, jsonPath: string | undefined): DecodeResult {
-  if (payload.byteLength > MAX_TEXT_CHARS) return failed('too_large');
+  return decodePayloadFor(payload, [jsonPath])[0];
+}
+
+/**
+ * One payload to the value of each sensor on its topic (`jsonPaths[i]`: sensor i's json_path,
+ * undefined for a plain number). The text is decoded, and the JSON parsed, once per message.
+ */
+export function decodePayloadFor(payload: Uint8Array, jsonPaths: readonly (string | undefined)[]): DecodeResult[] {
+  if (payload.byteLength > MAX_TEXT_CHARS) return jsonPaths.map(() => failed('too_large'));
   const text = utf8.decode(payload);
-  return jsonPath === undefined ? parseDecimal(text) : decodeJsonPath(text, jsonPath);
+  const paths = jsonPaths.filter((p): p is string => p !== undefined);
+  const values = paths.length > 0 ? decodeJsonPaths(text, paths) : [];
+  let next = 0;
+  return jsonPaths.map((p) => (p === undefined ? parseDecimal(text) : values[next++]));
 }

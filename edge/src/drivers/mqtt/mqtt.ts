@@ -9,18 +9,19 @@
 import { InputError, type MqttSource, type SensorConfig } from '@vigia/shared';
 import { createStatus } from '../../status.ts';
 import type { Driver, DriverDeps, DriverModule, Sample } from '../driver.ts';
-import { decodePayload } from './decode.ts';
+import { decodePayloadFor } from './decode.ts';
 import { schema } from './schema.ts';
 
-type Route = { sensor: string; jsonPath: string | undefined };
+type Route = { sensors: string[]; jsonPaths: (string | undefined)[] };
 
 export function create(sensors: readonly SensorConfig[], deps: DriverDeps): Driver {
-  const routes = new Map<string, Route[]>();
+  const routes = new Map<string, Route>();
   for (const s of sensors) {
     const source = s.source as MqttSource;
-    const list = routes.get(source.topic) ?? [];
-    list.push({ sensor: s.id, jsonPath: source.json_path });
-    routes.set(source.topic, list);
+    const route = routes.get(source.topic) ?? { sensors: [], jsonPaths: [] };
+    route.sensors.push(s.id);
+    route.jsonPaths.push(source.json_path);
+    routes.set(source.topic, route);
   }
   const id = 'mqtt';
   const status = createStatus('esperando el broker MQTT', deps.clock);
@@ -29,16 +30,18 @@ export function create(sensors: readonly SensorConfig[], deps: DriverDeps): Driv
   async function handle(topic: string, payload: Uint8Array): Promise<void> {
     const ts = deps.clock();
     const samples: Sample[] = [];
-    for (const route of routes.get(topic) ?? []) {
-      const r = decodePayload(payload, route.jsonPath);
-      if (r.ok) samples.push({ sensor: route.sensor, ts, raw: r.value });
+    const route = routes.get(topic);
+    if (!route) return;
+    decodePayloadFor(payload, route.jsonPaths).forEach((r, i) => {
+      const sensor = route.sensors[i];
+      if (r.ok) samples.push({ sensor, ts, raw: r.value });
       else
         deps.telemetry.report(
-          new InputError(`decode_${r.code}`, `sensor ${route.sensor}: payload on ${topic} not usable (${r.code})`),
+          new InputError(`decode_${r.code}`, `sensor ${sensor}: payload on ${topic} not usable (${r.code})`),
           `driver:${id}`,
           'receive',
         );
-    }
+    });
     if (samples.length) await deps.emit(samples);
   }
 
