@@ -10,8 +10,11 @@
  * in development); those figures end in `_tsx` and their ratio is bundled ÷ tsx.
  *
  * CPU at 100 sensors × 1 Hz is the median of `CPU_WINDOWS` windows (the machine is shared and
- * noisy), measured for the default config and, in the same run, for other `forward.live_interval`
- * values (`BENCH_EDGE_INTERVALS`, ratios to the default) with the live latency each gives
+ * noisy), with one MQTT publish per reading and with 10 nodes publishing 10 values each as JSON,
+ * beside a bare aedes broker under the same publishes (the floor, see
+ * docs/decisions/2026-11-29-edge-cpu-and-the-broker-floor.md); for the default config and, in
+ * the same run, for other `forward.live_interval` values (`BENCH_EDGE_INTERVALS`, ratios to
+ * the default) with the live latency each gives
  * (publish → server SSE). `BENCH_EDGE_BASELINE=<bundle.mjs>` adds the same figures for another
  * build of the agent (e.g. the previous commit's, built to edge/dist/) with ratios now ÷ then.
  *
@@ -19,7 +22,7 @@
  * the issue's 7 days × 50 sensors (30.2 M readings) is `BENCH_BACKLOG_HOURS=168`, about 7 min
  * here (fill, then drain), best on its own: `BENCH_EDGE_PARTS=drain` (intake, footprint, drain).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -255,21 +258,68 @@ type Footprint = {
   note: string;
 };
 
+/** How 100 sensors × 1 Hz reach the agent over MQTT. */
+type Workload = {
+  label: string;
+  sensors: () => {
+    id: string;
+    quantity: string;
+    unit: string;
+    source: { driver: 'mqtt'; topic: string; json_path?: string };
+  }[];
+  topic: (seq: number) => string;
+  payload?: (seq: number) => string;
+  /** Publishes per second, and readings each carries. */
+  ratePerS: number;
+  readingsPerPublish: number;
+  /** Whether a live reading of `sensor` with value `seq` is one this workload published. */
+  published: (sensor: string, seq: number) => boolean;
+};
+
+/** Every reading its own publish: 100 publishes a second (a node per sensor; the worst case for the broker). */
+const PER_READING: Workload = {
+  label: 'one publish per reading',
+  sensors: () =>
+    Array.from({ length: LOAD_SENSORS }, (_, i) => ({
+      id: `load.s${i}`,
+      quantity: 'temperature',
+      unit: 'degC',
+      source: { driver: 'mqtt' as const, topic: `load/s${i}` },
+    })),
+  topic: (seq) => `load/s${seq % LOAD_SENSORS}`,
+  ratePerS: LOAD_SENSORS,
+  readingsPerPublish: 1,
+  published: (sensor, seq) => sensor === `load.s${seq % LOAD_SENSORS}`,
+};
+
+const NODES = 10;
+/** 10 nodes of 10 sensors, each publishing its values as one JSON message a second (json_path per sensor). */
+const JSON_NODES: Workload = {
+  label: `${NODES} nodes, one JSON publish of ${LOAD_SENSORS / NODES} values each a second`,
+  sensors: () =>
+    Array.from({ length: LOAD_SENSORS }, (_, i) => ({
+      id: `load.s${i}`,
+      quantity: 'temperature',
+      unit: 'degC',
+      source: { driver: 'mqtt' as const, topic: `load/n${Math.floor(i / NODES)}`, json_path: `v${i % NODES}` },
+    })),
+  topic: (seq) => `load/n${seq % NODES}`,
+  payload: (seq) => JSON.stringify(Object.fromEntries(Array.from({ length: NODES }, (_, k) => [`v${k}`, seq]))),
+  ratePerS: NODES,
+  readingsPerPublish: LOAD_SENSORS / NODES,
+  published: (sensor, seq) => Math.floor(Number(sensor.slice('load.s'.length)) / NODES) === seq % NODES,
+};
+
 /** The agent process at 100 sensors × 1 Hz over MQTT, forwarding to a real server. */
 async function footprint(
   edgeRun: StackOptions['edgeRun'],
   edgeConfig?: StackOptions['edgeConfig'],
   label = '',
   measureIdle = false,
+  workload: Workload = PER_READING,
 ): Promise<Footprint> {
   const dir = mkdtempSync(join(tmpdir(), 'vigia-bench-load-'));
-  const sensors = () =>
-    Array.from({ length: LOAD_SENSORS }, (_, i) => ({
-      id: `load.s${i}`,
-      quantity: 'temperature',
-      unit: 'degC',
-      source: { driver: 'mqtt' as const, topic: `load/s${i}` },
-    }));
+  const sensors = workload.sensors;
   const stack = await startStack({ dir, simulator: false, sensors, edgeRun, edgeConfig });
   try {
     const pid = stack.edge.child.pid ?? 0;
@@ -288,8 +338,9 @@ async function footprint(
     const publisher = startPublisher({
       url: stack.brokerUrl,
       ...stack.mqttUser,
-      topic: (seq) => `load/s${seq % LOAD_SENSORS}`,
-      ratePerS: LOAD_SENSORS,
+      topic: workload.topic,
+      payload: workload.payload,
+      ratePerS: workload.ratePerS,
     });
     let measuring = false;
     const lag: number[] = [];
@@ -297,7 +348,7 @@ async function footprint(
       if (e.event !== 'reading' || !measuring) return;
       const d = e.data as { sensor: string; value: number };
       const t = publisher.sentAt.get(d.value);
-      if (t !== undefined && d.sensor === `load.s${d.value % LOAD_SENSORS}`) lag.push(Date.now() - t);
+      if (t !== undefined && workload.published(d.sensor, d.value)) lag.push(Date.now() - t);
     });
     await new Promise((r) => setTimeout(r, 5000)); // warm-up: JIT, first batches
     measuring = true;
@@ -317,7 +368,7 @@ async function footprint(
       windows.push(((cpuSeconds(pid) - c0) / ((performance.now() - w0) / 1000)) * 100);
     }
     const secs = (performance.now() - t0) / 1000;
-    const readings = publisher.acked.size - acked0;
+    const readings = (publisher.acked.size - acked0) * workload.readingsPerPublish;
     const written = writeBytes(pid) - written0;
     measuring = false;
     close();
@@ -341,7 +392,7 @@ async function footprint(
             ),
           }
         : {}),
-      note: `vigia-edge (${how}${label}) at ${LOAD_SENSORS} sensors × 1 Hz over MQTT QoS 1 for ${Math.round(secs)} s (${readings} readings), forwarding to vigia-server`,
+      note: `vigia-edge (${how}${label}) at ${LOAD_SENSORS} sensors × 1 Hz over MQTT QoS 1 (${workload.label}) for ${Math.round(secs)} s (${readings} readings), forwarding to vigia-server`,
     };
   } finally {
     await stack.stop();
@@ -359,6 +410,54 @@ export const edgeBench: Bench = {
   },
 };
 
+/**
+ * CPU of a bare aedes broker (bare-broker.mjs: no buffer, no forwarding, each publish
+ * acknowledged at once) under the same 100 publishes a second, measured like the agent: the
+ * floor the MQTT intake of any agent built on aedes stands on.
+ */
+async function brokerFloor(): Promise<{ cpu: number; windows: number[]; note: string }> {
+  const child = spawn(process.execPath, [...EDGE_NODE_FLAGS, join(REPO, 'test', 'bench', 'bare-broker.mjs')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`bare-broker.mjs exited (${code})`)));
+      child.stdout?.once('data', (d: Buffer) => resolve((JSON.parse(String(d)) as { port: number }).port));
+    });
+    const pid = child.pid ?? 0;
+    const publisher = startPublisher({
+      url: `mqtt://127.0.0.1:${port}`,
+      username: 'bench',
+      password: 'bench',
+      topic: PER_READING.topic,
+      ratePerS: PER_READING.ratePerS,
+    });
+    await new Promise((r) => setTimeout(r, 5000)); // warm-up, as for the agent
+    const windows: number[] = [];
+    const windowSeconds = Math.max(1, Math.round(LOAD_SECONDS / CPU_WINDOWS));
+    const acked0 = publisher.acked.size;
+    for (let w = 0; w < CPU_WINDOWS; w++) {
+      const c0 = cpuSeconds(pid);
+      const w0 = performance.now();
+      await new Promise((r) => setTimeout(r, windowSeconds * 1000));
+      windows.push(((cpuSeconds(pid) - c0) / ((performance.now() - w0) / 1000)) * 100);
+    }
+    const acked = publisher.acked.size - acked0;
+    await publisher.stop();
+    return {
+      cpu: percentile(
+        [...windows].sort((a, b) => a - b),
+        50,
+      ),
+      windows,
+      note: `bare aedes (test/bench/bare-broker.mjs, ${EDGE_NODE_FLAGS.join(' ')}), ${PER_READING.ratePerS} QoS 1 publishes a second, each acknowledged at once, nothing stored (${acked} acknowledged)`,
+    };
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
 /** RSS, CPU, bytes written and live latency at 100 sensors × 1 Hz, for each configuration compared. */
 async function footprints(emit: Emit): Promise<void> {
   const b = await footprint(BUNDLED, undefined, '', true);
@@ -370,6 +469,8 @@ async function footprints(emit: Emit): Promise<void> {
     ]);
   const base = BASELINE ? await footprint({ ...BUNDLED, script: BASELINE }, undefined, `, baseline ${BASELINE}`) : null;
   const t = await footprint(TSX);
+  const nodes = await footprint(BUNDLED, undefined, '', false, JSON_NODES);
+  const floor = await brokerFloor();
   const rss = (f: Footprint) => Math.round(f.rss);
   const cpu = (f: Footprint) => Number(f.cpu.toFixed(2));
   const windows = (f: Footprint) =>
@@ -415,6 +516,21 @@ async function footprints(emit: Emit): Promise<void> {
     unit: '% of a core',
     ratio: (b.idle ?? Number.NaN) / b.cpu,
     note: `the same agent with its 100 sensors configured and no reading arriving (median of 3 × 4 s); ratio to its CPU at 100 readings/s`,
+  });
+  emit({
+    name: 'edge.agent_cpu_json_nodes',
+    value: cpu(nodes),
+    unit: '% of a core',
+    ratio: nodes.cpu / 2,
+    note: `${nodes.note}; ${cpuNote}, ${windows(nodes)}; ratio to 2 %`,
+  });
+  lagFigures(nodes, '_json_nodes');
+  emit({
+    name: 'edge.broker_floor_cpu',
+    value: Number(floor.cpu.toFixed(2)),
+    unit: '% of a core',
+    ratio: b.cpu / floor.cpu,
+    note: `${floor.note}; ${cpuNote}, median of ${floor.windows.length} windows [${floor.windows.map((w) => w.toFixed(2)).join(', ')}]; ratio = edge.agent_cpu (the whole agent, same publishes) / this`,
   });
   for (const [interval, f] of sweep) {
     const suffix = `_live_interval_${interval}`;

@@ -14,6 +14,8 @@ export type PublisherOptions = {
   password: string;
   /** Topic of sequence number `seq`. */
   topic: (seq: number) => string;
+  /** Payload of sequence number `seq`; default the number itself. */
+  payload?: (seq: number) => string;
   maxInflight?: number;
   /** Readings per second; unlimited (bounded by `maxInflight`) when absent. */
   ratePerS?: number;
@@ -106,7 +108,7 @@ export function startPublisher(opts: PublisherOptions): Publisher {
       sentHere++;
       inflight++;
       sentAt.set(n, Date.now());
-      client.publish(opts.topic(n), String(n), { qos: 1 }, (err) => {
+      client.publish(opts.topic(n), opts.payload?.(n) ?? String(n), { qos: 1 }, (err) => {
         inflight--;
         if (!err) acked.add(n);
         kick();
