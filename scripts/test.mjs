@@ -40,9 +40,13 @@ let skipped = 0;
 try {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   passed = r.numPassedTests;
+  // A file that failed with no failed test (a hook or import threw; its tests show as skipped
+  // or are missing) counts as one failure, so the line never says 0 failed for a red run.
   failed =
     r.numFailedTests +
-    (r.testResults ?? []).filter((f) => f.status === 'failed' && f.assertionResults?.length === 0).length;
+    (r.testResults ?? []).filter(
+      (f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed'),
+    ).length;
   skipped = r.numPendingTests + r.numTodoTests;
 } catch {
   failed += 1;

@@ -175,3 +175,11 @@ it('refuses an unknown option with a usage message and exit code 2', async () =>
   expect(sim.out()).toMatch(/bogus/);
   expect(sim.out()).toMatch(/usage:/);
 });
+
+it('takes a password that starts with "-" in the --name=value form (as the stack passes it)', async () => {
+  const port = await freePort();
+  const sim = startSimulator(['--mqtt', `mqtt://127.0.0.1:${port}`, '--mqtt-user=n', '--mqtt-password=-Xy_z']);
+  await until(() => /ECONNREFUSED/.test(sim.out()), 8000, `a connection attempt; output:\n${sim.out()}`);
+  process.kill(sim.proc.pid!, 'SIGTERM');
+  expect(await sim.exit).toBe(0);
+});

@@ -212,10 +212,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       const args = [
         '--mqtt',
         brokerUrl,
-        '--mqtt-user',
-        mqttUser.username,
-        '--mqtt-password',
-        mqttUser.password,
+        // `--name=value`: a base64url password starts with "-" one time in 32, and parseArgs
+        // would take "--mqtt-password -x…" for a missing value (the simulator then exits 2).
+        `--mqtt-user=${mqttUser.username}`,
+        `--mqtt-password=${mqttUser.password}`,
         '--record',
         recordFile,
         ...(simSerial ? ['--serial-line', simSerial] : []),
