@@ -17,6 +17,20 @@ const store = openSqliteStore(':memory:');
 afterAll(() => store.close());
 let sensorSeq = 0;
 
+/** pH 6–9 on `sensor`, instant (the only averaging the replay skips for). */
+const phRule = (sensor: string, more: Partial<RuleInput>): RuleInput => ({
+  id: 'r',
+  sensor,
+  kind: 'range',
+  min: 6,
+  max: 9,
+  averaging: 'instant',
+  pending: '1m',
+  clear: '1m',
+  severity: 'breach',
+  ...more,
+});
+
 const streamArb = fc.record({
   kind: fc.constantFrom<'max' | 'min' | 'range'>('max', 'min', 'range'),
   pendingS: fc.integer({ min: 0, max: 240 }),
@@ -107,18 +121,7 @@ describe('evaluateSkippingQuiet = reading every reading (property, real SQLite s
       q: 'good' as const,
     }));
     await store.write(hour);
-    const rule: RuleInput = {
-      id: 'r',
-      sensor,
-      kind: 'range',
-      min: 6,
-      max: 9,
-      averaging: 'instant',
-      pending: '1m',
-      clear: '1m',
-      severity: 'breach',
-    };
-    const ev = createEvaluator(rule);
+    const ev = createEvaluator(phRule(sensor, {}));
     ev.push(hour.slice(0, 60)); // the first minute: now in state ok
     const spans: number[] = [];
     const read = (from: number, to: number) => {
@@ -146,18 +149,7 @@ describe('evaluateSkippingQuiet = reading every reading (property, real SQLite s
       rows.push({ sensor, ts: T0 + t, value: 7, q: t === 180_000 || t === 210_000 ? 'bad' : 'good' });
     }
     await store.write(rows);
-    const rule: RuleInput = {
-      id: 'r',
-      sensor,
-      kind: 'range',
-      min: 6,
-      max: 9,
-      averaging: 'instant',
-      pending: '0s',
-      clear: '0s',
-      severity: 'breach',
-      expected_interval: '120s',
-    };
+    const rule = phRule(sensor, { pending: '0s', clear: '0s', expected_interval: '120s' });
     const full = createEvaluator(rule);
     const quiet = createEvaluator(rule);
     full.push(rows.slice(0, 1));
