@@ -164,3 +164,28 @@ describe('evaluateSkippingQuiet = reading every reading (property, real SQLite s
     );
   });
 });
+
+describe('evaluateSkippingQuiet with a write between the rollups and the rows', () => {
+  it('a stand-in reading outside the approved range is not taken: those minutes are read', async () => {
+    const sensor = `s${++sensorSeq}`;
+    const rows: Reading[] = Array.from({ length: 600 }, (_, i) => ({ sensor, ts: T0 + i * 1000, value: 7, q: 'good' }));
+    await store.write(rows);
+    const rule = phRule(sensor, { pending: '0s', clear: '0s' });
+    const ev = createEvaluator(rule);
+    ev.push(rows.slice(0, 1));
+    const [a, b] = [T0 + 1, T0 + 10 * M];
+    const minutes = await store.minuteSummaries!(sensor, a, b);
+    let wrote = false;
+    const read = async (from: number, to: number) => {
+      if (!wrote) {
+        wrote = true; // lands after the summaries were taken, in the last minute of the first run
+        await store.write([{ sensor, ts: T0 + 9 * M + 59_500, value: 12, q: 'good' }]);
+      }
+      return store.readingColumns!(sensor, from, to);
+    };
+    const events = await evaluateSkippingQuiet(ev, minutes, read, a, b);
+    // What reading everything now gives: the 12 opens (pending 0) a breach.
+    expect(events.map((e) => e.type)).toContain('breachOpened');
+    expect(ev.status().state).toBe('breach');
+  });
+});

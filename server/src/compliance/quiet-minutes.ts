@@ -70,8 +70,10 @@ export async function evaluateSkippingQuiet(
     const lastMinute = start[j - 1];
     const cols = await read(lastMinute, lastMinute + MINUTE_MS);
     const last = cols.ts.length - 1;
-    if (last < 0) {
-      // The rollup was newer than the rows read (a write in between): read these minutes instead.
+    if (last < 0 || cols.value[last] < lo || cols.value[last] > hi) {
+      // A write between the rollups and this read (the rows no longer match the summary):
+      // read these minutes instead. Readings written into a minute already skipped are late
+      // to the engine, which replays again from before them.
       unread = true;
       continue;
     }
