@@ -67,6 +67,11 @@ console.log(`
   Ctrl-C para detener / to stop
 `);
 
+// A closed terminal or pipe (EPIPE on the next line written) must not end this process before
+// it has stopped what it started.
+process.stdout.on('error', () => {});
+process.stderr.on('error', () => {});
+
 let stopping = false;
 async function shutdown() {
   if (stopping) return;
@@ -78,6 +83,12 @@ async function shutdown() {
 }
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
+// `npm start` given SIGTERM does not pass it on: its shell dies and this process would live on
+// as an orphan, with server, agent and simulator. Stop when the parent is gone.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void shutdown();
+}, 1000).unref();
 for (const p of [stack.server, stack.edge, stack.simulator]) {
   p?.exited.then((how) => {
     if (!stopping) {
