@@ -4,7 +4,7 @@
  * the tests use, and the built dashboard. Node built-ins only: nothing is installed yet.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -57,13 +57,37 @@ export function installPackages(pnpmCmd) {
   pnpm(pnpmCmd, ['install', '--frozen-lockfile']);
 }
 
-export function buildDashboard(pnpmCmd) {
+export function buildDashboard(pnpmCmd, { onlyIfStale = false } = {}) {
+  const sources = ['dashboard/src', 'dashboard/index.html', 'dashboard/vite.config.ts', 'shared/src', 'pnpm-lock.yaml'];
+  if (onlyIfStale && builtAfter('dashboard/dist/index.html', sources)) return;
   pnpm(pnpmCmd, ['--filter', '@vigia/dashboard', 'build']);
 }
 
 /** The edge agent's bundle (edge/dist), which edge/bin runs while it is newer than the sources. */
-export function buildEdge(pnpmCmd) {
+export function buildEdge(pnpmCmd, { onlyIfStale = false } = {}) {
+  const sources = ['edge/src', 'edge/scripts', 'shared/src', 'pnpm-lock.yaml'];
+  if (onlyIfStale && builtAfter('edge/dist/vigia-edge.mjs', sources)) return;
   pnpm(pnpmCmd, ['--filter', '@vigia/edge', 'build']);
+}
+
+/**
+ * Whether `output` exists and is newer than every file of `sources` (paths under ROOT). `npm
+ * start` skips a fresh build: faster, and a demo started while tests run does not empty
+ * dashboard/dist or rewrite edge/dist under them.
+ */
+function builtAfter(output, sources) {
+  const newest = (path) => {
+    let st;
+    try {
+      st = statSync(path);
+    } catch {
+      return 0;
+    }
+    if (!st.isDirectory()) return st.mtimeMs;
+    return Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))));
+  };
+  const built = newest(join(ROOT, output));
+  return built > 0 && sources.every((s) => newest(join(ROOT, s)) <= built);
 }
 
 /** Debian packages the tests start for real. Installs them when root; otherwise says how. */

@@ -7,8 +7,8 @@ import { buildDashboard, buildEdge, ensurePnpm, installPackages, ROOT } from './
 
 const pnpmCmd = ensurePnpm();
 if (!existsSync(join(ROOT, 'node_modules', '.modules.yaml')) || process.env.VIGIA_REINSTALL) installPackages(pnpmCmd);
-buildDashboard(pnpmCmd);
-buildEdge(pnpmCmd);
+buildDashboard(pnpmCmd, { onlyIfStale: true });
+buildEdge(pnpmCmd, { onlyIfStale: true });
 
 const { register } = await import('tsx/esm/api');
 register();
