@@ -349,10 +349,13 @@ async function probeModbus(source: ModbusRtuSource, seconds: number): Promise<nu
     });
 
   const deadline = makeDeadline(seconds);
+  // "Once a second for N s" is N polls: counted, not raced against the deadline's timer (the
+  // two timers can fire in either order). The deadline still ends a stuck exchange, and Ctrl+C.
+  const planned = Math.max(1, Math.round((seconds * 1000) / POLL_EVERY_MS));
   let polls = 0;
   let good = 0;
   let garbled = 0;
-  while (!deadline.signal.aborted) {
+  while (!deadline.signal.aborted && polls < planned) {
     const started = Date.now();
     polls++;
     const outcome = await exchange();
