@@ -5,7 +5,8 @@
  * sends the QoS 1 PUBACK: the PUBACK goes out only after the readings are committed to the
  * buffer. If storing fails, or no handler is attached (starting or stopping), the publish is
  * refused, aedes closes that connection, and the node resends after reconnecting: no silent loss.
- * Other topics pass through as in any broker. Passwords are compared in constant time.
+ * Other topics pass through as in any broker. A QoS 1 resend (DUP) of a message already stored
+ * is acknowledged again and not stored twice. Passwords are compared in constant time.
  * The packet writer aedes uses (mqtt-packet, one instance in the install) is told not to build its
  * cache of 65,536 two-byte buffers: ~5 MB of heap on a Pi for a broker that writes a few packets a
  * second (mqtt.js's `writeCache: false` does the same).
@@ -53,8 +54,39 @@ export function checkCredentials(
   return ok;
 }
 
+/** Stored QoS 1 message ids remembered per client, and clients remembered (oldest forgotten). */
+const IDS_PER_CLIENT = 256;
+const CLIENTS = 256;
+
+/**
+ * The QoS 1 message ids whose readings were stored, per client id, while this agent runs: a
+ * node that lost a PUBACK with its connection resends the message with DUP set, and it must
+ * not become a second reading. Bounded: a node resends only what is in flight (mqtt.js: at most
+ * its in-flight window), so the newest IDS_PER_CLIENT ids suffice. After an agent restart the
+ * memory is empty: a message stored just before a kill and resent after it is stored twice.
+ */
+function storedMessageIds() {
+  const clients = new Map<string, Set<number>>();
+  return {
+    of(clientId: string): Set<number> {
+      let ids = clients.get(clientId);
+      if (ids)
+        clients.delete(clientId); // re-inserted: the Map's order is least recently used first
+      else ids = new Set();
+      clients.set(clientId, ids);
+      if (clients.size > CLIENTS) clients.delete(clients.keys().next().value as string);
+      return ids;
+    },
+    remember(ids: Set<number>, id: number) {
+      ids.add(id);
+      if (ids.size > IDS_PER_CLIENT) ids.delete(ids.values().next().value as number);
+    },
+  };
+}
+
 export function createEmbeddedBroker(options: EmbeddedBrokerOptions): MqttIntake {
   const status = createStatus('broker MQTT iniciando');
+  const resends = storedMessageIds();
   let handler: MessageHandler | undefined;
   let broker: Aedes | undefined;
   let server: Server | undefined;
@@ -73,12 +105,23 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): MqttIntake
           false,
         );
       },
-      authorizePublish(_client, packet, done) {
+      authorizePublish(client, packet, done) {
         if (packet.topic.startsWith('$SYS')) return done(new Error('$SYS topics are reserved'));
         if (!options.topics.has(packet.topic)) return done(null);
         if (!handler) return done(new Error('agent not ready: publish refused, will be resent'));
+        const id = packet.qos === 1 && client ? packet.messageId : undefined;
+        const stored = id === undefined || !client ? undefined : resends.of(client.id);
+        if (stored && id !== undefined) {
+          // A resend (DUP) of a message already stored: its PUBACK was lost with the connection.
+          // Acknowledge it again, do not store a second reading stamped later.
+          if (packet.dup && stored.has(id)) return done(null);
+          stored.delete(id); // a new message reusing the id
+        }
         handler(packet.topic, packet.payload as Buffer).then(
-          () => done(null),
+          () => {
+            if (stored && id !== undefined) resends.remember(stored, id);
+            done(null);
+          },
           (err: Error) => done(err),
         );
       },

@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SensorConfig } from '@vigia/shared';
 import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
+import mqttPacket from 'mqtt-packet';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEmbeddedBroker } from '../../broker/embedded-broker.ts';
@@ -128,5 +130,79 @@ describe('mqtt driver (real aedes broker, real mqtt.js client)', () => {
     const node = await connect();
     await node.publishAsync('some/other/topic', 'hello', { qos: 1 });
     expect(buffer.stats().pending).toBe(0);
+  });
+});
+
+/** A node speaking MQTT packet by packet (mqtt-packet over a socket), to send DUP resends. */
+async function rawNode(clientId: string) {
+  const sock = createConnection(Number(new URL(url).port), '127.0.0.1');
+  const parser = mqttPacket.parser();
+  const got: mqttPacket.Packet[] = [];
+  let wake: (() => void) | undefined;
+  parser.on('packet', (p) => {
+    got.push(p);
+    wake?.();
+  });
+  sock.on('data', (d) => parser.parse(d));
+  const send = (p: mqttPacket.Packet) => sock.write(mqttPacket.generate(p));
+  const next = async (cmd: string) => {
+    for (;;) {
+      const i = got.findIndex((p) => p.cmd === cmd);
+      if (i >= 0) return got.splice(i, 1)[0];
+      await new Promise<void>((r) => {
+        wake = r;
+      });
+    }
+  };
+  send({
+    cmd: 'connect',
+    clientId,
+    username: 'node1',
+    password: Buffer.from('pw-1'),
+    protocolVersion: 4,
+  } as mqttPacket.IConnectPacket);
+  await next('connack');
+  const closed = new Promise<void>((r) => sock.once('close', () => r()));
+  const publishPacket = (messageId: number, payload: string, dup: boolean) =>
+    send({ cmd: 'publish', topic: 'vigia/tunnel-1/co', payload, qos: 1, messageId, dup, retain: false });
+  const publish = async (messageId: number, payload: string, dup: boolean) => {
+    publishPacket(messageId, payload, dup);
+    expect(await next('puback')).toMatchObject({ messageId });
+  };
+  return { publish, send: publishPacket, closed, close: () => sock.destroy() };
+}
+
+describe('QoS 1 resends (real aedes broker, packets written by hand)', () => {
+  it('a DUP resend of a stored message is acknowledged and not stored again; a new message reusing its id is', async () => {
+    const node = await rawNode('node-7');
+    await node.publish(7, '3', false);
+    await node.publish(7, '3', true); // its PUBACK "lost": the node resends
+    await node.publish(7, '4', false); // a later message, same id
+    await node.publish(8, '5', true); // DUP but never stored (e.g. first sent before a restart): stored
+    node.close();
+    expect(buffer.take(10).map((r) => r.value)).toEqual([7, 9, 11]); // calibrated: x * 2 + 1
+  });
+
+  it('a new message reusing a stored id, then lost with its connection and resent as DUP, is stored', async () => {
+    const node = await rawNode('node-9');
+    await node.publish(7, '3', false);
+    buffer.close(); // storing now fails: no PUBACK, aedes closes the connection
+    node.send(7, '4', false);
+    await node.closed;
+    buffer.open();
+    const again = await rawNode('node-9');
+    await again.publish(7, '4', true);
+    again.close();
+    expect(buffer.take(10).map((r) => r.value)).toEqual([7, 9]);
+  });
+
+  it('ids are per client: another node’s DUP with the same id is stored', async () => {
+    const a = await rawNode('node-a');
+    const b = await rawNode('node-b');
+    await a.publish(1, '3', false);
+    await b.publish(1, '4', true);
+    a.close();
+    b.close();
+    expect(buffer.take(10).map((r) => r.value)).toEqual([7, 9]);
   });
 });
