@@ -134,7 +134,7 @@ export const complianceBench: Bench = {
       };
       const inThread = openSqliteStore(join(dir, 'readings.db'), { readers: 0 });
       const paths = {
-        // A store without readingColumns (as InfluxDB): row objects, intervals found with rollups.
+        // A store without readingColumns: row objects, intervals found with rollups (the fallback).
         rows: { ...store, readingColumns: undefined, minuteSummaries: undefined } satisfies Store,
         // Every reading read as columns (what rules other than instant get), in the engine's
         // thread or on the store's reader threads.
@@ -216,7 +216,7 @@ export const complianceBench: Bench = {
             name: `compliance.backfill_reevaluation_rows${suffix}`,
             value: round(rows, 2),
             unit: 's',
-            note: `${scale}; row path: a store without readingColumns (the path before column reads, as InfluxDB still uses)`,
+            note: `${scale}; row path: a store without readingColumns (the path before column reads; every store has them now)`,
           });
         if (quiet !== undefined)
           emit({

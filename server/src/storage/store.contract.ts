@@ -29,6 +29,30 @@ export function storeContract(name: string, makeStore: () => Promise<StoreFixtur
       fixtures = [];
     });
 
+    it('readingColumns: good and uncertain readings of [from, to) as columns, and the next ts (for replays)', async () => {
+      const store = await fresh();
+      if (!store.readingColumns) throw new Error(`${name}: readingColumns missing`);
+      await store.write([
+        r('a', T0 - 1000, 1),
+        r('a', T0, 2.5),
+        r('a', T0 + 1000, 3, 'bad'),
+        r('a', T0 + 2000, -0.1, 'uncertain'),
+        r('a', T0 + 3000, 4, 'bad'),
+        r('a', T0 + 9000, 5),
+        r('b', T0 + 1500, 9),
+      ]);
+      const cols = await store.readingColumns('a', T0, T0 + 3000);
+      expect([...cols.ts]).toEqual([T0, T0 + 2000]);
+      expect([...cols.value]).toEqual([2.5, -0.1]);
+      expect(cols.next).toBe(T0 + 3000); // any quality
+      expect((await store.readingColumns('a', T0 + 4000, T0 + 4000)).next).toBe(T0 + 9000);
+      const none = await store.readingColumns('a', T0 + 9001, T0 + 20_000);
+      expect([none.ts.length, none.value.length, none.next]).toEqual([0, 0, null]);
+      // A reading re-sent as good over a stored bad one is good again, here too.
+      await store.write([r('a', T0 + 1000, 3.5)]);
+      expect([...(await store.readingColumns('a', T0, T0 + 3000)).value]).toEqual([2.5, 3.5, -0.1]);
+    });
+
     it('writing the same (sensor, ts) twice leaves one reading', async () => {
       const store = await fresh();
       const batch = [r('a', T0, 1), r('a', T0 + 1000, 2)];

@@ -409,6 +409,29 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
         }),
       );
     },
+    async readingColumns(sensor, from, to) {
+      ensureOpen();
+      for (const [name, v] of Object.entries({ from, to })) {
+        if (!Number.isSafeInteger(v)) throw new InputError('query_invalid', `${name} must be whole milliseconds`, name);
+      }
+      // One request: the range (quality filtered here: a good reading has no `q`, and InfluxQL
+      // drops points whose field is missing from any comparison), and the first ts at or after `to`.
+      const [range, after] = await withDatabase(() =>
+        http.query(
+          `SELECT value, q FROM ${MEASUREMENT} WHERE ${sensorIs(sensor)} AND time >= ${from}ms AND time < ${to}ms;\n` +
+            `SELECT value FROM ${MEASUREMENT} WHERE ${sensorIs(sensor)} AND time >= ${to}ms ORDER BY time ASC LIMIT 1`,
+        ),
+      );
+      const s = range?.series?.[0];
+      const [t, v, q] = ['time', 'value', 'q'].map((c) => s?.columns.indexOf(c) ?? -1);
+      const rows = (s?.values ?? []).filter((row) => q < 0 || row[q] !== 'bad');
+      const next = after?.series?.[0]?.values?.[0]?.[0];
+      return {
+        ts: Float64Array.from(rows, (row) => Number(row[t])),
+        value: Float64Array.from(rows, (row) => Number(row[v])),
+        next: next === undefined ? null : Number(next),
+      };
+    },
     async latest(sensors) {
       ensureOpen();
       if (sensors === undefined) return withDatabase(() => latestWhere(''));

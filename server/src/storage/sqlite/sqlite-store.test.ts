@@ -20,36 +20,6 @@ storeContract('sqlite', async () => {
 });
 
 describe('sqlite store (its own behaviour)', () => {
-  it('readingColumns: good and uncertain readings of [from, to) as columns, and the next ts (for replays)', async () => {
-    const { file, dispose } = tempFile();
-    const store = openSqliteStore(file);
-    const T0 = 1_764_000_000_000;
-    const r = (sensor: string, ts: number, value: number, q: Reading['q'] = 'good'): Reading => ({
-      sensor,
-      ts,
-      value,
-      q,
-    });
-    await store.write([
-      r('a', T0 - 1000, 1),
-      r('a', T0, 2.5),
-      r('a', T0 + 1000, 3, 'bad'),
-      r('a', T0 + 2000, -0.1, 'uncertain'),
-      r('a', T0 + 3000, 4, 'bad'),
-      r('a', T0 + 9000, 5),
-      r('b', T0 + 1500, 9),
-    ]);
-    const cols = await store.readingColumns!('a', T0, T0 + 3000);
-    expect([...cols.ts]).toEqual([T0, T0 + 2000]);
-    expect([...cols.value]).toEqual([2.5, -0.1]);
-    expect(cols.next).toBe(T0 + 3000); // any quality
-    expect((await store.readingColumns!('a', T0 + 4000, T0 + 4000)).next).toBe(T0 + 9000);
-    const none = await store.readingColumns!('a', T0 + 9001, T0 + 20_000);
-    expect([none.ts.length, none.value.length, none.next]).toEqual([0, 0, null]);
-    await store.close();
-    await dispose();
-  });
-
   it('keeps readings across a reopen of the same file', async () => {
     const { file, dispose } = tempFile();
     const a = openSqliteStore(file);
