@@ -82,6 +82,11 @@ export function compileRule(rule: RuleInput): CompiledRule {
   };
 }
 
+/** `rule` as evaluators take it: compiled unless it already is. */
+export function compiledRule(rule: RuleInput | CompiledRule): CompiledRule {
+  return 'pendingMs' in rule ? rule : compileRule(rule);
+}
+
 /** How far `value` is beyond the rule's limits (0 when within them). */
 export function excessOf(rule: CompiledRule, value: number): number {
   if (value > rule.max) return value - rule.max;

@@ -23,7 +23,7 @@
  */
 import type { Quality } from '../reading.ts';
 import { type Averager, type AveragerSnapshot, createAverager, DEFAULT_EXPECTED_INTERVAL_MS } from './averaging.ts';
-import { type CompiledRule, compileRule, excessOf, type RuleInput } from './compile.ts';
+import { type CompiledRule, compiledRule, excessOf, type RuleInput } from './compile.ts';
 import type { Breach, RuleEvent, RuleState } from './events.ts';
 import { type MachineSnapshot, RuleMachine } from './machine.ts';
 import { dayClock } from './time-zone.ts';
@@ -96,7 +96,7 @@ function fingerprint(rule: CompiledRule, opts: EvaluatorOptions): string {
  * const events = ev.push([{ ts: 1764000000000, value: 9.6 }]); // stateChanged → pending
  */
 export function createEvaluator(rule: RuleInput | CompiledRule, opts: EvaluatorOptions = {}): RuleEvaluator {
-  const compiled = 'pendingMs' in rule ? rule : compileRule(rule);
+  const compiled = compiledRule(rule);
   const avgOpts = { holdMs: holdMsFor(compiled, opts), unit: opts.unit, timeZone: opts.timeZone };
   const print = fingerprint(compiled, opts);
   let avg: Averager = createAverager(compiled.averaging, avgOpts);
@@ -199,8 +199,8 @@ export function evaluateRange(
   if (opts.until !== undefined) events.push(...ev.advanceTo(opts.until));
   const breaches: Breach[] = [];
   for (const e of events) if (e.type === 'breachClosed') breaches.push(e.breach);
-  const open = ev.status().breach;
-  if (open && ev.status().state !== 'pending') breaches.push(open);
+  const { breach: open, state } = ev.status();
+  if (open && state !== 'pending') breaches.push(open);
   return { events, breaches, snapshot: ev.snapshot() };
 }
 
@@ -210,7 +210,7 @@ export function lateImpact(
   lateTs: number,
   opts: EvaluatorOptions = {},
 ): { checkpointBefore: number; affectedFrom: number; valuesSettleBy: number } {
-  const r = 'pendingMs' in rule ? rule : compileRule(rule);
+  const r = compiledRule(rule);
   const a = r.averaging;
   const daily = a.kind === 'daily_mean' || a.kind === 'daily_total';
   const day = daily ? dayClock(opts.timeZone)(lateTs) : undefined;

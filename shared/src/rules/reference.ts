@@ -4,7 +4,7 @@
  * averaged value from scratch from all readings, lays the values out as a timeline and reads
  * breaches off it as runs. Quadratic and plain on purpose; never used on live data.
  */
-import { type AveragingSpec, type CompiledRule, compileRule, excessOf, isClear, type RuleInput } from './compile.ts';
+import { type AveragingSpec, type CompiledRule, compiledRule, excessOf, isClear, type RuleInput } from './compile.ts';
 import { rateBaseMs } from './daily.ts';
 import { type EvaluatorOptions, holdMsFor, type Sample } from './evaluate.ts';
 import type { Breach } from './events.ts';
@@ -163,7 +163,7 @@ export function evaluateAll(
   readings: readonly Sample[],
   opts: EvaluatorOptions & { until?: number } = {},
 ): Breach[] {
-  const r = 'pendingMs' in rule ? rule : compileRule(rule);
+  const r = compiledRule(rule);
   const hold = holdMsFor(r, opts);
   const usable = readings.filter((x) => x.q !== 'bad' && Number.isFinite(x.value));
   const sorted = [...usable].sort((a, b) => a.ts - b.ts).filter((x, i, a) => i === 0 || a[i - 1].ts !== x.ts);
