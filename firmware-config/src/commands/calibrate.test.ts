@@ -1,21 +1,9 @@
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { Calibration, type EdgeSensors } from '@vigia/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'vigia-config.mjs');
-const run = (...args: string[]) =>
-  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+import { runCli as run } from '../run-cli.ts';
 
 // A stand-in for the agent's GET /sensors, answering with the shared EdgeSensors shape.
 const sensors: EdgeSensors = {
