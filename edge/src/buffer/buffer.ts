@@ -392,11 +392,12 @@ export function createBuffer(options: BufferOptions) {
         const current = bootRef(s, boot);
         s.setAnchor.run(Math.round(anchor), current);
         let corrected = 0;
-        let conflicts = 0;
+        // Rows whose corrected (sensor, ts) is already stored: they stay held, and go aside below.
+        const clashing: number[] = [];
         for (const b of s.anchoredBoots.all() as { id: number; anchor: number }[]) {
           for (const r of s.heldOfBoot.all(b.id) as { id: number; mono: number }[]) {
             if (s.correctOne.run(r.mono + b.anchor, r.id).changes > 0) corrected++;
-            else conflicts++;
+            else clashing.push(r.id);
           }
         }
         const moveAside = (ids: number[], reason: string) => {
@@ -407,14 +408,12 @@ export function createBuffer(options: BufferOptions) {
           quarantinedTotal += n;
           return n;
         };
-        const ids = (rows: unknown[]) => (rows as { id: number }[]).map((r) => r.id);
-        for (const b of s.anchoredBoots.all() as { id: number }[])
-          moveAside(ids(s.heldIdsOfBoot.all(b.id)), 'clock_conflict: the corrected (sensor, ts) is already stored');
+        moveAside(clashing, 'clock_conflict: the corrected (sensor, ts) is already stored');
         const unplaceable = moveAside(
-          ids(s.heldIdsExcept.all(JSON.stringify([current]))),
+          (s.heldIdsExcept.all(JSON.stringify([current])) as { id: number }[]).map((r) => r.id),
           'clock_unknown: taken in an earlier boot before the time was known; its time cannot be recovered',
         );
-        return { corrected, conflicts, unplaceable };
+        return { corrected, conflicts: clashing.length, unplaceable };
       })();
       if (result.corrected > 0) for (const wake of [...waiters]) wake();
       return result;

@@ -99,7 +99,6 @@ export function prepare(d: Database.Database) {
     heldIdsExcept: d.prepare(
       'SELECT id FROM readings WHERE ts IS NULL AND (boot IS NULL OR boot NOT IN (SELECT value FROM json_each(?)))',
     ),
-    heldIdsOfBoot: d.prepare('SELECT id FROM readings WHERE ts IS NULL AND boot = ?'),
   };
 }
 export type Statements = ReturnType<typeof prepare>;
