@@ -1,10 +1,10 @@
 // The real `vigia-server` process: admin commands, serving, and a clean SIGTERM.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runServerCli, SERVER_BIN, serveServer } from './testing/server-process.ts';
+import { runServerCli, SERVER_BIN, serveServer, spawnListening } from './testing/server-process.ts';
 
 const T0 = 1_764_000_000_000;
 
@@ -172,24 +172,9 @@ describe('vigia-server --config server.yaml (real process)', () => {
     ...extra,
   });
   function serveWith(args: string[], extraEnv: Record<string, string> = {}): Promise<string> {
-    const proc = spawn(process.execPath, [SERVER_BIN, ...args], {
-      env: bare(extraEnv),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child = proc;
-    let stderr = '';
-    proc.stderr!.on('data', (d) => {
-      stderr += d;
-    });
-    return new Promise((resolve, reject) => {
-      let out = '';
-      proc.stdout!.on('data', (d) => {
-        out += d;
-        const m = /^Vigía server listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
-        if (m) resolve(m[1]);
-      });
-      proc.once('exit', (code) => reject(new Error(`vigia-server exited ${code} before listening: ${stderr}`)));
-    });
+    const started = spawnListening(args, bare(extraEnv));
+    child = started.child;
+    return started.url;
   }
 
   it('serves with the settings of the file; data_dir is relative to the file; admin commands take --config too', async () => {

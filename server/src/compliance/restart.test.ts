@@ -21,7 +21,6 @@ afterEach(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const _env = (extra: Record<string, string> = {}) => ({ ...process.env, VIGIA_DATA_DIR: dataDir, ...extra });
 const run = (args: string[], input?: string) => runServerCli(dataDir, args, input);
 
 /** Start `vigia-server` on a free port (VIGIA_PORT=0) and return its base URL. */

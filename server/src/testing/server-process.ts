@@ -26,10 +26,12 @@ export function runServerCli(dataDir: string, args: string[], input?: string): S
 
 /** Serve `dataDir` on a free port; resolves with the base URL once it listens. */
 export function serveServer(dataDir: string): { child: ChildProcess; url: Promise<string> } {
-  const child = spawn(process.execPath, [SERVER_BIN], {
-    env: envFor(dataDir, { VIGIA_PORT: '0', VIGIA_HOST: '127.0.0.1', VIGIA_LOG_LEVEL: 'warn' }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return spawnListening([], envFor(dataDir, { VIGIA_PORT: '0', VIGIA_HOST: '127.0.0.1', VIGIA_LOG_LEVEL: 'warn' }));
+}
+
+/** `vigia-server <args>` with exactly `env`; `url` resolves once the listening line names it. */
+export function spawnListening(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; url: Promise<string> } {
+  const child = spawn(process.execPath, [SERVER_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => {
     stderr += d;
