@@ -9,19 +9,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../services/util.ts';
 import { type Stack, startStack } from '../support/stack.ts';
-import { startPublisher } from './support/publisher.ts';
+import { numberedSensors, startPublisher } from './support/publisher.ts';
 import { devices, edgeMetrics, edgeStatus, storedRows } from './support/readings.ts';
 
 const SENSORS = 5;
 const COUNT = 4000;
 
-const sensors = () =>
-  Array.from({ length: SENSORS }, (_, i) => ({
-    id: `cap.s${i}`,
-    quantity: 'temperature',
-    unit: 'degC',
-    source: { driver: 'mqtt' as const, topic: `cap/s${i}` },
-  }));
+const sensors = () => numberedSensors('cap', SENSORS);
 
 let dir: string;
 let stack: Stack | undefined;

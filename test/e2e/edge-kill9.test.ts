@@ -13,20 +13,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../services/util.ts';
 import { type Stack, startStack } from '../support/stack.ts';
-import { type Publisher, startPublisher } from './support/publisher.ts';
+import { numberedSensors, type Publisher, startPublisher } from './support/publisher.ts';
 import { countByValue, edgeStatus, storedRows } from './support/readings.ts';
 
 const CUTS = Number(process.env.VIGIA_KILL_CUTS ?? 50);
 const SENSORS = 10;
 const sensorOf = (seq: number) => `kill.s${seq % SENSORS}`;
 
-const sensors = () =>
-  Array.from({ length: SENSORS }, (_, i) => ({
-    id: `kill.s${i}`,
-    quantity: 'temperature',
-    unit: 'degC',
-    source: { driver: 'mqtt' as const, topic: `kill/s${i}` },
-  }));
+const sensors = () => numberedSensors('kill', SENSORS);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -11,18 +11,12 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../support/stack.ts';
-import { startPublisher } from './support/publisher.ts';
+import { numberedSensors, startPublisher } from './support/publisher.ts';
 
 const SENSORS = 10;
 const COUNT = Number(process.env.VIGIA_BURST ?? 20_000);
 
-const sensors = () =>
-  Array.from({ length: SENSORS }, (_, i) => ({
-    id: `burst.s${i}`,
-    quantity: 'temperature',
-    unit: 'degC',
-    source: { driver: 'mqtt' as const, topic: `burst/s${i}` },
-  }));
+const sensors = () => numberedSensors('burst', SENSORS);
 
 let dir: string;
 let stack: Stack | undefined;

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../services/util.ts';
 import { type Stack, startStack } from '../support/stack.ts';
-import { startPublisher } from './support/publisher.ts';
+import { numberedSensors, startPublisher } from './support/publisher.ts';
 import { countByValue, devices, type EdgeStatusLite, edgeStatus, storedRows } from './support/readings.ts';
 
 const OUTAGE_MS = Number(process.env.VIGIA_OUTAGE_S ?? 20) * 1000;
@@ -23,13 +23,7 @@ const RATE = 50; // readings/s from the node
 // Slow on purpose, so the backlog of the outage is still draining when live readings resume.
 const BACKLOG_RATE = 100;
 
-const sensors = () =>
-  Array.from({ length: SENSORS }, (_, i) => ({
-    id: `down.s${i}`,
-    quantity: 'temperature',
-    unit: 'degC',
-    source: { driver: 'mqtt' as const, topic: `down/s${i}` },
-  }));
+const sensors = () => numberedSensors('down', SENSORS);
 
 let dir: string;
 let stack: Stack | undefined;

@@ -141,3 +141,16 @@ export function startPublisher(opts: PublisherOptions): Publisher {
     },
   };
 }
+
+/**
+ * `count` temperature sensors `<prefix>.s<i>` on MQTT topics `<prefix>/s<i>`, as the edge config
+ * of a fault test; publish to them with `topic: (seq) => \`<prefix>/s${seq % count}\``.
+ */
+export function numberedSensors(prefix: string, count: number) {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `${prefix}.s${i}`,
+    quantity: 'temperature',
+    unit: 'degC',
+    source: { driver: 'mqtt' as const, topic: `${prefix}/s${i}` },
+  }));
+}
