@@ -70,6 +70,18 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Replaces `buffer` with one that finds `n` readings in its file at start, as after an outage and a restart. */
+async function reopenWithBacklog(n: number): Promise<void> {
+  buffer.close();
+  const path = join(dir, 'backlog.db');
+  const old = createBuffer({ path, maxBytes: 1e9, commitIntervalMs: 0 });
+  old.open();
+  await old.append(readings(n));
+  old.close();
+  buffer = createBuffer({ path, maxBytes: 1e9, commitIntervalMs: 5 });
+  buffer.open();
+}
+
 function forwarderTo(url: string, batchSize = 1000) {
   const telemetry = createTelemetry({ logger: pino({ level: 'silent' }) });
   const fwd = createForwarder({
@@ -243,14 +255,7 @@ describe('forwarder (stand-in ingest endpoint)', () => {
 
   it('live first: new readings go out at once while a slow backlog drains behind them at backlogRate', async () => {
     // A backlog: readings found in the file at start (as after an outage and a restart).
-    buffer.close();
-    const path = join(dir, 'backlog.db');
-    const old = createBuffer({ path, maxBytes: 1e9, commitIntervalMs: 0 });
-    old.open();
-    await old.append(readings(3000));
-    old.close();
-    buffer = createBuffer({ path, maxBytes: 1e9, commitIntervalMs: 5 });
-    buffer.open();
+    await reopenWithBacklog(3000);
     expect(buffer.stats()).toMatchObject({ pending: 3000, live: 0, backlog: 3000 });
     // Backlog batches take 300 ms to answer (a slow link); live ones are answered at once.
     const s = await standIn(() => ({ status: 200, body: {} }));
@@ -294,14 +299,7 @@ describe('forwarder (stand-in ingest endpoint)', () => {
   });
 
   it('the live lane getting through wakes the backlog lane out of its long backoff', async () => {
-    buffer.close();
-    const path = join(dir, 'backlog.db');
-    const old = createBuffer({ path, maxBytes: 1e9, commitIntervalMs: 0 });
-    old.open();
-    await old.append(readings(50));
-    old.close();
-    buffer = createBuffer({ path, maxBytes: 1e9, commitIntervalMs: 5 });
-    buffer.open();
+    await reopenWithBacklog(50);
     let up = false;
     const s = await standIn(() => (up ? { status: 200, body: {} } : { status: 503, body: {} }));
     server = s.server;
