@@ -3,8 +3,7 @@
  * One MQTT payload to a value: a plain number ("21.5"), or with `json_path` a number inside a
  * JSON document. Pure; never throws; bad payloads become a decode error code.
  */
-import { type DecodeResult, failed, MAX_TEXT_CHARS, parseDecimal } from '../../decode/decode-result.ts';
-import { decodeJsonPaths } from '../../decode/json-path.ts';
+import { type DecodeResult, decodeJsonPaths, failed, MAX_TEXT_CHARS, parseDecimal } from '@vigia/shared';
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
