@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { Calibration } from '../calibrate.ts';
 import { Duration } from '../duration.ts';
 import { DeviceId, SensorId, SiteId } from '../ids.ts';
-import { Rule } from '../rules/permit.ts';
+import { Rule, ruleIdCheck } from '../rules/permit.ts';
 import { isUnitOf, QUANTITY_NAMES } from '../units.ts';
 import { ModbusRtuSource } from './sources/modbus-rtu.ts';
 import { MqttSource } from './sources/mqtt.ts';
@@ -155,7 +155,7 @@ export const EdgeConfig = z
   .strict()
   .superRefine((cfg, ctx) => {
     const sensorIds = new Set(cfg.sensors.map((s) => s.id));
-    const ruleIds = new Map<string, number>();
+    const checkRuleId = ruleIdCheck(['safety', 'rules'], ctx);
     cfg.safety.rules.forEach((r, i) => {
       if (!sensorIds.has(r.sensor))
         ctx.addIssue({
@@ -163,14 +163,7 @@ export const EdgeConfig = z
           path: ['safety', 'rules', i, 'sensor'],
           message: `rule "${r.id}": sensor "${r.sensor}" is not a sensor of this device; use one of ${[...sensorIds].join(', ')}`,
         });
-      const first = ruleIds.get(r.id);
-      if (first !== undefined)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['safety', 'rules', i, 'id'],
-          message: `rule "${r.id}" is defined twice (safety.rules[${first}] and safety.rules[${i}]): give each rule its own id`,
-        });
-      else ruleIds.set(r.id, i);
+      checkRuleId(r, i);
     });
     const seen = new Map<string, number>();
     cfg.sensors.forEach((s, i) => {

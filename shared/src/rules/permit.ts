@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { parseDurationMs } from '../duration.ts';
-import type { FormattedIssue } from '../format-issues.ts';
+import { type FormattedIssue, formatPath } from '../format-issues.ts';
 import { SensorId, SiteId } from '../ids.ts';
 import { parseAveraging } from './compile.ts';
 
@@ -92,6 +92,26 @@ export type Rule = z.infer<typeof Rule>;
  * @example Permit.parse({ id: 'vertimiento-2025', title: 'Permiso de vertimientos', site: 'mobile-plant',
  *   rules: [{ id: 'ph', sensor: 'plant.ph', kind: 'range', min: 6, max: 9, averaging: 'instant', severity: 'breach' }] })
  */
+/**
+ * A `forEach` callback for a rule list at `at` (e.g. `['safety', 'rules']`): adds an issue for
+ * each rule whose id an earlier rule of the list already has. Shared by the permit and the
+ * edge's local safety rules so both say the same thing.
+ */
+export function ruleIdCheck(at: readonly (string | number)[], ctx: Ctx): (rule: { id: string }, i: number) => void {
+  const seen = new Map<string, number>();
+  const list = formatPath(at);
+  return (rule, i) => {
+    const first = seen.get(rule.id);
+    if (first === undefined) seen.set(rule.id, i);
+    else
+      ctx.addIssue({
+        code: 'custom',
+        path: [...at, i, 'id'],
+        message: `rule "${rule.id}" is defined twice (${list}[${first}] and ${list}[${i}]): give each rule its own id`,
+      });
+  };
+}
+
 export const Permit = z
   .object({
     id: Id.describe('permit id, e.g. vertimiento-2025'),
@@ -101,19 +121,7 @@ export const Permit = z
     rules: z.array(Rule),
   })
   .strict()
-  .superRefine((permit, ctx) => {
-    const seen = new Map<string, number>();
-    permit.rules.forEach((rule, i) => {
-      const first = seen.get(rule.id);
-      if (first === undefined) seen.set(rule.id, i);
-      else
-        ctx.addIssue({
-          code: 'custom',
-          path: ['rules', i, 'id'],
-          message: `rule "${rule.id}" is defined twice (rules[${first}] and rules[${i}]): give each rule its own id`,
-        });
-    });
-  });
+  .superRefine((permit, ctx) => permit.rules.forEach(ruleIdCheck(['rules'], ctx)));
 export type Permit = z.infer<typeof Permit>;
 
 /**
