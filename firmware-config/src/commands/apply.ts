@@ -4,9 +4,8 @@
  * the ports of this machine, applies it and rolls back if it cannot start. Nothing is sent when
  * the local check fails.
  */
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { validate } from './validate.ts';
+import { validateFile } from './validate.ts';
 
 export async function apply(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -19,15 +18,15 @@ export async function apply(args: string[]): Promise<number> {
     console.error('usage: vigia-config apply <edge.yaml> [--api http://127.0.0.1:8081]');
     return 2;
   }
-  const checked = await validate([file]);
-  if (checked !== 0) return checked;
+  const checked = await validateFile(file);
+  if (!checked.ok) return 1;
   const url = new URL('/config', values.api);
   let res: Response;
   try {
     res = await fetch(url, {
       method: 'PUT',
       headers: { 'content-type': 'application/yaml' },
-      body: await readFile(file, 'utf8'),
+      body: checked.text,
       signal: AbortSignal.timeout(60_000),
     });
   } catch {

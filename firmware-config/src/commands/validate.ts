@@ -1,5 +1,17 @@
 /** `vigia-config validate <file>`: the agent's own config check, without starting anything. */
-import { loadEdgeConfig } from '../edge-config.ts';
+import { type Loaded, loadEdgeConfig } from '../edge-config.ts';
+
+/** Checks `file` and prints the verdict; `apply` sends the very text checked here. */
+export async function validateFile(file: string): Promise<Loaded> {
+  const loaded = await loadEdgeConfig(file);
+  if (!loaded.ok) {
+    console.error(loaded.message);
+    return loaded;
+  }
+  const cfg = loaded.config;
+  console.log(`${file}: valid — device ${cfg.device.id} (site ${cfg.device.site}), ${cfg.sensors.length} sensor(s)`);
+  return loaded;
+}
 
 export async function validate(args: string[]): Promise<number> {
   const file = args[0];
@@ -7,12 +19,5 @@ export async function validate(args: string[]): Promise<number> {
     console.error('usage: vigia-config validate <edge.yaml>');
     return 2;
   }
-  const loaded = await loadEdgeConfig(file);
-  if (!loaded.ok) {
-    console.error(loaded.message);
-    return 1;
-  }
-  const cfg = loaded.config;
-  console.log(`${file}: valid — device ${cfg.device.id} (site ${cfg.device.site}), ${cfg.sensors.length} sensor(s)`);
-  return 0;
+  return (await validateFile(file)).ok ? 0 : 1;
 }
