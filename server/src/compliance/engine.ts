@@ -572,15 +572,12 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
   }
 
   // ---- startup -----------------------------------------------------------------------------
-  const byPermit = new Map<string, PermitVersion[]>();
-  for (const v of meta.permitVersions()) byPermit.set(v.id, [...(byPermit.get(v.id) ?? []), v]);
-  for (const versions of byPermit.values()) {
-    for (const v of versions) {
-      for (const rule of v.permit.rules) {
-        const run = addRun(v, rule);
-        // Active runs restore their newest checkpoint and catch up from the store.
-        if (active(run)) requestReplay(run, END);
-      }
+  // permitVersions() is ordered by id, version: the runs come up in that order.
+  for (const v of meta.permitVersions()) {
+    for (const rule of v.permit.rules) {
+      const run = addRun(v, rule);
+      // Active runs restore their newest checkpoint and catch up from the store.
+      if (active(run)) requestReplay(run, END);
     }
   }
 
