@@ -102,6 +102,11 @@ async function signIn(p: Page, who: { user: string; password: string }): Promise
   await p.locator('body[data-ready="1"]').waitFor({ timeout: 15_000 });
 }
 
+/** A 360×740 phone page in Colombian Spanish on Bogotá time; the caller closes it. */
+function phonePage(): Promise<Page> {
+  return browser!.newPage({ viewport: { width: 360, height: 740 }, locale: 'es-CO', timezoneId: 'America/Bogota' });
+}
+
 /** What the server says about the rules, for a failure message. */
 async function diagnose(p: Page): Promise<string> {
   const status = await p.evaluate("fetch('/api/v1/rules/status').then((r) => r.text())");
@@ -211,11 +216,7 @@ describe('compliance in Chromium against vigia-server', () => {
     await expect.poll(async () => Number(await chart.getAttribute('data-spans')), { timeout: 10_000 }).toBe(2);
     await screenshot(page, shotDir, 'live-breach-1280x800.png');
 
-    const phone = await browser!.newPage({
-      viewport: { width: 360, height: 740 },
-      locale: 'es-CO',
-      timezoneId: 'America/Bogota',
-    });
+    const phone = await phonePage();
     try {
       await signIn(phone, OPERATOR);
       const tile = phone.locator(`[data-sensor="${PH.id}"]`);
@@ -258,11 +259,7 @@ describe('compliance in Chromium against vigia-server', () => {
   });
 
   it('shows an operator the acknowledgement but never the button', async () => {
-    const phone = await browser!.newPage({
-      viewport: { width: 360, height: 740 },
-      locale: 'es-CO',
-      timezoneId: 'America/Bogota',
-    });
+    const phone = await phonePage();
     try {
       await signIn(phone, OPERATOR);
       await phone.getByRole('link', { name: 'Incumplimientos' }).click();
