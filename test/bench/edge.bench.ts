@@ -34,7 +34,7 @@ import { waitFor } from '../services/util.ts';
 import { ApiClient } from '../support/client.ts';
 import { REPO } from '../support/process.ts';
 import { DEMO_USER, type StackOptions, startStack } from '../support/stack.ts';
-import { type Bench, type Emit, percentile } from './figure.ts';
+import { type Bench, type Emit, liveLag, percentile } from './figure.ts';
 
 const INTAKE = Number(process.env.BENCH_INTAKE ?? 200_000);
 const BACKLOG_HOURS = Number(process.env.BENCH_BACKLOG_HOURS ?? 6);
@@ -183,17 +183,7 @@ async function drain(emit: Emit): Promise<void> {
 
     const api = new ApiClient(stack.serverUrl);
     await api.login(DEMO_USER.user, DEMO_USER.password);
-    const sentAt = new Map<number, number>();
-    const lag: number[] = [];
-    const close = await api.live((e) => {
-      if (e.event !== 'reading') return;
-      const d = e.data as { sensor: string; value: number };
-      const t = sentAt.get(d.value);
-      if (d.sensor === 'bench.live' && t !== undefined) {
-        lag.push(performance.now() - t);
-        sentAt.delete(d.value);
-      }
-    });
+    const { sentAt, lags: lag, close } = await liveLag(api, 'bench.live');
     await stack.startEdge();
     const start = performance.now();
     const client = await mqtt.connectAsync(stack.brokerUrl, { ...stack.mqttUser, reconnectPeriod: 0 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { ApiClient } from '../support/client.ts';
 import { DEMO_USER, type Stack, startStack } from '../support/stack.ts';
-import { type Bench, type Emit, percentile } from './figure.ts';
+import { type Bench, type Emit, liveLag, percentile } from './figure.ts';
 
 const SENSORS = 50;
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 50_000);
@@ -79,17 +79,7 @@ async function throughput(stack: Stack, api: ApiClient, emit: Emit) {
 
 async function latency(stack: Stack, api: ApiClient, emit: Emit) {
   const client = await connect(stack);
-  const sentAt = new Map<number, number>();
-  const lat: number[] = [];
-  const close = await api.live((e) => {
-    if (e.event !== 'reading') return;
-    const d = e.data as { sensor: string; value: number };
-    const t = sentAt.get(d.value);
-    if (d.sensor === 'bench.s00' && t !== undefined) {
-      lat.push(performance.now() - t);
-      sentAt.delete(d.value);
-    }
-  });
+  const { sentAt, lags: lat, close } = await liveLag(api, 'bench.s00');
   await new Promise((r) => setTimeout(r, 500));
   for (let i = 0; i < LATENCY_SAMPLES; i++) {
     const value = 1000 + i;
