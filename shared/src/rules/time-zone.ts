@@ -26,26 +26,27 @@ export function fixedOffsetMs(timeZone: string): number | undefined {
   return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * HOUR_MS + Number(m[3]) * 60_000);
 }
 
+const clocks = new Map<string, (ts: number) => number>();
+
 /**
  * The offset of `timeZone` from UTC at an instant, in ms (Bogotá: −5 h). Fixed-offset zones
- * are arithmetic; others read Intl (built once per zone; throws RangeError on an unknown zone).
+ * are arithmetic; others read Intl (built once per zone and kept, since an Intl formatter is
+ * costly to build; throws RangeError on an unknown zone).
  * The one place the project turns a zone into an offset: days, reports and the dashboard use it.
  */
 export function offsetClock(timeZone: string): (ts: number) => number {
-  const fixed = fixedOffsetMs(timeZone);
-  return fixed !== undefined ? () => fixed : intlOffset(timeZone);
-}
-
-const clocks = new Map<string, (ts: number) => number>();
-
-/** `offsetClock(timeZone)(ts)`, with the clock kept per zone (an Intl formatter is costly to build). */
-export function offsetAt(ts: number, timeZone: string): number {
   let clock = clocks.get(timeZone);
   if (!clock) {
-    clock = offsetClock(timeZone);
+    const fixed = fixedOffsetMs(timeZone);
+    clock = fixed !== undefined ? () => fixed : intlOffset(timeZone);
     clocks.set(timeZone, clock);
   }
-  return clock(ts);
+  return clock;
+}
+
+/** `offsetClock(timeZone)(ts)`. */
+export function offsetAt(ts: number, timeZone: string): number {
+  return offsetClock(timeZone)(ts);
 }
 
 function intlOffset(timeZone: string): (ts: number) => number {
