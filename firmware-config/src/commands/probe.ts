@@ -163,8 +163,6 @@ export async function probe(args: string[]): Promise<number> {
     }
   }
   const wantsDecoder = [values.pattern, values['csv-column'], values['json-path']].some((v) => v !== undefined);
-  let decode: ((line: string) => DecodeResult) | undefined;
-  let baud = 9600;
   const line = SerialLineSource.safeParse({
     driver: 'serial-line',
     port: path,
@@ -180,13 +178,11 @@ export async function probe(args: string[]): Promise<number> {
     console.error(optionErrors(line.error));
     return 2;
   }
-  baud = line.data.baud;
   if (values.parity !== undefined && values.parity !== 'none') {
     console.error('vigia-config probe: --parity is for Modbus (serial-line sensors use no parity, as the agent does)');
     return 2;
   }
-  if (wantsDecoder) decode = lineDecoder(line.data);
-  return probeLines(path, baud, seconds, decode);
+  return probeLines(path, line.data.baud, seconds, wantsDecoder ? lineDecoder(line.data) : undefined);
 }
 
 function parseOptions(args: string[]) {
