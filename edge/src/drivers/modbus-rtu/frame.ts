@@ -14,8 +14,6 @@ import {
 export {
   crc16,
   FUNCTION_CODES,
-  type FunctionName,
-  MAX_FRAME_BYTES,
   type ParsedReply,
   parseReply,
   type ReplyExpectation,
