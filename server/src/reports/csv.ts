@@ -8,8 +8,8 @@
  * times ISO 8601 with the site's offset, whatever `lang` the HTML uses: it is the data annex.
  */
 import { csvNumber, isoLocal, localDate } from './format.ts';
-import type { ReportData, ReportRule } from './model.ts';
-import { summarize } from './summary.ts';
+import { type ReportData, type ReportRule, reportSites } from './model.ts';
+import { excessOf, summarize } from './summary.ts';
 
 /** A cell we wrote as a number; every other cell is text. */
 class Num {
@@ -49,7 +49,7 @@ export function renderCsv(data: ReportData): string {
       ['period_to', t(data.to)],
       ['data_evaluated_to', t(data.dataTo)],
       ['time_zone', tz],
-      ['sites', [...new Set(data.permits.map((p) => p.site))].join(' ')],
+      ['sites', reportSites(data).join(' ')],
       ['generated_at', t(data.generatedAt)],
       ['generated_by', data.generatedBy],
     ],
@@ -177,7 +177,7 @@ export function renderCsv(data: ReportData): string {
         t(b.peakTs),
         num(b.limit),
         b.unit,
-        num(Math.abs(b.peak - b.limit)),
+        num(excessOf(b).excess),
         num(b.exceedance),
         num(b.outOfBoundsMs / 60_000, 2),
         b.ack?.by,
@@ -217,7 +217,7 @@ export function renderCsv(data: ReportData): string {
 
 /** `vigia-compliance-<site>-<from>-<to>.csv`, only filename-safe characters. */
 export function csvFilename(data: ReportData): string {
-  const sites = [...new Set(data.permits.map((p) => p.site))];
+  const sites = reportSites(data);
   const site = sites.length === 1 ? sites[0] : 'all-sites';
   const last = localDate(data.to - 1, data.timeZone);
   return `vigia-compliance-${site}-${localDate(data.from, data.timeZone)}-${last}.csv`.replace(/[^A-Za-z0-9_.-]/g, '_');

@@ -8,7 +8,7 @@
 import { durationText, localTime, numberText, offsetText, percentText } from './format.ts';
 import { REPORT_CSS } from './html-style.ts';
 import { TEXTS, type Texts } from './i18n.ts';
-import type { Lang, ReportData, ReportPermit, ReportRule } from './model.ts';
+import { type Lang, type ReportData, type ReportPermit, type ReportRule, reportSites } from './model.ts';
 import { type Excess, excessOf, type PermitSummary, type RuleSummary, summarize } from './summary.ts';
 
 /** HTML-escape text for element content and quoted attributes. */
@@ -129,7 +129,7 @@ ${breachesPart(p, c)}${dailyPart(p, c)}</section>`;
 export function renderHtml(data: ReportData, lang: Lang): string {
   const c: Ctx = { tx: TEXTS[lang], lang, tz: data.timeZone, data };
   const sums = summarize(data);
-  const sites = [...new Set(data.permits.map((p) => p.site))].join(', ') || '—';
+  const sites = reportSites(data).join(', ') || '—';
   const tzText = `${data.timeZone} (UTC${offsetText(data.from, data.timeZone)})`;
   const meta = [
     [c.tx.site, esc(sites)],

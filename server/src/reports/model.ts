@@ -93,3 +93,8 @@ export type ReportData = {
   generatedBy: string;
   permits: ReportPermit[];
 };
+
+/** The sites the report's permits belong to, each once, in permit order. */
+export function reportSites(data: ReportData): string[] {
+  return [...new Set(data.permits.map((p) => p.site))];
+}
