@@ -61,7 +61,11 @@ export function createPipeline(
     const last = lastTs.get(sensor);
     const stepped = last && last.epoch !== stamp.epoch && base < last.ts - tolerance;
     const ts = last && !stepped ? Math.max(base, last.ts + 1) : base;
-    lastTs.set(sensor, { ts, epoch: stamp.epoch });
+    // Updated in place: no new object per reading on the intake path.
+    if (last) {
+      last.ts = ts;
+      last.epoch = stamp.epoch;
+    } else lastTs.set(sensor, { ts, epoch: stamp.epoch });
     return { ts, boot: stamp.boot, mono, local: clock ? local : ts };
   }
 
@@ -78,10 +82,10 @@ export function createPipeline(
         );
         continue;
       }
-      const { local, ...when } = place(s.sensor, s.ts);
-      options.onValue?.(s.sensor, local, value);
-      latest.set(s.sensor, { ts: when.ts ?? s.ts, raw: s.raw, value });
-      readings.push({ sensor: s.sensor, value, q: 'good', ...when });
+      const at = place(s.sensor, s.ts);
+      options.onValue?.(s.sensor, at.local, value);
+      latest.set(s.sensor, { ts: at.ts ?? s.ts, raw: s.raw, value });
+      readings.push({ sensor: s.sensor, value, q: 'good', ts: at.ts, boot: at.boot, mono: at.mono });
     }
     if (!readings.length) return;
     telemetry.metrics.received.inc(readings.length);
