@@ -73,9 +73,10 @@ export function buildEdge(pnpmCmd, { onlyIfStale = false } = {}) {
 /**
  * Whether `output` exists and is newer than every file of `sources` (paths under ROOT). `npm
  * start` skips a fresh build: faster, and a demo started while tests run does not empty
- * dashboard/dist or rewrite edge/dist under them.
+ * dashboard/dist or rewrite edge/dist under them. The browser tests ask the same
+ * (test/support/dashboard-build.ts).
  */
-function builtAfter(output, sources) {
+export function builtAfter(output, sources) {
   const newest = (path) => {
     let st;
     try {

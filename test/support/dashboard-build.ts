@@ -5,27 +5,18 @@
  * dashboard/index.html, shared/src). One build at a time across test workers (a lock dir).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { builtAfter } from '../../scripts/bootstrap.mjs';
 import { waitFor } from '../services/util.ts';
 import { REPO } from './process.ts';
 
 const DASHBOARD = join(REPO, 'dashboard');
-const INDEX = join(DASHBOARD, 'dist', 'index.html');
-const SOURCES = [join(DASHBOARD, 'src'), join(DASHBOARD, 'index.html'), join(REPO, 'shared', 'src')];
+const SOURCES = ['dashboard/src', 'dashboard/index.html', 'shared/src'];
 const LOCK = join(tmpdir(), 'vigia-dashboard-build.lock');
 
-/** Newest mtime of a file, or of any file below a folder. */
-function newestMtime(path: string): number {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
-}
-
-function isFresh(): boolean {
-  return existsSync(INDEX) && statSync(INDEX).mtimeMs >= Math.max(...SOURCES.map(newestMtime));
-}
+const isFresh = () => builtAfter('dashboard/dist/index.html', SOURCES);
 
 /**
  * `pnpm --filter @vigia/dashboard build`. pnpm sometimes fails before running anything while
