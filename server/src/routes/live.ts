@@ -20,6 +20,16 @@ const MAX_QUEUE = 1000;
 
 export function liveRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Variables: SessionVars }> {
   const heartbeatMs = deps.heartbeatMs ?? 15_000;
+  // Each hub event reaches every connection: serialize its data once, not once per client.
+  const texts = new WeakMap<StampedEvent, string>();
+  const dataText = (e: StampedEvent) => {
+    let text = texts.get(e);
+    if (text === undefined) {
+      text = JSON.stringify(e.data);
+      texts.set(e, text);
+    }
+    return text;
+  };
   return new Hono<{ Variables: SessionVars }>().use(requireRole(...ROLES)).get('/', (c) => {
     const user = c.var.user;
     const lastEventId = c.req.header('last-event-id');
@@ -53,8 +63,7 @@ export function liveRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Vari
         if (sub.missed) {
           for (const e of sub.missed) {
             if (ended) break;
-            if (canSeeSite(user, e.site))
-              await stream.writeSSE({ event: e.event, id: e.id, data: JSON.stringify(e.data) });
+            if (canSeeSite(user, e.site)) await stream.writeSSE({ event: e.event, id: e.id, data: dataText(e) });
           }
         } else {
           if (lastEventId !== undefined) {
@@ -80,7 +89,7 @@ export function liveRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Vari
             wake = undefined;
             continue;
           }
-          await stream.writeSSE({ event: e.event, id: e.id, data: JSON.stringify(e.data) });
+          await stream.writeSSE({ event: e.event, id: e.id, data: dataText(e) });
         }
       } finally {
         clearInterval(ping);
