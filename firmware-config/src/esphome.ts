@@ -32,20 +32,20 @@ export function nodeName(text: string): string {
 }
 
 /** A C++ identifier for an ESPHome `id:` (`tunnel.ch4` → `tunnel_ch4`). */
-export const esphomeId = (sensorId: string): string => {
+const esphomeId = (sensorId: string): string => {
   const id = sensorId.replace(/[^a-zA-Z0-9_]/g, '_');
   return /^[0-9]/.test(id) ? `s_${id}` : id;
 };
 
 /** The node a sensor belongs to (see the module comment). */
-export function nodeOf(sensor: SensorConfig, source: MqttSource): string {
+function nodeOf(sensor: SensorConfig, source: MqttSource): string {
   const parts = source.topic.split('/').filter(Boolean);
   if (parts.length >= 2) return nodeName(parts[parts.length - 2]);
   return nodeName(sensor.id.split('.')[0]);
 }
 
 /** The MQTT sensors of a config, grouped by node (in config order). */
-export function nodesOf(config: EdgeConfig): EsphomeNode[] {
+function nodesOf(config: EdgeConfig): EsphomeNode[] {
   const nodes = new Map<string, EsphomeNode>();
   for (const sensor of config.sensors) {
     if (sensor.source.driver !== 'mqtt') continue;
@@ -61,7 +61,7 @@ const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '', '127.0.0.1', 'localhost', '
 const q = (s: string) => JSON.stringify(s);
 
 /** Broker address as a node must dial it: `host` is null when the config only says "all interfaces". */
-export function brokerOf(config: EdgeConfig): { host: string | null; port: number; tls: boolean } {
+function brokerOf(config: EdgeConfig): { host: string | null; port: number; tls: boolean } {
   if (config.broker.url) {
     const url = new URL(config.broker.url);
     const tls = url.protocol === 'mqtts:';
