@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { IngestBatchInput } from '@vigia/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserRig, browserRig } from '../support/browser-rig.ts';
+import { type BrowserRig, browserRig, signInThroughForm } from '../support/browser-rig.ts';
 import { screenshot } from '../support/chromium.ts';
 import { postIngest } from '../support/client.ts';
 import type { ServerProcess } from '../support/server.ts';
@@ -94,12 +94,8 @@ async function sessionCookie(who: { user: string; password: string }): Promise<s
   return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
 }
 
-async function signIn(p: Page, who: { user: string; password: string }): Promise<void> {
-  await p.goto(baseUrl);
-  await p.getByLabel('Usuario').fill(who.user);
-  await p.getByLabel('Contraseña').fill(who.password);
-  await p.getByRole('button', { name: 'Entrar' }).click();
-  await p.locator('body[data-ready="1"]').waitFor({ timeout: 15_000 });
+function signIn(p: Page, who: { user: string; password: string }): Promise<void> {
+  return signInThroughForm(p, baseUrl, who.user, who.password);
 }
 
 /** A 360×740 phone page in Colombian Spanish on Bogotá time; the caller closes it. */

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import type { IngestBatchInput } from '@vigia/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserRig, browserRig } from '../support/browser-rig.ts';
+import { type BrowserRig, browserRig, signInThroughForm } from '../support/browser-rig.ts';
 import { screenshot } from '../support/chromium.ts';
 import { postIngest } from '../support/client.ts';
 import type { ServerProcess } from '../support/server.ts';
@@ -153,11 +153,7 @@ describe('dashboard in Chromium against vigia-server', () => {
   it('fits a 360 px phone: one column, big values, no sideways scrolling', async () => {
     const phone = await browser!.newPage({ viewport: { width: 360, height: 740 }, locale: 'es-CO' });
     try {
-      await phone.goto(baseUrl);
-      await phone.getByLabel('Usuario').fill('demo');
-      await phone.getByLabel('Contraseña').fill(PASSWORD);
-      await phone.getByRole('button', { name: 'Entrar' }).click();
-      await phone.locator('body[data-ready="1"]').waitFor({ timeout: 15_000 });
+      await signInThroughForm(phone, baseUrl, 'demo', PASSWORD);
       const value = phone.locator(`[data-sensor="${PH.id}"] [data-value]`);
       await expect.poll(() => value.textContent(), { timeout: 10_000 }).toBe('6,80');
       const fontPx = Number.parseFloat(

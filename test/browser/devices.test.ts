@@ -12,7 +12,7 @@ import type { IngestBatchInput } from '@vigia/shared';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserRig, browserRig } from '../support/browser-rig.ts';
+import { type BrowserRig, browserRig, signInThroughForm } from '../support/browser-rig.ts';
 import { screenshot } from '../support/chromium.ts';
 import { postIngest } from '../support/client.ts';
 import type { ServerProcess } from '../support/server.ts';
@@ -37,12 +37,8 @@ async function ingest(token: string, batch: IngestBatchInput): Promise<void> {
   expect(res.status, res.text).toBe(200);
 }
 
-async function signIn(p: Page, user: string, password: string): Promise<void> {
-  await p.goto(`${baseUrl}/#/devices`);
-  await p.getByLabel('Usuario').fill(user);
-  await p.getByLabel('Contraseña').fill(password);
-  await p.getByRole('button', { name: 'Entrar' }).click();
-  await p.locator('[data-devices-ready="1"]').waitFor({ timeout: 15_000 });
+function signIn(p: Page, user: string, password: string): Promise<void> {
+  return signInThroughForm(p, `${baseUrl}/#/devices`, user, password, '[data-devices-ready="1"]');
 }
 
 beforeAll(async () => {

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium, requireChromium, screenshotDir } from './chromium.ts';
 import { ensureDashboardBuilt } from './dashboard-build.ts';
 import { type ServerProcess, serverProcess } from './server.ts';
@@ -40,4 +40,22 @@ export async function browserRig(name: string): Promise<BrowserRig> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Signs in through the dashboard's login form (Spanish labels) at `url`, then waits for
+ * `ready`, the marker of the page that opens.
+ */
+export async function signInThroughForm(
+  page: Page,
+  url: string,
+  user: string,
+  password: string,
+  ready = 'body[data-ready="1"]',
+): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Usuario').fill(user);
+  await page.getByLabel('Contraseña').fill(password);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await page.locator(ready).waitFor({ timeout: 15_000 });
 }
