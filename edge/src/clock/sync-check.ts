@@ -11,7 +11,7 @@ import { access } from 'node:fs/promises';
 export type SyncState = 'yes' | 'no' | 'unknown';
 export type SyncCheck = () => Promise<SyncState>;
 
-export const TIMESYNC_FLAG = '/run/systemd/timesync/synchronized';
+const TIMESYNC_FLAG = '/run/systemd/timesync/synchronized';
 
 export function createSyncCheck(flagFile = TIMESYNC_FLAG, timeoutMs = 2000): SyncCheck {
   return async () => {

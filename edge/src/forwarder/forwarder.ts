@@ -49,7 +49,7 @@ const RETRYABLE_4XX = new Set([401, 403, 404, 408, 425, 429]);
 /** The drain rate is measured over this trailing window. */
 const RATE_WINDOW_MS = 10_000;
 /** A sensor's metadata, once acknowledged, is sent again after this long. */
-export const META_REFRESH_MS = 10 * 60_000;
+const META_REFRESH_MS = 10 * 60_000;
 
 export type ForwarderOptions = {
   buffer: ReadingBuffer;
@@ -143,7 +143,7 @@ async function serverError(res: Response): Promise<ServerError> {
 }
 
 /** The index of the one reading a refusal names (`readings[12].ts` → 12), if it names one. */
-export function refusedIndex(path: string | undefined, batchLength: number): number | undefined {
+function refusedIndex(path: string | undefined, batchLength: number): number | undefined {
   const m = /^readings\[(\d+)\]/.exec(path ?? '');
   const i = m ? Number(m[1]) : Number.NaN;
   return Number.isInteger(i) && i < batchLength ? i : undefined;

@@ -23,8 +23,8 @@ export function escapeBytes(bytes: Uint8Array): string {
 export const isNonPrintable = (b: number): boolean => (b < 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) || b >= 0x7f;
 
 /** Least bytes seen before guessing, and the share of non-printable bytes that means "garbage". */
-export const GARBAGE_MIN_BYTES = 16;
-export const GARBAGE_SHARE = 0.2;
+const GARBAGE_MIN_BYTES = 16;
+const GARBAGE_SHARE = 0.2;
 
 /** True when enough bytes arrived and many of them are not text: most likely a wrong baud rate. */
 export function looksGarbled(total: number, nonPrintable: number): boolean {
