@@ -16,8 +16,9 @@
  *   `commitIntervalMs` ago, else when that interval has passed or `maxGroup` readings are
  *   waiting. So `append` may wait up to `commitIntervalMs` (default 250 ms: at most 4 fsyncs
  *   per second). Why not a full second: the embedded broker acknowledges a QoS 1 message only
- *   after its commit, and aedes reads a client's next packets only once the previous ones are
- *   handled, so the window is also how late an MQTT value without its own time may be stamped.
+ *   after its commit, and reads a node's next packets only once its previous publish is
+ *   committed (broker/gated-connection.ts), so the window is also how late an MQTT value
+ *   without its own time may be stamped.
  * - The live lane never waits behind the backlog. A reading is *live* for `liveWindowMs` after
  *   its commit (rows with an id above a moving boundary), then it belongs to the *backlog*. Each
  *   lane has at most one batch out at a time (its lease) and a lane never takes a reading the

@@ -98,6 +98,19 @@ describe('mqtt driver (real aedes broker, real mqtt.js client)', () => {
     reader.close();
   });
 
+  it("a node's next packet is read only once its previous publish is committed (broker/gated-connection.ts)", async () => {
+    const node = await connect();
+    await node.publishAsync('vigia/tunnel-1/co', '1', { qos: 1 }); // commits at once
+    const t0 = Date.now();
+    const a = node.publishAsync('vigia/tunnel-1/co', '2', { qos: 1 }).then(() => Date.now() - t0);
+    await new Promise((r) => setTimeout(r, 50)); // its own TCP segment, while A waits for its commit
+    const b = node.publishAsync('vigia/tunnel-1/co', '3', { qos: 1 }).then(() => Date.now() - t0);
+    const [ackA, ackB] = await Promise.all([a, b]);
+    // Read at once, B would have joined A's commit; it waited in the kernel and got one of its own.
+    expect(ackB - ackA).toBeGreaterThanOrEqual(200);
+    expect(buffer.take(10).map((r) => r.value)).toEqual([3, 5, 7]);
+  });
+
   it('a malformed payload is counted with a code, acknowledged, and does not stop the driver', async () => {
     const node = await connect();
     await node.publishAsync('vigia/tunnel-1/ch4', '{"value":', { qos: 1 });
