@@ -7,8 +7,8 @@
  * that cannot be stored. `apply` swaps the runtime for one built from a new config (`PUT /config`)
  * and rolls back to the previous one if the new one cannot start; the buffer is never touched.
  */
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { ConfigError, type EdgeSensors, type EdgeStatus } from '@vigia/shared';
 import type { Logger } from 'pino';
 import type { BackoffOptions } from './backoff.ts';
@@ -114,7 +114,7 @@ export function createAgent(first: LoadedConfig, deps: AgentDeps = {}) {
   );
   let startedAt = wall();
   let tick: NodeJS.Timeout | undefined;
-  let apiServer: ReturnType<typeof serve> | undefined;
+  let apiServer: Server | undefined;
   let apiAddress = `http://${config.api.host}:${config.api.port}`;
 
   function status(): EdgeStatus {
@@ -172,7 +172,7 @@ export function createAgent(first: LoadedConfig, deps: AgentDeps = {}) {
     log.info({ component: 'agent', sensors: next.config.sensors.length }, 'configApplied');
   }
 
-  const app = createLocalApi({
+  const api = createLocalApi({
     status,
     sensors,
     registry: telemetry.registry,
@@ -181,17 +181,17 @@ export function createAgent(first: LoadedConfig, deps: AgentDeps = {}) {
 
   async function listenApi(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
-      const srv = serve({ fetch: app.fetch, port: config.api.port, hostname: config.api.host }, (info: AddressInfo) => {
-        apiAddress = `http://${config.api.host}:${info.port}`;
+      const srv = createServer(api);
+      srv.once('error', reject);
+      srv.listen(config.api.port, config.api.host, () => {
+        apiAddress = `http://${config.api.host}:${(srv.address() as AddressInfo).port}`;
         resolve();
       });
-      srv.once('error', reject);
       apiServer = srv;
     });
   }
 
   return {
-    app,
     telemetry,
     buffer,
     clock,

@@ -12,10 +12,15 @@
  * forwarder; the buffer is untouched) and only then written (temp file, fsync, rename, previous
  * kept as `.bak`). If the new config cannot start, the previous one is restored and the answer
  * is 409 `config_rolled_back`. By default only loopback peers may PUT (`api.config_from`).
+ *
+ * Plain `node:http`, not Hono: `@hono/node-server` replaces the global `Request`/`Response` when
+ * imported, which loads Node's fetch machinery, about 11.5 MB of RSS on a Pi whose agent should
+ * stay under 80 MB (docs/decisions/2026-11-30-edge-cpu-gated-intake.md). Four routes do not need
+ * a router.
  */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { EdgeSensors, EdgeStatus } from '@vigia/shared';
 import { ConfigError } from '@vigia/shared';
-import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
 import { stringify } from 'yaml';
 import { type LoadedConfig, loadConfigText } from '../config.ts';
@@ -49,65 +54,100 @@ const errorBody = (code: string, message: string, path?: string) => ({
   error: { code, message, ...(path ? { path } : {}) },
 });
 
-export function createLocalApi(deps: LocalApiDeps): Hono {
-  const app = new Hono();
-  app.get('/status', (c) => c.json(deps.status()));
-  app.get('/sensors', (c) => c.json(deps.sensors()));
-  app.get('/metrics', async (c) =>
-    c.body(await deps.registry.metrics(), 200, { 'content-type': deps.registry.contentType }),
-  );
-  app.put('/config', async (c) => {
-    const cfg = deps.config;
-    if (!cfg) return c.json(errorBody('not_found', 'this agent does not accept a config over the API'), 404);
-    const peer = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket
-      ?.remoteAddress;
-    if (cfg.from === 'loopback' && peer !== undefined && !isLoopback(peer))
-      return c.json(
-        errorBody('forbidden', 'PUT /config is accepted from this machine only (api.config_from: loopback)'),
-        403,
-      );
-    // A web page the technician has open could reach this loopback API through DNS rebinding
-    // (its own name pointing at 127.0.0.1): browsers send Origin and that name as Host, while
-    // vigia-config sends no Origin and a loopback Host.
-    if (c.req.header('origin') !== undefined || (cfg.from === 'loopback' && !isLoopbackHost(c.req.header('host'))))
-      return c.json(
-        errorBody('forbidden', 'PUT /config is not accepted from a web page; use vigia-config apply on the device'),
-        403,
-      );
-    if (Number(c.req.header('content-length') ?? 0) > MAX_CONFIG_BYTES)
-      return c.json(errorBody('too_large', 'the config is over 1 MB'), 413);
-    const body = await c.req.text();
-    if (Buffer.byteLength(body) > MAX_CONFIG_BYTES)
-      return c.json(errorBody('too_large', 'the config is over 1 MB'), 413);
-    const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
-    let text = body;
-    if (type === 'application/json' || type.endsWith('+json')) {
-      try {
-        text = stringify(JSON.parse(body));
-      } catch (err) {
-        return c.json(errorBody('config_invalid', `the body is not valid JSON: ${(err as Error).message}`), 400);
-      }
-    }
-    let next: LoadedConfig;
+type Answer = { status: number; body: unknown; type?: string };
+
+const json = (body: unknown, status = 200): Answer => ({ status, body });
+
+/** The request's body as text, or null once it is over `limit` bytes (the rest is not read). */
+async function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function putConfig(deps: LocalApiDeps, req: IncomingMessage): Promise<Answer> {
+  const cfg = deps.config;
+  if (!cfg) return json(errorBody('not_found', 'this agent does not accept a config over the API'), 404);
+  const peer = req.socket.remoteAddress;
+  if (cfg.from === 'loopback' && peer !== undefined && !isLoopback(peer))
+    return json(
+      errorBody('forbidden', 'PUT /config is accepted from this machine only (api.config_from: loopback)'),
+      403,
+    );
+  // A web page the technician has open could reach this loopback API through DNS rebinding
+  // (its own name pointing at 127.0.0.1): browsers send Origin and that name as Host, while
+  // vigia-config sends no Origin and a loopback Host.
+  if (req.headers.origin !== undefined || (cfg.from === 'loopback' && !isLoopbackHost(req.headers.host)))
+    return json(
+      errorBody('forbidden', 'PUT /config is not accepted from a web page; use vigia-config apply on the device'),
+      403,
+    );
+  const tooLarge = json(errorBody('too_large', 'the config is over 1 MB'), 413);
+  if (Number(req.headers['content-length'] ?? 0) > MAX_CONFIG_BYTES) return tooLarge;
+  const body = await readBody(req, MAX_CONFIG_BYTES);
+  if (body === null) return tooLarge;
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  let text = body;
+  if (type === 'application/json' || type.endsWith('+json')) {
     try {
-      next = loadConfigText(text, cfg.file);
+      text = stringify(JSON.parse(body));
     } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      return c.json(errorBody('config_invalid', err.message, err.path), 422);
+      return json(errorBody('config_invalid', `the body is not valid JSON: ${(err as Error).message}`), 400);
     }
-    try {
-      await cfg.apply(next, () => writeConfigAtomically(cfg.file, text));
-    } catch (err) {
-      if (err instanceof ConfigError) return c.json(errorBody('config_invalid', err.message, err.path), 422);
-      return c.json(
-        errorBody(
-          'config_rolled_back',
-          `the new config could not start (${(err as Error).message}); the previous config is running again`,
-        ),
-        409,
-      );
-    }
-    return c.json({ applied: true, file: cfg.file, sensors: next.config.sensors.length });
+  }
+  let next: LoadedConfig;
+  try {
+    next = loadConfigText(text, cfg.file);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return json(errorBody('config_invalid', err.message, err.path), 422);
+  }
+  try {
+    await cfg.apply(next, () => writeConfigAtomically(cfg.file, text));
+  } catch (err) {
+    if (err instanceof ConfigError) return json(errorBody('config_invalid', err.message, err.path), 422);
+    return json(
+      errorBody(
+        'config_rolled_back',
+        `the new config could not start (${(err as Error).message}); the previous config is running again`,
+      ),
+      409,
+    );
+  }
+  return json({ applied: true, file: cfg.file, sensors: next.config.sensors.length });
+}
+
+async function route(deps: LocalApiDeps, req: IncomingMessage): Promise<Answer> {
+  const path = new URL(req.url ?? '/', 'http://agent').pathname;
+  const read = req.method === 'GET' || req.method === 'HEAD';
+  if (read && path === '/status') return json(deps.status());
+  if (read && path === '/sensors') return json(deps.sensors());
+  if (read && path === '/metrics')
+    return { status: 200, body: await deps.registry.metrics(), type: deps.registry.contentType };
+  if (req.method === 'PUT' && path === '/config') return putConfig(deps, req);
+  return json(errorBody('not_found', `no route ${req.method} ${path}`), 404);
+}
+
+function send(res: ServerResponse, answer: Answer): void {
+  const text = answer.type ? String(answer.body) : JSON.stringify(answer.body);
+  res.writeHead(answer.status, {
+    'content-type': answer.type ?? 'application/json',
+    'content-length': Buffer.byteLength(text),
   });
-  return app;
+  res.end(text);
+}
+
+/** The local API as a `node:http` request listener. */
+export function createLocalApi(deps: LocalApiDeps): RequestListener {
+  return (req, res) => {
+    route(deps, req).then(
+      (answer) => send(res, answer),
+      (err: Error) => send(res, json(errorBody('internal', `the agent failed to answer: ${err.message}`), 500)),
+    );
+  };
 }
