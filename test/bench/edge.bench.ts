@@ -5,7 +5,7 @@
  * the agent process's RSS and CPU at 100 sensors × 1 Hz.
  *
  * The agent runs as on a Pi: the bundle (`pnpm --filter @vigia/edge build`, rebuilt here) through
- * edge/bin/vigia-edge.mjs with the systemd unit's Node flags (`EDGE_NODE_FLAGS`). For comparison the
+ * edge/bin/vigia-edge.mjs with the systemd unit's Node flags and environment (`EDGE_NODE_FLAGS`, `EDGE_ENV`). For comparison the
  * footprint is also measured, in the same run, for the sources run through tsx without flags (as
  * in development); those figures end in `_tsx` and their ratio is bundled ÷ tsx.
  *
@@ -56,6 +56,8 @@ const BASELINE = process.env.BENCH_EDGE_BASELINE;
 const PARTS = new Set((process.env.BENCH_EDGE_PARTS ?? 'intake,footprint,drain').split(','));
 /** The Node flags of edge/systemd/vigia-edge.service: a small heap for a Pi. */
 export const EDGE_NODE_FLAGS = ['--max-old-space-size=48', '--max-semi-space-size=1'];
+/** The environment of edge/systemd/vigia-edge.service besides NODE_OPTIONS. */
+export const EDGE_ENV = { MALLOC_ARENA_MAX: '2' };
 // The bundle this run built, named directly: another engineer's edit under edge/src or
 // shared/src during the run would make the bin fall back to the sources through tsx.
 const BUNDLED: StackOptions['edgeRun'] = {
@@ -163,6 +165,7 @@ async function drain(emit: Emit): Promise<void> {
       },
     },
     edgeRun: BUNDLED,
+    edgeEnv: EDGE_ENV,
   });
   try {
     // Pre-fill the agent's buffer file while it is stopped: the backlog of an outage.
@@ -326,7 +329,8 @@ async function footprint(
 ): Promise<Footprint> {
   const dir = mkdtempSync(join(tmpdir(), 'vigia-bench-load-'));
   const sensors = workload.sensors;
-  const stack = await startStack({ dir, simulator: false, sensors, edgeRun, edgeConfig });
+  const edgeEnv = edgeRun === TSX ? undefined : EDGE_ENV;
+  const stack = await startStack({ dir, simulator: false, sensors, edgeRun, edgeConfig, edgeEnv });
   try {
     const pid = stack.edge.child.pid ?? 0;
     const api = new ApiClient(stack.serverUrl);
@@ -379,7 +383,8 @@ async function footprint(
     measuring = false;
     close();
     await publisher.stop();
-    const how = edgeRun === TSX ? 'sources through tsx, no flags' : `bundle, ${EDGE_NODE_FLAGS.join(' ')}`;
+    const how =
+      edgeRun === TSX ? 'sources through tsx, no flags' : `bundle, ${EDGE_NODE_FLAGS.join(' ')}, MALLOC_ARENA_MAX=2`;
     lag.sort((a, b) => a - b);
     return {
       rss,
@@ -424,6 +429,7 @@ export const edgeBench: Bench = {
  */
 async function brokerFloor(): Promise<{ cpu: number; windows: number[]; note: string }> {
   const child = spawn(process.execPath, [...EDGE_NODE_FLAGS, join(REPO, 'test', 'bench', 'bare-broker.mjs')], {
+    env: { ...process.env, ...EDGE_ENV },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let publisher: ReturnType<typeof startPublisher> | undefined;
