@@ -58,6 +58,8 @@ const PARTS = new Set((process.env.BENCH_EDGE_PARTS ?? 'intake,footprint,drain')
 export const EDGE_NODE_FLAGS = ['--max-old-space-size=48', '--max-semi-space-size=1'];
 /** The environment of edge/systemd/vigia-edge.service besides NODE_OPTIONS. */
 export const EDGE_ENV = { MALLOC_ARENA_MAX: '2' };
+/** How the unit runs the agent, for the figures' notes. */
+const UNIT_RUN = [...EDGE_NODE_FLAGS, ...Object.entries(EDGE_ENV).map(([k, v]) => `${k}=${v}`)].join(' ');
 // The bundle this run built, named directly: another engineer's edit under edge/src or
 // shared/src during the run would make the bin fall back to the sources through tsx.
 const BUNDLED: StackOptions['edgeRun'] = {
@@ -87,6 +89,31 @@ function cpuSeconds(pid: number): number {
 function rssMb(pid: number): number {
   const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(m?.[1] ?? Number.NaN) / 1024;
+}
+
+const median = (xs: readonly number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
+
+/** CPU of `pid` over `seconds`, % of a core; `eachSecond` runs once a second meanwhile. */
+async function cpuOver(pid: number, seconds: number, eachSecond?: () => void): Promise<number> {
+  const c0 = cpuSeconds(pid);
+  const w0 = performance.now();
+  for (let s = 0; s < seconds; s++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    eachSecond?.();
+  }
+  return ((cpuSeconds(pid) - c0) / ((performance.now() - w0) / 1000)) * 100;
+}
+
+/** Each of `CPU_WINDOWS` windows' CPU over `LOAD_SECONDS` in all, % of a core (the machine is noisy). */
+async function cpuWindows(pid: number, eachSecond?: () => void): Promise<number[]> {
+  const windows: number[] = [];
+  const seconds = Math.max(1, Math.round(LOAD_SECONDS / CPU_WINDOWS));
+  for (let w = 0; w < CPU_WINDOWS; w++) windows.push(await cpuOver(pid, seconds, eachSecond));
+  return windows;
 }
 
 /** Appends through the buffer API with the agent's commit policy (250 ms / 1000 readings per group). */
@@ -312,11 +339,8 @@ const JSON_NODES: Workload = {
 };
 
 /** Waits `WARMUP_SECONDS` at load (see there); returns the process's CPU meanwhile, % of a core. */
-async function warmUp(pid: number): Promise<number> {
-  const c0 = cpuSeconds(pid);
-  const w0 = performance.now();
-  await new Promise((r) => setTimeout(r, WARMUP_SECONDS * 1000));
-  return ((cpuSeconds(pid) - c0) / ((performance.now() - w0) / 1000)) * 100;
+function warmUp(pid: number): Promise<number> {
+  return cpuOver(pid, WARMUP_SECONDS);
 }
 
 /** The agent process at 100 sensors × 1 Hz over MQTT, forwarding to a real server. */
@@ -338,12 +362,7 @@ async function footprint(
     const idle: number[] = [];
     if (measureIdle) {
       await new Promise((r) => setTimeout(r, 2000));
-      for (let w = 0; w < 3; w++) {
-        const c0 = cpuSeconds(pid);
-        const w0 = performance.now();
-        await new Promise((r) => setTimeout(r, 4000));
-        idle.push(((cpuSeconds(pid) - c0) / ((performance.now() - w0) / 1000)) * 100);
-      }
+      for (let w = 0; w < 3; w++) idle.push(await cpuOver(pid, 4));
     }
     const publisher = startPublisher({
       url: stack.brokerUrl,
@@ -366,44 +385,25 @@ async function footprint(
     const acked0 = publisher.acked.size;
     const t0 = performance.now();
     let rss = 0;
-    const windows: number[] = [];
-    const windowSeconds = Math.max(1, Math.round(LOAD_SECONDS / CPU_WINDOWS));
-    for (let w = 0; w < CPU_WINDOWS; w++) {
-      const c0 = cpuSeconds(pid);
-      const w0 = performance.now();
-      for (let s = 0; s < windowSeconds; s++) {
-        await new Promise((r) => setTimeout(r, 1000));
-        rss = Math.max(rss, rssMb(pid));
-      }
-      windows.push(((cpuSeconds(pid) - c0) / ((performance.now() - w0) / 1000)) * 100);
-    }
+    const windows = await cpuWindows(pid, () => {
+      rss = Math.max(rss, rssMb(pid));
+    });
     const secs = (performance.now() - t0) / 1000;
     const readings = (publisher.acked.size - acked0) * workload.readingsPerPublish;
     const written = writeBytes(pid) - written0;
     measuring = false;
     close();
     await publisher.stop();
-    const how =
-      edgeRun === TSX ? 'sources through tsx, no flags' : `bundle, ${EDGE_NODE_FLAGS.join(' ')}, MALLOC_ARENA_MAX=2`;
+    const how = edgeRun === TSX ? 'sources through tsx, no flags' : `bundle, ${UNIT_RUN}`;
     lag.sort((a, b) => a - b);
     return {
       rss,
-      cpu: percentile(
-        [...windows].sort((a, b) => a - b),
-        50,
-      ),
+      cpu: median(windows),
       windows,
       warmup,
       bytes: written / Math.max(1, readings),
       lag,
-      ...(idle.length
-        ? {
-            idle: percentile(
-              idle.sort((a, b) => a - b),
-              50,
-            ),
-          }
-        : {}),
+      ...(idle.length ? { idle: median(idle) } : {}),
       note: `vigia-edge (${how}${label}) at ${LOAD_SENSORS} sensors × 1 Hz over MQTT QoS 1 (${workload.label}) for ${Math.round(secs)} s (${readings} readings) after ${WARMUP_SECONDS} s at load, forwarding to vigia-server`,
     };
   } finally {
@@ -448,23 +448,13 @@ async function brokerFloor(): Promise<{ cpu: number; windows: number[]; note: st
       ratePerS: PER_READING.ratePerS,
     });
     await warmUp(pid);
-    const windows: number[] = [];
-    const windowSeconds = Math.max(1, Math.round(LOAD_SECONDS / CPU_WINDOWS));
     const acked0 = publisher.acked.size;
-    for (let w = 0; w < CPU_WINDOWS; w++) {
-      const c0 = cpuSeconds(pid);
-      const w0 = performance.now();
-      await new Promise((r) => setTimeout(r, windowSeconds * 1000));
-      windows.push(((cpuSeconds(pid) - c0) / ((performance.now() - w0) / 1000)) * 100);
-    }
+    const windows = await cpuWindows(pid);
     const acked = publisher.acked.size - acked0;
     return {
-      cpu: percentile(
-        [...windows].sort((a, b) => a - b),
-        50,
-      ),
+      cpu: median(windows),
       windows,
-      note: `bare aedes (test/bench/bare-broker.mjs, ${EDGE_NODE_FLAGS.join(' ')}), ${PER_READING.ratePerS} QoS 1 publishes a second after ${WARMUP_SECONDS} s at load, each acknowledged at once, nothing stored (${acked} acknowledged)`,
+      note: `bare aedes (test/bench/bare-broker.mjs, ${UNIT_RUN}), ${PER_READING.ratePerS} QoS 1 publishes a second after ${WARMUP_SECONDS} s at load, each acknowledged at once, nothing stored (${acked} acknowledged)`,
     };
   } finally {
     await publisher?.stop();
@@ -486,8 +476,8 @@ async function footprints(emit: Emit): Promise<void> {
   const nodes = await footprint(BUNDLED, undefined, '', false, JSON_NODES);
   const floor = await brokerFloor();
   const rss = (f: Footprint) => Math.round(f.rss);
-  const cpu = (f: Footprint) => Number(f.cpu.toFixed(2));
-  const windows = (f: Footprint) =>
+  const cpu = (f: { cpu: number }) => Number(f.cpu.toFixed(2));
+  const windows = (f: { windows: number[] }) =>
     `median of ${f.windows.length} windows [${f.windows.map((w) => w.toFixed(2)).join(', ')}]`;
   const lagFigures = (f: Footprint, suffix: string, ratioTo?: Footprint) => {
     const lagNote = `publish → server SSE of the ${f.lag.length} readings the server published live (it publishes a sensor's newest per batch); ${f.note}`;
@@ -516,13 +506,21 @@ async function footprints(emit: Emit): Promise<void> {
     note: `${t.note}; ratio bundled ÷ tsx`,
   });
   const cpuNote = '/proc/<pid>/stat utime+stime';
-  emit({
-    name: 'edge.agent_cpu',
-    value: cpu(b),
-    unit: '% of a core',
-    ratio: b.cpu / 2,
-    note: `${b.note}; ${cpuNote}, ${windows(b)}; ratio to 2 %`,
-  });
+  /** A CPU figure measured in windows; `ratioNote` says what `ratio` compares. */
+  const cpuFigure = (
+    name: string,
+    f: { cpu: number; windows: number[]; note: string },
+    ratio: number,
+    ratioNote: string,
+  ) =>
+    emit({
+      name,
+      value: cpu(f),
+      unit: '% of a core',
+      ratio,
+      note: `${f.note}; ${cpuNote}, ${windows(f)}; ${ratioNote}`,
+    });
+  cpuFigure('edge.agent_cpu', b, b.cpu / 2, 'ratio to 2 %');
   lagFigures(b, '');
   emit({
     name: 'edge.agent_cpu_warmup',
@@ -538,40 +536,21 @@ async function footprints(emit: Emit): Promise<void> {
     ratio: (b.idle ?? Number.NaN) / b.cpu,
     note: `the same agent with its 100 sensors configured and no reading arriving (median of 3 × 4 s); ratio to its CPU at 100 readings/s`,
   });
-  emit({
-    name: 'edge.agent_cpu_json_nodes',
-    value: cpu(nodes),
-    unit: '% of a core',
-    ratio: nodes.cpu / 2,
-    note: `${nodes.note}; ${cpuNote}, ${windows(nodes)}; ratio to 2 %`,
-  });
+  cpuFigure('edge.agent_cpu_json_nodes', nodes, nodes.cpu / 2, 'ratio to 2 %');
   lagFigures(nodes, '_json_nodes');
-  emit({
-    name: 'edge.broker_floor_cpu',
-    value: Number(floor.cpu.toFixed(2)),
-    unit: '% of a core',
-    ratio: b.cpu / floor.cpu,
-    note: `${floor.note}; ${cpuNote}, median of ${floor.windows.length} windows [${floor.windows.map((w) => w.toFixed(2)).join(', ')}]; ratio = edge.agent_cpu (the whole agent, same publishes) / this`,
-  });
+  cpuFigure(
+    'edge.broker_floor_cpu',
+    floor,
+    b.cpu / floor.cpu,
+    'ratio = edge.agent_cpu (the whole agent, same publishes) / this',
+  );
   for (const [interval, f] of sweep) {
     const suffix = `_live_interval_${interval}`;
-    emit({
-      name: `edge.agent_cpu${suffix}`,
-      value: cpu(f),
-      unit: '% of a core',
-      ratio: f.cpu / b.cpu,
-      note: `${f.note}; ${cpuNote}, ${windows(f)}; ratio to the default config's`,
-    });
+    cpuFigure(`edge.agent_cpu${suffix}`, f, f.cpu / b.cpu, "ratio to the default config's");
     lagFigures(f, suffix, b);
   }
   if (base) {
-    emit({
-      name: 'edge.agent_cpu_baseline',
-      value: cpu(base),
-      unit: '% of a core',
-      ratio: b.cpu / base.cpu,
-      note: `${base.note}; ${cpuNote}, ${windows(base)}; ratio now ÷ baseline`,
-    });
+    cpuFigure('edge.agent_cpu_baseline', base, b.cpu / base.cpu, 'ratio now ÷ baseline');
     lagFigures(base, '_baseline');
     emit({
       name: 'edge.agent_bytes_written_per_reading_baseline',
@@ -581,13 +560,7 @@ async function footprints(emit: Emit): Promise<void> {
       note: `${base.note}; ratio now ÷ baseline`,
     });
   }
-  emit({
-    name: 'edge.agent_cpu_tsx',
-    value: cpu(t),
-    unit: '% of a core',
-    ratio: b.cpu / t.cpu,
-    note: `${t.note}; ${cpuNote}, ${windows(t)}; ratio bundled ÷ tsx`,
-  });
+  cpuFigure('edge.agent_cpu_tsx', t, b.cpu / t.cpu, 'ratio bundled ÷ tsx');
   const bytesNote = '/proc/<pid>/io write_bytes (buffer, WAL, logs)';
   emit({
     name: 'edge.agent_bytes_written_per_reading',

@@ -8,8 +8,8 @@
  * While a node's sensor publish waits for its commit, the node's next packets wait in the
  * kernel and are read together after it (gated-connection.ts): a node publishing 100 times a
  * second wakes the agent about 4 times a second, not 100. Other topics pass through as in any
- * broker. A QoS 1 resend (DUP) of a message already stored
- * is acknowledged again and not stored twice. Passwords are compared in constant time.
+ * broker. A QoS 1 resend (DUP) of a message already stored is acknowledged again and not
+ * stored twice. Passwords are compared in constant time.
  * The packet writer aedes uses (mqtt-packet, one instance in the install) is told not to build its
  * cache of 65,536 two-byte buffers: ~5 MB of heap on a Pi for a broker that writes a few packets a
  * second (mqtt.js's `writeCache: false` does the same).
@@ -113,8 +113,8 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): MqttIntake
         if (packet.topic.startsWith('$SYS')) return done(new Error('$SYS topics are reserved'));
         if (!options.topics.has(packet.topic)) return done(null);
         if (!handler) return done(new Error('agent not ready: publish refused, will be resent'));
-        const id = packet.qos === 1 && client ? packet.messageId : undefined;
-        const stored = id === undefined || !client ? undefined : resends.of(client.id);
+        const id = packet.qos === 1 ? packet.messageId : undefined;
+        const stored = id !== undefined && client ? resends.of(client.id) : undefined;
         if (stored && id !== undefined) {
           // A resend (DUP) of a message already stored: its PUBACK was lost with the connection.
           // Acknowledge it again, do not store a second reading stamped later.

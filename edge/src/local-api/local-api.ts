@@ -20,7 +20,7 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { EdgeSensors, EdgeStatus } from '@vigia/shared';
-import { ConfigError } from '@vigia/shared';
+import { ConfigError, type ErrorBody } from '@vigia/shared';
 import type { Registry } from 'prom-client';
 import { stringify } from 'yaml';
 import { type LoadedConfig, loadConfigText } from '../config.ts';
@@ -50,13 +50,17 @@ function isLoopbackHost(host: string | undefined): boolean {
   return name === 'localhost' || name === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(name);
 }
 
-const errorBody = (code: string, message: string, path?: string) => ({
-  error: { code, message, ...(path ? { path } : {}) },
+type Answer = { status: number; type: string; text: string };
+
+const json = (body: unknown, status = 200): Answer => ({
+  status,
+  type: 'application/json',
+  text: JSON.stringify(body),
 });
 
-type Answer = { status: number; body: unknown; type?: string };
-
-const json = (body: unknown, status = 200): Answer => ({ status, body });
+/** An error answer: the `ErrorBody` shape the server's API uses too. */
+const fail = (status: number, code: string, message: string, path?: string): Answer =>
+  json({ error: { code, message, ...(path ? { path } : {}) } } satisfies ErrorBody, status);
 
 /** The request's body as text, or null once it is over `limit` bytes (the rest is not read). */
 async function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
@@ -72,22 +76,16 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string | n
 
 async function putConfig(deps: LocalApiDeps, req: IncomingMessage): Promise<Answer> {
   const cfg = deps.config;
-  if (!cfg) return json(errorBody('not_found', 'this agent does not accept a config over the API'), 404);
+  if (!cfg) return fail(404, 'not_found', 'this agent does not accept a config over the API');
   const peer = req.socket.remoteAddress;
   if (cfg.from === 'loopback' && peer !== undefined && !isLoopback(peer))
-    return json(
-      errorBody('forbidden', 'PUT /config is accepted from this machine only (api.config_from: loopback)'),
-      403,
-    );
+    return fail(403, 'forbidden', 'PUT /config is accepted from this machine only (api.config_from: loopback)');
   // A web page the technician has open could reach this loopback API through DNS rebinding
   // (its own name pointing at 127.0.0.1): browsers send Origin and that name as Host, while
   // vigia-config sends no Origin and a loopback Host.
   if (req.headers.origin !== undefined || (cfg.from === 'loopback' && !isLoopbackHost(req.headers.host)))
-    return json(
-      errorBody('forbidden', 'PUT /config is not accepted from a web page; use vigia-config apply on the device'),
-      403,
-    );
-  const tooLarge = json(errorBody('too_large', 'the config is over 1 MB'), 413);
+    return fail(403, 'forbidden', 'PUT /config is not accepted from a web page; use vigia-config apply on the device');
+  const tooLarge = fail(413, 'too_large', 'the config is over 1 MB');
   if (Number(req.headers['content-length'] ?? 0) > MAX_CONFIG_BYTES) return tooLarge;
   const body = await readBody(req, MAX_CONFIG_BYTES);
   if (body === null) return tooLarge;
@@ -97,7 +95,7 @@ async function putConfig(deps: LocalApiDeps, req: IncomingMessage): Promise<Answ
     try {
       text = stringify(JSON.parse(body));
     } catch (err) {
-      return json(errorBody('config_invalid', `the body is not valid JSON: ${(err as Error).message}`), 400);
+      return fail(400, 'config_invalid', `the body is not valid JSON: ${(err as Error).message}`);
     }
   }
   let next: LoadedConfig;
@@ -105,18 +103,16 @@ async function putConfig(deps: LocalApiDeps, req: IncomingMessage): Promise<Answ
     next = loadConfigText(text, cfg.file);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    return json(errorBody('config_invalid', err.message, err.path), 422);
+    return fail(422, 'config_invalid', err.message, err.path);
   }
   try {
     await cfg.apply(next, () => writeConfigAtomically(cfg.file, text));
   } catch (err) {
-    if (err instanceof ConfigError) return json(errorBody('config_invalid', err.message, err.path), 422);
-    return json(
-      errorBody(
-        'config_rolled_back',
-        `the new config could not start (${(err as Error).message}); the previous config is running again`,
-      ),
+    if (err instanceof ConfigError) return fail(422, 'config_invalid', err.message, err.path);
+    return fail(
       409,
+      'config_rolled_back',
+      `the new config could not start (${(err as Error).message}); the previous config is running again`,
     );
   }
   return json({ applied: true, file: cfg.file, sensors: next.config.sensors.length });
@@ -128,17 +124,13 @@ async function route(deps: LocalApiDeps, req: IncomingMessage): Promise<Answer> 
   if (read && path === '/status') return json(deps.status());
   if (read && path === '/sensors') return json(deps.sensors());
   if (read && path === '/metrics')
-    return { status: 200, body: await deps.registry.metrics(), type: deps.registry.contentType };
+    return { status: 200, type: deps.registry.contentType, text: await deps.registry.metrics() };
   if (req.method === 'PUT' && path === '/config') return putConfig(deps, req);
-  return json(errorBody('not_found', `no route ${req.method} ${path}`), 404);
+  return fail(404, 'not_found', `no route ${req.method} ${path}`);
 }
 
-function send(res: ServerResponse, answer: Answer): void {
-  const text = answer.type ? String(answer.body) : JSON.stringify(answer.body);
-  res.writeHead(answer.status, {
-    'content-type': answer.type ?? 'application/json',
-    'content-length': Buffer.byteLength(text),
-  });
+function send(res: ServerResponse, { status, type, text }: Answer): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
@@ -147,7 +139,7 @@ export function createLocalApi(deps: LocalApiDeps): RequestListener {
   return (req, res) => {
     route(deps, req).then(
       (answer) => send(res, answer),
-      (err: Error) => send(res, json(errorBody('internal', `the agent failed to answer: ${err.message}`), 500)),
+      (err: Error) => send(res, fail(500, 'internal', `the agent failed to answer: ${err.message}`)),
     );
   };
 }
