@@ -9,6 +9,14 @@ const TESTS = '\\.test\\.ts$';
 module.exports = {
   forbidden: [
     {
+      name: 'no-circular',
+      comment:
+        'no import cycles between files, type imports included: a shared type moves to the module that owns it or to a small types module',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
       name: 'shared-is-pure',
       comment: 'shared/ imports no other part of Vigía',
       severity: 'error',
