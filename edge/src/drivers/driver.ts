@@ -14,9 +14,8 @@
  * const drv = DRIVERS['serial-line'].create(sensorsOnTtyUSB1, deps);
  * await drv.start(); … await drv.stop();
  */
-import type { ComponentStatus, SensorConfig } from '@vigia/shared';
+import type { BackoffOptions, ComponentStatus, SensorConfig } from '@vigia/shared';
 import type { z } from 'zod';
-import type { BackoffOptions } from '../backoff.ts';
 import type { Telemetry } from '../telemetry.ts';
 import type { MqttIntake } from '../transports/mqtt-intake.ts';
 
