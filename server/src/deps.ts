@@ -1,4 +1,4 @@
-/** @module deps — what `createApp` is built from; everything with I/O is passed in (STYLE.md C10). */
+/** @module deps — what `createApp` is built from; everything with I/O is passed in (docs/design.md C10). */
 import type { Logger } from 'pino';
 import type { Clock } from './clock.ts';
 import type { ComplianceEngine } from './compliance/engine.ts';

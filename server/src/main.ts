@@ -195,7 +195,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  // The whole file is checked (and its password read) before anything opens (STYLE.md C9).
+  // The whole file is checked (and its password read) before anything opens (docs/design.md C9).
   const env = readEnv(process.env, values.config === undefined ? undefined : loadServerConfig(values.config));
   if (positionals.length === 0) runServer(env);
   else await runAdmin(env, positionals, values);

@@ -1,6 +1,6 @@
 /**
  * @module driver
- * The extension interface every sensor driver implements (STYLE.md C3). The core imports only
+ * The extension interface every sensor driver implements (docs/design.md C3). The core imports only
  * these types; drivers import nothing of the core but these.
  *
  * A driver module: `schema` (the `source:` block), `instanceKey` (sensors with the same key

@@ -1,7 +1,7 @@
 /**
  * @module forwarder
  * Sends buffered readings to the server (`POST /api/v1/ingest`, gzip JSON, bearer token) and
- * settles each batch by the answer (STYLE.md C7):
+ * settles each batch by the answer (docs/design.md C7):
  * - 2xx: acknowledged, the batch is deleted from the buffer (only now).
  * - network error, 5xx, and 4xx that are not the batch's fault (401/403 token, 404 wrong URL,
  *   408, 429): released (kept), retried with capped exponential backoff and jitter; state
