@@ -60,4 +60,4 @@ if (failed) {
   console.error(`lint: ${failed} check(s) failed; fix them, or run "pnpm exec biome check --write ." for formatting`);
   process.exit(1);
 }
-console.log('lint: biome, import rules and type checks passed');
+console.log('lint: biome, import rules, type checks and in-repository pointers passed');
