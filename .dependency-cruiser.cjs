@@ -1,5 +1,5 @@
 /**
- * The import rules of DESIGN.md and STYLE.md C1, checked in `npm test` (scripts/lint.mjs):
+ * The import rules of docs/design.md ("The parts", C1), checked in `npm test` (scripts/lint.mjs):
  * shared imports no other part and no platform API; edge, server, dashboard and
  * firmware-config import shared and nothing of each other; nothing but tests imports test/.
  */
@@ -8,6 +8,14 @@ const TESTS = '\\.test\\.ts$';
 
 module.exports = {
   forbidden: [
+    {
+      name: 'no-circular',
+      comment:
+        'no import cycles between files, type imports included: a shared type moves to the module that owns it or to a small types module',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
     {
       name: 'shared-is-pure',
       comment: 'shared/ imports no other part of Vigía',
@@ -24,7 +32,7 @@ module.exports = {
     },
     ...PARTS.map((part) => ({
       name: `${part}-imports-only-shared`,
-      comment: `${part}/ imports shared and nothing of another part (DESIGN.md)`,
+      comment: `${part}/ imports shared and nothing of another part (docs/design.md)`,
       severity: 'error',
       from: { path: `^${part}/` },
       to: { path: `^(${PARTS.filter((p) => p !== part).join('|')})/` },

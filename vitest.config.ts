@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // One run for every tier (unit, service, e2e, browser). Contract suites (*.contract.ts) are
-// collected only through the implementations that call them (STYLE.md C6).
+// collected only through the implementations that call them (docs/design.md C6).
 export default defineConfig({
   test: {
     include: ['{shared,edge,server,dashboard,firmware-config,test}/**/*.test.ts'],

@@ -1,7 +1,7 @@
 /**
  * @module scripts/check-templates
  * Checks the hand-written template data tables (shared/src/templates/) against the research
- * they come from (../shared/reference/permit-templates.json and regulatory-limits.md): every
+ * they come from (shared/src/templates/reference/permit-templates.json and regulatory-limits.md): every
  * number in a template must be one the reference gives for the same template. Run:
  *   node --import tsx scripts/check-templates.ts [referenceDir]   (exit 1 on a mismatch)
  */

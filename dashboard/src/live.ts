@@ -7,7 +7,7 @@
  * The server sends a `ping` event every 15 s: a stream silent for `deadAfterMs` is dead even
  * if the browser still thinks it open (a phone that lost its signal), so we open a new one.
  */
-import { LiveDevice, LiveReading } from '@vigia/shared';
+import { type BackoffOptions, backoffMs, LiveDevice, LiveReading } from '@vigia/shared';
 import { applyBreachEvent, type BreachRow, toBreachRow } from './compliance.ts';
 
 export type LiveState = 'connecting' | 'open' | 'retrying';
@@ -42,7 +42,8 @@ export type LiveOptions = {
   deadAfterMs?: number;
 };
 
-const BACKOFF_MS = [1000, 2000, 5000, 10_000, 15_000];
+/** Reopening a refused stream: 1 s, 2 s, 4 s, 8 s, then every 15 s (shared `backoffMs`). */
+const RECONNECT: BackoffOptions = { baseMs: 1000, maxMs: 15_000, jitter: 0 };
 
 /** Only the contract's fields, so an extra field from the server does not drop the event. */
 function parseReading(data: string): LiveReading | null {
@@ -166,7 +167,7 @@ export function createLive(options: LiveOptions = {}): Live {
     source?.close();
     source = null;
     if (closed || retryTimer) return;
-    const delay = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]!;
+    const delay = backoffMs(attempt, RECONNECT);
     attempt += 1;
     retryTimer = setTimeout(async () => {
       retryTimer = null;

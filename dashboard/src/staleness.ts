@@ -1,6 +1,6 @@
 /**
  * @module staleness — whether a sensor is live, silent, or was never heard from.
- * Pure: the caller passes the clock. A silent sensor must never look live (DESIGN.md: an
+ * Pure: the caller passes the clock. A silent sensor must never look live (docs/design.md: an
  * unmistakable state when a sensor is silent).
  */
 

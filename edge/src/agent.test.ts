@@ -76,7 +76,7 @@ function startAgent(broker: string) {
   const config = parseConfig(configText(broker), join(dir, 'edge.yaml'));
   agent = createAgent(
     { file: join(dir, 'edge.yaml'), config, token: 'tok', brokerUsers: [] },
-    { logger: pino({ level: 'silent' }), retry: { minMs: 20, maxMs: 100 }, sendBackoff: { minMs: 20, maxMs: 100 } },
+    { logger: pino({ level: 'silent' }), retry: { baseMs: 20, maxMs: 100 }, sendBackoff: { baseMs: 20, maxMs: 100 } },
   );
   return agent;
 }

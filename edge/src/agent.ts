@@ -9,9 +9,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, type EdgeSensors, type EdgeStatus } from '@vigia/shared';
+import { type BackoffOptions, ConfigError, type EdgeSensors, type EdgeStatus } from '@vigia/shared';
 import type { Logger } from 'pino';
-import type { BackoffOptions } from './backoff.ts';
 import { createBuffer } from './buffer/buffer.ts';
 import { monotonicMs, readBootId } from './clock/boot.ts';
 import { createClock } from './clock/clock.ts';
@@ -50,7 +49,7 @@ export function createAgent(first: LoadedConfig, deps: AgentDeps = {}) {
   const mono = deps.mono ?? monotonicMs;
   const telemetry = createTelemetry({ logger: deps.logger, clock: wall });
   const log = telemetry.log;
-  const retry = deps.retry ?? { minMs: 500, maxMs: 30_000 };
+  const retry = deps.retry ?? { baseMs: 500, maxMs: 30_000 };
   const buffer = createBuffer({
     path: config.buffer.path,
     maxBytes: config.buffer.max_mb * 1024 * 1024,

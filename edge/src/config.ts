@@ -4,7 +4,7 @@
  * then the checks only the agent can make (driver available in this version, one driver per
  * serial port, sensors on one port agreeing on baud (and parity for Modbus), MQTT sensors able
  * to connect), then the secrets from their files. Everything
- * is checked before anything opens (STYLE.md C9). Relative paths resolve against the config
+ * is checked before anything opens (docs/design.md C9). Relative paths resolve against the config
  * file's folder. Every failure is a `ConfigError` whose message names the file, the path in it
  * and the fix.
  */

@@ -7,9 +7,8 @@
  * what retrying cannot fix (the broker port cannot be bound); `stop` closes so no reading is
  * accepted that cannot be stored: drivers, intake, last group commit, then the forwarder.
  */
-import type { EvaluatorSnapshot, MqttSource, SensorConfig } from '@vigia/shared';
+import type { BackoffOptions, EvaluatorSnapshot, MqttSource, SensorConfig } from '@vigia/shared';
 import type { Counter } from 'prom-client';
-import type { BackoffOptions } from './backoff.ts';
 import { createEmbeddedBroker } from './broker/embedded-broker.ts';
 import type { ReadingBuffer } from './buffer/buffer.ts';
 import type { Clock } from './clock/clock.ts';

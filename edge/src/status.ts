@@ -1,6 +1,6 @@
 /**
  * @module status
- * A component's lifecycle state with a human detail (STYLE.md C5). Each component owns one
+ * A component's lifecycle state with a human detail (docs/design.md C5). Each component owns one
  * tracker; `/status` reads them. Changing state records when, so "since" is truthful.
  */
 import type { ComponentState, ComponentStatus } from '@vigia/shared';

@@ -1,6 +1,6 @@
 /**
  * @module telemetry
- * The agent's one place for logs, counters and error reporting (STYLE.md C5, C8).
+ * The agent's one place for logs, counters and error reporting (docs/design.md C5, C8).
  * `report(err, component)` logs once (repeats of the same component+code are rate-limited)
  * and increments `vigia_errors_total{code,stage}`. Nothing else in the agent logs an error.
  * One instance per agent: no module-level state, so two agents can run in one process.

@@ -1,12 +1,10 @@
-/** @module deps — what `createApp` is built from; everything with I/O is passed in (STYLE.md C10). */
+/** @module deps — what `createApp` is built from; everything with I/O is passed in (docs/design.md C10). */
 import type { Logger } from 'pino';
+import type { Clock } from './clock.ts';
 import type { ComplianceEngine } from './compliance/engine.ts';
 import type { LiveHub } from './live/hub.ts';
 import type { Meta } from './meta/meta.ts';
 import type { Store } from './storage/store.ts';
-
-export type Clock = { now(): number };
-export const systemClock: Clock = { now: () => Date.now() };
 
 export type AppDeps = {
   store: Store;

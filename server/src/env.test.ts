@@ -1,4 +1,4 @@
-// The environment, read once: the InfluxDB settings (DESIGN.md names) and their mistakes; server.yaml under it.
+// The environment, read once: the InfluxDB settings (the names of docs/design.md "External contract") and their mistakes; server.yaml under it.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 /**
  * @module env
- * The only place the server reads its environment (STYLE.md C9). Everything else receives
+ * The only place the server reads its environment (docs/design.md C9). Everything else receives
  * these values as arguments. Settings come from `--config server.yaml` (loaded by config.ts,
  * defaults from the shared `ServerConfig` schema) and the `VIGIA_*` variables, which override
  * the file. Bad values are a ConfigError naming the variable (or file and key) and the fix.

@@ -1,6 +1,7 @@
 /** @module @vigia/server — what tests and tools may build a server from (the bin is main.ts). */
 export { createApp, type VigiaApp } from './app.ts';
-export { type AppDeps, type Clock, systemClock } from './deps.ts';
+export { type Clock, systemClock } from './clock.ts';
+export type { AppDeps } from './deps.ts';
 export { readEnv, type ServerEnv } from './env.ts';
 export { createLiveHub, type LiveHub } from './live/hub.ts';
 export { type Meta, openMeta } from './meta/meta.ts';

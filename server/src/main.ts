@@ -14,10 +14,10 @@ import { type Logger, pino } from 'pino';
 import { Gauge } from 'prom-client';
 import { createApp } from './app.ts';
 import { addDevice, addUser, revokeDevice, rotateDeviceToken } from './cli/admin.ts';
+import { systemClock } from './clock.ts';
 import { createComplianceEngine } from './compliance/engine.ts';
 import { createWebhooks } from './compliance/webhooks.ts';
 import { loadServerConfig } from './config.ts';
-import { systemClock } from './deps.ts';
 import { readEnv, type ServerEnv } from './env.ts';
 import { createLiveHub } from './live/hub.ts';
 import { openMeta } from './meta/meta.ts';
@@ -195,7 +195,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  // The whole file is checked (and its password read) before anything opens (STYLE.md C9).
+  // The whole file is checked (and its password read) before anything opens (docs/design.md C9).
   const env = readEnv(process.env, values.config === undefined ? undefined : loadServerConfig(values.config));
   if (positionals.length === 0) runServer(env);
   else await runAdmin(env, positionals, values);

@@ -1,7 +1,7 @@
 /**
  * @module telemetry
  * The server's metrics (one prom-client registry per app, so tests never share counters)
- * and `report`, the one place an error is logged and counted (STYLE.md C8).
+ * and `report`, the one place an error is logged and counted (docs/design.md C8).
  */
 import { InputError, VigiaError } from '@vigia/shared';
 import type { Logger } from 'pino';

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { DeviceId, SensorId, SiteId } from './ids.ts';
 
-/** Lifecycle state every component reports (STYLE.md C5). */
+/** Lifecycle state every component reports (docs/design.md C5). */
 export const ComponentState = z.enum(['starting', 'ok', 'retrying', 'failed', 'stopped']);
 export type ComponentState = z.infer<typeof ComponentState>;
 

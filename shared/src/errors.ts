@@ -1,6 +1,6 @@
 /**
  * @module errors
- * The few error classes of Vigía (STYLE.md C8). Add a class only when the program must
+ * The few error classes of Vigía (docs/design.md C8). Add a class only when the program must
  * behave differently for it; otherwise add a `code`. Messages say what to do next.
  */
 import { z } from 'zod';

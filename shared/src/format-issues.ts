@@ -1,6 +1,6 @@
 /**
  * @module format-issues
- * Turns a zod failure into the messages DESIGN.md asks for: the file, the path in it, and
+ * Turns a zod failure into the messages docs/design.md C2 asks for: the file, the path in it, and
  * what to do. Used by `vigia-edge`, `vigia-server`, `vigia-config validate` and the API.
  */
 import type { z } from 'zod';

@@ -1,7 +1,7 @@
 /** @module ids — identifiers shared by config and wire: sensors, devices, sites. */
 import { z } from 'zod';
 
-/** Sensor id: lower-case letters, digits, `_ . -`; unique on a device (DESIGN.md). */
+/** Sensor id: lower-case letters, digits, `_ . -`; unique on a device (and on the server: docs/decisions/2026-11-29-sensor-ids-unique-per-server.md). */
 export const SensorId = z
   .string()
   .min(1)

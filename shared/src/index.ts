@@ -3,6 +3,7 @@
  * Pure code every part imports: wire and config schemas, units, calibration, errors.
  * Imports no other part and no platform API (runs unchanged in Node and the browser).
  */
+export * from './backoff.ts';
 export * from './calibrate.ts';
 export * from './config/edge.ts';
 export * from './config/server.ts';

@@ -5,7 +5,7 @@ import { IngestBatch } from './ingest.ts';
 describe('ingest batch', () => {
   const ok = { device: 'plant-01', readings: [{ sensor: 'plant.ph', ts: 1_764_000_000_000, value: 7.1, q: 'good' }] };
 
-  it('accepts the example of DESIGN.md; q defaults to good', () => {
+  it('accepts the example batch of docs/design.md; q defaults to good', () => {
     expect(IngestBatch.parse(ok).readings[0].q).toBe('good');
     const noQ = { device: 'plant-01', readings: [{ sensor: 'plant.ph', ts: 1_764_000_000_000, value: 7.1 }] };
     expect(IngestBatch.parse(noQ).readings[0].q).toBe('good');

@@ -1,4 +1,4 @@
-/** @module reading — one measurement as it travels on the wire (DESIGN.md "Server HTTP API"). */
+/** @module reading — one measurement as it travels on the wire (docs/api.md). */
 import { z } from 'zod';
 import { SensorId } from './ids.ts';
 

@@ -25,7 +25,7 @@ export type ServerProcess = {
   log(): string;
   /** `vigia-server <args>` on the data dir; its stdout, or throws with its stderr. */
   cli(args: string[], input?: string): Promise<string>;
-  /** `device add`: the device's token (printed alone on the last line, DESIGN.md). */
+  /** `device add`: the device's token (printed alone on the last line, server/README.md "Admin commands"). */
   addDevice(id: string, site: string): Promise<string>;
   /** `user add`, the password given on stdin. */
   addUser(who: ServerUser): Promise<void>;

@@ -1,6 +1,6 @@
 /**
  * @module charts/buckets — `/api/v1/series` buckets to uPlot's columnar arrays, and live
- * values appended to them. Gaps stay null and are never interpolated (STYLE.md C11); this
+ * values appended to them. Gaps stay null and are never interpolated (docs/design.md C11); this
  * module draws nothing and aggregates nothing.
  */
 import type { SeriesResponse } from '@vigia/shared';

@@ -1,10 +1,7 @@
 /** @module sensor-grid — the tiles, in a grid that is one column on a phone. */
-import type { Quality } from '@vigia/shared';
 import type { SensorInfo } from '../api.ts';
 import type { RuleRef, SensorRuleState } from '../compliance.ts';
-import { SensorTile } from './sensor-tile.tsx';
-
-export type TileReading = { ts: number; value: number; q: Quality };
+import { SensorTile, type TileReading } from './sensor-tile.tsx';
 
 export type SensorGridProps = {
   sensors: SensorInfo[];

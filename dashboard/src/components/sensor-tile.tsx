@@ -4,12 +4,15 @@
  * icon ("ALARMA" for safety alarms, "Fuera de límite del permiso" for permit limits); pending,
  * clearing and silence are said in words too. Tapping selects the chart.
  */
+import type { Quality } from '@vigia/shared';
 import { limitText, pendingMs, type RuleRef, type SensorRuleState } from '../compliance.ts';
 import { useI18n } from '../i18n.ts';
 import { type TileState, tileState } from '../staleness.ts';
 import { type TileLook, tileLook } from '../tile-look.ts';
-import type { TileReading } from './sensor-grid.tsx';
 import { StateIcon } from './state-icon.tsx';
+
+/** The latest reading a tile shows. */
+export type TileReading = { ts: number; value: number; q: Quality };
 
 export type SensorTileProps = {
   id: string;

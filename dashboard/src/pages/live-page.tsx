@@ -7,7 +7,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { sensors as fetchSensors, type Me, type SensorInfo } from '../api.ts';
 import { type BreachRow, isAlarmSeverity, limitsStale, type RuleRef, ruleKey, worstRuleState } from '../compliance.ts';
 import { ChartPanel } from '../components/chart-panel.tsx';
-import { SensorGrid, type TileReading } from '../components/sensor-grid.tsx';
+import { SensorGrid } from '../components/sensor-grid.tsx';
+import type { TileReading } from '../components/sensor-tile.tsx';
 import { formatClock } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import type { Live, LiveSnapshot } from '../live.ts';

@@ -1,7 +1,7 @@
 /**
  * @module buffer
  * The edge's disk buffer: readings wait here (SQLite, WAL) until the server acknowledges them.
- * Shape (STYLE.md C7): `append` → `take` a batch from the live or the backlog lane → settle it
+ * Shape (docs/design.md C7): `append` → `take` a batch from the live or the backlog lane → settle it
  * with `ack` (delete), `release` (retry later: keep) or `quarantine` (move aside, counted).
  *
  * Invariants:
@@ -90,7 +90,7 @@ type Waiting = { readings: readonly BufferInput[]; resolve: (r: AppendResult) =>
 /** Ids [lo, hi] of the batch a lane has out to the server. */
 type Lease = { lo: number; hi: number };
 
-/** Builds the buffer; opens nothing until `open()` (STYLE.md C3: create validates, start opens). */
+/** Builds the buffer; opens nothing until `open()` (docs/design.md C3: create validates, start opens). */
 export function createBuffer(options: BufferOptions) {
   const clock = options.clock ?? Date.now;
   const commitIntervalMs = options.commitIntervalMs ?? 250;

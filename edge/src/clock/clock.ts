@@ -2,7 +2,7 @@
  * @module clock
  * Decides whether the agent's wall clock can be trusted and stamps readings accordingly. The Pi
  * has no real-time clock: after a power cut it may boot in 1970 or at the time fake-hwclock last
- * saved, with no network (DESIGN.md).
+ * saved, with no network (docs/design.md "Invariants").
  *
  * Invariants:
  * - A reading gets an epoch `ts` only while the time is trusted. Otherwise it gets `ts: null`

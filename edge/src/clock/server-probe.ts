@@ -4,7 +4,8 @@
  * so no answer brings a `Date` header. This loop asks the server's `GET /health` (no token
  * needed) for its `Date` until the time is trusted; it never touches readings.
  */
-import { type BackoffOptions, backoffDelayMs, sleep } from '../backoff.ts';
+import { type BackoffOptions, backoffMs } from '@vigia/shared';
+import { sleep } from '../backoff.ts';
 
 export type ServerProbeOptions = {
   serverUrl: string;
@@ -19,7 +20,7 @@ export type ServerProbeOptions = {
 
 export function createServerProbe(options: ServerProbeOptions) {
   const doFetch = options.fetch ?? fetch;
-  const backoff = options.backoff ?? { minMs: 1000, maxMs: 30_000 };
+  const backoff = options.backoff ?? { baseMs: 1000, maxMs: 30_000 };
   const url = new URL('/health', options.serverUrl).toString();
   const controller = new AbortController();
   let loop: Promise<void> | undefined;
@@ -42,7 +43,7 @@ export function createServerProbe(options: ServerProbeOptions) {
       } catch {
         // The server is away: that is the forwarder's to report; try again later.
       }
-      await sleep(backoffDelayMs(attempt++, backoff), signal);
+      await sleep(backoffMs(attempt++, backoff), signal);
     }
   }
 

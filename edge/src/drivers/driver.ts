@@ -1,6 +1,6 @@
 /**
  * @module driver
- * The extension interface every sensor driver implements (STYLE.md C3). The core imports only
+ * The extension interface every sensor driver implements (docs/design.md C3). The core imports only
  * these types; drivers import nothing of the core but these.
  *
  * A driver module: `schema` (the `source:` block), `instanceKey` (sensors with the same key
@@ -14,9 +14,8 @@
  * const drv = DRIVERS['serial-line'].create(sensorsOnTtyUSB1, deps);
  * await drv.start(); … await drv.stop();
  */
-import type { ComponentStatus, SensorConfig } from '@vigia/shared';
+import type { BackoffOptions, ComponentStatus, SensorConfig } from '@vigia/shared';
 import type { z } from 'zod';
-import type { BackoffOptions } from '../backoff.ts';
 import type { Telemetry } from '../telemetry.ts';
 import type { MqttIntake } from '../transports/mqtt-intake.ts';
 

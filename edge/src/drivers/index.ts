@@ -1,6 +1,6 @@
 /**
  * @module drivers
- * The driver registry: driver name (the `driver:` value in config) to its module (STYLE.md C3).
+ * The driver registry: driver name (the `driver:` value in config) to its module (docs/design.md C3).
  * Adding a driver means adding its folder and one line here. A name missing here is rejected at
  * startup with a clear message, even if the shared config schema knows it.
  */

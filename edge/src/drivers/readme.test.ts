@@ -11,7 +11,7 @@ function sampleBlock(markdown: string): string {
   return m[1];
 }
 
-describe('driver READMEs (STYLE.md C3 sample-config test)', () => {
+describe('driver READMEs (docs/design.md C3 sample-config test)', () => {
   it('every registered driver has a folder with schema.ts and a README', () => {
     const folders = readdirSync(new URL('.', import.meta.url), { withFileTypes: true }).filter((d) => d.isDirectory());
     expect(folders.map((d) => d.name).sort()).toEqual(Object.keys(DRIVERS).sort());

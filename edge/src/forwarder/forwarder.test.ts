@@ -92,7 +92,7 @@ function forwarderTo(url: string, batchSize = 1000) {
     sensors,
     telemetry,
     batchSize,
-    backoff: { minMs: 20, maxMs: 50 },
+    backoff: { baseMs: 20, maxMs: 50 },
   });
   return { fwd, telemetry };
 }
@@ -311,8 +311,8 @@ describe('forwarder (stand-in ingest endpoint)', () => {
       device: 'plant-01',
       sensors,
       telemetry,
-      backoff: { minMs: 20_000, maxMs: 30_000 },
-      liveBackoff: { minMs: 50, maxMs: 100 },
+      backoff: { baseMs: 20_000, maxMs: 30_000 },
+      liveBackoff: { baseMs: 50, maxMs: 100 },
     });
     fwd.start();
     await until(() => fwd.status().state === 'retrying');

@@ -1,7 +1,7 @@
 /**
  * @module forwarder
  * Sends buffered readings to the server (`POST /api/v1/ingest`, gzip JSON, bearer token) and
- * settles each batch by the answer (STYLE.md C7):
+ * settles each batch by the answer (docs/design.md C7):
  * - 2xx: acknowledged, the batch is deleted from the buffer (only now).
  * - network error, 5xx, and 4xx that are not the batch's fault (401/403 token, 404 wrong URL,
  *   408, 429): released (kept), retried with capped exponential backoff and jitter; state
@@ -30,6 +30,8 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import {
+  type BackoffOptions,
+  backoffMs,
   type DeviceStatus,
   ErrorBody,
   type IngestBatch,
@@ -38,7 +40,7 @@ import {
   TransientError,
   VigiaError,
 } from '@vigia/shared';
-import { type BackoffOptions, backoffDelayMs, sleep } from '../backoff.ts';
+import { sleep } from '../backoff.ts';
 import type { BufferedReading, Lane, ReadingBuffer } from '../buffer/buffer.ts';
 import type { Telemetry } from '../telemetry.ts';
 
@@ -158,8 +160,8 @@ export function createForwarder(options: ForwarderOptions) {
   const backlogRate = options.backlogRate ?? 5000;
   const liveIntervalMs = options.liveIntervalMs ?? 0;
   const backlogBatchSize = Math.max(1, Math.min(options.backlogBatchSize ?? 5000, Math.ceil(backlogRate)));
-  const backoff = options.backoff ?? { minMs: 500, maxMs: 30_000 };
-  const liveBackoff = options.liveBackoff ?? { minMs: 250, maxMs: 1000 };
+  const backoff = options.backoff ?? { baseMs: 500, maxMs: 30_000 };
+  const liveBackoff = options.liveBackoff ?? { baseMs: 250, maxMs: 1000 };
   const url = new URL('/api/v1/ingest', options.serverUrl).toString();
   const meta = new Map<string, SensorMeta>(
     options.sensors.map((s) => [
@@ -372,8 +374,8 @@ export function createForwarder(options: ForwarderOptions) {
         state.last_error = outcome.message;
         refreshState();
         telemetry.report(new TransientError('send_failed', outcome.message, { stage: 'send' }), 'forwarder');
-        if (lane === 'live') await sleep(backoffDelayMs(attempt++, liveBackoff), signal);
-        else if (await backlogPause(backoffDelayMs(attempt++, backoff), signal)) attempt = 0;
+        if (lane === 'live') await sleep(backoffMs(attempt++, liveBackoff), signal);
+        else if (await backlogPause(backoffMs(attempt++, backoff), signal)) attempt = 0;
       }
     }
   }

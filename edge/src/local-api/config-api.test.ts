@@ -36,7 +36,7 @@ beforeEach(async () => {
   agent = createAgent(loadConfig(file), {
     logger: pino({ level: 'silent' }),
     syncCheck: async () => 'unknown',
-    retry: { minMs: 20, maxMs: 100 },
+    retry: { baseMs: 20, maxMs: 100 },
   });
   await agent.start();
 });

@@ -2,7 +2,7 @@
  * @module local-api
  * The agent's local HTTP API (loopback by default), read by `vigia-config` and technicians:
  * `GET /status`, `GET /sensors`, `GET /metrics`, and `PUT /config`. Built from its dependencies
- * like the server's app (STYLE.md C10): it reads state through functions and opens nothing
+ * like the server's app (docs/design.md C10): it reads state through functions and opens nothing
  * itself. Shapes are the shared `EdgeStatus` / `EdgeSensors` schemas.
  *
  * `PUT /config` takes a whole edge config: JSON when the Content-Type says JSON, else YAML text.

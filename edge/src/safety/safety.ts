@@ -1,6 +1,6 @@
 /**
  * @module safety
- * Local safety rules: gas alarms in a tunnel must work with no network at all (DESIGN.md). Every
+ * Local safety rules: gas alarms in a tunnel must work with no network at all (docs/design.md "Invariants"). Every
  * calibrated reading is pushed, before the buffer, into the rules' evaluators (the shared
  * `createEvaluator`, the same code as the server's compliance engine). When a breach opens or
  * closes: an alarm JSON is published (retained, QoS 1) through the agent's own MQTT intake, the

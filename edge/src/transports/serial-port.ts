@@ -5,9 +5,8 @@
  * out of `start`. `serialport` (native) is loaded lazily, where the program meets the port.
  */
 import { existsSync } from 'node:fs';
-import { portProblem } from '@vigia/shared';
-import type { BackoffOptions } from '../backoff.ts';
-import { backoffDelayMs, sleep } from '../backoff.ts';
+import { type BackoffOptions, backoffMs, portProblem } from '@vigia/shared';
+import { sleep } from '../backoff.ts';
 import type { StatusTracker } from '../status.ts';
 
 type SerialModule = typeof import('serialport');
@@ -124,7 +123,7 @@ export function createSerialTransport(options: SerialTransportOptions) {
         status.set('retrying', describePortError(path, err));
         firstAttempt();
       }
-      await sleep(backoffDelayMs(attempt++, options.retry), controller.signal);
+      await sleep(backoffMs(attempt++, options.retry), controller.signal);
     }
   }
 

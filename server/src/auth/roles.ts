@@ -1,7 +1,7 @@
 /**
  * @module auth/roles
  * Who may do what. Read routes allow every role; later write routes name fewer.
- * (Candidates for shared/ once the dashboard needs the schemas, STYLE.md C2.)
+ * (Candidates for shared/ once the dashboard needs the schemas, docs/design.md C2.)
  */
 import { z } from 'zod';
 

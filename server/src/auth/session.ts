@@ -7,7 +7,7 @@
 import { InputError } from '@vigia/shared';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { Clock } from '../deps.ts';
+import type { Clock } from '../clock.ts';
 import type { Meta } from '../meta/meta.ts';
 import type { Role, SessionUser } from './roles.ts';
 import { hashSecret, newSecret } from './secrets.ts';

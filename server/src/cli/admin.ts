@@ -9,7 +9,7 @@ import { DeviceId, InputError, SiteId } from '@vigia/shared';
 import { z } from 'zod';
 import { Role, UserName } from '../auth/roles.ts';
 import { hashPassword, hashSecret, newSecret } from '../auth/secrets.ts';
-import type { Clock } from '../deps.ts';
+import type { Clock } from '../clock.ts';
 import { parseInput } from '../http/parse-input.ts';
 import type { Meta } from '../meta/meta.ts';
 

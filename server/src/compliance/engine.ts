@@ -39,7 +39,7 @@ import {
   type Sample,
 } from '@vigia/shared';
 import type { Logger } from 'pino';
-import type { Clock } from '../deps.ts';
+import type { Clock } from '../clock.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { BreachRecord, NewBreach, PermitVersion, RunKey } from '../meta/compliance.ts';
 import type { Meta } from '../meta/meta.ts';

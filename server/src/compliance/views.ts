@@ -1,7 +1,7 @@
 /**
  * @module compliance/views
  * How breaches and rule states look on the API, the live stream and webhooks (docs/api.md
- * "Compliance"). Candidates for shared/ as zod schemas once the dashboard reads them (STYLE.md C2),
+ * "Compliance"). Candidates for shared/ as zod schemas once the dashboard reads them (docs/design.md C2),
  * as auth/roles.ts says of its own.
  */
 import type { Breach, RuleState } from '@vigia/shared';

@@ -4,11 +4,12 @@
  * Invariants:
  * - a notification is written to the outbox (meta.db) before any attempt, so a restart never
  *   loses one; it leaves the outbox only when the receiver answered 2xx;
- * - failed attempts are retried with exponential backoff and jitter (base × 2^n, at most
- *   `maxDelayMs`, then a random 50–100 % of that), up to `maxAttempts`; after that the row stays
+ * - failed attempts are retried after shared `backoffMs` (base × 2^n, at most `maxDelayMs`,
+ *   then a random 50–100 % of that), up to `maxAttempts`; after that the row stays
  *   in the outbox with `next_at` NULL and the failure is logged once;
  * - delivery is at least once: receivers deduplicate on `id` (`<breach>:<event>`).
  */
+import { backoffMs } from '@vigia/shared';
 import type { Logger } from 'pino';
 import type { Meta } from '../meta/meta.ts';
 import type { BreachView } from './views.ts';
@@ -65,8 +66,8 @@ export function createWebhooks(meta: Meta, log: Logger, opts: WebhookOptions): W
       error = (err as Error).message;
     }
     const attempts = row.attempts + 1;
-    const exp = Math.min(cap, base * 2 ** (attempts - 1));
-    const nextAt = attempts >= maxAttempts ? null : now() + Math.round(exp * (0.5 + Math.random() * 0.5));
+    const delay = backoffMs(attempts - 1, { baseMs: base, maxMs: cap, jitter: 0.5 });
+    const nextAt = attempts >= maxAttempts ? null : now() + delay;
     meta.webhookFailed(row.seq, attempts, nextAt, error);
     if (nextAt === null) log.error({ url: row.url, seq: row.seq, error }, 'webhookGaveUp');
     else log.warn({ url: row.url, seq: row.seq, attempts, error }, 'webhookRetry');

@@ -1,6 +1,6 @@
 /**
  * @module http/on-error
- * The one place an error becomes an HTTP answer (STYLE.md C8): VigiaError classes map to
+ * The one place an error becomes an HTTP answer (docs/design.md C8): VigiaError classes map to
  * their status and the shared ErrorBody; anything else is a logged 500 that shows no detail.
  */
 import { ConfigError, type ErrorBody, InputError, TransientError, VigiaError } from '@vigia/shared';

@@ -2,7 +2,7 @@
  * @module meta/sensors
  * The sensors the server knows. A sensor id is unique on the server and owned by the device
  * that first reported it: another device writing it is refused (409 `sensor_taken`), so the
- * readings store can key by sensor id alone, as DESIGN.md's (sensor, ts) identity says.
+ * readings store can key by sensor id alone, as the (sensor, ts) identity of docs/design.md "Invariants" says.
  */
 import { InputError, type Reading, type SensorMeta } from '@vigia/shared';
 import type Database from 'better-sqlite3';

@@ -1,6 +1,6 @@
 /**
  * @module storage/store.contract
- * Every behaviour a `Store` promises (STYLE.md C6). Each backend's test calls
+ * Every behaviour a `Store` promises (docs/design.md C6). Each backend's test calls
  * `storeContract` with its factory; this file is never collected on its own.
  */
 import type { Reading } from '@vigia/shared';

@@ -1,6 +1,6 @@
 /**
  * @module storage/store
- * The time-series store every backend implements (STYLE.md C6): SQLite now, InfluxDB later.
+ * The time-series store every backend implements (docs/design.md C6): SQLite now, InfluxDB later.
  * Invariants every backend keeps, proven by `store.contract.ts`:
  * - the identity of a reading is (sensor, ts): writing it again replaces it (last write wins);
  * - `write` stores the whole batch or nothing, and rejects a batch holding an invalid row;
@@ -60,7 +60,7 @@ export type MinuteSummaries = { start: Float64Array; min: Float64Array; max: Flo
 /** `ts[i]`, `value[i]`: one reading; `next`: the first reading's ts at or after the range end, or null. */
 export type ReadingColumns = { ts: Float64Array; value: Float64Array; next: number | null };
 
-/** What `GET /health` shows about the store (STYLE.md C5 states). */
+/** What `GET /health` shows about the store (docs/design.md C5 states). */
 export type StoreStatus = { state: 'starting' | 'ok' | 'retrying' | 'failed' | 'stopped'; detail: string };
 
 const QUALITIES: readonly Quality[] = QualitySchema.options;

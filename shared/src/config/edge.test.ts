@@ -37,7 +37,7 @@ function errorsOf(input: unknown): string {
 }
 
 describe('edge config', () => {
-  it('accepts the example of DESIGN.md and fills defaults', () => {
+  it('accepts a full example config and fills defaults', () => {
     const cfg = EdgeConfig.parse(base());
     expect(cfg.buffer).toEqual({ path: './data/buffer.db', max_mb: 512 });
     expect(cfg.api).toEqual({ port: 8081, host: '127.0.0.1', config_from: 'loopback' });

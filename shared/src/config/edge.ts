@@ -1,7 +1,7 @@
 /**
  * @module config/edge
- * The edge agent's config file (DESIGN.md "Edge config"). Defaults live here and only here;
- * unknown keys are errors. Keys stay snake_case in the parsed object (STYLE.md C9).
+ * The edge agent's config file (docs/design.md "External contract"; keys in edge/README.md). Defaults live here and only here;
+ * unknown keys are errors. Keys stay snake_case in the parsed object (docs/design.md C9).
  */
 import { z } from 'zod';
 import { Calibration } from '../calibrate.ts';
@@ -55,7 +55,7 @@ export const DEFAULT_POLL_INTERVAL_MS = 1000;
 export type SensorConfig = z.infer<typeof SensorConfig>;
 
 /**
- * Local safety rules (DESIGN.md "local safety rules"): evaluated on the device with the same
+ * Local safety rules (docs/design.md "Invariants"; edge/README.md "Local safety rules"): evaluated on the device with the same
  * code as the server's compliance engine, and acted on with no network at all.
  * @example { rules: [{ id: ch4-max, sensor: tunnel.ch4, kind: max, max: 1, averaging: instant, severity: alarm }],
  *   command: { on: ['/usr/local/bin/sirena', 'on'], off: ['/usr/local/bin/sirena', 'off'] } }

@@ -9,7 +9,7 @@ function errorsOf(input: unknown): string {
 }
 
 describe('server config', () => {
-  it('fills the defaults of DESIGN.md for an empty file, and keeps snake_case keys', () => {
+  it('fills the documented defaults for an empty file, and keeps snake_case keys', () => {
     expect(ServerConfig.parse({})).toEqual({ port: 8080, host: '0.0.0.0', data_dir: './data', log_level: 'info' });
     expect(
       ServerConfig.parse({

@@ -1,7 +1,7 @@
 /**
  * @module config/server
- * `vigia-server --config server.yaml` (DESIGN.md "External contract"). Defaults live here and
- * only here; unknown keys are errors; keys stay snake_case in the parsed object (STYLE.md C9).
+ * `vigia-server --config server.yaml` (docs/design.md "External contract"). Defaults live here and
+ * only here; unknown keys are errors; keys stay snake_case in the parsed object (docs/design.md C9).
  * The InfluxDB password comes from a file (`password_file`), never inline. The `VIGIA_*`
  * environment variables override the file; `server/src/env.ts` merges the two.
  * @example

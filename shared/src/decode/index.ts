@@ -1,6 +1,6 @@
 /**
  * @module decode
- * Pure decoders (STYLE.md C4): Modbus RTU framing and registers, serial-line and JSON values.
+ * Pure decoders (docs/design.md C4): Modbus RTU framing and registers, serial-line and JSON values.
  * The edge drivers and `vigia-config probe` use these same functions, so what the technician
  * sees while probing is what the agent will read. Never throw; errors are stable codes.
  */

@@ -1,6 +1,6 @@
 /**
  * @module decode/result
- * What every decoder returns (STYLE.md C4): a value, or a stable error code. Decoders never throw.
+ * What every decoder returns (docs/design.md C4): a value, or a stable error code. Decoders never throw.
  */
 export type DecodeErrorCode =
   | 'empty'

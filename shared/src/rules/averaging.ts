@@ -14,38 +14,14 @@
  *   nor stretches the last value over it.
  * - A point's value is NaN when nothing covers its window (a TWA right after a gap).
  */
+
+import type { Averager, AveragerSnapshot, AveragingOptions, Point, PointSink } from './averager.ts';
 import type { AveragingSpec } from './compile.ts';
 import { createDailyAverager } from './daily.ts';
 import { TimeWindow, type WindowSnapshot } from './window.ts';
 
 /** A reading's value holds at most this long when neither rule nor caller says otherwise. */
 export const DEFAULT_EXPECTED_INTERVAL_MS = 15 * 60_000;
-
-/** An averaged value: taken at `ts`, valid until `until` (then "no data" unless a newer point came). */
-export type Point = { ts: number; value: number; until: number; coverage: number };
-export type PointSink = (ts: number, value: number, until: number, coverage: number) => void;
-
-export type AveragingOptions = {
-  /** Longest time one reading stands for the quantity (ms). */
-  holdMs: number;
-  /** The sensor's unit; `daily_total` needs it to know the rate's time base (m3/h → hours). */
-  unit?: string;
-  /** IANA zone or fixed offset for calendar days; default America/Bogota (UTC−5, no DST). */
-  timeZone?: string;
-};
-
-export type AveragerSnapshot = { kind: AveragingSpec['kind']; data: unknown };
-
-/** Incremental averaging over one sensor's readings. */
-export interface Averager {
-  /** One reading; `ts` above every earlier one. Emits zero or more points. */
-  push(ts: number, value: number, emit: PointSink): void;
-  /** The caller promises no reading before `watermark` will come: completes daily periods. */
-  advance(watermark: number, emit: PointSink): void;
-  /** How far the state machine may advance for this watermark (daily: the last completed day). */
-  settledTo(watermark: number): number;
-  snapshot(): AveragerSnapshot;
-}
 
 function instantAverager(holdMs: number): Averager {
   return {

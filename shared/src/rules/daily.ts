@@ -11,7 +11,7 @@
  *   over hours gives m3. Gaps add nothing (no extrapolation) and show as coverage < 1.
  * - daily_total of an amount (any other unit, e.g. kg): the sum of the day's readings.
  */
-import type { Averager, AveragingOptions, PointSink } from './averaging.ts';
+import type { Averager, AveragingOptions, PointSink } from './averager.ts';
 import { type DayBounds, dayClock } from './time-zone.ts';
 
 const RATE_BASE_MS: Record<string, number> = { s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 };

@@ -22,7 +22,8 @@
  * an open breach may carry the difference further, so replay runs to the current watermark.
  */
 import type { Quality } from '../reading.ts';
-import { type Averager, type AveragerSnapshot, createAverager, DEFAULT_EXPECTED_INTERVAL_MS } from './averaging.ts';
+import type { Averager, AveragerSnapshot } from './averager.ts';
+import { createAverager, DEFAULT_EXPECTED_INTERVAL_MS } from './averaging.ts';
 import { type CompiledRule, compiledRule, excessOf, type RuleInput } from './compile.ts';
 import type { Breach, RuleEvent, RuleState } from './events.ts';
 import { type MachineSnapshot, RuleMachine } from './machine.ts';

@@ -4,6 +4,7 @@
  * safety rules: schemas, averaging, the state machine and its brute-force reference.
  * No I/O, no platform API, no clock reads.
  */
+export * from './averager.ts';
 export * from './averaging.ts';
 export * from './compile.ts';
 export { rateBaseMs } from './daily.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatIssues } from '../format-issues.ts';
 import { checkSensors, Permit } from './permit.ts';
 
-/** The permit of DESIGN.md "Server HTTP API", verbatim. */
+/** The example permit of docs/design.md "Compliance rules", verbatim. */
 const design = {
   id: 'vertimiento-2025',
   title: 'Permiso de vertimientos',
@@ -31,7 +31,7 @@ function issuesOf(rule: Record<string, unknown>, extra: Record<string, unknown>[
 }
 
 describe('Permit', () => {
-  it('accepts the DESIGN.md example and reads it back unchanged', () => {
+  it('accepts the example permit and reads it back unchanged', () => {
     expect(Permit.parse(design)).toEqual(design);
   });
 

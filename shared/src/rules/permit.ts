@@ -1,6 +1,6 @@
 /**
  * @module rules/permit
- * The permit as it travels (DESIGN.md "Server HTTP API" and "Compliance rules"): zod schemas
+ * The permit as it travels (docs/api.md "Compliance" and docs/design.md "Compliance rules"): zod schemas
  * whose messages name the rule and the field. Durations stay strings on the wire so a permit
  * reads back exactly as it was written; `compileRule` turns them into milliseconds.
  */

@@ -12,7 +12,7 @@ const HOUR_MS = 3_600_000;
 /** The site's day holding an instant: `[start, end)` in epoch ms UTC. */
 export type DayBounds = { start: number; end: number };
 
-/** The default site zone (DESIGN.md: the sites are in Colombia). */
+/** The default site zone (docs/design.md: the sites are in Colombia). */
 export const DEFAULT_TIME_ZONE = 'America/Bogota';
 
 const FIXED: Record<string, number> = { 'America/Bogota': -5 * HOUR_MS, UTC: 0, 'Etc/UTC': 0, Z: 0 };

@@ -1,7 +1,7 @@
 /**
  * @module templates/anchors
- * DATA TABLE (STYLE.md C13 exception): certification rules and comparison anchors (US, Spain),
- * written by hand from ../shared/reference/permit-templates.json. Anchors are not Colombian
+ * DATA TABLE (docs/design.md C13 exception): certification rules and comparison anchors (US, Spain),
+ * written by hand from reference/permit-templates.json. Anchors are not Colombian
  * law: use them only where the site's own permit or safety plan adopts them. Every number has
  * its source and confidence from the reference; templates.test.ts checks them against it.
  */

@@ -1,7 +1,7 @@
 /**
  * @module templates/colombia
- * DATA TABLE (STYLE.md C13 exception): Colombian permit templates, written by hand from
- * ../shared/reference/permit-templates.json and regulatory-limits.md (same research, with
+ * DATA TABLE (docs/design.md C13 exception): Colombian permit templates, written by hand from
+ * reference/permit-templates.json and reference/regulatory-limits.md (same research, with
  * sources and confidence marks). A number appears only where the reference gives it with a
  * source; every limit the reference marks unconfirmed (Res. 0631 Art. 10 gold column, all of
  * Decreto 1886) is `null` with the article and a note: the site enters it from its own permit.

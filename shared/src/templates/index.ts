@@ -1,7 +1,7 @@
 /**
  * @module templates
  * Permit templates for Colombian small-scale gold mining, with a source and a confidence mark
- * on every rule (data tables in colombia.ts and anchors.ts, from ../shared/reference/). Never
+ * on every rule (data tables in colombia.ts and anchors.ts, from the research copied in reference/). Never
  * holds a number the reference does not source; unconfirmed limits are null for the site to fill.
  */
 import { ANCHOR_TEMPLATES } from './anchors.ts';

@@ -1,7 +1,7 @@
 /**
  * @module templates/schema
  * The shape of a permit template: rules as the regulation states them, each with its sources
- * and a confidence mark from ../shared/reference/regulatory-limits.md. Invariant (checked here,
+ * and a confidence mark from reference/regulatory-limits.md. Invariant (checked here,
  * tested in templates.test.ts): a rule carries a number only with a source and a confidence of
  * `primary` or `secondary`; a rule the research could not confirm has `value: null` and a note
  * asking the site to enter the number from its own permit. Never invent a limit.

@@ -4,7 +4,7 @@ import { ANCHOR_TEMPLATES } from './anchors.ts';
 import { COLOMBIA_TEMPLATES } from './colombia.ts';
 import { instantiateTemplate, limitsOf, TEMPLATES, Template, templateById } from './index.ts';
 
-// The numbers themselves are checked against ../shared/reference by scripts/check-templates.ts
+// The numbers themselves are checked against reference/ (the research copy) by scripts/check-templates.ts
 // (test/scripts/check-templates.test.ts): shared has no file system.
 const numbers = (r: (typeof TEMPLATES)[number]['rules'][number]) =>
   Object.values(limitsOf(r)).filter((v): v is number => typeof v === 'number');

@@ -1,5 +1,5 @@
 /**
- * @module charts/plugins/limit-lines — a uPlot plugin (STYLE.md C11): the rule limits as
+ * @module charts/plugins/limit-lines — a uPlot plugin (docs/design.md C11): the rule limits as
  * dashed lines with their value written at the right end, and breach spans shaded behind the
  * series with a solid bar along the top (visible without relying on the tint alone). The y
  * scale is widened so a limit is always in view, even while the value sits far inside it.

@@ -61,7 +61,7 @@ function make(sensors: SensorConfig[]): ModbusRtuDriver {
     },
     telemetry,
     clock: Date.now,
-    retry: { minMs: 20, maxMs: 50 },
+    retry: { baseMs: 20, maxMs: 50 },
     mqtt: {} as MqttIntake,
   });
   cleanups.push(() => driver.stop());

@@ -60,7 +60,7 @@ beforeEach(async () => {
     emit: pipeline.ingest,
     telemetry,
     clock: Date.now,
-    retry: { minMs: 10, maxMs: 20 },
+    retry: { baseMs: 10, maxMs: 20 },
     mqtt: broker,
   });
   await driver.start();

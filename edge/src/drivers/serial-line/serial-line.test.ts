@@ -57,7 +57,7 @@ const make = (port: string) =>
     },
     telemetry,
     clock: Date.now,
-    retry: { minMs: 20, maxMs: 50 },
+    retry: { baseMs: 20, maxMs: 50 },
     mqtt: noMqtt,
   });
 

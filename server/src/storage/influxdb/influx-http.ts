@@ -25,7 +25,7 @@ export type InfluxConnection = {
   timeoutMs?: number;
 };
 
-/** A component state as STYLE.md C5 names them, with a human detail. */
+/** A component state as docs/design.md C5 names them, with a human detail. */
 export type ConnectionStatus = { state: 'starting' | 'ok' | 'retrying' | 'failed' | 'stopped'; detail: string };
 
 type QueryResult = {

@@ -62,7 +62,7 @@ describe('influxdb store (its own behaviour)', () => {
     return f;
   };
 
-  it('writes the DESIGN.md schema: tags site, device, sensor, quantity, unit; value float; q only when not good', async () => {
+  it('writes the documented schema: tags site, device, sensor, quantity, unit; value float; q only when not good', async () => {
     const { store, db } = fresh();
     const labels = { site: 'mobile-plant', device: 'plant-01', quantity: 'methane', unit: '%vol' };
     await store.write(

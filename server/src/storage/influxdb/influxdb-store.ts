@@ -1,6 +1,6 @@
 /**
  * @module storage/influxdb/influxdb-store
- * Readings in InfluxDB 1.x (measurement `reading`, DESIGN.md "Storage schema in InfluxDB"),
+ * Readings in InfluxDB 1.x (measurement `reading`, docs/design.md "Storage schema in InfluxDB"),
  * written as line protocol over HTTP, queried with InfluxQL. Invariants, and how they hold:
  * - (sensor, ts) is a reading's identity. influxd replaces a point of the same series and
  *   time, and a series is all its tags, so a sensor's tags are pinned: every write for a

@@ -1,4 +1,4 @@
-/** `source:` block of a sensor read over RS-485 Modbus RTU (DESIGN.md "Edge config"). */
+/** `source:` block of a sensor read over RS-485 Modbus RTU (edge/src/drivers/modbus-rtu/README.md). */
 import { z } from 'zod';
 
 export const ModbusRtuSource = z
