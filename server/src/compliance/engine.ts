@@ -18,7 +18,8 @@
  *   the store holds after it, so open breaches and evaluator state survive restarts, even a kill -9.
  * - A permit change ends the old run at the change time (its open breach closes there,
  *   `closed_by: permit_changed`) and starts a fresh run; breaches keep their permit version.
- * - Nothing here throws into the ingest path: the batch is already committed; errors are reported.
+ * - Nothing here throws into the ingest path: the batch is already committed; errors are logged
+ *   and counted (`vigia_errors_total{component="compliance"}`, code = what failed, snake_case).
  */
 import type { Permit, Reading, Sample } from '@vigia/shared';
 import type { Logger } from 'pino';
@@ -27,6 +28,7 @@ import type { LiveHub } from '../live/hub.ts';
 import type { BreachRecord, PermitVersion, RunKey } from '../meta/compliance.ts';
 import type { Meta } from '../meta/meta.ts';
 import type { Store } from '../storage/store.ts';
+import type { ErrorCounter } from '../telemetry.ts';
 import { createBreachBook } from './breaches.ts';
 import { createReplay } from './replay.ts';
 import { active, createRuns, dedupe, END, isCalendar, type Run, runId } from './runs.ts';
@@ -46,6 +48,8 @@ export type ComplianceDeps = {
   tickMs?: number;
   /** A site's IANA time zone, for calendar (daily) rules; default `DEFAULT_TIME_ZONE` (America/Bogota). */
   timeZoneOf?: (site: string) => string;
+  /** Where errors are counted (`vigia_errors_total{component="compliance",code}`), besides the log. */
+  telemetry?: ErrorCounter;
 };
 
 export type ComplianceEngine = {
@@ -73,6 +77,13 @@ export type ComplianceEngine = {
   stop(): Promise<void>;
 };
 
+/** `vigia_errors_total{component="compliance"}` codes. */
+export type ComplianceErrorCode =
+  | 'replay_failed'
+  | 'evaluation_failed'
+  | 'no_data_check_failed'
+  | 'checkpoint_unusable';
+
 export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
   const { meta, log } = deps;
   const graceMs = deps.noDataGraceMs ?? 60_000;
@@ -84,8 +95,10 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
-  const report = (err: unknown, what: string, run?: Run) =>
-    log.error({ err, run: run?.id, component: 'compliance' }, what);
+  const report = (err: unknown, code: ComplianceErrorCode, run?: Run) => {
+    deps.telemetry?.count('compliance', code);
+    log.error({ err, run: run?.id, component: 'compliance', code }, code);
+  };
 
   function requestReplay(run: Run, from: number) {
     run.replayFrom = Math.min(run.replayFrom ?? END, from);
@@ -127,7 +140,7 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
       const queued = dedupe(run.queue.splice(0).sort((a, b) => a.ts - b.ts)).filter((r) => r.ts > wm);
       if (queued.length > 0 && active(run)) pushInOrder(run, queued);
     } catch (err) {
-      report(err, 'replayFailed', run);
+      report(err, 'replay_failed', run);
       // Never give up on late data (e.g. InfluxDB away): try the same replay again, later; the
       // readings queued meanwhile stay queued for it.
       if (from !== undefined && !stopped) {
@@ -174,7 +187,7 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
         for (const run of runs.bySensor.get(sensor)!) feed(run, sorted);
       }
     } catch (err) {
-      report(err, 'evaluationFailed');
+      report(err, 'evaluation_failed');
     }
   }
 
@@ -262,7 +275,7 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
         run.watermark = silentAt;
         book.storeEvents(run, events);
       } catch (err) {
-        report(err, 'noDataCheckFailed', run);
+        report(err, 'no_data_check_failed', run);
       }
     }
   }

@@ -59,6 +59,7 @@ export function createReplay(deps: ComplianceDeps, runs: Runs, book: BreachBook)
         ev.restore(JSON.parse(cp.snapshot) as EvaluatorSnapshot);
         since = cp.watermark;
       } catch (err) {
+        deps.telemetry?.count('compliance', 'checkpoint_unusable');
         log.warn({ run: run.id, err }, 'checkpoint unusable (rule settings changed): replaying from the start');
       }
     }
