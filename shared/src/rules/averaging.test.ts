@@ -159,15 +159,28 @@ describe('calendar periods are judged when they end, not when the next reading c
     const opened = ev.advanceTo(z(4, 5)).find((e) => e.type === 'breachOpened');
     expect(opened).toMatchObject({ breach: { start: z(3, 5), peak: 70, limit: 50, end: null } });
     expect((opened as Extract<RuleEvent, { type: 'breachOpened' }>).breach.availability).toBeCloseTo(2 / 24, 12);
-    expect(ev.periodEnd()).toBeNull();
+    // The next day has no reading: judging it ends the breach as no data at the end of the day.
+    expect(ev.periodEnd()).toBe(z(5, 5));
+    const closed = ev.advanceTo(z(5, 5)).find((e) => e.type === 'breachClosed');
+    expect(closed).toMatchObject({ breach: { start: z(3, 5), end: z(4, 5), closedBy: 'no_data' } });
   });
 
-  it('a rate held past midnight leaves the next day open for judging; instant rules have no period', () => {
-    const ev = createEvaluator({ ...mean, averaging: 'daily_total', expected_interval: '2h' }, { unit: 'm3/h' });
+  it('a rate held past midnight counts in the next day when that day is judged; instant rules have no period', () => {
+    const ev = createEvaluator(
+      { ...mean, max: 5, averaging: 'daily_total', expected_interval: '2h' },
+      { unit: 'm3/h' },
+    );
     ev.push([{ ts: z(4, 4), value: 10 }]); // 23:00 on 3 Nov local, held to 01:00 on 4 Nov
     expect(ev.periodEnd()).toBe(z(4, 5));
-    ev.advanceTo(z(4, 5));
+    // 3 Nov: 10 m3 in its last hour: over 5.
+    expect(ev.advanceTo(z(4, 5)).find((e) => e.type === 'breachOpened')).toMatchObject({ breach: { start: z(3, 5) } });
     expect(ev.periodEnd()).toBe(z(5, 5));
-    expect(createEvaluator({ ...mean, averaging: 'instant' }).periodEnd()).toBeNull();
+    // 4 Nov: the hour held after midnight, 10 m3 again: still over, not "no data".
+    expect(ev.advanceTo(z(5, 5)).filter((e) => e.type === 'breachClosed')).toEqual([]);
+    expect(ev.status()).toMatchObject({ state: 'breach', value: 10 });
+    expect(ev.status().breach!.availability).toBeCloseTo(1 / 24, 12);
+    const instant = createEvaluator({ ...mean, averaging: 'instant' });
+    instant.push([{ ts: z(4, 4), value: 10 }]);
+    expect(instant.periodEnd()).toBeNull();
   });
 });

@@ -12,8 +12,8 @@
  * - daily_total of an amount (any other unit, e.g. kg): the sum of the day's readings.
  * - Every kind reports the day's coverage: the share of the day covered by held readings (the
  *   same hold model), so a day with missing data is judged on what arrived and says how much.
- * - `periodEnd` is the end of the day still open (or the day a held reading reaches into after
- *   midnight): the caller judges it by advancing there once the day is over.
+ * - `periodEnd(watermark)` is the end of the watermark's day: the caller judges that day by
+ *   advancing there once it is over (and a day without readings too: an open breach ends).
  */
 import type { Averager, AveragingOptions, PointSink } from './averaging.ts';
 import { type DayBounds, dayClock } from './time-zone.ts';
@@ -101,11 +101,8 @@ export function createDailyAverager(
     },
     advance,
     settledTo: (watermark) => (Number.isFinite(watermark) ? dayOf(watermark).start : watermark),
-    periodEnd() {
-      if (st.day) return st.day.end;
-      const heldTo = st.lastTs === null ? null : st.lastTs + opts.holdMs;
-      return rateBase && heldTo !== null && st.accountedTo < heldTo ? dayOf(st.accountedTo).end : null;
-    },
+    // The open day, if any, holds the watermark; a rate held past midnight counts in the next one.
+    periodEnd: (watermark) => (Number.isFinite(watermark) ? dayOf(watermark).end : null),
     snapshot: () => ({ kind, data: { ...st } }),
   };
 }

@@ -65,8 +65,9 @@ export interface RuleEvaluator {
   /** The caller's clock or stream position: no reading before it will come. */
   advanceTo(watermark: number): RuleEvent[];
   /**
-   * The end of the calendar period whose value is not yet judged (daily rules: the open day's
-   * end in the site's zone), or null. `advanceTo(periodEnd())` judges it on what arrived.
+   * The end of the calendar period holding the watermark, not yet judged (daily rules: that
+   * day's end in the site's zone); null before any reading and for rules without periods.
+   * `advanceTo(periodEnd())` judges it on what arrived.
    */
   periodEnd(): number | null;
   /**
@@ -147,7 +148,7 @@ export function createEvaluator(rule: RuleInput | CompiledRule, opts: EvaluatorO
       machine.advance(avg.settledTo(w), out);
       return drain();
     },
-    periodEnd: () => avg.periodEnd(),
+    periodEnd: () => (watermark === null ? null : avg.periodEnd(watermark)),
     canSkip(lo, hi, firstBefore, maxGapMs) {
       // Instant only: any averaging window would have to be refilled from the skipped readings.
       return (
