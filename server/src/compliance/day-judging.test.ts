@@ -195,6 +195,14 @@ describe('breaches are never deleted', () => {
     expect(audit.map((e) => [e.actor, e.detail])).toEqual([
       ['compliance', expect.objectContaining({ breach: b.id, reason: 'late_data', from: DAY + 3 * H })],
     ]);
+    // The monthly report lists it apart, with why; the summary does not count it.
+    const csv = await t!.app.request(`/api/v1/reports/compliance?from=${DAY}&to=${DAY_END}&format=csv`, {
+      headers: { cookie: await login(officer) },
+    });
+    expect(csv.status).toBe(200);
+    const text = await csv.text();
+    expect(text).toMatch(/^"withdrawn_breaches"/m);
+    expect(text).toMatch(new RegExp(`^"","agua",1,${b.id},"tss","plant.tss",.*"late_data"`, 'm'));
     // Two more samples of 200: mean (80 + 60 + 30 + 400) / 7 = 81.4: the same breach is back.
     t!.clock.set(DAY_END + 6 * H);
     await ingest(token, [
