@@ -20,6 +20,7 @@ const DAY_END = DAY + 24 * H;
 const SENSORS = [
   { id: 'plant.water_in', quantity: 'volumetric_flow', unit: 'm3/h' },
   { id: 'plant.tss', quantity: 'total_suspended_solids', unit: 'mg/L' },
+  { id: 'plant.ph', quantity: 'ph', unit: 'pH' },
 ];
 const WATER = {
   id: 'water',
@@ -216,6 +217,48 @@ describe('breaches are never deleted', () => {
       ['opened', 'day_ended'],
       ['withdrawn', 'late_data'],
       ['restored', 'late_data'],
+    ]);
+  });
+
+  it('two breaches that late data joins become one: the later is withdrawn as merged into the earlier', async () => {
+    const PH = {
+      id: 'ph',
+      sensor: 'plant.ph',
+      kind: 'max',
+      max: 9,
+      averaging: 'instant',
+      clear: '1m',
+      severity: 'breach',
+    };
+    const { token, officer } = await setup([PH]);
+    const t0 = DAY + H;
+    // pH every 10 s: 10 for 2 min, 7 for 3 min (clears after 1 min), 10 for 2 min, then 7.
+    const value = (s: number) => (s < 120 || (s >= 300 && s < 420) ? 10 : 7);
+    await ingest(
+      token,
+      Array.from({ length: 60 }, (_, i) => ({ sensor: 'plant.ph', ts: t0 + i * 10_000, value: value(i * 10) })),
+    );
+    const [first, second, ...none] = await breaches(officer);
+    expect(none).toEqual([]);
+    expect([first.start, second.start]).toEqual([t0, t0 + 300_000]);
+    // Late readings between them, out of range: no full minute in range any more, one breach.
+    await ingest(
+      token,
+      [165, 215, 265].map((s) => ({ sensor: 'plant.ph', ts: t0 + s * 1000, value: 9.5 })),
+    );
+    const all = await breaches(officer);
+    expect(all.map((b) => [b.id, b.state, b.merged_into])).toEqual([
+      [first.id, 'closed', null],
+      [second.id, 'withdrawn', first.id],
+    ]);
+    expect(all[0]).toMatchObject({ start: t0, end: t0 + 420_000 });
+    expect(all[1]).toMatchObject({
+      withdrawn_reason: 'merged',
+      withdrawn_detail: expect.objectContaining({ into: first.id }),
+    });
+    expect((await history(officer, second.id)).map((r) => [r.change, r.reason])).toEqual([
+      ['opened', 'evaluated'], // opened and closed in one batch: one row
+      ['withdrawn', 'merged'],
     ]);
   });
 
