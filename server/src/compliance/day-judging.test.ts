@@ -262,6 +262,27 @@ describe('breaches are never deleted', () => {
     ]);
   });
 
+  it('a batch the caller marks as a correction says so in the history and the withdrawal', async () => {
+    const { token, officer } = await setup([TSS]);
+    await ingest(token, [{ sensor: 'plant.tss', ts: DAY + H, value: 80 }]);
+    t!.clock.set(DAY_END + 2 * H);
+    t!.compliance.tick();
+    const [b] = await breaches(officer);
+    // What ingest does for a batch marked as a correction: store it, then accept it with why.
+    const fixed = [{ sensor: 'plant.tss', ts: DAY + 2 * H, value: 0, q: 'good' as const }];
+    await t!.store.write(fixed);
+    t!.compliance.accept(fixed, { reason: 'correction', detail: { device: 'plant-01' } });
+    await t!.compliance.idle();
+    const [w] = await breaches(officer);
+    expect(w).toMatchObject({
+      id: b.id,
+      state: 'withdrawn',
+      withdrawn_reason: 'correction',
+      withdrawn_detail: expect.objectContaining({ device: 'plant-01', sensor: 'plant.tss', from: DAY + 2 * H }),
+    });
+    expect((await history(officer, b.id)).at(-1)).toMatchObject({ change: 'withdrawn', reason: 'correction' });
+  });
+
   it('answers the history only to users who may see the breach site, 404 otherwise', async () => {
     const { token, officer } = await setup([TSS]);
     await ingest(token, [{ sensor: 'plant.tss', ts: DAY + H, value: 80 }]);
