@@ -348,6 +348,10 @@ describe('compliance in Chromium against vigia-server', () => {
     const card = page.locator(`[data-breach="${id}"]`);
     await card.waitFor({ timeout: 10_000 });
     expect(await card.getAttribute('data-state')).toBe('withdrawn');
+    // The count is of breaches in force; the withdrawn one is counted apart.
+    expect(await page.locator('.page-head__count').textContent()).toMatch(
+      /^4 en .* · Retirados: 1 \(tachados abajo\)$/,
+    );
     const text = (await card.textContent()) ?? '';
     expect(text).toContain('Retirado');
     expect(text).toContain('llegaron datos tardíos de plant.turbidity');
