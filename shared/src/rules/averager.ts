@@ -29,5 +29,13 @@ export interface Averager {
   advance(watermark: number, emit: PointSink): void;
   /** How far the state machine may advance for this watermark (daily: the last completed day). */
   settledTo(watermark: number): number;
+  /**
+   * The end of the calendar period holding `watermark` (daily: that day's end in the site's zone);
+   * `advance` to it judges the period on what arrived (an empty one: its point is missing, so an
+   * open breach ends as no data). `null` for averagers without periods (instant, rolling and
+   * TWA emit at each reading). Callers judge a period by asking this, never by assuming the next
+   * reading closes it.
+   */
+  periodEnd(watermark: number): number | null;
   snapshot(): AveragerSnapshot;
 }

@@ -28,6 +28,7 @@ function instantAverager(holdMs: number): Averager {
     push: (ts, value, emit) => emit(ts, value, ts + holdMs, 1),
     advance: () => {},
     settledTo: (w) => w,
+    periodEnd: () => null,
     snapshot: () => ({ kind: 'instant', data: null }),
   };
 }
@@ -43,6 +44,7 @@ function rollingAverager(windowMs: number, holdMs: number, snap?: WindowSnapshot
     },
     advance: () => {},
     settledTo: (w) => w,
+    periodEnd: () => null,
     snapshot: () => ({ kind: 'rolling', data: win.snapshot() }),
   };
 }
@@ -76,6 +78,7 @@ function twaAverager(windowMs: number, holdMs: number, snap?: TwaData): Averager
     },
     advance: () => {},
     settledTo: (w) => w,
+    periodEnd: () => null,
     snapshot: () => ({ kind: 'twa', data: { win: win.snapshot(), lastTs, lastValue } satisfies TwaData }),
   };
 }
