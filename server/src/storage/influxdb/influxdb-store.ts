@@ -7,9 +7,11 @@
  *   sensor reuses the series key of its first stored reading (found with `SHOW SERIES`
  *   when the store starts, remembered from then on); later label changes (a new unit in
  *   the sensor's metadata) do not start a second series. Queries select by `sensor` only.
- * - Last write wins for value and quality. influxd merges the fields of a rewritten point,
- *   so a reading re-sent as good over one stored as bad/uncertain would keep the old `q`:
- *   such a reading is written with `q="good"` (found by one query per batch).
+ * - A stored reading is evidence (store.ts): a batch that is not a pure append (every ts newer
+ *   than the sensor's newest, known without a read) is judged against the stored readings the
+ *   pre-write query returns anyway (revisions.ts); a conflict refuses it before anything is
+ *   sent. influxd merges the fields of a rewritten point, so a correction to good over a
+ *   reading stored as bad/uncertain is written with `q="good"`.
  * - Whole or nothing, honestly: every reading is checked before anything is sent, because
  *   1.x stores the lines it can parse and drops the rest. A batch goes in one request
  *   (split only above `maxRequestBytes`, 8 MiB: a full 50,000-reading batch fits). If a
@@ -22,7 +24,14 @@
  *   request as its raw lines, from one query made before it; writes are queued one at a
  *   time so each batch builds on the previous one. Queries of buckets >= 1 min read them.
  */
-import { InputError, type Quality, type Reading, type SeriesBucket, TransientError } from '@vigia/shared';
+import {
+  InputError,
+  type Quality,
+  type Reading,
+  ReadingConflictError,
+  type SeriesBucket,
+  TransientError,
+} from '@vigia/shared';
 import { type BucketSums, floorTo, HOUR_MS, MINUTE_MS, planSegments } from '../segments.ts';
 import { checkReadings, type SeriesLabels, type Store } from '../store.ts';
 import {
@@ -33,6 +42,7 @@ import {
   influxHttp,
 } from './influx-http.ts';
 import { decodeSensorTag, fieldString, MEASUREMENT, sensorIs, sensorOfKey, seriesKey } from './line-protocol.ts';
+import { judgeBatch, parseRevisions, revisionLines, revisionsStatement } from './revisions.ts';
 import {
   appendRollups,
   batchRollups,
@@ -180,6 +190,7 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
       results.push(...(await http.query(statements.slice(i, i + STATEMENTS_PER_REQUEST).join(';\n'))));
     }
     const stored = new Map<string, Map<number, number>>();
+    const storedQ = new Map<string, Map<number, Quality>>(); // only readings stored as not good
     const storedMinutes: RollupPoints = new Map();
     results.forEach((result, i) => {
       for (const s of result?.series ?? []) {
@@ -191,7 +202,11 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
           stored.set(sensor, values);
           for (const row of s.values) {
             values.set(Number(row[t]), Number(row[v]));
-            if (q >= 0 && row[q] !== null && row[q] !== 'good') mark(sensor, Number(row[t]));
+            if (q >= 0 && row[q] !== null && row[q] !== 'good') {
+              mark(sensor, Number(row[t]));
+              const qs = storedQ.get(sensor) ?? new Map<number, Quality>();
+              storedQ.set(sensor, qs.set(Number(row[t]), row[q] as Quality));
+            }
           }
         } else {
           const minutes = storedMinutes.get(sensor) ?? new Map<number, BucketSums>();
@@ -206,7 +221,11 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
       if (r.q !== 'good') mark(r.sensor, r.ts);
       else if (notGood.get(r.sensor)?.has(r.ts)) markGood.add(r);
     }
-    return { markGood, rollups: batchRollups(readings, stored, storedMinutes) };
+    const storedAt = (sensor: string, ts: number) => {
+      const value = stored.get(sensor)?.get(ts);
+      return value === undefined ? undefined : { value, q: storedQ.get(sensor)?.get(ts) ?? ('good' as const) };
+    };
+    return { markGood, rollups: batchRollups(readings, stored, storedMinutes), storedAt };
   }
 
   /** Good readings following a not-good one at the same (sensor, ts) earlier in the batch. */
@@ -353,30 +372,53 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
       ensureOpen();
       await ensureReady();
     },
-    async write(readings, labels) {
+    async write(readings, labels, options = {}) {
       ensureOpen();
       checkReadings(readings);
-      if (readings.length === 0) return;
-      // One batch at a time: each reads what the previous one wrote (its rollups build on it).
+      if (readings.length === 0) return { revisions: [] };
+      // One batch at a time: each reads what the previous one wrote (its rollups build on it),
+      // and is judged against it.
       const run = writing.then(() =>
         withDatabase(async () => {
           const appended = appendRollups(readings, tails);
-          const { markGood, rollups } = appended
-            ? { markGood: batchMarkGood(readings), rollups: appended }
-            : await beforeWrite(readings);
+          let markGood: Set<Reading>;
+          let rollups: { minutes: RollupPoints; hours: RollupPoints };
+          let revisions: ReturnType<typeof judgeBatch>['revisions'] = [];
+          if (appended) {
+            // Every ts newer than the sensor's newest and increasing: nothing to judge.
+            markGood = batchMarkGood(readings);
+            rollups = appended;
+          } else {
+            const before = await beforeWrite(readings);
+            const judged = judgeBatch(readings, before.storedAt, options);
+            if (judged.conflicts.length > 0) throw new ReadingConflictError(judged.conflicts);
+            ({ markGood, rollups } = before);
+            revisions = judged.revisions;
+          }
           try {
             // Sequential: a failed request stops the rest, and the edge re-sends the whole batch.
-            for (const body of bodies(readings, labels, markGood, rollups)) await http.write(body);
+            const all = bodies(readings, labels, markGood, rollups);
+            if (revisions.length > 0) all[0] = revisionLines(revisions) + all[0];
+            for (const body of all) await http.write(body);
           } catch (err) {
             // Part may be stored: forget what is known of these sensors (the next write reads it).
             for (const r of readings) tails.set(r.sensor, { ts: Math.max(r.ts, tails.get(r.sensor)?.ts ?? r.ts) });
             throw err;
           }
           rememberTails(readings, rollups);
+          return { revisions };
         }),
       );
       writing = run.catch(() => undefined);
-      await run;
+      return run;
+    },
+    async revisions(sensor, from, to) {
+      ensureOpen();
+      for (const [name, v] of Object.entries({ from, to })) {
+        if (!Number.isSafeInteger(v)) throw new InputError('query_invalid', `${name} must be whole milliseconds`, name);
+      }
+      const [result] = await withDatabase(() => http.query(revisionsStatement(sensor, from, to)));
+      return parseRevisions(result);
     },
     async query(sensor, from, to, bucketMs) {
       ensureOpen();
