@@ -28,9 +28,9 @@ import { createTelemetry, type Telemetry } from './telemetry.ts';
 export type VigiaApp = Hono & { telemetry: Telemetry; compliance: ComplianceEngine };
 
 export function createApp(deps: AppDeps): VigiaApp {
-  const telemetry = createTelemetry(deps.log);
+  const telemetry = deps.telemetry ?? createTelemetry(deps.log);
   const requireRole = createRequireRole(deps);
-  const compliance = deps.compliance ?? createComplianceEngine(deps);
+  const compliance = deps.compliance ?? createComplianceEngine({ ...deps, telemetry });
   const app = new Hono();
 
   app.use(async function timeRequest(c, next) {
