@@ -193,6 +193,8 @@ export function ingestRoutes(deps: AppDeps, telemetry: Telemetry, compliance?: C
     }
     const { revisions } = await deps.store.write(batch.readings, labels, { by: device.id, at: now });
     auditRevisions(deps, device, revisions, now);
+    // A rule set up before the device's first batch may be waiting for its sensor's unit.
+    if (batch.sensors?.length) compliance?.unitsKnown(batch.sensors.map((m) => m.id));
     deps.meta.noteSensorReadings(batch.readings);
     const seen = deps.meta.recordDeviceSeen(device.id, now, batch.status);
     noticeDrop(deps, device, batch, seen.droppedBefore, now);
