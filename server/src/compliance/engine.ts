@@ -29,7 +29,7 @@ import type { BreachRecord, PermitVersion, RunKey } from '../meta/compliance.ts'
 import type { Meta } from '../meta/meta.ts';
 import type { Store } from '../storage/store.ts';
 import type { ErrorCounter } from '../telemetry.ts';
-import { createBreachBook } from './breaches.ts';
+import { createBreachBook, mergeWhy, type Why } from './breaches.ts';
 import { createReplay } from './replay.ts';
 import { active, createRuns, dedupe, END, isCalendar, type Run, runId } from './runs.ts';
 import type { BreachChange, RuleStatusView } from './views.ts';
@@ -52,10 +52,19 @@ export type ComplianceDeps = {
   telemetry?: ErrorCounter;
 };
 
+export type { Why } from './breaches.ts';
+
 export type ComplianceEngine = {
-  /** Feed an accepted (already stored) batch. Never throws. */
-  accept(readings: readonly Reading[]): void;
-  /** No-data check on the wall clock: close breaches of sensors silent past their hold. */
+  /**
+   * Feed an accepted (already stored) batch. Never throws. `why`: what the breach history says
+   * when these readings change breaches already judged (default `late_data`; a corrected
+   * reading: `{ reason: 'correction', detail: { device, ... } }`).
+   */
+  accept(readings: readonly Reading[], why?: Why): void;
+  /**
+   * The wall-clock timer: judges every calendar period (day) that ended, in the site's zone, more
+   * than its grace ago, and closes breaches of sensors silent past their hold.
+   */
   tick(now?: number): void;
   /** Store a new permit version (the caller validated it) and switch evaluation to it. */
   putPermit(permit: Permit, by: string, now: number): PermitVersion;
@@ -87,11 +96,13 @@ export type ComplianceErrorCode =
   | 'replay_failed'
   | 'evaluation_failed'
   | 'no_data_check_failed'
+  | 'period_judging_failed'
   | 'checkpoint_unusable';
+const EVALUATED: Why = { reason: 'evaluated' };
 
 export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
   const { meta, log } = deps;
-  const graceMs = deps.noDataGraceMs ?? 60_000;
+  const noDataGraceMs = deps.noDataGraceMs ?? 60_000;
   const runs = createRuns(meta, deps.timeZoneOf);
   const book = createBreachBook(deps, runs);
   const replay = createReplay(deps, runs, book);
@@ -105,9 +116,10 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
     log.error({ err, run: run?.id, component: 'compliance', code }, code);
   };
 
-  function requestReplay(run: Run, from: number) {
+  function requestReplay(run: Run, from: number, why: Why) {
     if (run.waitingUnit) return; // nothing to evaluate yet: unitsKnown() replays it from its start
     run.replayFrom = Math.min(run.replayFrom ?? END, from);
+    run.why = mergeWhy(run.why, why);
     pending.add(run);
     kick();
   }
@@ -125,7 +137,7 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
       const chunk = i === 0 && j === rs.length ? rs : rs.slice(i, j);
       const events = run.ev.push(chunk);
       run.lastTs = run.watermark = chunk[chunk.length - 1].ts;
-      book.storeEvents(run, events);
+      book.storeEvents(run, events, EVALUATED);
       i = j;
     }
   }
@@ -134,11 +146,14 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
   async function work(run: Run) {
     run.busy = true;
     let from: number | undefined;
+    let why: Why = { reason: 'restart' };
     try {
       while (run.replayFrom !== undefined) {
         from = run.replayFrom;
+        why = run.why ?? why;
         run.replayFrom = undefined;
-        await replay(run, from);
+        run.why = undefined;
+        await replay(run, from, why);
       }
       run.failures = 0;
       // What arrived during the replays is at or after their horizon: newer than what they read.
@@ -151,10 +166,11 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
       // readings queued meanwhile stay queued for it.
       if (from !== undefined && !stopped) {
         const retryFrom = from;
+        const retryWhy = why;
         run.failures++;
         const delayMs = Math.min(60_000, 1000 * 2 ** Math.min(run.failures - 1, 6));
         setTimeout(() => {
-          if (!stopped) requestReplay(run, retryFrom);
+          if (!stopped) requestReplay(run, retryFrom, retryWhy);
         }, delayMs).unref();
       }
     } finally {
@@ -179,7 +195,7 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
   }
 
   // ---- ingest ------------------------------------------------------------------------------
-  function accept(readings: readonly Reading[]) {
+  function accept(readings: readonly Reading[], why?: Why) {
     try {
       const groups = new Map<string, Sample[]>();
       for (const r of readings) {
@@ -190,20 +206,26 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
       }
       for (const [sensor, rs] of groups) {
         const sorted = dedupe(rs.sort((a, b) => a.ts - b.ts));
-        for (const run of runs.bySensor.get(sensor)!) feed(run, sorted);
+        for (const run of runs.bySensor.get(sensor)!) feed(run, sorted, why);
       }
     } catch (err) {
       report(err, 'evaluation_failed');
     }
   }
 
-  function feed(run: Run, sorted: readonly Sample[]) {
+  function feed(run: Run, sorted: readonly Sample[], why: Why | undefined) {
     if (run.waitingUnit) return; // stored: evaluated when the unit arrives
     const mine = sorted.filter((r) => r.ts >= run.from && r.ts < run.to);
     if (mine.length === 0) return;
     const waiting = run.busy || run.replayFrom !== undefined;
     const horizon = (waiting && run.replayHi) || (run.watermark ?? Number.NEGATIVE_INFINITY) + 1;
-    if (mine[0].ts < horizon || !active(run)) return requestReplay(run, mine[0].ts);
+    if (mine[0].ts < horizon || !active(run)) {
+      const late = { sensor: run.sensor, from: mine[0].ts, to: mine[mine.length - 1].ts, readings: mine.length };
+      return requestReplay(run, mine[0].ts, {
+        reason: why?.reason ?? 'late_data',
+        detail: { ...late, ...why?.detail },
+      });
+    }
     if (waiting) run.queue.push(...mine);
     else pushInOrder(run, mine);
   }
@@ -234,10 +256,11 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
       for (const run of runs.all.values()) {
         if (run.key.permit !== prev.id || run.key.version !== prev.version) continue;
         run.to = now;
-        requestReplay(run, now);
+        requestReplay(run, now, { reason: 'permit_changed', detail: { version: v.version } });
       }
     }
-    for (const rule of v.permit.rules) requestReplay(runs.add(v, rule), END);
+    for (const rule of v.permit.rules)
+      requestReplay(runs.add(v, rule), END, { reason: 'permit_changed', detail: { version: v.version } });
     return v;
   }
 
@@ -245,7 +268,7 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
     for (const run of runs.all.values()) {
       if (run.site !== site || !active(run) || !isCalendar(run.compiled)) continue;
       runs.rebuild(run);
-      requestReplay(run, run.from);
+      requestReplay(run, run.from, { reason: 'zone_changed', detail: { time_zone: run.opts.timeZone } });
     }
   }
 
@@ -256,7 +279,7 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
         runs.rebuild(run);
         if (!run.waitingUnit) {
           log.info({ run: run.id, unit: run.unit }, 'ruleStarted: the sensor unit is known');
-          requestReplay(run, run.from);
+          requestReplay(run, run.from, { reason: 'unit_known', detail: { unit: run.unit } });
         }
       }
     }
@@ -302,15 +325,35 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
   function tick(now = deps.clock.now()) {
     for (const run of runs.all.values()) {
       if (!active(run) || run.busy || run.replayFrom !== undefined || run.lastTs === null) continue;
+      try {
+        judgeEndedPeriods(run, now);
+      } catch (err) {
+        report(err, 'period_judging_failed', run);
+      }
       const silentAt = run.lastTs + run.holdMs + 1;
-      if (now < silentAt + graceMs || (run.watermark ?? 0) >= silentAt) continue;
+      if (now < silentAt + noDataGraceMs || (run.watermark ?? 0) >= silentAt) continue;
       try {
         const events = run.ev.advanceTo(silentAt);
         run.watermark = silentAt;
-        book.storeEvents(run, events);
+        book.storeEvents(run, events, { reason: 'no_data' });
       } catch (err) {
         report(err, 'no_data_check_failed', run);
       }
+    }
+  }
+
+  /**
+   * Judge each calendar period of the run (daily rules: a day in the site's zone) that ended more
+   * than its grace ago, on what arrived, whether or not more data came: the evaluator's watermark
+   * goes to the period's end. The evaluator says where its period ends (never "the next reading
+   * closes it"). A reading for a judged period is late data: it re-judges it by a replay.
+   */
+  function judgeEndedPeriods(run: Run, now: number) {
+    for (let end = run.ev.periodEnd(); end !== null; end = run.ev.periodEnd()) {
+      if (now < end + run.graceMs || (run.watermark ?? Number.NEGATIVE_INFINITY) >= end) return;
+      const events = run.ev.advanceTo(end);
+      run.watermark = end;
+      book.storeEvents(run, events, { reason: 'day_ended', detail: { period_end: end } });
     }
   }
 
@@ -320,7 +363,7 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
     for (const rule of v.permit.rules) {
       const run = runs.add(v, rule);
       // Active runs restore their newest checkpoint and catch up from the store.
-      if (active(run)) requestReplay(run, END);
+      if (active(run)) requestReplay(run, END, { reason: 'restart' });
     }
   }
 

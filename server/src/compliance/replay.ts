@@ -17,7 +17,7 @@
  */
 import { type Breach, createEvaluator, type EvaluatorSnapshot, type RuleEvent, type Sample } from '@vigia/shared';
 import type { ReadingColumns } from '../storage/store.ts';
-import type { BreachBook } from './breaches.ts';
+import type { BreachBook, Why } from './breaches.ts';
 import type { ComplianceDeps } from './engine.ts';
 import { evaluateSkippingQuiet } from './quiet-minutes.ts';
 import { active, END, type Run, type Runs } from './runs.ts';
@@ -50,7 +50,7 @@ export function createReplay(deps: ComplianceDeps, runs: Runs, book: BreachBook)
     return out;
   }
 
-  async function replay(run: Run, lateFrom: number): Promise<void> {
+  async function replay(run: Run, lateFrom: number, why: Why): Promise<void> {
     const cp = lateFrom <= run.from ? undefined : meta.checkpointBefore(run.key, lateFrom);
     const ev = createEvaluator(run.compiled, run.opts);
     let since: number | null = null;
@@ -156,7 +156,7 @@ export function createReplay(deps: ComplianceDeps, runs: Runs, book: BreachBook)
           : breachRecord(run.key, run.site, run.unit, b),
       );
     }
-    book.applyPlan(run, fresh, since === null ? null : since - run.compiled.clearMs - 1, writeCps);
+    book.applyPlan(run, fresh, since === null ? null : since - run.compiled.clearMs - 1, why, writeCps);
     if (active(run)) {
       const final = ev.snapshot();
       run.ev = ev;

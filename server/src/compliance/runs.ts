@@ -24,12 +24,14 @@ import {
   type EvaluatorSnapshot,
   holdMsFor,
   MIN_TS,
+  periodGraceMs,
   type Rule,
   type RuleEvaluator,
   type Sample,
 } from '@vigia/shared';
 import type { PermitVersion, RunKey } from '../meta/compliance.ts';
 import type { Meta } from '../meta/meta.ts';
+import type { Why } from './breaches.ts';
 import { waitingEvaluator, waitsForUnit } from './waiting-unit.ts';
 
 const HOUR_MS = 3_600_000;
@@ -52,6 +54,8 @@ export type Run = {
   /** The rule needs the sensor's unit and the server does not know it yet: nothing is evaluated. */
   waitingUnit: boolean;
   holdMs: number;
+  /** How long after a calendar period (a day) ends the timer waits before judging it. */
+  graceMs: number;
   from: number;
   to: number;
   cpMs: number;
@@ -62,6 +66,8 @@ export type Run = {
   queue: Sample[];
   /** Set when the run must be replayed from a checkpoint before this time. */
   replayFrom: number | undefined;
+  /** Why (which late data, correction, permit or zone change), for the breach history. */
+  why: Why | undefined;
   /** While a replay runs: readings before this may not be in what it read (END until known). */
   replayHi: number | undefined;
   busy: boolean;
@@ -109,6 +115,7 @@ export function createRuns(meta: Meta, timeZoneOf: (site: string) => string = ()
       sensor: rule.sensor,
       rule,
       ...built,
+      graceMs: periodGraceMs(v.permit, rule),
       from: v.effective_from ?? MIN_TS,
       to: v.effective_to ?? END,
       cpMs: cpIntervalOf(built.compiled),
@@ -116,6 +123,7 @@ export function createRuns(meta: Meta, timeZoneOf: (site: string) => string = ()
       watermark: null,
       queue: [],
       replayFrom: undefined,
+      why: undefined,
       failures: 0,
       replayHi: undefined,
       busy: false,

@@ -21,6 +21,7 @@ export function waitingEvaluator(rule: CompiledRule): RuleEvaluator {
     push: () => [],
     pushColumns: () => [],
     advanceTo: () => [],
+    periodEnd: () => null,
     canSkip: () => false,
     skipTo: () => {},
     status: () => ({ state: 'no_data', value: null, at: null, breach: null }),

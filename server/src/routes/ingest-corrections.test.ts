@@ -181,9 +181,22 @@ describe('readings are evidence', () => {
     // Resending the in-limit values without marking them changes nothing: the breach stands.
     expect((await ingest(series(() => 7))).status).toBe(409);
     expect(await standing()).toHaveLength(1);
+    const [before] = await standing();
     expect((await ingest(series(() => 7, true))).status).toBe(200);
     await t.compliance.idle();
     expect(await standing()).toEqual([]);
+    // Kept, withdrawn, saying it was a correction by this device and why.
+    const all = await t.app.request(`/api/v1/breaches?from=${T0 - 86_400_000}&to=${T0 + 86_400_000}`, {
+      headers: { cookie: officer },
+    });
+    expect(((await all.json()) as Json).breaches).toMatchObject([
+      {
+        id: before.id,
+        state: 'withdrawn',
+        withdrawn_reason: 'correction',
+        withdrawn_detail: { device: 'plant-01', sensor: 'plant.ph', reasons: ['lectura falsa del cable suelto'] },
+      },
+    ]);
     expect(corrections()).toHaveLength(30);
   });
 });

@@ -126,6 +126,32 @@ function auditRevisions(deps: AppDeps, device: DeviceRow, revisions: readonly Re
   );
 }
 
+/**
+ * Feed the engine; corrected readings separately, so a breach they withdraw or change says it was
+ * a correction, by which device and why (the breach history), not just "late data".
+ */
+function acceptInto(
+  compliance: ComplianceEngine | undefined,
+  device: DeviceRow,
+  readings: readonly Reading[],
+  revisions: readonly Revision[],
+): void {
+  if (!compliance) return;
+  if (revisions.length === 0) {
+    compliance.accept(readings);
+    return;
+  }
+  const revised = new Set(revisions.map((v) => `${v.ts} ${v.sensor}`));
+  const corrected = readings.filter((r) => revised.has(`${r.ts} ${r.sensor}`));
+  const reasons = [...new Set(revisions.map((v) => v.reason).filter((x) => x !== null))];
+  // Corrections first: the replay they start is the one that re-judges, under their reason.
+  compliance.accept(corrected, {
+    reason: 'correction',
+    detail: { device: device.id, corrected: revisions.length, reasons },
+  });
+  compliance.accept(readings.filter((r) => !revised.has(`${r.ts} ${r.sensor}`)));
+}
+
 /** Each sensor id the batch mentions, once, with where it first appears and its metadata. */
 function sensorClaims(batch: IngestBatch): SensorClaim[] {
   const claims = new Map<string, SensorClaim>();
@@ -205,7 +231,7 @@ export function ingestRoutes(deps: AppDeps, telemetry: Telemetry, compliance?: C
     publishLive(device, batch, now);
     // After the commit: in-order readings are evaluated here (O(batch)); late ones queue a
     // background replay, so the ack never waits for a backfill. Never throws.
-    compliance?.accept(batch.readings);
+    acceptInto(compliance, device, batch.readings, revisions);
     return c.json({ accepted: batch.readings.length });
   });
 }
