@@ -9,7 +9,7 @@
  *   the sensor's metadata) do not start a second series. Queries select by `sensor` only.
  * - A stored reading is evidence (store.ts): a batch that is not a pure append (every ts newer
  *   than the sensor's newest, known without a read) is judged against the stored readings the
- *   pre-write query returns anyway (revisions.ts); a conflict refuses it before anything is
+ *   pre-write query returns anyway (before-write.ts, revisions.ts); a conflict refuses it before anything is
  *   sent. influxd merges the fields of a rewritten point, so a correction to good over a
  *   reading stored as bad/uncertain is written with `q="good"`.
  * - Whole or nothing, honestly: every reading is checked before anything is sent, because
@@ -32,8 +32,9 @@ import {
   type SeriesBucket,
   TransientError,
 } from '@vigia/shared';
-import { type BucketSums, floorTo, HOUR_MS, MINUTE_MS, planSegments } from '../segments.ts';
+import { floorTo, HOUR_MS, MINUTE_MS, planSegments } from '../segments.ts';
 import { checkReadings, type SeriesLabels, type Store } from '../store.ts';
+import { batchMarkGood, beforeWrite, SENSORS_PER_QUERY, STATEMENTS_PER_REQUEST } from './before-write.ts';
 import {
   type ConnectionStatus,
   DatabaseMissingError,
@@ -45,14 +46,12 @@ import { decodeSensorTag, fieldString, MEASUREMENT, sensorIs, sensorOfKey, serie
 import { judgeBatch, parseRevisions, revisionLines, revisionsStatement } from './revisions.ts';
 import {
   appendRollups,
-  batchRollups,
   MINUTE_MEASUREMENT,
   planFetches,
   type RollupPoints,
   rangeStatements,
   rollupTail,
   type Tail,
-  touchedRuns,
 } from './rollups.ts';
 
 export type InfluxStoreOptions = InfluxConnection & {
@@ -75,10 +74,7 @@ export type InfluxStore = Store & {
 };
 
 const DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024;
-/** Sensors named in one InfluxQL WHERE; more are queried in several statements or unfiltered. */
-const SENSORS_PER_QUERY = 100;
-/** Statements per /query request when a series query is answered from rollups, and requests in flight. */
-const STATEMENTS_PER_REQUEST = 250;
+/** Requests in flight when a series query is answered from rollups. */
 const REQUESTS_IN_FLIGHT = 2;
 /**
  * More sub-minute bucket edges than this and the query is answered by one raw GROUP BY
@@ -155,91 +151,6 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
     const p = { key, bytes: Buffer.byteLength(key) };
     pins.set(sensor, p);
     return p;
-  }
-
-  /**
-   * One request before a batch is written, answering two needs:
-   * - readings to write with `q="good"`: good now, but stored as uncertain/bad at the same
-   *   (sensor, ts), or following such a reading earlier in this batch (one request merges too);
-   * - the rollups the batch leaves (rollups.ts `batchRollups`): from the stored readings of
-   *   the minutes it touches and the stored minute rollups of the hours it touches.
-   */
-  async function beforeWrite(readings: readonly Reading[]) {
-    const markGood = new Set<Reading>();
-    const notGood = new Map<string, Set<number>>(); // sensor → ts stored (or earlier in the batch) as not good
-    const mark = (sensor: string, ts: number) => {
-      const times = notGood.get(sensor) ?? new Set<number>();
-      notGood.set(sensor, times.add(ts));
-    };
-    const sensors = new Set(readings.map((r) => r.sensor));
-    const only = sensors.size <= SENSORS_PER_QUERY ? ` AND (${[...sensors].map(sensorIs).join(' OR ')})` : '';
-    const stamps = readings.map((r) => r.ts);
-    const minuteRuns = touchedRuns(stamps, MINUTE_MS);
-    const hourRuns = touchedRuns(stamps, HOUR_MS, 0);
-    const statements = [
-      ...minuteRuns.map(
-        ([a, b]) => `SELECT value, q FROM ${MEASUREMENT} WHERE time >= ${a}ms AND time < ${b}ms${only} GROUP BY sensor`,
-      ),
-      ...hourRuns.map(
-        ([a, b]) =>
-          `SELECT "min", "max", "sum", "count" FROM ${MINUTE_MEASUREMENT} WHERE time >= ${a}ms AND time < ${b}ms${only} GROUP BY sensor`,
-      ),
-    ];
-    const results: Awaited<ReturnType<InfluxHttp['query']>> = [];
-    for (let i = 0; i < statements.length; i += STATEMENTS_PER_REQUEST) {
-      results.push(...(await http.query(statements.slice(i, i + STATEMENTS_PER_REQUEST).join(';\n'))));
-    }
-    const stored = new Map<string, Map<number, number>>();
-    const storedQ = new Map<string, Map<number, Quality>>(); // only readings stored as not good
-    const storedMinutes: RollupPoints = new Map();
-    results.forEach((result, i) => {
-      for (const s of result?.series ?? []) {
-        const sensor = decodeSensorTag(s.tags?.sensor ?? '');
-        if (!sensors.has(sensor)) continue;
-        if (i < minuteRuns.length) {
-          const [t, v, q] = ['time', 'value', 'q'].map((c) => s.columns.indexOf(c));
-          const values = stored.get(sensor) ?? new Map<number, number>();
-          stored.set(sensor, values);
-          for (const row of s.values) {
-            values.set(Number(row[t]), Number(row[v]));
-            if (q >= 0 && row[q] !== null && row[q] !== 'good') {
-              mark(sensor, Number(row[t]));
-              const qs = storedQ.get(sensor) ?? new Map<number, Quality>();
-              storedQ.set(sensor, qs.set(Number(row[t]), row[q] as Quality));
-            }
-          }
-        } else {
-          const minutes = storedMinutes.get(sensor) ?? new Map<number, BucketSums>();
-          storedMinutes.set(sensor, minutes);
-          for (const [t, min, max, sum, n] of s.values) {
-            minutes.set(Number(t), { min: Number(min), max: Number(max), sum: Number(sum), n: Number(n) });
-          }
-        }
-      }
-    });
-    for (const r of readings) {
-      if (r.q !== 'good') mark(r.sensor, r.ts);
-      else if (notGood.get(r.sensor)?.has(r.ts)) markGood.add(r);
-    }
-    const storedAt = (sensor: string, ts: number) => {
-      const value = stored.get(sensor)?.get(ts);
-      return value === undefined ? undefined : { value, q: storedQ.get(sensor)?.get(ts) ?? ('good' as const) };
-    };
-    return { markGood, rollups: batchRollups(readings, stored, storedMinutes), storedAt };
-  }
-
-  /** Good readings following a not-good one at the same (sensor, ts) earlier in the batch. */
-  function batchMarkGood(readings: readonly Reading[]): Set<Reading> {
-    const out = new Set<Reading>();
-    const notGood = new Map<string, Set<number>>(); // no key string per reading: this runs on every batch
-    for (const r of readings) {
-      if (r.q !== 'good') {
-        const times = notGood.get(r.sensor);
-        if (times) times.add(r.ts);
-        else notGood.set(r.sensor, new Set([r.ts]));
-      } else if (notGood.size > 0 && notGood.get(r.sensor)?.has(r.ts)) out.add(r);
-    }
-    return out;
   }
 
   /** After a stored batch: the newest ts per sensor, and the rollups of its minute and hour when computed. */
@@ -389,7 +300,7 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
             markGood = batchMarkGood(readings);
             rollups = appended;
           } else {
-            const before = await beforeWrite(readings);
+            const before = await beforeWrite(http, readings);
             const judged = judgeBatch(readings, before.storedAt, options);
             if (judged.conflicts.length > 0) throw new ReadingConflictError(judged.conflicts);
             ({ markGood, rollups } = before);
