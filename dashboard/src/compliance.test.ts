@@ -113,6 +113,9 @@ describe('breach rows from the wire', () => {
       toRuleStatus({ permit: 'vert', rule: 'ph', sensor: 'plant.ph', state: 'pending', value: 9.4, at: 5 }),
     ).toEqual({ permit: 'vert', rule: 'ph', sensor: 'plant.ph', state: 'pending', value: 9.4, at: 5 });
     expect(toRuleStatus({ permit: 'vert', rule: 'ph', sensor: 'plant.ph', state: 'angry' })).toBeNull();
+    expect(toRuleStatus({ permit: 'vert', rule: 'q', sensor: 'plant.flow', state: 'waiting_unit' })?.state).toBe(
+      'waiting_unit',
+    );
   });
 });
 

@@ -3,7 +3,13 @@
  * tolerant normalisers for them, the rules of each sensor, limit text, and the worst rule
  * state of a sensor. Draws nothing and fetches nothing (api.ts and live.ts do).
  */
-import { type Permit, parseDurationMs, type Rule, type RuleState } from '@vigia/shared';
+import {
+  type Permit,
+  parseDurationMs,
+  type Rule,
+  type RuleStatusState,
+  RuleStatusState as RuleStatusStateSchema,
+} from '@vigia/shared';
 
 /** A breach as `GET /api/v1/breaches` and the live `breach` event carry it. */
 export type BreachRow = {
@@ -37,7 +43,7 @@ export type RuleStatus = {
   permit: string;
   rule: string;
   sensor: string;
-  state: RuleState;
+  state: RuleStatusState;
   value: number | null;
   at: number | null;
 };
@@ -48,7 +54,7 @@ export type PermitInfo = Permit & { version?: number | string; updated_at?: numb
 /** A rule with the permit it belongs to. */
 export type RuleRef = { permit: string; permitTitle: string; rule: Rule };
 
-const STATES: readonly RuleState[] = ['ok', 'pending', 'breach', 'clearing', 'no_data'];
+const STATES: readonly RuleStatusState[] = RuleStatusStateSchema.options;
 
 function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
@@ -175,9 +181,16 @@ export function pendingMs(rule: Pick<Rule, 'pending'>): number {
 }
 
 /** What one sensor's tile shows for its rules: the worst state and the rule behind it. */
-export type SensorRuleState = { state: RuleState; severity: string; ref: RuleRef };
+export type SensorRuleState = { state: RuleStatusState; severity: string; ref: RuleRef };
 
-const RANK: Record<RuleState, number> = { ok: 0, no_data: 1, pending: 2, clearing: 3, breach: 4 };
+const RANK: Record<RuleStatusState, number> = {
+  ok: 0,
+  no_data: 1,
+  waiting_unit: 1,
+  pending: 2,
+  clearing: 3,
+  breach: 4,
+};
 
 /**
  * The worst state among a sensor's rules (breach > clearing > pending > no_data > ok); an
@@ -186,7 +199,7 @@ const RANK: Record<RuleState, number> = { ok: 0, no_data: 1, pending: 2, clearin
  */
 export function worstRuleState(
   refs: readonly RuleRef[],
-  statusOf: (ref: RuleRef) => RuleState | undefined,
+  statusOf: (ref: RuleRef) => RuleStatusState | undefined,
 ): SensorRuleState | null {
   let best: SensorRuleState | null = null;
   for (const ref of refs) {
@@ -209,7 +222,10 @@ export function ruleKey(permit: string, rule: string): string {
  * Statuses with a live breach event applied: an open breach puts its rule in `breach`; a
  * closed or withdrawn one puts it back to `ok` (the next `/rules/status` fetch refines this).
  */
-export function applyBreach(statuses: ReadonlyMap<string, RuleState>, breach: BreachRow): Map<string, RuleState> {
+export function applyBreach(
+  statuses: ReadonlyMap<string, RuleStatusState>,
+  breach: BreachRow,
+): Map<string, RuleStatusState> {
   const next = new Map(statuses);
   const open = breach.end === null && breach.change !== 'withdrawn' && breach.change !== 'closed';
   next.set(ruleKey(breach.permit, breach.rule), open ? 'breach' : 'ok');

@@ -33,6 +33,16 @@ describe('tileLook', () => {
     expect(translate('es', 'ruleNoData')).toBe('Sin datos');
   });
 
+  it('says a rule waiting for its sensor unit in words, in Spanish and English', () => {
+    expect(tileLook('ok', { state: 'waiting_unit', severity: 'breach' })).toMatchObject({
+      kind: 'no_data',
+      statusKey: 'ruleWaitingUnit',
+    });
+    expect(tileLook('stale', { state: 'waiting_unit', severity: 'breach' }).kind).toBe('stale');
+    expect(translate('es', 'ruleWaitingUnit')).toMatch(/^Esperando la unidad del sensor/);
+    expect(translate('en', 'ruleWaitingUnit')).toMatch(/^Waiting for the sensor's unit/);
+  });
+
   it('says pending and clearing in words, pending with an icon', () => {
     expect(tileLook('ok', { state: 'pending', severity: 'breach' })).toEqual({
       kind: 'pending',

@@ -4,7 +4,7 @@
  * clearing have no live event) with live `breach` events applied at once and a refetch soon
  * after. A server without the compliance routes yet (404) just shows no limits.
  */
-import type { RuleState } from '@vigia/shared';
+import type { RuleStatusState } from '@vigia/shared';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { breaches as fetchBreaches, permits as fetchPermits, rulesStatus, serverNow } from './api.ts';
 import {
@@ -27,7 +27,7 @@ const RECENT_MS = 3_600_000;
 export type Compliance = {
   permits: PermitInfo[];
   rules: Map<string, RuleRef[]>;
-  statuses: ReadonlyMap<string, RuleState>;
+  statuses: ReadonlyMap<string, RuleStatusState>;
   /** Recent and live breaches by id. */
   breaches: ReadonlyMap<string, BreachRow>;
   /** When the rule states were last fetched successfully (browser clock), null before. */
@@ -36,7 +36,7 @@ export type Compliance = {
 
 export function useCompliance(live: Live): Compliance {
   const [permits, setPermits] = useState<PermitInfo[]>([]);
-  const [statuses, setStatuses] = useState<ReadonlyMap<string, RuleState>>(new Map());
+  const [statuses, setStatuses] = useState<ReadonlyMap<string, RuleStatusState>>(new Map());
   const [breaches, setBreaches] = useState<ReadonlyMap<string, BreachRow>>(new Map());
   const [statusAt, setStatusAt] = useState<number | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);

@@ -20,6 +20,7 @@ import { healthRoutes } from './routes/health.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { liveRoutes } from './routes/live.ts';
 import { permitsRoutes } from './routes/permits.ts';
+import { readingsRoutes } from './routes/readings.ts';
 import { sensorsRoutes } from './routes/sensors.ts';
 import { seriesRoutes } from './routes/series.ts';
 import { createTelemetry, type Telemetry } from './telemetry.ts';
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps): VigiaApp {
   app.route('/api/v1', authRoutes(deps, requireRole));
   app.route('/api/v1/series', seriesRoutes(deps, requireRole));
   app.route('/api/v1/sensors', sensorsRoutes(deps, requireRole));
+  app.route('/api/v1/readings', readingsRoutes(deps, requireRole));
   app.route('/api/v1/devices', devicesRoutes(deps, requireRole));
   app.route('/api/v1/live', liveRoutes(deps, requireRole));
   app.route('/api/v1/audit', auditRoutes(deps, requireRole));

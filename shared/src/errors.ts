@@ -51,8 +51,50 @@ export class TransientError extends VigiaError {
 /** A component cannot continue: stops that component, not the process. */
 export class FatalError extends VigiaError {}
 
-/** The body of every API error response. */
+/** One reading of a batch that differs from the stored reading of its (sensor, ts). */
+export const ReadingConflict = z.object({
+  /** Its index in the batch's `readings`. */
+  index: z.number().int().min(0),
+  sensor: z.string(),
+  ts: z.number(),
+  stored: z.object({ value: z.number(), q: z.string() }),
+  sent: z.object({ value: z.number(), q: z.string() }),
+});
+export type ReadingConflict = z.infer<typeof ReadingConflict>;
+
+/** At most this many conflicts are listed in one answer; the message gives the total. */
+export const MAX_LISTED_CONFLICTS = 1000;
+
+/**
+ * A batch would replace stored readings with different values and does not mark them as
+ * corrections: 409 `reading_conflict`, nothing of the batch stored. Its own class because the
+ * answer lists the readings (`conflicts`) and the edge sets exactly those aside.
+ */
+export class ReadingConflictError extends InputError {
+  readonly conflicts: ReadingConflict[];
+  constructor(conflicts: readonly ReadingConflict[]) {
+    const [first] = conflicts;
+    const more = conflicts.length > 1 ? ` and ${conflicts.length - 1} more` : '';
+    super(
+      'reading_conflict',
+      `readings[${first.index}] (${first.sensor} at ${new Date(first.ts).toISOString()}) is ${first.sent.value} ` +
+        `(${first.sent.q}) but ${first.stored.value} (${first.stored.q}) is stored${more}: a stored reading is never ` +
+        'replaced silently; nothing of this batch was stored. To correct a stored reading, send it with ' +
+        '"correction": true and a "reason"',
+      `readings[${first.index}]`,
+      409,
+    );
+    this.conflicts = conflicts.slice(0, MAX_LISTED_CONFLICTS);
+  }
+}
+
+/** The body of every API error response (`conflicts` only with `reading_conflict`). */
 export const ErrorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), path: z.string().optional() }),
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    path: z.string().optional(),
+    conflicts: z.array(ReadingConflict).optional(),
+  }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;

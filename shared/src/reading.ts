@@ -1,4 +1,9 @@
-/** @module reading — one measurement as it travels on the wire (docs/api.md). */
+/**
+ * @module reading — one measurement as it travels on the wire (docs/api.md).
+ * A stored reading is evidence: the server keeps the first value of a (sensor, ts) and refuses a
+ * different one (409 `reading_conflict`) unless the reading says `correction: true`; then the old
+ * value is kept as a revision (docs/decisions/2026-12-04-reading-corrections.md).
+ */
 import { z } from 'zod';
 import { SensorId } from './ids.ts';
 
@@ -9,6 +14,13 @@ export const MIN_TS = 946_684_800_000;
 export const Quality = z.enum(['good', 'uncertain', 'bad']);
 export type Quality = z.infer<typeof Quality>;
 
+/** Free text, one line: it is stored as a field and shown in the audit log. */
+export const CorrectionReason = z
+  .string()
+  .min(1)
+  .max(500)
+  .regex(/^[^\p{Cc}]*$/u, 'one line of text, without control characters');
+
 export const Reading = z
   .object({
     sensor: SensorId,
@@ -16,6 +28,11 @@ export const Reading = z
     // z.number() already rejects NaN and ±Infinity.
     value: z.number(),
     q: Quality.default('good'),
+    /** This reading replaces a different stored value of the same (sensor, ts) on purpose. */
+    correction: z.literal(true).optional(),
+    /** Why it was corrected (kept with the revision and in the audit log); only with `correction`
+     * (the ingest route refuses it alone). */
+    reason: CorrectionReason.optional(),
   })
   .strict();
 export type Reading = z.infer<typeof Reading>;

@@ -365,4 +365,35 @@ describe('compliance in Chromium against vigia-server', () => {
     expect(reason).toBe('none');
     await screenshot(page, shotDir, 'breach-withdrawn-1280x800.png');
   });
+
+  it('says in words that a daily-total rule waits for its sensor unit, set up before the device sent it', async () => {
+    // A flow meter whose device has not sent its metadata yet: the server knows the sensor, not its unit.
+    await ingest({ device: 'plant-01', readings: [{ sensor: 'plant.flow', ts: Date.now() - 1000, value: 12 }] });
+    const cookie = await sessionCookie(OFFICER);
+    const waiting = {
+      id: 'caudal-2026',
+      title: 'Caudal diario',
+      site: 'mobile-plant',
+      rules: [
+        { id: 'caudal', sensor: 'plant.flow', kind: 'max', max: 100, averaging: 'daily_total', severity: 'breach' },
+      ],
+    };
+    const res = await fetch(`${baseUrl}/api/v1/permits`, {
+      method: 'PUT',
+      headers: { cookie, origin: baseUrl, 'content-type': 'application/json' },
+      body: JSON.stringify({ permits: [waiting] }),
+    });
+    expect(res.status, await res.text()).toBe(200);
+    const p = await phonePage();
+    try {
+      await signIn(p, OPERATOR);
+      const flow = p.locator('[data-sensor="plant.flow"]');
+      await expect
+        .poll(() => flow.textContent(), { timeout: 15_000, message: await diagnose(page) })
+        .toContain('Esperando la unidad del sensor');
+      await screenshot(p, shotDir, 'rule-waiting-unit-360x740.png');
+    } finally {
+      await p.close();
+    }
+  });
 });

@@ -44,6 +44,7 @@ function statusText(i18n: ReturnType<typeof useI18n>, p: SensorTileProps, state:
     return ms > 0 ? i18n.t('ruleClearing', { duration: i18n.duration(ms) }) : i18n.t('ruleClearingNow');
   }
   if (look.statusKey === 'ruleNoData') return i18n.t('ruleNoData');
+  if (look.statusKey === 'ruleWaitingUnit') return i18n.t('ruleWaitingUnit');
   if (last?.q === 'uncertain') return i18n.t('qualityUncertain');
   if (last?.q === 'bad') return i18n.t('qualityBad');
   return '';

@@ -220,6 +220,50 @@ describe('forwarder (stand-in ingest endpoint)', () => {
     expect(second).toEqual([first[0], first[2]]);
   });
 
+  it('409 reading_conflict: exactly the listed readings are quarantined, the rest sent again, the queue goes on', async () => {
+    let calls = 0;
+    const s = await standIn((seen) => {
+      const sent = (seen.body as { readings: Reading[] }).readings;
+      if (++calls > 1) return { status: 200, body: { accepted: sent.length } };
+      // The server already holds readings 1 and 3 with other values (as after a clock stepped back).
+      const conflicts = [1, 3].map((index) => ({
+        index,
+        sensor: sent[index].sensor,
+        ts: sent[index].ts,
+        stored: { value: -1, q: 'good' },
+        sent: { value: sent[index].value, q: 'good' },
+      }));
+      // A listed conflict that does not match the batch is ignored, never quarantines another reading.
+      conflicts.push({
+        index: 0,
+        sensor: 'other',
+        ts: 1,
+        stored: { value: 0, q: 'good' },
+        sent: { value: 0, q: 'good' },
+      });
+      return {
+        status: 409,
+        body: {
+          error: { code: 'reading_conflict', message: 'readings[1] … and 1 more', path: 'readings[1]', conflicts },
+        },
+      };
+    });
+    server = s.server;
+    await buffer.append(readings(5));
+    const { fwd, telemetry } = forwarderTo(s.url);
+    fwd.start();
+    await until(() => buffer.stats().pending === 0 && calls >= 2);
+    await buffer.append(readings(2, 100));
+    await until(() => buffer.stats().pending === 0 && calls >= 3);
+    await fwd.stop();
+    expect(buffer.stats().quarantined).toBe(2);
+    expect(await telemetry.registry.getSingleMetricAsString('vigia_quarantined_total')).toMatch(/ 2$/m);
+    expect(fwd.status().last_error).toMatch(/409 reading_conflict/);
+    const values = (seen: Seen) => (seen.body as { readings: { value: number }[] }).readings.map((r) => r.value);
+    const first = values(s.seen[0]);
+    expect(values(s.seen[1])).toEqual([first[0], first[2], first[4]]);
+  });
+
   it('409 sensor_taken is a setup mistake, not a bad batch: kept and retried, with what to do', async () => {
     const s = await standIn(() => ({
       status: 409,

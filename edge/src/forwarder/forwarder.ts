@@ -10,7 +10,10 @@
  *   counted, and the server's message logged. Quarantining on a bad token would empty the
  *   buffer into quarantine, hence the exception; so is 409 `sensor_taken` (a setup mistake,
  *   retried until fixed). When the refusal names one reading (`path: readings[i]…`), only that
- *   reading is quarantined and the rest is sent again.
+ *   reading is quarantined and the rest is sent again; a 409 `reading_conflict` lists every
+ *   reading the server already holds with another value (`conflicts`): exactly those are
+ *   quarantined and the rest sent again, so a conflict never wedges the queue nor drops a reading
+ *   (docs/decisions/2026-12-04-reading-corrections.md). The edge never sends corrections itself.
  * Live first: two lanes run at once, each with its own request, so the live lane never waits
  * behind the backlog. The live lane sends the newest readings (the buffer's live window) as
  * soon as they are committed, at most one request per `liveIntervalMs` (config
@@ -35,6 +38,7 @@ import {
   type DeviceStatus,
   ErrorBody,
   type IngestBatch,
+  type ReadingConflict,
   type SensorConfig,
   type SensorMeta,
   TransientError,
@@ -105,7 +109,7 @@ export type ForwarderState = {
 type Outcome =
   | { kind: 'ok'; meta: readonly SensorMeta[] }
   | { kind: 'retry'; message: string }
-  | { kind: 'reject'; message: string; status: number; index?: number };
+  | { kind: 'reject'; message: string; status: number; indexes?: number[] };
 
 /**
  * Builds the ingest body for a batch: readings without row ids, metadata of the sensors in it
@@ -131,24 +135,31 @@ export function buildIngestBatch(
   return { device, readings, ...(sensors.length ? { sensors } : {}), status };
 }
 
-type ServerError = { message: string; code?: string; path?: string };
+type ServerError = { message: string; code?: string; path?: string; conflicts?: ReadingConflict[] };
 
 async function serverError(res: Response): Promise<ServerError> {
   const text = await res.text().catch(() => '');
   try {
     const { error } = ErrorBody.parse(JSON.parse(text));
     const message = `${error.code}: ${error.message}${error.path ? ` (at ${error.path})` : ''}`;
-    return { message, code: error.code, path: error.path };
+    return { message, code: error.code, path: error.path, conflicts: error.conflicts };
   } catch {
     return { message: text.slice(0, 300) || res.statusText };
   }
 }
 
-/** The index of the one reading a refusal names (`readings[12].ts` → 12), if it names one. */
-function refusedIndex(path: string | undefined, batchLength: number): number | undefined {
-  const m = /^readings\[(\d+)\]/.exec(path ?? '');
+/**
+ * The readings a refusal is about: those a `reading_conflict` lists (each checked against the
+ * batch: same index, sensor and ts), else the one its path names (`readings[12].ts` → 12).
+ */
+function refusedIndexes(error: ServerError, batch: readonly BufferedReading[]): number[] | undefined {
+  const listed = (error.conflicts ?? [])
+    .filter((c) => batch[c.index]?.sensor === c.sensor && batch[c.index]?.ts === c.ts)
+    .map((c) => c.index);
+  if (listed.length > 0) return [...new Set(listed)];
+  const m = /^readings\[(\d+)\]/.exec(error.path ?? '');
   const i = m ? Number(m[1]) : Number.NaN;
-  return Number.isInteger(i) && i < batchLength ? i : undefined;
+  return Number.isInteger(i) && i < batch.length ? [i] : undefined;
 }
 
 export function createForwarder(options: ForwarderOptions) {
@@ -274,7 +285,7 @@ export function createForwarder(options: ForwarderOptions) {
             : '';
       return { kind: 'retry', message: `el servidor respondió ${message}${hint}` };
     }
-    return { kind: 'reject', message, status: res.status, index: refusedIndex(error.path, batch.length) };
+    return { kind: 'reject', message, status: res.status, indexes: refusedIndexes(error, batch) };
   }
 
   /**
@@ -340,18 +351,22 @@ export function createForwarder(options: ForwarderOptions) {
         } else drained.push({ at: startedAt, n: batch.length });
         refreshState();
         if (lane === 'backlog') await sleep(startedAt + (batch.length * 1000) / backlogRate - clock(), signal);
-      } else if (outcome.kind === 'reject' && outcome.index !== undefined && batch.length > 1) {
-        // The server names the one bad reading (e.g. readings[12].ts far in the future): set
-        // aside only that one and send the rest again, instead of losing the whole batch.
-        const bad = batch[outcome.index];
-        const moved = buffer.quarantine([bad], outcome.message);
-        buffer.release(batch.filter((r) => r !== bad));
+      } else if (outcome.kind === 'reject' && outcome.indexes && outcome.indexes.length < batch.length) {
+        // The server names the bad readings (e.g. readings[12].ts far in the future, or readings
+        // it already holds with another value): set aside only those and send the rest again,
+        // instead of losing the whole batch.
+        const bad = new Set(outcome.indexes.map((i) => batch[i]));
+        const moved = buffer.quarantine([...bad], outcome.message);
+        buffer.release(batch.filter((r) => !bad.has(r)));
         telemetry.metrics.quarantined.inc(moved);
         state.last_error = outcome.message;
+        const [one] = bad;
         telemetry.report(
           new VigiaError(
             'reading_rejected',
-            `server rejected one reading (${bad.sensor} at ${bad.ts}), quarantined: ${outcome.message}`,
+            bad.size === 1
+              ? `server rejected one reading (${one.sensor} at ${one.ts}), quarantined: ${outcome.message}`
+              : `server rejected ${bad.size} readings, quarantined: ${outcome.message}`,
           ),
           'forwarder',
           'send',

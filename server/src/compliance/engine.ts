@@ -81,6 +81,11 @@ export type ComplianceEngine = {
    * and replayed from their start.
    */
   siteZoneChanged(site: string): void;
+  /**
+   * The device sent these sensors' metadata: rules waiting for a sensor's unit start, replayed
+   * from their start over what is stored (waiting-unit.ts). Cheap when none waits.
+   */
+  unitsKnown(sensors: readonly string[]): void;
   start(): void;
   /** Finish queued work, store a checkpoint of every run. */
   stop(): Promise<void>;
@@ -112,6 +117,7 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
   };
 
   function requestReplay(run: Run, from: number, why: Why) {
+    if (run.waitingUnit) return; // nothing to evaluate yet: unitsKnown() replays it from its start
     run.replayFrom = Math.min(run.replayFrom ?? END, from);
     run.why = mergeWhy(run.why, why);
     pending.add(run);
@@ -208,6 +214,7 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
   }
 
   function feed(run: Run, sorted: readonly Sample[], why: Why | undefined) {
+    if (run.waitingUnit) return; // stored: evaluated when the unit arrives
     const mine = sorted.filter((r) => r.ts >= run.from && r.ts < run.to);
     if (mine.length === 0) return;
     const waiting = run.busy || run.replayFrom !== undefined;
@@ -265,6 +272,19 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
     }
   }
 
+  function unitsKnown(sensors: readonly string[]) {
+    for (const sensor of sensors) {
+      for (const run of runs.bySensor.get(sensor) ?? []) {
+        if (!run.waitingUnit) continue;
+        runs.rebuild(run);
+        if (!run.waitingUnit) {
+          log.info({ run: run.id, unit: run.unit }, 'ruleStarted: the sensor unit is known');
+          requestReplay(run, run.from, { reason: 'unit_known', detail: { unit: run.unit } });
+        }
+      }
+    }
+  }
+
   // ---- status and timer --------------------------------------------------------------------
   function status(now = deps.clock.now()): RuleStatusView[] {
     const out: RuleStatusView[] = [];
@@ -272,6 +292,20 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
       if (!active(run)) continue;
       const s = run.ev.status();
       const silent = run.lastTs === null || now - run.lastTs > run.holdMs;
+      if (run.waitingUnit) {
+        out.push({
+          permit: run.key.permit,
+          permit_version: run.key.version,
+          rule: run.key.rule,
+          sensor: run.sensor,
+          state: 'waiting_unit',
+          value: null,
+          at: null,
+          last_reading: null,
+          breach: null,
+        });
+        continue;
+      }
       const open = s.breach && (s.state === 'breach' || s.state === 'clearing') ? s.breach : null;
       out.push({
         permit: run.key.permit,
@@ -342,6 +376,7 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
     watermarkOf: (key) => runs.all.get(runId(key))?.watermark ?? null,
     announce: book.announce,
     siteZoneChanged,
+    unitsKnown,
     async idle() {
       while (worker || pending.size > 0) {
         kick();

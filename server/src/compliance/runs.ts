@@ -10,6 +10,8 @@
  * - A run's evaluator options (unit, site time zone) are fixed when it is built; a change of the
  *   site's zone rebuilds the run (`rebuild`) and the caller replays it from its start: the zone is
  *   part of the evaluator's fingerprint, so no old checkpoint is restored into the new evaluator.
+ * - A rule that needs its sensor's unit while the server has none is built waiting
+ *   (`waitingUnit`, waiting-unit.ts) and rebuilt when the unit arrives.
  * - Checkpoints (evaluator snapshots) are keyed by the run and its watermark; hourly ones are kept
  *   35 days back from the watermark, one per UTC day before that.
  */
@@ -30,6 +32,7 @@ import {
 import type { PermitVersion, RunKey } from '../meta/compliance.ts';
 import type { Meta } from '../meta/meta.ts';
 import type { Why } from './breaches.ts';
+import { waitingEvaluator, waitsForUnit } from './waiting-unit.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -48,6 +51,8 @@ export type Run = {
   compiled: CompiledRule;
   opts: EvaluatorOptions;
   unit: string | null;
+  /** The rule needs the sensor's unit and the server does not know it yet: nothing is evaluated. */
+  waitingUnit: boolean;
   holdMs: number;
   /** How long after a calendar period (a day) ends the timer waits before judging it. */
   graceMs: number;
@@ -95,7 +100,9 @@ export function createRuns(meta: Meta, timeZoneOf: (site: string) => string = ()
     const compiled = compileRule(run.rule);
     const unit = meta.sensorById(run.rule.sensor)?.unit ?? null;
     const opts: EvaluatorOptions = { unit: unit ?? undefined, timeZone: timeZoneOf(run.site) };
-    return { compiled, unit, opts, holdMs: holdMsFor(compiled, opts), ev: createEvaluator(compiled, opts) };
+    const waitingUnit = waitsForUnit(compiled, unit);
+    const ev = waitingUnit ? waitingEvaluator(compiled) : createEvaluator(compiled, opts);
+    return { compiled, unit, waitingUnit, opts, holdMs: holdMsFor(compiled, opts), ev };
   }
 
   function add(v: PermitVersion, rule: Rule): Run {

@@ -4,7 +4,7 @@
  * "Compliance"). Candidates for shared/ as zod schemas once the dashboard reads them (docs/design.md C2),
  * as auth/roles.ts says of its own.
  */
-import type { Breach, RuleState } from '@vigia/shared';
+import type { Breach, RuleStatusState } from '@vigia/shared';
 import { type BreachRecord, type BreachState, breachState, type NewBreach, type RunKey } from '../meta/compliance.ts';
 
 /** The stored breach as the API shows it: the acknowledgement as one object (null until given). */
@@ -22,7 +22,7 @@ export type RuleStatusView = {
   permit_version: number;
   rule: string;
   sensor: string;
-  state: RuleState;
+  state: RuleStatusState;
   value: number | null;
   at: number | null;
   /** Newest reading evaluated (event time). */

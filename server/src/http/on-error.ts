@@ -3,7 +3,14 @@
  * The one place an error becomes an HTTP answer (docs/design.md C8): VigiaError classes map to
  * their status and the shared ErrorBody; anything else is a logged 500 that shows no detail.
  */
-import { ConfigError, type ErrorBody, InputError, TransientError, VigiaError } from '@vigia/shared';
+import {
+  ConfigError,
+  type ErrorBody,
+  InputError,
+  ReadingConflictError,
+  TransientError,
+  VigiaError,
+} from '@vigia/shared';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -28,7 +35,14 @@ export function errorHandler(telemetry: Telemetry) {
     const status = statusOf(e);
     const body: ErrorBody =
       e instanceof VigiaError && status < 500
-        ? { error: { code: e.code, message: e.message, ...(e instanceof InputError && e.path && { path: e.path }) } }
+        ? {
+            error: {
+              code: e.code,
+              message: e.message,
+              ...(e instanceof InputError && e.path && { path: e.path }),
+              ...(e instanceof ReadingConflictError && { conflicts: e.conflicts }),
+            },
+          }
         : e instanceof TransientError
           ? { error: { code: e.code, message: `${e.message}; try again shortly` } }
           : { error: { code: 'internal', message: 'internal server error; the server log has the details' } };

@@ -1,4 +1,5 @@
-// Property: whatever JSON arrives at ingest, the answer is a 200 ack or a 4xx ErrorBody, never a 500.
+// Property: whatever JSON arrives at ingest, the answer is a 200 ack or a 4xx ErrorBody, never a 500;
+// and over re-sends, conflicts and corrections the store holds exactly what a model says.
 import { ErrorBody, IngestAck } from '@vigia/shared';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,6 +94,53 @@ describe('ingest validator (fuzz)', () => {
     // Both outcomes must be common (about 40% accepted), or the generator tests only one path.
     expect(accepted).toBeGreaterThan(30);
     expect(refused).toBeGreaterThan(30);
+  });
+
+  it('re-sends, conflicting values and corrections: 200, 409 reading_conflict or 422, and the store matches a model', async () => {
+    // A small (sensor, ts) space and two values, so re-sends and conflicts are common.
+    const reading = fc
+      .record({
+        sensor: fc.constantFrom('fz.a', 'fz.b'),
+        ts: fc.integer({ min: 0, max: 5 }).map((k) => T0 + k * 1000),
+        value: fc.constantFrom(1, 2),
+        q: fc.constantFrom('good', 'good', 'uncertain'),
+        // plain (most), a correction with or without a reason, and now and then a wrong reason.
+        how: fc.constantFrom('plain', 'plain', 'plain', 'fix', 'fix-why', 'why-alone', 'fix-bad-why'),
+      })
+      .map(({ how, ...r }) => ({
+        ...r,
+        ...(how.startsWith('fix') && { correction: true as const }),
+        ...(how === 'fix-why' || how === 'why-alone' ? { reason: 'sonda recalibrada' } : {}),
+        ...(how === 'fix-bad-why' && { reason: 'dos\nlíneas' }),
+      }));
+    const model = new Map<string, { value: number; q: string }>();
+    const counts = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(fc.array(reading, { minLength: 1, maxLength: 4 }), async (readings) => {
+        const a = await answer(JSON.stringify({ device: 'plant-01', readings }));
+        expectAckOrClientError(a);
+        counts.set(a.status, (counts.get(a.status) ?? 0) + 1);
+        if (a.status === 409) {
+          const { error } = ErrorBody.parse(a.json);
+          expect(error.code).toBe('reading_conflict');
+          for (const c of error.conflicts ?? []) {
+            expect(readings[c.index]).toMatchObject({ sensor: c.sensor, ts: c.ts, value: c.sent.value, q: c.sent.q });
+            expect(readings[c.index].correction).toBeUndefined();
+          }
+        }
+        if (a.status !== 200) return;
+        for (const r of readings) model.set(`${r.sensor}@${r.ts}`, { value: r.value, q: r.q });
+        expect(readings.every((r) => r.reason === undefined || r.correction)).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
+    const stored = (await t.store.readings!('fz.a', T0, T0 + 6000)).concat(
+      await t.store.readings!('fz.b', T0, T0 + 6000),
+    );
+    expect(new Map(stored.map((r) => [`${r.sensor}@${r.ts}`, { value: r.value, q: r.q }]))).toEqual(model);
+    expect(counts.get(200) ?? 0).toBeGreaterThan(10);
+    expect(counts.get(409) ?? 0).toBeGreaterThan(10);
+    expect(counts.get(422) ?? 0).toBeGreaterThan(5);
   });
 
   it('answers random text with a 4xx ErrorBody, never a 500', async () => {

@@ -78,7 +78,7 @@ describe('POST /api/v1/ingest', () => {
     expect(await t.store.latest()).toEqual([{ sensor: 'tunnel.ch4', ts: T0, value: 0.4, q: 'good' }]);
   });
 
-  it('the same batch twice leaves one copy; a new value for the same (sensor, ts) replaces the old', async () => {
+  it('the same batch twice leaves one copy; a new value for the same (sensor, ts) is refused (409)', async () => {
     const body = JSON.stringify(
       batch([
         { sensor: 'a', ts: T0, value: 1 },
@@ -88,8 +88,14 @@ describe('POST /api/v1/ingest', () => {
     expect((await post(body)).status).toBe(200);
     expect((await post(body)).status).toBe(200);
     expect(await t.store.query('a', T0, T0 + 2000, 2000)).toEqual([{ ts: T0, min: 1, mean: 1.5, max: 2, n: 2 }]);
-    expect((await post(JSON.stringify(batch([{ sensor: 'a', ts: T0, value: 5 }])))).status).toBe(200);
-    expect(await t.store.query('a', T0, T0 + 2000, 2000)).toEqual([{ ts: T0, min: 2, mean: 3.5, max: 5, n: 2 }]);
+    await expectError(
+      await post(JSON.stringify(batch([{ sensor: 'a', ts: T0, value: 5 }]))),
+      409,
+      'reading_conflict',
+      'readings[0]',
+    );
+    expect(await t.store.query('a', T0, T0 + 2000, 2000)).toEqual([{ ts: T0, min: 1, mean: 1.5, max: 2, n: 2 }]);
+    // Corrections: ingest-corrections.test.ts.
   });
 
   it('an empty batch is accepted and records the device as seen', async () => {

@@ -3,7 +3,11 @@
  * `POST /api/v1/ingest`: a device's batch. Everything is checked before anything is
  * written, and the readings are written in one store transaction, so a refused batch
  * leaves no trace and an acknowledged one is committed. Re-sending a batch changes nothing.
- * Accepted readings then go to the compliance engine (compliance/engine.ts).
+ * A stored reading is never replaced silently: a different value for a stored (sensor, ts) is
+ * refused whole (409 `reading_conflict`, store.ts) unless sent as a correction; each correction
+ * that replaced a value is audit-logged (`reading_corrected`) with both values.
+ * Accepted readings then go to the compliance engine (compliance/engine.ts), corrections too:
+ * one at or before a rule's watermark triggers its replay.
  * A status whose `dropped` count went up is logged and audited (`device_dropped_readings`),
  * so readings the edge lost are noticed, not just counted.
  */
@@ -16,7 +20,7 @@ import { parseInput, parseJson } from '../http/parse-input.ts';
 import { readBodyText } from '../http/read-body.ts';
 import type { DeviceRow } from '../meta/devices.ts';
 import type { SensorClaim } from '../meta/sensors.ts';
-import type { SeriesLabels } from '../storage/store.ts';
+import type { Revision, SeriesLabels } from '../storage/store.ts';
 import type { Telemetry } from '../telemetry.ts';
 
 export const INGEST_LIMITS = { maxWireBytes: 5 * 1024 * 1024, maxDecodedBytes: 50 * 1024 * 1024 };
@@ -82,6 +86,72 @@ function checkNotInFuture(readings: readonly Reading[], now: number): void {
   }
 }
 
+/** `reason` says why a value was corrected: alone it is a mistake the device should hear of. */
+function checkCorrections(readings: readonly Reading[]): void {
+  const i = readings.findIndex((r) => r.reason !== undefined && r.correction !== true);
+  if (i >= 0) {
+    throw new InputError(
+      'reason_without_correction',
+      `readings[${i}].reason is only for a correction: add "correction": true, or leave the reason out`,
+      `readings[${i}].reason`,
+      422,
+    );
+  }
+}
+
+/** One audit entry per replaced value: the device, the reading, both values and why. */
+function auditRevisions(deps: AppDeps, device: DeviceRow, revisions: readonly Revision[], now: number): void {
+  if (revisions.length === 0) return;
+  deps.meta.complianceTx(() => {
+    for (const v of revisions) {
+      deps.meta.audit(
+        `device:${device.id}`,
+        'reading_corrected',
+        {
+          device: device.id,
+          site: device.site,
+          sensor: v.sensor,
+          ts: v.ts,
+          old: { value: v.value, q: v.q },
+          new: { value: v.new_value, q: v.new_q },
+          reason: v.reason,
+        },
+        now,
+      );
+    }
+  });
+  deps.log.warn(
+    { device: device.id, corrected: revisions.length },
+    `readings corrected by device ${device.id}: ${revisions.length} (old values kept as revisions)`,
+  );
+}
+
+/**
+ * Feed the engine; corrected readings separately, so a breach they withdraw or change says it was
+ * a correction, by which device and why (the breach history), not just "late data".
+ */
+function acceptInto(
+  compliance: ComplianceEngine | undefined,
+  device: DeviceRow,
+  readings: readonly Reading[],
+  revisions: readonly Revision[],
+): void {
+  if (!compliance) return;
+  if (revisions.length === 0) {
+    compliance.accept(readings);
+    return;
+  }
+  const revised = new Set(revisions.map((v) => `${v.ts} ${v.sensor}`));
+  const corrected = readings.filter((r) => revised.has(`${r.ts} ${r.sensor}`));
+  const reasons = [...new Set(revisions.map((v) => v.reason).filter((x) => x !== null))];
+  // Corrections first: the replay they start is the one that re-judges, under their reason.
+  compliance.accept(corrected, {
+    reason: 'correction',
+    detail: { device: device.id, corrected: revisions.length, reasons },
+  });
+  compliance.accept(readings.filter((r) => !revised.has(`${r.ts} ${r.sensor}`)));
+}
+
 /** Each sensor id the batch mentions, once, with where it first appears and its metadata. */
 function sensorClaims(batch: IngestBatch): SensorClaim[] {
   const claims = new Map<string, SensorClaim>();
@@ -109,7 +179,8 @@ export function ingestRoutes(deps: AppDeps, telemetry: Telemetry, compliance?: C
     for (const r of newest.values()) {
       if ((published.get(r.sensor) ?? Number.NEGATIVE_INFINITY) > r.ts) continue;
       published.set(r.sensor, r.ts);
-      deps.live.publish({ event: 'reading', site: device.site, data: { ...r, device: device.id } });
+      const { sensor, ts, value, q } = r;
+      deps.live.publish({ event: 'reading', site: device.site, data: { sensor, ts, value, q, device: device.id } });
     }
     deps.live.publish({
       event: 'device',
@@ -132,6 +203,7 @@ export function ingestRoutes(deps: AppDeps, telemetry: Telemetry, compliance?: C
     }
     const now = deps.clock.now();
     checkNotInFuture(batch.readings, now);
+    checkCorrections(batch.readings);
 
     const claims = sensorClaims(batch);
     deps.meta.claimSensors(device.id, claims, now);
@@ -145,7 +217,10 @@ export function ingestRoutes(deps: AppDeps, telemetry: Telemetry, compliance?: C
         unit: row?.unit ?? undefined,
       });
     }
-    await deps.store.write(batch.readings, labels);
+    const { revisions } = await deps.store.write(batch.readings, labels, { by: device.id, at: now });
+    auditRevisions(deps, device, revisions, now);
+    // A rule set up before the device's first batch may be waiting for its sensor's unit.
+    if (batch.sensors?.length) compliance?.unitsKnown(batch.sensors.map((m) => m.id));
     deps.meta.noteSensorReadings(batch.readings);
     const seen = deps.meta.recordDeviceSeen(device.id, now, batch.status);
     noticeDrop(deps, device, batch, seen.droppedBefore, now);
@@ -156,7 +231,7 @@ export function ingestRoutes(deps: AppDeps, telemetry: Telemetry, compliance?: C
     publishLive(device, batch, now);
     // After the commit: in-order readings are evaluated here (O(batch)); late ones queue a
     // background replay, so the ack never waits for a backfill. Never throws.
-    compliance?.accept(batch.readings);
+    acceptInto(compliance, device, batch.readings, revisions);
     return c.json({ accepted: batch.readings.length });
   });
 }

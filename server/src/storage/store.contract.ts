@@ -3,7 +3,7 @@
  * Every behaviour a `Store` promises (docs/design.md C6). Each backend's test calls
  * `storeContract` with its factory; this file is never collected on its own.
  */
-import type { Reading } from '@vigia/shared';
+import { type Reading, ReadingConflictError } from '@vigia/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SeriesLabels, Store } from './store.ts';
 
@@ -12,6 +12,22 @@ export type StoreFixture = { store: Store; dispose(): Promise<void> };
 
 const T0 = 1_764_000_000_000;
 const r = (sensor: string, ts: number, value: number, q: Reading['q'] = 'good'): Reading => ({ sensor, ts, value, q });
+/** The same reading sent as a correction. */
+const fix = (reading: Reading, reason?: string): Reading => ({
+  ...reading,
+  correction: true,
+  ...(reason && { reason }),
+});
+
+/** The conflicts a write was refused with (fails the test when it was not refused so). */
+async function refused(write: Promise<unknown>) {
+  const err = await write.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ReadingConflictError);
+  return (err as ReadingConflictError).conflicts;
+}
 
 export function storeContract(name: string, makeStore: () => Promise<StoreFixture>): void {
   describe(`Store contract: ${name}`, () => {
@@ -48,8 +64,8 @@ export function storeContract(name: string, makeStore: () => Promise<StoreFixtur
       expect((await store.readingColumns('a', T0 + 4000, T0 + 4000)).next).toBe(T0 + 9000);
       const none = await store.readingColumns('a', T0 + 9001, T0 + 20_000);
       expect([none.ts.length, none.value.length, none.next]).toEqual([0, 0, null]);
-      // A reading re-sent as good over a stored bad one is good again, here too.
-      await store.write([r('a', T0 + 1000, 3.5)]);
+      // A reading corrected to good over a stored bad one is good again, here too.
+      await store.write([fix(r('a', T0 + 1000, 3.5))]);
       expect([...(await store.readingColumns('a', T0, T0 + 3000)).value]).toEqual([2.5, 3.5, -0.1]);
     });
 
@@ -62,14 +78,101 @@ export function storeContract(name: string, makeStore: () => Promise<StoreFixtur
       expect(buckets).toEqual([{ ts: T0, min: 1, mean: 1.5, max: 2, n: 2 }]);
     });
 
-    it('a later write of the same (sensor, ts) replaces value and quality (last write wins)', async () => {
+    it('a different value or quality at a stored (sensor, ts) is refused, every one named, nothing of the batch stored', async () => {
       const store = await fresh();
-      await store.write([r('a', T0, 1)]);
-      await store.write([r('a', T0, 5, 'uncertain')]);
-      expect(await store.latest(['a'])).toEqual([r('a', T0, 5, 'uncertain')]);
-      expect((await store.query('a', T0, T0 + 1000, 1000))[0].n).toBe(1);
+      await store.write([r('a', T0, 1), r('a', T0 + 1000, 2), r('b', T0, 3)]);
+      const conflicts = await refused(
+        store.write([
+          r('c', T0, 9),
+          r('a', T0, 1),
+          r('a', T0 + 1000, 2, 'uncertain'),
+          r('b', T0, 4),
+          r('a', T0 + 5000, 5),
+        ]),
+      );
+      expect(conflicts).toEqual([
+        { index: 2, sensor: 'a', ts: T0 + 1000, stored: { value: 2, q: 'good' }, sent: { value: 2, q: 'uncertain' } },
+        { index: 3, sensor: 'b', ts: T0, stored: { value: 3, q: 'good' }, sent: { value: 4, q: 'good' } },
+      ]);
+      expect(await store.latest(['a', 'b', 'c'])).toEqual([r('a', T0 + 1000, 2), r('b', T0, 3)]);
+      expect((await store.query('a', T0, T0 + 10_000, 10_000))[0]).toEqual({ ts: T0, min: 1, mean: 1.5, max: 2, n: 2 });
+      expect(await store.revisions('a', T0, T0 + 10_000)).toEqual([]);
     });
 
+    it('an older reading after appends is judged too: same value passes, a different one is refused', async () => {
+      const store = await fresh();
+      for (let k = 0; k < 3; k++)
+        await store.write([r('a', T0 + k * 60_000, k), r('a', T0 + k * 60_000 + 1000, k + 0.5)]);
+      await store.write([r('a', T0 + 60_000, 1), r('a', T0 + 200_000, 7)]); // a re-send and a new one
+      await refused(store.write([r('a', T0 + 60_000, 1.25), r('a', T0 + 300_000, 8)]));
+      expect(await store.latest(['a'])).toEqual([r('a', T0 + 200_000, 7)]);
+    });
+
+    it('a correction replaces the stored reading and keeps the old one as a revision', async () => {
+      const store = await fresh();
+      await store.write([r('a', T0, 9.2), r('a', T0 + 1000, 5, 'bad'), r('a', T0 + 2000, 6)]);
+      const at = T0 + 3_600_000;
+      const result = await store.write(
+        [
+          fix(r('a', T0, 7.2), 'probe recalibrated'),
+          fix(r('a', T0 + 1000, 5)),
+          r('a', T0 + 2000, 6),
+          fix(r('a', T0 + 3000, 1)),
+        ],
+        undefined,
+        { by: 'plant-01', at },
+      );
+      const expected = [
+        {
+          sensor: 'a',
+          ts: T0,
+          value: 9.2,
+          q: 'good',
+          new_value: 7.2,
+          new_q: 'good',
+          revised_at: at,
+          by: 'plant-01',
+          reason: 'probe recalibrated',
+        },
+        {
+          sensor: 'a',
+          ts: T0 + 1000,
+          value: 5,
+          q: 'bad',
+          new_value: 5,
+          new_q: 'good',
+          revised_at: at,
+          by: 'plant-01',
+          reason: null,
+        },
+      ];
+      // Unchanged (T0 + 2000) and new (T0 + 3000, a correction of nothing) readings make no revision.
+      expect(result.revisions).toEqual(expected);
+      expect(await store.revisions('a', T0, T0 + 10_000)).toEqual(expected);
+      expect(await store.revisions('a', T0 + 1, T0 + 1000)).toEqual([]);
+      expect(await store.revisions('b', T0, T0 + 10_000)).toEqual([]);
+      expect(await store.query('a', T0, T0 + 4000, 4000)).toEqual([{ ts: T0, min: 1, mean: 19.2 / 4, max: 7.2, n: 4 }]);
+      expect(await store.query('a', T0, T0 + 60_000, 60_000)).toEqual([
+        { ts: T0, min: 1, mean: 19.2 / 4, max: 7.2, n: 4 },
+      ]);
+      expect([...(await store.readingColumns!('a', T0, T0 + 2000)).value]).toEqual([7.2, 5]);
+    });
+
+    it('a correction sent again changes nothing; a second correction adds a second revision', async () => {
+      const store = await fresh();
+      const id = `it's "q", a=b\\ñ`;
+      await store.write([r(id, T0, 1)]);
+      const once = fix(r(id, T0, 2), 'first "fix", with, commas = and \\ backslash');
+      await store.write([once], undefined, { by: 'plant-01', at: T0 + 10 });
+      expect((await store.write([once], undefined, { by: 'plant-01', at: T0 + 20 })).revisions).toEqual([]);
+      await store.write([fix(r(id, T0, 3, 'uncertain'))], undefined, { by: 'plant-02', at: T0 + 30 });
+      const revs = await store.revisions(id, T0, T0 + 1);
+      expect(revs.map((v) => [v.value, v.q, v.new_value, v.new_q, v.revised_at, v.by, v.reason])).toEqual([
+        [1, 'good', 2, 'good', T0 + 10, 'plant-01', once.reason],
+        [2, 'good', 3, 'uncertain', T0 + 30, 'plant-02', null],
+      ]);
+      expect(await store.latest([id])).toEqual([r(id, T0, 3, 'uncertain')]);
+    });
     it('a batch holding one invalid row is rejected whole', async () => {
       const store = await fresh();
       const bad = [r('a', T0, 1), r('a', T0 + 1000, Number.NaN), r('b', T0, 3)];
@@ -156,20 +259,24 @@ export function storeContract(name: string, makeStore: () => Promise<StoreFixtur
       expect(b.min).toBe(-1e300);
     });
 
-    it('a reading re-sent as good over a stored uncertain one is good again (quality replaced, not merged)', async () => {
+    it('a reading corrected to good over a stored uncertain one is good again (quality replaced, not merged)', async () => {
       const store = await fresh();
       await store.write([r('a', T0, 1, 'bad'), r('a', T0 + 1000, 2, 'uncertain')]);
-      await store.write([r('a', T0, 3), r('a', T0 + 1000, 4)]);
+      await store.write([fix(r('a', T0, 3)), fix(r('a', T0 + 1000, 4))]);
       expect(await store.latest(['a'])).toEqual([r('a', T0 + 1000, 4)]);
-      await store.write([r('a', T0 + 1000, 5, 'uncertain')]);
+      await store.write([fix(r('a', T0 + 1000, 5, 'uncertain'))]);
       expect(await store.latest(['a'])).toEqual([r('a', T0 + 1000, 5, 'uncertain')]);
       expect(await store.query('a', T0, T0 + 2000, 2000)).toEqual([{ ts: T0, min: 3, mean: 4, max: 5, n: 2 }]);
     });
 
-    it('a batch holding the same (sensor, ts) twice keeps the later one, quality included', async () => {
+    it('within one batch a repeated (sensor, ts) must agree, or the later one must be a correction', async () => {
       const store = await fresh();
-      await store.write([r('a', T0, 1, 'bad'), r('a', T0, 2), r('b', T0, 3), r('b', T0, 4, 'uncertain')]);
-      expect(await store.latest(['a', 'b'])).toEqual([r('a', T0, 2), r('b', T0, 4, 'uncertain')]);
+      expect(await refused(store.write([r('a', T0, 1), r('a', T0, 2), r('b', T0, 3), r('b', T0, 3)]))).toEqual([
+        { index: 1, sensor: 'a', ts: T0, stored: { value: 1, q: 'good' }, sent: { value: 2, q: 'good' } },
+      ]);
+      expect(await store.latest()).toEqual([]);
+      await store.write([r('a', T0, 1, 'bad'), fix(r('a', T0, 2)), r('b', T0, 3), r('b', T0, 3)]);
+      expect(await store.latest(['a', 'b'])).toEqual([r('a', T0, 2), r('b', T0, 3)]);
       expect(await store.query('a', T0, T0 + 1000, 1000)).toEqual([{ ts: T0, min: 2, mean: 2, max: 2, n: 1 }]);
     });
 

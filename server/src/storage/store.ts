@@ -2,12 +2,23 @@
  * @module storage/store
  * The time-series store every backend implements (docs/design.md C6): SQLite now, InfluxDB later.
  * Invariants every backend keeps, proven by `store.contract.ts`:
- * - the identity of a reading is (sensor, ts): writing it again replaces it (last write wins);
+ * - the identity of a reading is (sensor, ts), and a stored reading is evidence: writing the
+ *   same (sensor, ts, value, q) again changes nothing; a different value or quality is refused
+ *   (ReadingConflictError, listing every such reading, nothing of the batch stored) unless the
+ *   reading says `correction: true`: then it replaces the stored one, and the stored one is kept
+ *   as a `Revision` in the same write. The same holds between two readings of one batch;
  * - `write` stores the whole batch or nothing, and rejects a batch holding an invalid row;
  * - after `close`, `write` rejects (a TransientError: the caller may retry elsewhere).
  * This file is the core: it imports no backend.
  */
-import { InputError, type Quality, Quality as QualitySchema, type Reading, type SeriesBucket } from '@vigia/shared';
+import {
+  InputError,
+  type Quality,
+  Quality as QualitySchema,
+  type Reading,
+  type ReadingConflict,
+  type SeriesBucket,
+} from '@vigia/shared';
 
 /** Extra labels a backend may keep with a series (InfluxDB tags); SQLite ignores them. */
 export type SeriesLabels = { site: string; device: string; quantity?: string; unit?: string };
@@ -19,8 +30,19 @@ export type SeriesLabels = { site: string; device: string; quantity?: string; un
  * const buckets = await store.query('plant.ph', from, to, 60_000);
  */
 export interface Store {
-  /** Store every reading or none; idempotent on (sensor, ts). `labels` maps sensor id to its labels. */
-  write(readings: readonly Reading[], labels?: ReadonlyMap<string, SeriesLabels>): Promise<void>;
+  /**
+   * Store every reading or none; idempotent on (sensor, ts, value, q). `labels` maps sensor id to
+   * its labels; `options` says who writes and when, kept with any revision. Rejects with a
+   * ReadingConflictError when a reading differs from the stored one and is not a correction;
+   * resolves with the revisions the corrections made (empty for a plain batch).
+   */
+  write(
+    readings: readonly Reading[],
+    labels?: ReadonlyMap<string, SeriesLabels>,
+    options?: WriteOptions,
+  ): Promise<WriteResult>;
+  /** The revisions of one sensor's readings with ts in [from, to), by ts, then oldest revision first. */
+  revisions(sensor: string, from: number, to: number): Promise<Revision[]>;
   /** Buckets of `bucketMs` starting at `from`, over [from, to); empty buckets are left out. */
   query(sensor: string, from: number, to: number, bucketMs: number): Promise<SeriesBucket[]>;
   /**
@@ -54,6 +76,28 @@ export interface Store {
   status?(): StoreStatus;
 }
 
+/** Who writes (a device id) and when (server ms); kept with each revision. */
+export type WriteOptions = { by?: string; at?: number };
+
+/**
+ * A stored reading a correction replaced: the old `value`/`q`, the new ones, when, by whom, why.
+ * @example { sensor: 'plant.ph', ts, value: 9.2, q: 'good', new_value: 7.2, new_q: 'good',
+ *            revised_at, by: 'plant-01', reason: 'probe recalibrated' }
+ */
+export type Revision = {
+  sensor: string;
+  ts: number;
+  value: number;
+  q: Quality;
+  new_value: number;
+  new_q: Quality;
+  revised_at: number;
+  by: string;
+  reason: string | null;
+};
+
+export type WriteResult = { revisions: Revision[] };
+
 /** Minute `i` starts at `start[i]`; its readings lie in [min[i], max[i]]; `bad[i]` is 1 when one is `bad`. */
 export type MinuteSummaries = { start: Float64Array; min: Float64Array; max: Float64Array; bad: Uint8Array };
 
@@ -83,4 +127,44 @@ export function checkReadings(readings: readonly Reading[]): void {
       throw new InputError('reading_invalid', `readings[${i}].${field} ${why}`, `readings[${i}].${field}`, 422);
     }
   }
+}
+
+/**
+ * Decide one reading against what is stored (or came earlier in the batch) at its (sensor, ts):
+ * `new` (nothing there), `same` (nothing to do), `revise` (a correction of a different value) or
+ * `conflict`. One rule for every backend.
+ */
+export function judgeReading(
+  r: Reading,
+  prior: { value: number; q: Quality } | undefined,
+): 'new' | 'same' | 'revise' | 'conflict' {
+  if (!prior) return 'new';
+  if (prior.value === r.value && prior.q === r.q) return 'same';
+  return r.correction === true ? 'revise' : 'conflict';
+}
+
+/** The conflict entry for readings[index] against the stored reading. */
+export function conflictOf(index: number, r: Reading, prior: { value: number; q: Quality }): ReadingConflict {
+  return {
+    index,
+    sensor: r.sensor,
+    ts: r.ts,
+    stored: { value: prior.value, q: prior.q },
+    sent: { value: r.value, q: r.q },
+  };
+}
+
+/** The revision a correction makes of the stored reading. */
+export function revisionOf(r: Reading, prior: { value: number; q: Quality }, options: WriteOptions): Revision {
+  return {
+    sensor: r.sensor,
+    ts: r.ts,
+    value: prior.value,
+    q: prior.q,
+    new_value: r.value,
+    new_q: r.q,
+    revised_at: options.at ?? Date.now(),
+    by: options.by ?? '',
+    reason: r.reason ?? null,
+  };
 }

@@ -10,6 +10,14 @@ export const RuleState = z.enum(['ok', 'pending', 'breach', 'clearing', 'no_data
 export type RuleState = z.infer<typeof RuleState>;
 
 /**
+ * A rule's state as `GET /api/v1/rules/status` reports it: the evaluator's, or `waiting_unit`
+ * while a rule that needs the sensor's unit (`daily_total`) waits for the device to send it
+ * (docs/decisions/2026-12-04-rules-waiting-for-a-unit.md).
+ */
+export const RuleStatusState = z.enum([...RuleState.options, 'waiting_unit']);
+export type RuleStatusState = z.infer<typeof RuleStatusState>;
+
+/**
  * One breach of one rule.
  * - `start`: the first out-of-bounds time, i.e. the start of the pending period (not when the
  *   breach was confirmed: that is `openedTs` = start + pending).

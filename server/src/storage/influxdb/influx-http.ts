@@ -28,7 +28,7 @@ export type InfluxConnection = {
 /** A component state as docs/design.md C5 names them, with a human detail. */
 export type ConnectionStatus = { state: 'starting' | 'ok' | 'retrying' | 'failed' | 'stopped'; detail: string };
 
-type QueryResult = {
+export type QueryResult = {
   error?: string;
   series?: { name?: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }[];
 };

@@ -106,7 +106,10 @@ describe('influxdb store (its own behaviour)', () => {
     const reopened = openInfluxStore({ url: influx.url, db });
     cleanup.push(() => reopened.close());
     const changed = { site: 'mobile-plant', device: 'plant-01', quantity: 'ph', unit: 'pH units' };
-    await reopened.write([r('plant.ph', T0, 7.5), r('plant.ph', T0 + 1000, 8)], new Map([['plant.ph', changed]]));
+    await reopened.write(
+      [{ ...r('plant.ph', T0, 7.5), correction: true }, r('plant.ph', T0 + 1000, 8)],
+      new Map([['plant.ph', changed]]),
+    );
     expect(await valuesOf('SHOW SERIES FROM reading', db)).toEqual([
       ['reading,device=plant-01,quantity=ph,sensor=plant.ph,site=mobile-plant,unit=pH'],
     ]);
@@ -243,7 +246,7 @@ describe('influxdb store rollups (reading_1m, reading_1h)', () => {
     const { store, db } = fresh();
     const labels = new Map([['plant.ph', { site: 'mobile-plant', device: 'plant-01', quantity: 'ph', unit: 'pH' }]]);
     await store.write([r('plant.ph', T0, 7), r('plant.ph', T0 + 30_000, 9), r('plant.ph', T0 + 90_000, 8)], labels);
-    await store.write([r('plant.ph', T0 + 30_000, 6)]); // replaces 9: the minute's max must drop
+    await store.write([{ ...r('plant.ph', T0 + 30_000, 6), correction: true }]); // replaces 9: the minute's max must drop
     await store.write([r('plant.ph', T0 + 100_000, 10)]); // appends: reads nothing, builds on the remembered minute
     expect(await valuesOf('SHOW SERIES FROM reading_1m', db)).toEqual([
       ['reading_1m,device=plant-01,quantity=ph,sensor=plant.ph,site=mobile-plant,unit=pH'],
@@ -278,7 +281,7 @@ describe('influxdb store rollups (reading_1m, reading_1h)', () => {
     expect((await valuesOf('SHOW MEASUREMENTS', db)).map(([m]) => m)).toEqual(['reading', 'reading_1h', 'reading_1m']);
   });
 
-  it('answers like a raw-only query over random data, batches, overwrites and ranges (property, real influxd)', async () => {
+  it('answers like a raw-only query over random data, batches, corrections and ranges (property, real influxd)', async () => {
     const reading = fc.record({
       sensor: fc.constantFrom('a', 'b'),
       ts: fc.integer({ min: 0, max: 4 * 3_600_000 }).map((t) => T0 + t),
@@ -302,7 +305,8 @@ describe('influxdb store rollups (reading_1m, reading_1h)', () => {
           for (const batch of batches) {
             const shifted = append ? batch.map((x) => ({ ...x, ts: newest + 1 + ((x.ts - T0) % 1_800_000) })) : batch;
             newest = Math.max(newest, ...shifted.map((x) => x.ts));
-            await store.write(shifted);
+            // Corrections: an overwrite of a stored (sensor, ts) is allowed only so.
+            await store.write(shifted.map((x) => ({ ...x, correction: true as const })));
           }
           for (const { from, span: wanted, bucketS } of queries) {
             const bucketMs = bucketS * 1000;

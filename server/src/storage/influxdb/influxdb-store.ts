@@ -7,9 +7,11 @@
  *   sensor reuses the series key of its first stored reading (found with `SHOW SERIES`
  *   when the store starts, remembered from then on); later label changes (a new unit in
  *   the sensor's metadata) do not start a second series. Queries select by `sensor` only.
- * - Last write wins for value and quality. influxd merges the fields of a rewritten point,
- *   so a reading re-sent as good over one stored as bad/uncertain would keep the old `q`:
- *   such a reading is written with `q="good"` (found by one query per batch).
+ * - A stored reading is evidence (store.ts): a batch that is not a pure append (every ts newer
+ *   than the sensor's newest, known without a read) is judged against the stored readings the
+ *   pre-write query returns anyway (before-write.ts, revisions.ts); a conflict refuses it before anything is
+ *   sent. influxd merges the fields of a rewritten point, so a correction to good over a
+ *   reading stored as bad/uncertain is written with `q="good"`.
  * - Whole or nothing, honestly: every reading is checked before anything is sent, because
  *   1.x stores the lines it can parse and drops the rest. A batch goes in one request
  *   (split only above `maxRequestBytes`, 8 MiB: a full 50,000-reading batch fits). If a
@@ -22,9 +24,17 @@
  *   request as its raw lines, from one query made before it; writes are queued one at a
  *   time so each batch builds on the previous one. Queries of buckets >= 1 min read them.
  */
-import { InputError, type Quality, type Reading, type SeriesBucket, TransientError } from '@vigia/shared';
-import { type BucketSums, floorTo, HOUR_MS, MINUTE_MS, planSegments } from '../segments.ts';
+import {
+  InputError,
+  type Quality,
+  type Reading,
+  ReadingConflictError,
+  type SeriesBucket,
+  TransientError,
+} from '@vigia/shared';
+import { floorTo, HOUR_MS, MINUTE_MS, planSegments } from '../segments.ts';
 import { checkReadings, type SeriesLabels, type Store } from '../store.ts';
+import { batchMarkGood, beforeWrite, SENSORS_PER_QUERY, STATEMENTS_PER_REQUEST } from './before-write.ts';
 import {
   type ConnectionStatus,
   DatabaseMissingError,
@@ -33,16 +43,15 @@ import {
   influxHttp,
 } from './influx-http.ts';
 import { decodeSensorTag, fieldString, MEASUREMENT, sensorIs, sensorOfKey, seriesKey } from './line-protocol.ts';
+import { judgeBatch, parseRevisions, revisionLines, revisionsStatement } from './revisions.ts';
 import {
   appendRollups,
-  batchRollups,
   MINUTE_MEASUREMENT,
   planFetches,
   type RollupPoints,
   rangeStatements,
   rollupTail,
   type Tail,
-  touchedRuns,
 } from './rollups.ts';
 
 export type InfluxStoreOptions = InfluxConnection & {
@@ -65,10 +74,7 @@ export type InfluxStore = Store & {
 };
 
 const DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024;
-/** Sensors named in one InfluxQL WHERE; more are queried in several statements or unfiltered. */
-const SENSORS_PER_QUERY = 100;
-/** Statements per /query request when a series query is answered from rollups, and requests in flight. */
-const STATEMENTS_PER_REQUEST = 250;
+/** Requests in flight when a series query is answered from rollups. */
 const REQUESTS_IN_FLIGHT = 2;
 /**
  * More sub-minute bucket edges than this and the query is answered by one raw GROUP BY
@@ -145,82 +151,6 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
     const p = { key, bytes: Buffer.byteLength(key) };
     pins.set(sensor, p);
     return p;
-  }
-
-  /**
-   * One request before a batch is written, answering two needs:
-   * - readings to write with `q="good"`: good now, but stored as uncertain/bad at the same
-   *   (sensor, ts), or following such a reading earlier in this batch (one request merges too);
-   * - the rollups the batch leaves (rollups.ts `batchRollups`): from the stored readings of
-   *   the minutes it touches and the stored minute rollups of the hours it touches.
-   */
-  async function beforeWrite(readings: readonly Reading[]) {
-    const markGood = new Set<Reading>();
-    const notGood = new Map<string, Set<number>>(); // sensor → ts stored (or earlier in the batch) as not good
-    const mark = (sensor: string, ts: number) => {
-      const times = notGood.get(sensor) ?? new Set<number>();
-      notGood.set(sensor, times.add(ts));
-    };
-    const sensors = new Set(readings.map((r) => r.sensor));
-    const only = sensors.size <= SENSORS_PER_QUERY ? ` AND (${[...sensors].map(sensorIs).join(' OR ')})` : '';
-    const stamps = readings.map((r) => r.ts);
-    const minuteRuns = touchedRuns(stamps, MINUTE_MS);
-    const hourRuns = touchedRuns(stamps, HOUR_MS, 0);
-    const statements = [
-      ...minuteRuns.map(
-        ([a, b]) => `SELECT value, q FROM ${MEASUREMENT} WHERE time >= ${a}ms AND time < ${b}ms${only} GROUP BY sensor`,
-      ),
-      ...hourRuns.map(
-        ([a, b]) =>
-          `SELECT "min", "max", "sum", "count" FROM ${MINUTE_MEASUREMENT} WHERE time >= ${a}ms AND time < ${b}ms${only} GROUP BY sensor`,
-      ),
-    ];
-    const results: Awaited<ReturnType<InfluxHttp['query']>> = [];
-    for (let i = 0; i < statements.length; i += STATEMENTS_PER_REQUEST) {
-      results.push(...(await http.query(statements.slice(i, i + STATEMENTS_PER_REQUEST).join(';\n'))));
-    }
-    const stored = new Map<string, Map<number, number>>();
-    const storedMinutes: RollupPoints = new Map();
-    results.forEach((result, i) => {
-      for (const s of result?.series ?? []) {
-        const sensor = decodeSensorTag(s.tags?.sensor ?? '');
-        if (!sensors.has(sensor)) continue;
-        if (i < minuteRuns.length) {
-          const [t, v, q] = ['time', 'value', 'q'].map((c) => s.columns.indexOf(c));
-          const values = stored.get(sensor) ?? new Map<number, number>();
-          stored.set(sensor, values);
-          for (const row of s.values) {
-            values.set(Number(row[t]), Number(row[v]));
-            if (q >= 0 && row[q] !== null && row[q] !== 'good') mark(sensor, Number(row[t]));
-          }
-        } else {
-          const minutes = storedMinutes.get(sensor) ?? new Map<number, BucketSums>();
-          storedMinutes.set(sensor, minutes);
-          for (const [t, min, max, sum, n] of s.values) {
-            minutes.set(Number(t), { min: Number(min), max: Number(max), sum: Number(sum), n: Number(n) });
-          }
-        }
-      }
-    });
-    for (const r of readings) {
-      if (r.q !== 'good') mark(r.sensor, r.ts);
-      else if (notGood.get(r.sensor)?.has(r.ts)) markGood.add(r);
-    }
-    return { markGood, rollups: batchRollups(readings, stored, storedMinutes) };
-  }
-
-  /** Good readings following a not-good one at the same (sensor, ts) earlier in the batch. */
-  function batchMarkGood(readings: readonly Reading[]): Set<Reading> {
-    const out = new Set<Reading>();
-    const notGood = new Map<string, Set<number>>(); // no key string per reading: this runs on every batch
-    for (const r of readings) {
-      if (r.q !== 'good') {
-        const times = notGood.get(r.sensor);
-        if (times) times.add(r.ts);
-        else notGood.set(r.sensor, new Set([r.ts]));
-      } else if (notGood.size > 0 && notGood.get(r.sensor)?.has(r.ts)) out.add(r);
-    }
-    return out;
   }
 
   /** After a stored batch: the newest ts per sensor, and the rollups of its minute and hour when computed. */
@@ -353,30 +283,53 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
       ensureOpen();
       await ensureReady();
     },
-    async write(readings, labels) {
+    async write(readings, labels, options = {}) {
       ensureOpen();
       checkReadings(readings);
-      if (readings.length === 0) return;
-      // One batch at a time: each reads what the previous one wrote (its rollups build on it).
+      if (readings.length === 0) return { revisions: [] };
+      // One batch at a time: each reads what the previous one wrote (its rollups build on it),
+      // and is judged against it.
       const run = writing.then(() =>
         withDatabase(async () => {
           const appended = appendRollups(readings, tails);
-          const { markGood, rollups } = appended
-            ? { markGood: batchMarkGood(readings), rollups: appended }
-            : await beforeWrite(readings);
+          let markGood: Set<Reading>;
+          let rollups: { minutes: RollupPoints; hours: RollupPoints };
+          let revisions: ReturnType<typeof judgeBatch>['revisions'] = [];
+          if (appended) {
+            // Every ts newer than the sensor's newest and increasing: nothing to judge.
+            markGood = batchMarkGood(readings);
+            rollups = appended;
+          } else {
+            const before = await beforeWrite(http, readings);
+            const judged = judgeBatch(readings, before.storedAt, options);
+            if (judged.conflicts.length > 0) throw new ReadingConflictError(judged.conflicts);
+            ({ markGood, rollups } = before);
+            revisions = judged.revisions;
+          }
           try {
             // Sequential: a failed request stops the rest, and the edge re-sends the whole batch.
-            for (const body of bodies(readings, labels, markGood, rollups)) await http.write(body);
+            const all = bodies(readings, labels, markGood, rollups);
+            if (revisions.length > 0) all[0] = revisionLines(revisions) + all[0];
+            for (const body of all) await http.write(body);
           } catch (err) {
             // Part may be stored: forget what is known of these sensors (the next write reads it).
             for (const r of readings) tails.set(r.sensor, { ts: Math.max(r.ts, tails.get(r.sensor)?.ts ?? r.ts) });
             throw err;
           }
           rememberTails(readings, rollups);
+          return { revisions };
         }),
       );
       writing = run.catch(() => undefined);
-      await run;
+      return run;
+    },
+    async revisions(sensor, from, to) {
+      ensureOpen();
+      for (const [name, v] of Object.entries({ from, to })) {
+        if (!Number.isSafeInteger(v)) throw new InputError('query_invalid', `${name} must be whole milliseconds`, name);
+      }
+      const [result] = await withDatabase(() => http.query(revisionsStatement(sensor, from, to)));
+      return parseRevisions(result);
     },
     async query(sensor, from, to, bucketMs) {
       ensureOpen();

@@ -148,8 +148,8 @@ describe('sqlite store rollups', () => {
         try {
           const model = new Map<number, number>();
           for (const batch of batches) {
-            // The last reading of a (sensor, ts) in a batch wins, as in the model.
-            await store.write(batch.map((r) => reading(T + r.ts, r.value)));
+            // Sent as corrections: the last reading of a (sensor, ts) wins, as in the model.
+            await store.write(batch.map((r) => ({ ...reading(T + r.ts, r.value), correction: true as const })));
             for (const r of batch) model.set(T + r.ts, r.value);
           }
           await store.write([{ sensor: 'b', ts: T, value: 1e6, q: 'good' }]);
@@ -171,11 +171,11 @@ describe('sqlite store rollups', () => {
     );
   });
 
-  it('a re-sent reading with another value corrects min, max and mean of its minute and hour', async () => {
+  it('a correction to another value corrects min, max and mean of its minute and hour', async () => {
     const { file, dispose } = tempFile();
     const store = openSqliteStore(file);
     await store.write([reading(T, 100), reading(T + 1000, 1), reading(T + HOUR_MS / 2, 2)]);
-    await store.write([reading(T, 3)]);
+    await store.write([{ ...reading(T, 3), correction: true }]);
     // One bucket of a whole day: answered from the hour rollup.
     expect(await store.query('a', T - (T % 86_400_000), T - (T % 86_400_000) + 86_400_000, 86_400_000)).toEqual([
       { ts: T - (T % 86_400_000), min: 1, mean: 2, max: 3, n: 3 },

@@ -3,16 +3,35 @@
  * The embedded time-series store: one SQLite file (WAL), one row per (sensor, ts), plus
  * 1-minute and 1-hour rollups (rollups.ts) so a year-long chart reads thousands of rows,
  * not millions. Never stores part of a batch: every write (raw rows and the rollups they
- * touch) is one transaction, checked before it starts.
+ * touch) is one transaction, checked before it starts. A stored reading is never replaced
+ * silently: a conflicting one aborts the transaction, a correction keeps the old value in
+ * `revisions` in the same transaction (store.ts). An append costs no extra read: the insert
+ * itself finds a (sensor, ts) already there.
  */
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { type Quality, type Reading, type SeriesBucket, TransientError } from '@vigia/shared';
+import {
+  type Quality,
+  type Reading,
+  type ReadingConflict,
+  ReadingConflictError,
+  type SeriesBucket,
+  TransientError,
+} from '@vigia/shared';
 import Database from 'better-sqlite3';
 import { floorTo, MINUTE_MS, planSegments } from '../segments.ts';
-import { checkReadings, type ReadingColumns, type Store } from '../store.ts';
+import {
+  checkReadings,
+  conflictOf,
+  judgeReading,
+  type ReadingColumns,
+  type Revision,
+  revisionOf,
+  type Store,
+  type WriteOptions,
+} from '../store.ts';
 import { columnReader } from './column-reader.mjs';
 import { ROLLUP_BACKFILL, ROLLUP_SCHEMA, rollupStatements } from './rollups.ts';
 
@@ -27,6 +46,21 @@ const SCHEMA = `
   -- Only the rare bad readings: finds them in a range without scanning it (minuteSummaries).
   -- Harmless to a server that does not know it, so the schema version stays.
   CREATE INDEX IF NOT EXISTS readings_bad ON readings (sensor, ts) WHERE q = 'bad';
+  -- The values corrections replaced (store.ts Revision); append-only. Harmless to an older
+  -- server too (it ignores the table), so the schema version stays.
+  CREATE TABLE IF NOT EXISTS revisions (
+    id INTEGER PRIMARY KEY,
+    sensor TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    value REAL NOT NULL,
+    q TEXT NOT NULL,
+    new_value REAL NOT NULL,
+    new_q TEXT NOT NULL,
+    revised_at INTEGER NOT NULL,
+    by TEXT NOT NULL,
+    reason TEXT
+  );
+  CREATE INDEX IF NOT EXISTS revisions_sensor_ts ON revisions (sensor, ts);
 `;
 
 type Row = { sensor: string; ts: number; value: number; q: Quality };
@@ -169,21 +203,49 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   migrate(db);
   const rollups = rollupStatements(db);
 
-  // Upsert: the same (sensor, ts) again replaces value and quality, as InfluxDB does.
-  const upsert = db.prepare(
-    `INSERT INTO readings (sensor, ts, value, q) VALUES (@sensor, @ts, @value, @q)
-     ON CONFLICT (sensor, ts) DO UPDATE SET value = excluded.value, q = excluded.q`,
+  // A (sensor, ts) already there is left alone here and judged below (store.ts judgeReading).
+  const insert = db.prepare('INSERT INTO readings (sensor, ts, value, q) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+  const storedAt = db.prepare('SELECT value, q FROM readings WHERE sensor = ? AND ts = ?');
+  const replace = db.prepare('UPDATE readings SET value = ?, q = ? WHERE sensor = ? AND ts = ?');
+  const keepRevision = db.prepare(
+    `INSERT INTO revisions (sensor, ts, value, q, new_value, new_q, revised_at, by, reason)
+     VALUES (@sensor, @ts, @value, @q, @new_value, @new_q, @revised_at, @by, @reason)`,
   );
-  const writeAll = db.transaction((rows: readonly Reading[]) => {
+  const revisionRows = db.prepare(
+    `SELECT sensor, ts, value, q, new_value, new_q, revised_at, by, reason FROM revisions
+     WHERE sensor = ? AND ts >= ? AND ts < ? ORDER BY ts, id`,
+  );
+  const writeAll = db.transaction((rows: readonly Reading[], options: WriteOptions): Revision[] => {
     const touched = new Map<string, number[]>();
-    for (const r of rows) {
-      upsert.run({ sensor: r.sensor, ts: r.ts, value: r.value, q: r.q });
+    const touch = (r: Reading) => {
       const stamps = touched.get(r.sensor);
       if (stamps) stamps.push(r.ts);
       else touched.set(r.sensor, [r.ts]);
+    };
+    const conflicts: ReadingConflict[] = [];
+    const revisions: Revision[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      if (insert.run(r.sensor, r.ts, r.value, r.q).changes === 1) {
+        touch(r);
+        continue;
+      }
+      const prior = storedAt.get(r.sensor, r.ts) as { value: number; q: Quality };
+      const verdict = judgeReading(r, prior);
+      if (verdict === 'conflict') conflicts.push(conflictOf(i, r, prior));
+      else if (verdict === 'revise') {
+        const revision = revisionOf(r, prior, options);
+        keepRevision.run(revision);
+        replace.run(r.value, r.q, r.sensor, r.ts);
+        revisions.push(revision);
+        touch(r);
+      }
     }
-    // Recomputed, not incremented: a replaced value must take its old one out of min and max.
+    // Thrown inside the transaction: it rolls back, nothing of the batch stays.
+    if (conflicts.length > 0) throw new ReadingConflictError(conflicts);
+    // Recomputed, not incremented: a corrected value must take its old one out of min and max.
     rollups.refresh(touched);
+    return revisions;
   });
   // CAST keeps the bucket index whole even if a bound arrives as REAL.
   const bucketQuery = db.prepare(
@@ -218,10 +280,14 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   };
 
   return {
-    async write(readings) {
+    async write(readings, _labels, options = {}) {
       ensureOpen();
       checkReadings(readings);
-      if (readings.length > 0) writeAll(readings);
+      return { revisions: readings.length > 0 ? writeAll(readings, options) : [] };
+    },
+    async revisions(sensor, from, to) {
+      ensureOpen();
+      return revisionRows.all(sensor, from, to) as Revision[];
     },
     async query(sensor, from, to, bucketMs) {
       ensureOpen();
