@@ -21,13 +21,16 @@ describe('driver READMEs (docs/design.md C3 sample-config test)', () => {
     }
   });
 
-  it.each(Object.keys(DRIVERS))('%s: the README sample parses against the driver schema', (name) => {
-    const sample = parse(sampleBlock(readFileSync(new URL(`./${name}/README.md`, import.meta.url), 'utf8')));
-    expect(Array.isArray(sample)).toBe(true);
-    for (const sensor of sample) {
-      const parsed = SensorConfig.parse(sensor);
-      expect(parsed.source.driver).toBe(name);
-      expect(DRIVERS[name].schema.safeParse(sensor.source).success).toBe(true);
-    }
-  });
+  it.each(Object.keys(DRIVERS) as (keyof typeof DRIVERS)[])(
+    '%s: the README sample parses against the driver schema',
+    (name) => {
+      const sample = parse(sampleBlock(readFileSync(new URL(`./${name}/README.md`, import.meta.url), 'utf8')));
+      expect(Array.isArray(sample)).toBe(true);
+      for (const sensor of sample) {
+        const parsed = SensorConfig.parse(sensor);
+        expect(parsed.source.driver).toBe(name);
+        expect(DRIVERS[name].schema.safeParse(sensor.source).success).toBe(true);
+      }
+    },
+  );
 });

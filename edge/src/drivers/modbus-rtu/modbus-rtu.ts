@@ -2,7 +2,7 @@
  * @module drivers/modbus-rtu
  * Sensors read over RS-485 Modbus RTU (FC03 holding, FC04 input registers). One instance per
  * port, shared by every sensor and every unit id on it: one open port, one request in flight,
- * each sensor polled at its own `interval` (scheduler.ts).
+ * each sensor polled at its own `interval` (the shared `../scheduler.ts`).
  *
  * Must never: let a silent unit delay the others (short per-request timeout, and a unit that
  * keeps failing is backed off by skipping its slots, not by waiting); emit a reading without a
@@ -21,11 +21,11 @@ import {
 import { createStatus } from '../../status.ts';
 import { createSerialTransport } from '../../transports/serial-port.ts';
 import type { Driver, DriverDeps, DriverModule, GroupProblem, Sample } from '../driver.ts';
+import { createScheduler, type PollOutcome, type Scheduler, type SchedulerTuning } from '../scheduler.ts';
 import { createBus, type Exchange, frameGapMs } from './bus.ts';
 import { decodeRegisters, REGISTERS_PER_TYPE } from './decode.ts';
 import { FUNCTION_CODES, type ReplyExpectation, readRequest } from './frame.ts';
 import { decodeDetail, exceptionDetail, exceptionLog, type SilentKind, silentDetail, silentLog } from './messages.ts';
-import { createScheduler, type PollOutcome, type Scheduler, type SchedulerTuning } from './scheduler.ts';
 import { schema } from './schema.ts';
 
 export type ModbusRtuTuning = SchedulerTuning & {
@@ -261,6 +261,7 @@ export function create(
 export const modbusRtuDriver: DriverModule<typeof schema> = {
   schema,
   instanceKey: (source) => source.port,
+  device: (source) => source.port,
   create,
   checkGroup,
 };
