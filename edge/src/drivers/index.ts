@@ -8,11 +8,13 @@
 import type { DriverName } from '@vigia/shared';
 import type { DriverModule } from './driver.ts';
 import { modbusRtuDriver } from './modbus-rtu/modbus-rtu.ts';
+import { modbusTcpDriver } from './modbus-tcp/modbus-tcp.ts';
 import { mqttDriver } from './mqtt/mqtt.ts';
 import { serialLineDriver } from './serial-line/serial-line.ts';
 
 export const DRIVERS: Readonly<Record<DriverName, DriverModule>> = {
   'modbus-rtu': modbusRtuDriver as DriverModule,
+  'modbus-tcp': modbusTcpDriver as DriverModule,
   mqtt: mqttDriver as DriverModule,
   'serial-line': serialLineDriver as DriverModule,
 };

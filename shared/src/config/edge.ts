@@ -23,6 +23,7 @@ export { ModbusRtuSource, ModbusTcpSource, MqttSource, SerialLineSource };
  */
 export const SOURCES = {
   'modbus-rtu': { schema: ModbusRtuSource, polled: true },
+  'modbus-tcp': { schema: ModbusTcpSource, polled: true },
   'serial-line': { schema: SerialLineSource, polled: false },
   mqtt: { schema: MqttSource, polled: false },
 } as const;
