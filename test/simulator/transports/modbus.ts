@@ -101,8 +101,11 @@ export async function startModbusSlave(
 
 export type ModbusTcpSlave = ModbusSlave & { port: number };
 
-/** What one unit id behind a Modbus TCP gateway does: serve a map, stay silent, or answer an exception code. */
-export type GatewayUnit = RegisterMap | 'silent' | { exception: number };
+/**
+ * What one unit id behind a Modbus TCP gateway does: serve a map, serve it `delayMs` late,
+ * stay silent, or answer an exception code.
+ */
+export type GatewayUnit = RegisterMap | { late: RegisterMap; delayMs: number } | 'silent' | { exception: number };
 
 /**
  * Listen on `host:port` (port 0: any free one) as a Modbus TCP gateway: each unit id in `units`
@@ -120,6 +123,11 @@ export async function startModbusTcpGateway(options: {
     const u = options.units[unit];
     if (u === undefined || u === 'silent') return; // never answers
     if ('exception' in u) return cb({ modbusErrorCode: u.exception, msg: `exception ${u.exception}` });
+    if ('late' in u) {
+      const values = vectorOf(u.late).getMultipleHoldingRegisters(addr, length);
+      setTimeout(() => cb(null, values), u.delayMs);
+      return;
+    }
     try {
       cb(null, vectorOf(u).getMultipleHoldingRegisters(addr, length));
     } catch (err) {

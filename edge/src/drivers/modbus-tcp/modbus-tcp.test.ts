@@ -18,9 +18,9 @@ const sensor = (id: string, port: number, source: Source, interval = '100ms') =>
     source: { driver: 'modbus-tcp', host: '127.0.0.1', port, unit_id: 1, register: 0, type: 'float32', ...source },
   });
 
-const until = async (check: () => boolean, ms = 5000, what = 'condition') => {
+const until = async (check: () => boolean | Promise<boolean>, ms = 5000, what = 'condition') => {
   const end = Date.now() + ms;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -97,6 +97,26 @@ describe('modbus-tcp driver against real sockets', () => {
     expect(driver.status()).toMatchObject({ state: 'retrying' });
     expect(driver.status().detail).toContain('la unidad 2 no responde en 127.0.0.1');
     expect(driver.status().detail).toContain('excepción 11');
+  });
+
+  it('a reply that comes after its timeout is dropped as stray, never taken for the next answer', async () => {
+    const port = await freePort();
+    const live = createRegisterMap();
+    live.setFloat32(0, 1.5);
+    const slow = createRegisterMap();
+    slow.setFloat32(0, 999);
+    const gw = await startModbusTcpGateway({ port, units: { 1: live, 4: { late: slow, delayMs: 250 } } });
+    cleanups.push(() => gw.stop());
+    const driver = make([
+      sensor('live', port, { unit_id: 1 }, '50ms'),
+      sensor('slow', port, { unit_id: 4, timeout: '100ms' }),
+    ]);
+    await driver.start();
+    await until(async () => (await errorCount('modbus_stray')) >= 2, 5000, 'late replies');
+    await until(() => of('live').length >= 10, 5000, 'live readings');
+    expect(of('live').map((s) => s.raw)).toEqual(of('live').map(() => 1.5));
+    expect(of('slow')).toEqual([]);
+    expect(driver.unitCounts().get(4)?.timeout).toBeGreaterThanOrEqual(2);
   });
 
   it('a dead host (connection refused, or accepted and never answered) does not slow another host', async () => {
