@@ -9,7 +9,7 @@
  * `intake` (it reads from the agent's MQTT intake, and only then gets it), and
  * `create(sensors, deps)`, which only builds. Polled sensors (`interval`) are declared in the
  * shared source registry (`SOURCES` in shared/src/config/edge.ts); polled drivers share
- * `scheduler.ts`.
+ * `poll-loop.ts` and its `scheduler.ts`.
  * `start()` opens and resolves once running; transient failures never throw out of it, the
  * driver retries and reports `retrying`. `stop()` stops reading, waits for in-flight readings,
  * and after it returns nothing more is emitted.

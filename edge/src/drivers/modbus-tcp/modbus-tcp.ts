@@ -3,7 +3,8 @@
  * Sensors read over Modbus TCP (FC03 holding, FC04 input registers) from meters, PLCs and
  * RS-485 gateways on the plant's Ethernet. One instance per `host:port`: one connection, one
  * request in flight, every sensor and unit id behind it polled at its own `interval` by the
- * shared scheduler (`../scheduler.ts`), as modbus-rtu polls one serial port.
+ * shared poll loop and scheduler (`../poll-loop.ts`, `../scheduler.ts`), as modbus-rtu polls
+ * one serial port.
  *
  * Must never: let a dead host delay another (each host and port is its own instance, its own
  * connection and loop); let a dead unit behind a live host stall the others for more than one
@@ -23,7 +24,8 @@ import {
 } from '@vigia/shared';
 import { createStatus } from '../../status.ts';
 import type { Driver, DriverDeps, DriverModule, GroupProblem, Sample } from '../driver.ts';
-import { createScheduler, type PollOutcome, type Scheduler, type SchedulerTuning } from '../scheduler.ts';
+import { createPollLoop } from '../poll-loop.ts';
+import type { PollOutcome, SchedulerTuning } from '../scheduler.ts';
 import { createTcpConnection, type Exchange } from './connection.ts';
 import { decodeRegisters, REGISTERS_PER_TYPE } from './decode.ts';
 import * as msg from './messages.ts';
@@ -93,9 +95,31 @@ export function create(
   const inFlight = new Set<Promise<void>>();
   const report = (err: Error, unit?: number) =>
     deps.telemetry.report(err, unit === undefined ? `driver:${id}` : `driver:${id}#${unit}`, 'receive');
-  let stopped = false;
-  let loop: Promise<void> | undefined;
-  let wakeNap: (() => void) | undefined;
+  const pollLoop = createPollLoop({
+    entries: polls.map((p, i) => ({
+      unit: p.source.unit_id,
+      intervalMs: Math.max(1, sensors[i].interval ?? DEFAULT_POLL_INTERVAL_MS),
+    })),
+    tuning,
+    clock: deps.clock,
+    isOpen: () => conn.isOpen(),
+    async poll(index) {
+      const poll = polls[index];
+      const { source } = poll;
+      const expect = { functionCode: poll.functionCode, count: poll.count };
+      const { exchange, at } = await conn.request(
+        source.unit_id,
+        source.function,
+        source.register,
+        poll.count,
+        expect,
+        source.timeout,
+      );
+      if (pollLoop.isStopped() || exchange.kind === 'conn_lost') return 'lost';
+      return settle(poll, exchange, at);
+    },
+    afterPoll: () => refreshStatus(),
+  });
 
   const conn = createTcpConnection({
     host,
@@ -106,7 +130,7 @@ export function create(
     status: connStatus,
     onError: (err) => report(err),
     onStray: (tid) => {
-      if (!stopped)
+      if (!pollLoop.isStopped())
         report(
           new TransientError(
             'modbus_stray',
@@ -116,7 +140,7 @@ export function create(
     },
     onOpen: () => {
       refreshStatus();
-      wakeNap?.();
+      pollLoop.wake();
     },
   });
 
@@ -184,68 +208,17 @@ export function create(
     }
   }
 
-  /** Sleeps `ms`, or less if the connection opens or `stop` is called. */
-  function nap(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        if (wakeNap === done) wakeNap = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      wakeNap = done;
-    });
-  }
-
-  async function run(scheduler: Scheduler): Promise<void> {
-    while (!stopped) {
-      if (!conn.isOpen()) {
-        await nap(60_000);
-        continue;
-      }
-      const next = scheduler.next();
-      const waitMs = next.at - deps.clock();
-      if (waitMs > 0) {
-        await nap(waitMs);
-        continue;
-      }
-      const poll = polls[next.index];
-      const { source } = poll;
-      const { exchange, at } = await conn.request(
-        source.unit_id,
-        source.function,
-        source.register,
-        poll.count,
-        { functionCode: poll.functionCode, count: poll.count },
-        source.timeout,
-      );
-      if (stopped) break;
-      if (exchange.kind === 'conn_lost') continue; // not the unit's fault: poll it again once reconnected
-      scheduler.settle(next.index, settle(poll, exchange, at), deps.clock());
-      refreshStatus();
-    }
-  }
-
   return {
     id,
     sensors: polls.map((p) => p.sensor),
     async start() {
-      const scheduler = createScheduler(
-        polls.map((p, i) => ({
-          unit: p.source.unit_id,
-          intervalMs: Math.max(1, sensors[i].interval ?? DEFAULT_POLL_INTERVAL_MS),
-        })),
-        deps.clock(),
-        tuning,
-      );
-      loop = run(scheduler);
+      pollLoop.start();
       await conn.start();
     },
     async stop() {
-      stopped = true;
-      wakeNap?.();
+      const ended = pollLoop.stop();
       await conn.stop();
-      await loop;
+      await ended;
       await Promise.all(inFlight);
       connStatus.set('stopped', 'detenido');
     },
