@@ -71,13 +71,15 @@ export function createTcpConnection(options: ConnectionOptions) {
         () => s.destroy(Object.assign(new Error(`no answer from ${address}`), { code: 'ETIMEDOUT' })),
         options.connectTimeoutMs,
       );
-      const abort = () => s.destroy();
+      // Destroyed with an error so that a stop during connecting settles this promise too.
+      const abort = () => s.destroy(new Error(`stopped while connecting to ${address}`));
       controller.signal.addEventListener('abort', abort, { once: true });
       s.once('error', (err) => {
         clearTimeout(timer);
         controller.signal.removeEventListener('abort', abort);
         reject(err);
       });
+      if (controller.signal.aborted) abort();
       s.once('connect', () => {
         clearTimeout(timer);
         s.removeAllListeners('error');
