@@ -145,6 +145,20 @@ describe('loadConfig', () => {
     );
   });
 
+  it('modbus-tcp: its own check runs per host and port, and a TCP port number is no serial device', () => {
+    const tcp = (id: string, host: string, register: number) => `  - id: ${id}
+    quantity: volumetric_flow
+    unit: m3/h
+    source: { driver: modbus-tcp, host: ${host}, port: 502, unit_id: 1, register: ${register}, type: float32 }
+`;
+    const ok = write('ok.yaml', GOOD + tcp('plant.a', '192.168.1.50', 0) + tcp('plant.b', '192.168.1.51', 0));
+    expect(loadConfig(ok).config.sensors.map((s) => s.source.driver)).toContain('modbus-tcp');
+    const file = write('tcp.yaml', GOOD + tcp('plant.a', '192.168.1.50', 0) + tcp('plant.b', '192.168.1.50', 65535));
+    expect(errorOf(() => loadConfig(file)).message).toBe(
+      `${file}: sensors[3].source.register: sensor plant.b: a float32 needs 2 registers, so it cannot start at register 65535 (the last register is 65535)`,
+    );
+  });
+
   it('a missing token file says how to get a token', () => {
     rmSync(join(dir, 'secrets/device.token'));
     const file = write('edge.yaml', GOOD);

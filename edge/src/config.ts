@@ -1,16 +1,16 @@
 /**
  * @module config
  * Loads `edge.yaml`: YAML, then the shared `EdgeConfig` schema (strict; defaults live there),
- * then the checks only the agent can make (driver available in this version, one driver per
- * serial port, sensors on one port agreeing on baud (and parity for Modbus), MQTT sensors able
- * to connect), then the secrets from their files. Everything
+ * then the checks only the agent can make (one driver per local device such as a serial port,
+ * each driver's own checks across the sensors of one instance (`checkGroup`: e.g. one baud per
+ * port), MQTT sensors able to connect), then the secrets from their files. Everything
  * is checked before anything opens (docs/design.md C9). Relative paths resolve against the config
  * file's folder. Every failure is a `ConfigError` whose message names the file, the path in it
  * and the fix.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { ConfigError, EdgeConfig, formatIssuesText, type SerialLineSource } from '@vigia/shared';
+import { ConfigError, type DriverName, EdgeConfig, formatIssuesText } from '@vigia/shared';
 import { parseDocument } from 'yaml';
 import type { BrokerUserSecret } from './broker/embedded-broker.ts';
 import { DRIVERS } from './drivers/index.ts';
@@ -36,47 +36,31 @@ function readText(path: string, file: string, key: string, fix: string): string 
 /** Agent-only checks on a schema-valid config; returns `path: message` lines. */
 export function checkForAgent(config: EdgeConfig): { path: string; message: string }[] {
   const problems: { path: string; message: string }[] = [];
-  const bauds = new Map<string, { baud: number; index: number }>();
-  const portOwners = new Map<string, { driver: string; index: number }>();
-  const groups = new Map<string, { driver: string; indices: number[] }>();
+  const deviceOwners = new Map<string, { driver: string; index: number }>();
+  const groups = new Map<string, { driver: DriverName; indices: number[] }>();
   config.sensors.forEach((s, i) => {
     const driver = s.source.driver;
-    if (!Object.hasOwn(DRIVERS, driver)) {
-      problems.push({
-        path: `sensors[${i}].source.driver`,
-        message: `the ${driver} driver is not available in this version of vigia-edge yet; use ${Object.keys(DRIVERS).join(' or ')}, or remove this sensor`,
-      });
-      return;
-    }
-    const key = `${driver}\u0000${DRIVERS[driver].instanceKey(s.source)}`;
+    const mod = DRIVERS[driver];
+    const key = `${driver}\u0000${mod.instanceKey(s.source)}`;
     const group = groups.get(key) ?? { driver, indices: [] };
     group.indices.push(i);
     groups.set(key, group);
-    if ('port' in s.source) {
-      const owner = portOwners.get(s.source.port);
+    const device = mod.device?.(s.source);
+    if (device !== undefined) {
+      const owner = deviceOwners.get(device);
       if (owner && owner.driver !== driver)
         problems.push({
           path: `sensors[${i}].source.port`,
-          message: `${s.source.port} is already read by the ${owner.driver} driver (sensors[${owner.index}], ${config.sensors[owner.index].id}); one serial port can carry one driver only`,
+          message: `${device} is already read by the ${owner.driver} driver (sensors[${owner.index}], ${config.sensors[owner.index].id}); one serial port can carry one driver only`,
         });
-      else if (!owner) portOwners.set(s.source.port, { driver, index: i });
-    }
-    if (s.source.driver === 'serial-line') {
-      const src = s.source as SerialLineSource;
-      const seen = bauds.get(src.port);
-      if (seen && seen.baud !== src.baud)
-        problems.push({
-          path: `sensors[${i}].source.baud`,
-          message: `${src.port} is already read at ${seen.baud} baud by sensors[${seen.index}]; sensors on one port must use the same baud`,
-        });
-      else if (!seen) bauds.set(src.port, { baud: src.baud, index: i });
+      else if (!owner) deviceOwners.set(device, { driver, index: i });
     }
   });
   for (const { driver, indices } of groups.values()) {
     const found = DRIVERS[driver].checkGroup?.(indices.map((i) => config.sensors[i])) ?? [];
     for (const p of found) problems.push({ path: `sensors[${indices[p.index]}].source.${p.key}`, message: p.message });
   }
-  const usesMqtt = config.sensors.some((s) => s.source.driver === 'mqtt');
+  const usesMqtt = config.sensors.some((s) => DRIVERS[s.source.driver].intake === 'mqtt');
   if (usesMqtt && !config.broker.url && !config.broker.allow_anonymous && config.broker.users.length === 0) {
     problems.push({
       path: 'broker',

@@ -7,7 +7,7 @@
  * what retrying cannot fix (the broker port cannot be bound); `stop` closes so no reading is
  * accepted that cannot be stored: drivers, intake, last group commit, then the forwarder.
  */
-import type { BackoffOptions, EvaluatorSnapshot, MqttSource, SensorConfig } from '@vigia/shared';
+import type { BackoffOptions, DriverName, EvaluatorSnapshot, MqttSource, SensorConfig } from '@vigia/shared';
 import type { Counter } from 'prom-client';
 import { createEmbeddedBroker } from './broker/embedded-broker.ts';
 import type { ReadingBuffer } from './buffer/buffer.ts';
@@ -38,9 +38,9 @@ export type RuntimeDeps = {
 /** Groups sensors into driver instances: one per driver and `instanceKey` (e.g. per port). */
 function buildDrivers(
   sensors: readonly SensorConfig[],
-  build: (name: string, group: SensorConfig[]) => Driver,
+  build: (name: DriverName, group: SensorConfig[]) => Driver,
 ): Driver[] {
-  const groups = new Map<string, { name: string; sensors: SensorConfig[] }>();
+  const groups = new Map<string, { name: DriverName; sensors: SensorConfig[] }>();
   for (const s of sensors) {
     const mod = DRIVERS[s.source.driver];
     const key = `${s.source.driver}\u0000${mod.instanceKey(s.source)}`;
@@ -88,7 +88,14 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Ma
   });
   const pipeline = createPipeline(config.sensors, buffer, telemetry, { clock, onValue: safety.push });
   const drivers = buildDrivers(config.sensors, (name, group) =>
-    DRIVERS[name].create(group, { emit: pipeline.ingest, telemetry, clock: deps.wall, retry: deps.retry, mqtt }),
+    DRIVERS[name].create(group, {
+      emit: pipeline.ingest,
+      telemetry,
+      clock: deps.wall,
+      retry: deps.retry,
+      // Only a driver that reads from the MQTT intake gets it (drivers/mqtt).
+      ...(DRIVERS[name].intake === 'mqtt' ? { mqtt } : {}),
+    }),
   );
   const driverNames = new Map(drivers.map((d) => [d, d.id.split(':')[0]]));
   const forwarder = createForwarder({

@@ -27,6 +27,25 @@ describe('vigia-config (real process)', () => {
     expect(r.stdout).toContain('valid — device plant-01 (site mobile-plant), 1 sensor(s)');
   });
 
+  it('validate accepts a modbus-tcp sensor and names a wrong key of it', () => {
+    const file = join(dir, 'tcp.yaml');
+    const config = (source: string) =>
+      [
+        'device: { id: plant-01, site: mobile-plant }',
+        'server: { url: "http://localhost:8080", token_file: ./device.token }',
+        'sensors:',
+        `  - { id: plant.flow, quantity: volumetric_flow, unit: m3/h, interval: 2s, source: ${source} }`,
+      ].join('\n');
+    writeFileSync(file, config('{ driver: modbus-tcp, host: 192.168.1.50, unit_id: 1, register: 16, type: float32 }'));
+    const ok = run('validate', file);
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout).toContain('valid — device plant-01 (site mobile-plant), 1 sensor(s)');
+    writeFileSync(file, config('{ driver: modbus-tcp, host: 192.168.1.50, port: 70000, unit_id: 1, register: 16 }'));
+    const bad = run('validate', file);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('sensors[0].source.port');
+  });
+
   it('validate names the file, the key path and the fix', () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(

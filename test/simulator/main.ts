@@ -1,23 +1,29 @@
 /**
  * @module test/simulator/main
  * The plant simulator as a process: samples `model.ts` every `--rate-ms` and sends each value
- * on its wire (MQTT, a serial ASCII line, Modbus RTU registers). Never exits on a transport
+ * on its wire (MQTT, a serial ASCII line, Modbus registers over RTU and/or TCP). Never exits on a transport
  * error while running: a sensor node keeps trying, and the edge must cope with gaps.
  *
  *   node --import tsx test/simulator/main.ts --mqtt mqtt://127.0.0.1:1883 [--mqtt-user u --mqtt-password p]
- *     [--serial-line /path/pty] [--modbus /path/pty] [--rate-ms 1000] [--seed 1] [--record file.jsonl]
+ *     [--serial-line /path/pty] [--modbus /path/pty] [--modbus-tcp [host:]port] [--rate-ms 1000] [--seed 1] [--record file.jsonl]
  *     [--local-start-hour 9] [--no-episode]
  */
 import { parseArgs } from 'node:util';
 import { type SimOptions, type SimValues, simulate } from './model.ts';
 import { openRecorder } from './record.ts';
 import { MODBUS_UNIT_ID, SERIAL_BAUD, SIM_SENSORS, type SimSensorSpec, transportOf, type Wires } from './sensors.ts';
-import { type ModbusSlave, startModbusSlave } from './transports/modbus.ts';
+import {
+  createRegisterMap,
+  type ModbusSlave,
+  type ModbusTcpSlave,
+  startModbusSlave,
+  startModbusTcpSlave,
+} from './transports/modbus.ts';
 import { type MqttPublisher, startMqttPublisher } from './transports/mqtt.ts';
 import { openSerialLineProbe, type ProbeField, type SerialLineProbe } from './transports/serial-line.ts';
 
 const USAGE = `usage: node --import tsx test/simulator/main.ts --mqtt mqtt://127.0.0.1:1883
-  [--mqtt-user u --mqtt-password p] [--serial-line /path/pty] [--modbus /path/pty]
+  [--mqtt-user u --mqtt-password p] [--serial-line /path/pty] [--modbus /path/pty] [--modbus-tcp [host:]port]
   [--rate-ms 1000] [--seed 1] [--record file.jsonl] [--local-start-hour 9] [--no-episode]`;
 
 function log(line: string): void {
@@ -47,6 +53,12 @@ function parse() {
     if (!Number.isFinite(n) || n < min) fail(`--${name} must be a number >= ${min}, got "${text}"`);
     return n;
   };
+  let modbusTcp: { host: string; port: number } | undefined;
+  if (a['modbus-tcp'] !== undefined) {
+    const m = /^(?:(.+):)?(\d+)$/.exec(a['modbus-tcp']);
+    if (!m || Number(m[2]) > 65535) fail(`--modbus-tcp must be a port or host:port, got "${a['modbus-tcp']}"`);
+    modbusTcp = { host: m[1] ?? '127.0.0.1', port: Number(m[2]) };
+  }
   const localStartHour =
     a['local-start-hour'] === undefined ? undefined : num('local-start-hour', a['local-start-hour'], 0, 0);
   return {
@@ -55,6 +67,7 @@ function parse() {
     mqttPassword: a['mqtt-password'],
     serialLine: a['serial-line'],
     modbus: a.modbus,
+    modbusTcp,
     rateMs: num('rate-ms', a['rate-ms'], 1000, 10),
     seed: num('seed', a.seed, 1, 0),
     record: a.record,
@@ -73,6 +86,7 @@ function parseCli() {
       'mqtt-password': { type: 'string' },
       'serial-line': { type: 'string' },
       modbus: { type: 'string' },
+      'modbus-tcp': { type: 'string' },
       'rate-ms': { type: 'string' },
       seed: { type: 'string' },
       record: { type: 'string' },
@@ -92,15 +106,21 @@ async function main(): Promise<void> {
     episode: args.episode,
   };
   const record = openRecorder(args.record);
-  const wires: Wires = { serialLine: args.serialLine !== undefined, modbus: args.modbus !== undefined };
+  const wires: Wires = {
+    serialLine: args.serialLine !== undefined,
+    modbus: args.modbus !== undefined,
+    modbusTcp: args.modbusTcp !== undefined,
+  };
   const on = (t: string) => SIM_SENSORS.filter((s) => transportOf(s, wires) === t);
   const mqttSensors = on('mqtt');
   const serialSensors = on('serial-line');
-  const modbusSensors = on('modbus-rtu');
+  const modbusSensors = [...on('modbus-rtu'), ...on('modbus-tcp')];
+  const registerMap = createRegisterMap(); // one map, served over RTU and TCP alike
 
   let publisher: MqttPublisher | undefined;
   let probe: SerialLineProbe | undefined;
   let slave: ModbusSlave | undefined;
+  let tcpSlave: ModbusTcpSlave | undefined;
 
   if (args.mqtt) {
     publisher = startMqttPublisher({
@@ -118,9 +138,16 @@ async function main(): Promise<void> {
     log(`serial-line: probe on ${args.serialLine} printing ${serialSensors.map((s) => s.serial!.key).join(';')} lines`);
   }
   if (args.modbus) {
-    slave = await startModbusSlave(args.modbus, MODBUS_UNIT_ID, SERIAL_BAUD);
+    slave = await startModbusSlave(args.modbus, MODBUS_UNIT_ID, SERIAL_BAUD, registerMap);
     const regs = modbusSensors.map((s) => `${s.id}@${s.modbus!.register}`).join(', ');
     log(`modbus-rtu: slave unit ${MODBUS_UNIT_ID} on ${args.modbus}, float32 big-endian holding registers ${regs}`);
+  }
+  if (args.modbusTcp) {
+    tcpSlave = await startModbusTcpSlave({ ...args.modbusTcp, unitId: MODBUS_UNIT_ID }, registerMap);
+    const regs = modbusSensors.map((s) => `${s.id}@${s.modbus!.register}`).join(', ');
+    log(
+      `modbus-tcp: unit ${MODBUS_UNIT_ID} on ${args.modbusTcp.host}:${tcpSlave.port}, float32 big-endian holding registers ${regs}`,
+    );
   }
 
   const warn = (what: string) => (err: unknown) => log(`${what}: ${(err as Error).message}`);
@@ -152,8 +179,8 @@ async function main(): Promise<void> {
         })
         .catch(warn('serial-line'));
     }
-    if (slave) {
-      for (const s of modbusSensors) record(s.id, slave.setFloat32(s.modbus!.register, values[s.id]), now);
+    if (slave || tcpSlave) {
+      for (const s of modbusSensors) record(s.id, registerMap.setFloat32(s.modbus!.register, values[s.id]), now);
     }
   };
 
@@ -165,7 +192,7 @@ async function main(): Promise<void> {
     stopping = true;
     clearInterval(timer);
     log(`${signal}: stopping`);
-    await Promise.allSettled([publisher?.stop(), probe?.stop(), slave?.stop()]);
+    await Promise.allSettled([publisher?.stop(), probe?.stop(), slave?.stop(), tcpSlave?.stop()]);
     log('stopped');
     process.exit(0);
   };

@@ -11,6 +11,7 @@ describe('demoSensors', () => {
     ['MQTT only', {}],
     ['MQTT and serial line', { serialLinePort: ALL_WIRES.serialLinePort }],
     ['MQTT and Modbus', { modbusPort: ALL_WIRES.modbusPort }],
+    ['MQTT and Modbus TCP', { modbusTcp: { host: '127.0.0.1', port: 1502 } }],
     ['every wire', ALL_WIRES],
   ])('gives sensors valid for the shared SensorConfig schema (%s)', (_, ports) => {
     const sensors = demoSensors(ports);
@@ -55,6 +56,12 @@ describe('demoSensors', () => {
     const serialOnly = drivers({ serialLinePort: ALL_WIRES.serialLinePort });
     expect(serialOnly['plant.ore_feed']).toBe('mqtt');
     expect(serialOnly['plant.discharge_ph']).toBe('serial-line');
+    const tcp = drivers({ modbusTcp: { host: '127.0.0.1', port: 1502 } });
+    expect(tcp['plant.ore_feed']).toBe('modbus-tcp');
+    expect(tcp['plant.discharge_ph']).toBe('mqtt');
+    expect(drivers({ ...ALL_WIRES, modbusTcp: { host: '127.0.0.1', port: 1502 } })['plant.ore_feed']).toBe(
+      'modbus-rtu',
+    );
   });
 
   it('points modbus sensors at float32 big-endian holding registers 0, 2, 4 of unit 1', () => {

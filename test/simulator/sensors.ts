@@ -9,9 +9,9 @@ import type { z } from 'zod';
 import type { SimSensorId } from './model.ts';
 
 export type SensorConfigInput = z.input<typeof SensorConfig>;
-export type Transport = 'mqtt' | 'serial-line' | 'modbus-rtu';
+export type Transport = 'mqtt' | 'serial-line' | 'modbus-rtu' | 'modbus-tcp';
 
-/** Slave address of the simulated flow computer on the RS-485 line. */
+/** Slave address of the simulated flow computer on the RS-485 line (and its unit id over Modbus TCP). */
 export const MODBUS_UNIT_ID = 1;
 export const SERIAL_BAUD = 9600;
 
@@ -99,11 +99,13 @@ export const SIM_SENSORS: readonly SimSensorSpec[] = [
   },
 ];
 
-export type Wires = { serialLine: boolean; modbus: boolean };
+/** `modbusTcp`: the same register map is also served over Modbus TCP (used when there is no RTU wire). */
+export type Wires = { serialLine: boolean; modbus: boolean; modbusTcp?: boolean };
 
 /** The transport a sensor goes out on, given which wires the simulator has. */
 export function transportOf(spec: SimSensorSpec, wires: Wires): Transport {
   if (spec.modbus && wires.modbus) return 'modbus-rtu';
+  if (spec.modbus && wires.modbusTcp) return 'modbus-tcp';
   if (spec.serial && wires.serialLine) return 'serial-line';
   return 'mqtt';
 }
@@ -116,14 +118,21 @@ function escapeRegex(text: string): string {
 /**
  * The `sensors:` list for an edge config that reads the simulator: MQTT sensors always,
  * serial-line sensors when `serialLinePort` is given (the edge's end of the pty pair),
- * modbus-rtu sensors when `modbusPort` is given. Without a wire, its sensors come over MQTT.
+ * modbus-rtu sensors when `modbusPort` is given, else modbus-tcp sensors when `modbusTcp` is given
+ * (the simulator's `--modbus-tcp` address). Without a wire, its sensors come over MQTT.
  *
  * @example
  * const sensors = demoSensors({ serialLinePort: pair.a });
  * // [{ id: 'plant.ore_feed', source: { driver: 'mqtt', topic: 'vigia/plant-1/ore_feed', json_path: 'value' } }, …]
  */
-export function demoSensors(ports: { serialLinePort?: string; modbusPort?: string } = {}): SensorConfigInput[] {
-  const wires: Wires = { serialLine: ports.serialLinePort !== undefined, modbus: ports.modbusPort !== undefined };
+export function demoSensors(
+  ports: { serialLinePort?: string; modbusPort?: string; modbusTcp?: { host: string; port: number } } = {},
+): SensorConfigInput[] {
+  const wires: Wires = {
+    serialLine: ports.serialLinePort !== undefined,
+    modbus: ports.modbusPort !== undefined,
+    modbusTcp: ports.modbusTcp !== undefined,
+  };
   return SIM_SENSORS.map((spec) => {
     const base = { id: spec.id, name: spec.name, quantity: spec.quantity, unit: spec.unit };
     switch (transportOf(spec, wires)) {
@@ -136,6 +145,21 @@ export function demoSensors(ports: { serialLinePort?: string; modbusPort?: strin
             port: ports.modbusPort!,
             baud: SERIAL_BAUD,
             parity: 'none' as const,
+            unit_id: MODBUS_UNIT_ID,
+            function: 'holding' as const,
+            register: spec.modbus!.register,
+            type: 'float32' as const,
+            word_order: 'big' as const,
+          },
+        };
+      case 'modbus-tcp':
+        return {
+          ...base,
+          interval: '1s',
+          source: {
+            driver: 'modbus-tcp' as const,
+            host: ports.modbusTcp!.host,
+            port: ports.modbusTcp!.port,
             unit_id: MODBUS_UNIT_ID,
             function: 'holding' as const,
             register: spec.modbus!.register,

@@ -4,8 +4,12 @@
  * these types; drivers import nothing of the core but these.
  *
  * A driver module: `schema` (the `source:` block), `instanceKey` (sensors with the same key
- * share one instance: one port, one connection), optionally `checkGroup` (config checks across
- * one instance's sensors) and `create(sensors, deps)`, which only builds.
+ * share one instance: one port, one connection), optionally `device` (a local device only one
+ * driver may hold), `checkGroup` (the driver's own config checks across one instance's sensors),
+ * `intake` (it reads from the agent's MQTT intake, and only then gets it), and
+ * `create(sensors, deps)`, which only builds. Polled sensors (`interval`) are declared in the
+ * shared source registry (`SOURCES` in shared/src/config/edge.ts); polled drivers share
+ * `poll-loop.ts` and its `scheduler.ts`.
  * `start()` opens and resolves once running; transient failures never throw out of it, the
  * driver retries and reports `retrying`. `stop()` stops reading, waits for in-flight readings,
  * and after it returns nothing more is emitted.
@@ -17,7 +21,6 @@
 import type { BackoffOptions, ComponentStatus, SensorConfig } from '@vigia/shared';
 import type { z } from 'zod';
 import type { Telemetry } from '../telemetry.ts';
-import type { MqttIntake } from '../transports/mqtt-intake.ts';
 
 /** One raw value as received, before calibration. `ts` is epoch ms at receipt. */
 export type Sample = { sensor: string; ts: number; raw: number };
@@ -29,8 +32,6 @@ export type DriverDeps = {
   clock: () => number;
   /** Retry pacing for ports and connections. */
   retry: BackoffOptions;
-  /** The MQTT intake (embedded broker or client to an existing one). */
-  mqtt: MqttIntake;
 };
 
 export type Driver = {
@@ -49,8 +50,15 @@ export type DriverModule<S extends z.ZodType = z.ZodType> = {
   schema: S;
   instanceKey(source: z.infer<S>): string;
   /**
+   * The local device (a serial port path) the instance holds, if any: the config loader
+   * refuses one device claimed by two drivers.
+   */
+  device?(source: z.infer<S>): string;
+  /** `mqtt`: the driver reads from the agent's MQTT intake, given to it as `deps.mqtt` (drivers/mqtt). */
+  intake?: 'mqtt';
+  /**
    * Optional checks across the sensors that will share one instance (one port), run by the
-   * config loader before anything opens; e.g. modbus-rtu sensors on one bus must agree on baud.
+   * config loader before anything opens; e.g. sensors on one serial port must agree on baud.
    */
   checkGroup?(sensors: readonly SensorConfig[]): GroupProblem[];
   create(sensors: readonly SensorConfig[], deps: DriverDeps): Driver;

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { SensorConfig } from '@vigia/shared';
+import { DRIVER_NAMES, SensorConfig } from '@vigia/shared';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DRIVERS } from './index.ts';
@@ -21,7 +21,7 @@ describe('driver READMEs (docs/design.md C3 sample-config test)', () => {
     }
   });
 
-  it.each(Object.keys(DRIVERS))('%s: the README sample parses against the driver schema', (name) => {
+  it.each(DRIVER_NAMES)('%s: the README sample parses against the driver schema', (name) => {
     const sample = parse(sampleBlock(readFileSync(new URL(`./${name}/README.md`, import.meta.url), 'utf8')));
     expect(Array.isArray(sample)).toBe(true);
     for (const sensor of sample) {

@@ -100,6 +100,17 @@ describe('vigia-config probe, serial lines (real process, socat pty)', () => {
     expect(r.stderr).toContain('sudo systemctl stop vigia-edge');
   });
 
+  it('a Modbus TCP address: says probe does not read it yet, and what to do instead', async () => {
+    for (const address of ['192.168.1.50:502', '192.168.1.50', 'plc.local:502']) {
+      const r = await run(['probe', address, '--modbus', '--unit', '1', '--register', '0']);
+      expect(r.status, address).toBe(2);
+      expect(r.stderr).toContain(`${address} looks like a network address`);
+      expect(r.stderr).toContain('Modbus TCP (modbus-tcp) is not supported by probe yet');
+      expect(r.stderr).toContain('vigia-config status');
+      expect(r.stderr).toContain('parece una dirección de red');
+    }
+  });
+
   it('bad options are named by their flag', async () => {
     const r = await run(['probe', pty.a, '--pattern', 'PH=([0-9.]+)']);
     expect(r.status).toBe(2);

@@ -6,6 +6,8 @@
  * - `--modbus`: reads one register once per second and shows the registers (hex), the decoded
  *   value, or what went wrong (no answer, damaged reply, exception) in words.
  * The decoders are the agent's own (shared), so a value shown here is the value the agent reads.
+ * Modbus TCP (`driver: modbus-tcp`) is not probed: a network address instead of a port gets a
+ * message saying so and what to do instead (the agent's own `/status` per unit).
  * Exit code 0 when something usable arrived, 1 when not, 2 for bad options.
  */
 import { parseArgs } from 'node:util';
@@ -132,6 +134,13 @@ export async function probe(args: string[]): Promise<number> {
     );
     return 2;
   }
+  if (looksLikeNetworkAddress(path)) {
+    console.error(
+      `vigia-config probe: ${path} looks like a network address; probe reads serial ports only, Modbus TCP (modbus-tcp) is not supported by probe yet. Put the sensor in the config (vigia-config validate, apply) and read what the agent gets with vigia-config status.\n` +
+        `vigia-config probe: ${path} parece una dirección de red; probe solo lee puertos serie, Modbus TCP (modbus-tcp) aún no. Ponga el sensor en la configuración (vigia-config validate, apply) y vea lo que lee el agente con vigia-config status.`,
+    );
+    return 2;
+  }
   const seconds = toNumber(values.seconds) ?? 10;
   if (!(seconds > 0)) {
     console.error('vigia-config probe: --seconds: give a number of seconds greater than 0, e.g. --seconds 10');
@@ -184,6 +193,11 @@ export async function probe(args: string[]): Promise<number> {
   }
   return probeLines(path, line.data.baud, seconds, wantsDecoder ? lineDecoder(line.data) : undefined);
 }
+
+/** `192.168.1.50`, `192.168.1.50:502`, `plc.local:502`, `tcp://…`: not a serial device path. */
+export const looksLikeNetworkAddress = (path: string): boolean =>
+  !path.startsWith('/') &&
+  (/^[a-z]+:\/\//i.test(path) || /^\d{1,3}(\.\d{1,3}){3}(:\d+)?$/.test(path) || /^[\w.-]+:\d+$/.test(path));
 
 function parseOptions(args: string[]) {
   return parseArgs({

@@ -101,3 +101,46 @@ describe('edge config: interval', () => {
     expect(polled.interval).toBe(1000);
   });
 });
+
+describe('edge config: modbus-tcp source', () => {
+  const tcp = (source: Record<string, unknown>, interval?: string) => {
+    const input = base();
+    input.sensors.push({
+      id: 'plant.water_out',
+      quantity: 'volumetric_flow',
+      unit: 'm3/h',
+      ...(interval ? { interval } : {}),
+      source: { driver: 'modbus-tcp', host: '192.168.1.50', unit_id: 1, register: 16, ...source } as never,
+    });
+    return input;
+  };
+
+  it('is polled like modbus-rtu: interval applies; port 502, holding, uint16, big, 1 s timeout by default', () => {
+    const s = EdgeConfig.parse(tcp({}, '2s')).sensors[3];
+    expect(s.interval).toBe(2000);
+    expect(s.source).toEqual({
+      driver: 'modbus-tcp',
+      host: '192.168.1.50',
+      port: 502,
+      unit_id: 1,
+      function: 'holding',
+      register: 16,
+      type: 'uint16',
+      word_order: 'big',
+      timeout: 1000,
+    });
+  });
+
+  it('names a wrong key with its path and the fix', () => {
+    expect(errorsOf(tcp({ port: 0 }))).toContain('sensors[3].source.port');
+    expect(errorsOf(tcp({ unit_id: 256 }))).toContain('sensors[3].source.unit_id');
+    expect(errorsOf(tcp({ timeout: 'soon' }))).toContain('sensors[3].source.timeout: "soon" is not a duration');
+    expect(errorsOf(tcp({ baud: 9600 }))).toContain('sensors[3].source');
+  });
+
+  it('the interval message names every polled driver, from the registry', () => {
+    const input = base();
+    (input.sensors[1] as { interval?: string }).interval = '5s';
+    expect(errorsOf(input)).toContain('interval applies only to polled sensors (driver modbus-rtu or modbus-tcp)');
+  });
+});

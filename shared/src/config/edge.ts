@@ -10,20 +10,32 @@ import { DeviceId, SensorId, SiteId } from '../ids.ts';
 import { Rule, ruleIdCheck } from '../rules/permit.ts';
 import { isUnitOf, QUANTITY_NAMES } from '../units.ts';
 import { ModbusRtuSource } from './sources/modbus-rtu.ts';
+import { ModbusTcpSource } from './sources/modbus-tcp.ts';
 import { MqttSource } from './sources/mqtt.ts';
 import { SerialLineSource } from './sources/serial-line.ts';
 
-export { ModbusRtuSource, MqttSource, SerialLineSource };
+export { ModbusRtuSource, ModbusTcpSource, MqttSource, SerialLineSource };
 
-/** Driver name to its `source:` schema. Adding a driver adds one line here. */
-export const SOURCE_SCHEMAS = {
-  'modbus-rtu': ModbusRtuSource,
-  'serial-line': SerialLineSource,
-  mqtt: MqttSource,
+/**
+ * The source registry: driver name (the `driver:` value) to its `source:` schema, and whether
+ * the agent polls it (`interval` applies) or it reports when it sends. Adding a driver adds its
+ * schema file in `sources/` and one line here; the union below and the `interval` check follow.
+ */
+export const SOURCES = {
+  'modbus-rtu': { schema: ModbusRtuSource, polled: true },
+  'modbus-tcp': { schema: ModbusTcpSource, polled: true },
+  'serial-line': { schema: SerialLineSource, polled: false },
+  mqtt: { schema: MqttSource, polled: false },
 } as const;
-export type DriverName = keyof typeof SOURCE_SCHEMAS;
+export type DriverName = keyof typeof SOURCES;
+export const DRIVER_NAMES = Object.keys(SOURCES) as DriverName[];
+const POLLED = DRIVER_NAMES.filter((d) => SOURCES[d].polled);
 
-export const SensorSource = z.discriminatedUnion('driver', [ModbusRtuSource, SerialLineSource, MqttSource]);
+type SourceSchema = (typeof SOURCES)[DriverName]['schema'];
+export const SensorSource = z.discriminatedUnion(
+  'driver',
+  DRIVER_NAMES.map((d) => SOURCES[d].schema) as [SourceSchema, ...SourceSchema[]],
+);
 export type SensorSource = z.infer<typeof SensorSource>;
 
 const Port = z.number().int().min(0).max(65535);
@@ -34,7 +46,7 @@ export const SensorConfig = z
     name: z.string().max(200).optional(),
     quantity: z.enum(QUANTITY_NAMES as [string, ...string[]]),
     unit: z.string().min(1),
-    interval: Duration.optional().describe('how often a polled (modbus-rtu) sensor is read; default 1s'),
+    interval: Duration.optional().describe(`how often a polled sensor (${POLLED.join(', ')}) is read; default 1s`),
     source: SensorSource,
     calibrate: Calibration.optional(),
   })
@@ -44,9 +56,8 @@ export const SensorConfig = z
     path: ['unit'],
   })
   // Accepting it and doing nothing would mislead: push sensors report when they send.
-  .refine((s) => s.interval === undefined || s.source.driver === 'modbus-rtu', {
-    message:
-      'interval applies only to polled sensors (driver modbus-rtu); an mqtt or serial-line sensor reports when it sends: remove interval',
+  .refine((s) => s.interval === undefined || SOURCES[s.source.driver].polled, {
+    message: `interval applies only to polled sensors (driver ${POLLED.join(' or ')}); a sensor of another driver reports when it sends: remove interval`,
     path: ['interval'],
   });
 

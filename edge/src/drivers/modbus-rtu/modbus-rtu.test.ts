@@ -7,7 +7,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type PtyPair, startPtyPair } from '../../../../test/services/socat.ts';
 import { type ModbusSlave, startModbusSlave } from '../../../../test/simulator/transports/modbus.ts';
 import { createTelemetry, type Telemetry } from '../../telemetry.ts';
-import type { MqttIntake } from '../../transports/mqtt-intake.ts';
 import type { Sample } from '../driver.ts';
 import { create, type ModbusRtuDriver } from './modbus-rtu.ts';
 import { startTestSlave, type TestSlave, type TestUnit } from './test-slave.ts';
@@ -62,7 +61,6 @@ function make(sensors: SensorConfig[]): ModbusRtuDriver {
     telemetry,
     clock: Date.now,
     retry: { baseMs: 20, maxMs: 50 },
-    mqtt: {} as MqttIntake,
   });
   cleanups.push(() => driver.stop());
   return driver;

@@ -2,7 +2,7 @@
  * @module drivers/modbus-rtu
  * Sensors read over RS-485 Modbus RTU (FC03 holding, FC04 input registers). One instance per
  * port, shared by every sensor and every unit id on it: one open port, one request in flight,
- * each sensor polled at its own `interval` (scheduler.ts).
+ * each sensor polled at its own `interval` (the shared `../poll-loop.ts` and `../scheduler.ts`).
  *
  * Must never: let a silent unit delay the others (short per-request timeout, and a unit that
  * keeps failing is backed off by skipping its slots, not by waiting); emit a reading without a
@@ -21,11 +21,12 @@ import {
 import { createStatus } from '../../status.ts';
 import { createSerialTransport } from '../../transports/serial-port.ts';
 import type { Driver, DriverDeps, DriverModule, GroupProblem, Sample } from '../driver.ts';
+import { createPollLoop } from '../poll-loop.ts';
+import type { PollOutcome, SchedulerTuning } from '../scheduler.ts';
 import { createBus, type Exchange, frameGapMs } from './bus.ts';
 import { decodeRegisters, REGISTERS_PER_TYPE } from './decode.ts';
 import { FUNCTION_CODES, type ReplyExpectation, readRequest } from './frame.ts';
 import { decodeDetail, exceptionDetail, exceptionLog, type SilentKind, silentDetail, silentLog } from './messages.ts';
-import { createScheduler, type PollOutcome, type Scheduler, type SchedulerTuning } from './scheduler.ts';
 import { schema } from './schema.ts';
 
 export type ModbusRtuTuning = SchedulerTuning & {
@@ -106,16 +107,30 @@ export function create(
   const inFlight = new Set<Promise<void>>();
   const report = (err: Error, unit?: number) =>
     deps.telemetry.report(err, unit === undefined ? `driver:${id}` : `driver:${id}#${unit}`, 'receive');
-  let stopped = false;
-  let loop: Promise<void> | undefined;
-  let wakeNap: (() => void) | undefined;
+  const pollLoop = createPollLoop({
+    entries: polls.map((p, i) => ({
+      unit: p.source.unit_id,
+      intervalMs: Math.max(1, sensors[i].interval ?? DEFAULT_POLL_INTERVAL_MS),
+    })),
+    tuning,
+    clock: deps.clock,
+    isOpen: () => bus.isOpen(),
+    async poll(index) {
+      const poll = polls[index];
+      const { exchange, at } = await bus.request(poll.request, poll.expect);
+      if (pollLoop.isStopped() || exchange.kind === 'port_lost') return 'lost';
+      return settle(poll, exchange, at);
+    },
+    afterPoll: () => refreshStatus(),
+    gapMs: frameGapMs(line.baud),
+  });
 
   const bus = createBus({
     baud: line.baud,
     timeoutMs: tuning.timeoutMs,
     clock: deps.clock,
     onStray: (bytes) => {
-      if (!stopped)
+      if (!pollLoop.isStopped())
         report(
           new TransientError(
             'modbus_stray',
@@ -135,7 +150,7 @@ export function create(
       port.on('data', (chunk: Buffer) => bus.onData(chunk));
       bus.attach(port);
       refreshStatus();
-      wakeNap?.();
+      pollLoop.wake();
     },
     onLost: () => bus.detach(),
   });
@@ -194,62 +209,17 @@ export function create(
     }
   }
 
-  /** Sleeps `ms`, or less if the port opens or `stop` is called. */
-  function nap(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        if (wakeNap === done) wakeNap = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      wakeNap = done;
-    });
-  }
-
-  async function run(scheduler: Scheduler): Promise<void> {
-    const gapMs = frameGapMs(line.baud);
-    while (!stopped) {
-      if (!bus.isOpen()) {
-        await nap(60_000);
-        continue;
-      }
-      const next = scheduler.next();
-      const waitMs = next.at - deps.clock();
-      if (waitMs > 0) {
-        await nap(waitMs);
-        continue;
-      }
-      const poll = polls[next.index];
-      const { exchange, at } = await bus.request(poll.request, poll.expect);
-      if (stopped) break;
-      if (exchange.kind === 'port_lost') continue; // not the unit's fault: poll it again once the port is back
-      scheduler.settle(next.index, settle(poll, exchange, at), deps.clock());
-      refreshStatus();
-      await nap(gapMs);
-    }
-  }
-
   return {
     id,
     sensors: polls.map((p) => p.sensor),
     async start() {
-      const scheduler = createScheduler(
-        polls.map((p, i) => ({
-          unit: p.source.unit_id,
-          intervalMs: Math.max(1, sensors[i].interval ?? DEFAULT_POLL_INTERVAL_MS),
-        })),
-        deps.clock(),
-        tuning,
-      );
-      loop = run(scheduler);
+      pollLoop.start();
       await transport.start();
     },
     async stop() {
-      stopped = true;
-      wakeNap?.();
+      const ended = pollLoop.stop();
       await transport.stop();
-      await loop;
+      await ended;
       await Promise.all(inFlight);
       portStatus.set('stopped', 'detenido');
     },
@@ -261,6 +231,7 @@ export function create(
 export const modbusRtuDriver: DriverModule<typeof schema> = {
   schema,
   instanceKey: (source) => source.port,
+  device: (source) => source.port,
   create,
   checkGroup,
 };

@@ -13,7 +13,7 @@ import { createBuffer, type ReadingBuffer } from '../../buffer/buffer.ts';
 import { createPipeline } from '../../pipeline.ts';
 import { createTelemetry, type Telemetry } from '../../telemetry.ts';
 import type { MqttIntake } from '../../transports/mqtt-intake.ts';
-import { mqttDriver } from './mqtt.ts';
+import { create } from './mqtt.ts';
 
 const sensors = [
   {
@@ -56,7 +56,7 @@ beforeEach(async () => {
   await broker.start();
   url = broker.address();
   const pipeline = createPipeline(sensors, buffer, telemetry);
-  const driver = mqttDriver.create(sensors, {
+  const driver = create(sensors, {
     emit: pipeline.ingest,
     telemetry,
     clock: Date.now,

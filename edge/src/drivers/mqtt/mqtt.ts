@@ -8,13 +8,17 @@
  */
 import { InputError, type MqttSource, type SensorConfig } from '@vigia/shared';
 import { createStatus } from '../../status.ts';
+import type { MqttIntake } from '../../transports/mqtt-intake.ts';
 import type { Driver, DriverDeps, DriverModule, Sample } from '../driver.ts';
 import { decodePayloadFor } from './decode.ts';
 import { schema } from './schema.ts';
 
 type Route = { sensors: string[]; jsonPaths: (string | undefined)[] };
 
-export function create(sensors: readonly SensorConfig[], deps: DriverDeps): Driver {
+/** The MQTT driver alone gets the agent's MQTT intake (embedded broker or client to an existing one). */
+export type MqttDriverDeps = DriverDeps & { mqtt: MqttIntake };
+
+export function create(sensors: readonly SensorConfig[], deps: MqttDriverDeps): Driver {
   const routes = new Map<string, Route>();
   for (const s of sensors) {
     const source = s.source as MqttSource;
@@ -67,4 +71,9 @@ export function create(sensors: readonly SensorConfig[], deps: DriverDeps): Driv
   };
 }
 
-export const mqttDriver: DriverModule<typeof schema> = { schema, instanceKey: () => 'mqtt', create };
+export const mqttDriver: DriverModule<typeof schema> = {
+  schema,
+  instanceKey: () => 'mqtt',
+  intake: 'mqtt',
+  create,
+};

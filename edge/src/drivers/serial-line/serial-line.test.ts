@@ -7,7 +7,6 @@ import { SerialPort } from 'serialport';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type PtyPair, startPtyPair } from '../../../../test/services/socat.ts';
 import { createTelemetry, type Telemetry } from '../../telemetry.ts';
-import type { MqttIntake } from '../../transports/mqtt-intake.ts';
 import type { Sample } from '../driver.ts';
 import { serialLineDriver } from './serial-line.ts';
 
@@ -49,7 +48,6 @@ let pair: PtyPair | undefined;
 let telemetry: Telemetry;
 let samples: Sample[];
 let dir: string;
-const noMqtt = {} as MqttIntake;
 const make = (port: string) =>
   serialLineDriver.create(sensorsOn(port), {
     emit: async (s) => {
@@ -58,7 +56,6 @@ const make = (port: string) =>
     telemetry,
     clock: Date.now,
     retry: { baseMs: 20, maxMs: 50 },
-    mqtt: noMqtt,
   });
 
 beforeEach(() => {

@@ -8,9 +8,26 @@
 import { InputError, type SensorConfig, type SerialLineSource } from '@vigia/shared';
 import { createStatus } from '../../status.ts';
 import { createSerialLineTransport } from '../../transports/serial-port.ts';
-import type { Driver, DriverDeps, DriverModule, Sample } from '../driver.ts';
+import type { Driver, DriverDeps, DriverModule, GroupProblem, Sample } from '../driver.ts';
 import { type LineDecoder, lineDecoder } from './decode.ts';
 import { schema } from './schema.ts';
+
+/** Checks over the sensors of one port, before anything opens (run by the config loader). */
+export function checkGroup(sensors: readonly SensorConfig[]): GroupProblem[] {
+  const first = sensors[0];
+  const line = first.source as SerialLineSource;
+  const problems: GroupProblem[] = [];
+  sensors.forEach((s, index) => {
+    const src = s.source as SerialLineSource;
+    if (src.baud !== line.baud)
+      problems.push({
+        index,
+        key: 'baud',
+        message: `${src.port} is already read at ${line.baud} baud by sensor ${first.id}; sensors on one port must use the same baud`,
+      });
+  });
+  return problems;
+}
 
 export function create(sensors: readonly SensorConfig[], deps: DriverDeps): Driver {
   const first = sensors[0].source as SerialLineSource;
@@ -71,5 +88,7 @@ export function create(sensors: readonly SensorConfig[], deps: DriverDeps): Driv
 export const serialLineDriver: DriverModule<typeof schema> = {
   schema,
   instanceKey: (source) => source.port,
+  device: (source) => source.port,
+  checkGroup,
   create,
 };

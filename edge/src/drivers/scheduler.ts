@@ -1,6 +1,8 @@
 /**
- * @module modbus-rtu/scheduler
- * Which sensor on one RS-485 port to poll next, and when. Pure (the clock is passed in).
+ * @module drivers/scheduler
+ * Which sensor of one polled driver instance to poll next, and when: shared by the polled
+ * drivers (modbus-rtu: one RS-485 port; modbus-tcp: one connection to a host and port), each
+ * of which sends one request at a time. Pure (the clock is passed in).
  *
  * Invariants:
  * - Each sensor keeps its own cadence on a fixed grid (start + k·interval). A poll served late
@@ -8,10 +10,11 @@
  *   bursting to catch up.
  * - A unit that gives no valid answer `backoffAfter` times in a row is polled less often:
  *   its sensors' slots are skipped until `retryAt`, which grows from `backoffMinMs` doubling up
- *   to `backoffMaxMs`. A skipped slot costs the bus nothing, so a dead unit never slows the
+ *   to `backoffMaxMs` (the shared `backoffMs`, without jitter). A skipped slot costs the line nothing, so a dead unit never slows the
  *   others; it only costs one request timeout per backoff period.
  * - Any answer from a unit (registers or an exception) ends its backoff at once.
  */
+import { backoffMs } from '@vigia/shared';
 
 export type SchedulerTuning = {
   /** Consecutive silent polls before a unit is backed off. */
@@ -54,8 +57,9 @@ export function createScheduler(entries: readonly ScheduleEntry[], startMs: numb
       }
       unit.failures++;
       if (unit.failures >= tuning.backoffAfter) {
-        const steps = Math.min(unit.failures - tuning.backoffAfter, 30);
-        unit.retryAt = nowMs + Math.min(tuning.backoffMaxMs, tuning.backoffMinMs * 2 ** steps);
+        const attempt = unit.failures - tuning.backoffAfter;
+        unit.retryAt =
+          nowMs + backoffMs(attempt, { baseMs: tuning.backoffMinMs, maxMs: tuning.backoffMaxMs, jitter: 0 });
       }
     },
 

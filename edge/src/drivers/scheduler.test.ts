@@ -3,7 +3,7 @@ import { createScheduler } from './scheduler.ts';
 
 const tuning = { backoffAfter: 2, backoffMinMs: 1000, backoffMaxMs: 30_000 };
 
-describe('modbus-rtu scheduler', () => {
+describe('polled-driver scheduler', () => {
   it('keeps each sensor on its grid; a poll a whole interval late skips the missed slots', () => {
     const s = createScheduler([{ unit: 1, intervalMs: 200 }], 0, tuning);
     expect(s.next()).toEqual({ index: 0, at: 0 });

@@ -1,0 +1,235 @@
+/**
+ * @module drivers/modbus-tcp
+ * Sensors read over Modbus TCP (FC03 holding, FC04 input registers) from meters, PLCs and
+ * RS-485 gateways on the plant's Ethernet. One instance per `host:port`: one connection, one
+ * request in flight, every sensor and unit id behind it polled at its own `interval` by the
+ * shared poll loop and scheduler (`../poll-loop.ts`, `../scheduler.ts`), as modbus-rtu polls
+ * one serial port.
+ *
+ * Must never: let a dead host delay another (each host and port is its own instance, its own
+ * connection and loop); let a dead unit behind a live host stall the others for more than one
+ * request `timeout` per backoff period (a unit that keeps failing is backed off by skipping its
+ * slots); emit a reading without a valid reply (timeouts, garbled replies and exceptions are
+ * counted per unit and give no reading); throw out of `start` (a refused or lost connection is
+ * made again with the shared backoff); emit after `stop` returns.
+ */
+import {
+  ConfigError,
+  DEFAULT_POLL_INTERVAL_MS,
+  FUNCTION_CODES,
+  InputError,
+  type ModbusTcpSource,
+  type SensorConfig,
+  TransientError,
+} from '@vigia/shared';
+import { createStatus } from '../../status.ts';
+import type { Driver, DriverDeps, DriverModule, GroupProblem, Sample } from '../driver.ts';
+import { createPollLoop } from '../poll-loop.ts';
+import type { PollOutcome, SchedulerTuning } from '../scheduler.ts';
+import { createTcpConnection, type Exchange } from './connection.ts';
+import { decodeRegisters, REGISTERS_PER_TYPE } from './decode.ts';
+import * as msg from './messages.ts';
+import { schema } from './schema.ts';
+
+export type ModbusTcpTuning = SchedulerTuning & { connectTimeoutMs: number };
+
+/**
+ * Two silent polls in a row start a unit's backoff: 1 s, doubling, at most 30 s between tries
+ * (as modbus-rtu). 5 s to connect: a host that drops packets gives no refusal.
+ */
+export const DEFAULT_TUNING: Readonly<ModbusTcpTuning> = {
+  backoffAfter: 2,
+  backoffMinMs: 1000,
+  backoffMaxMs: 30_000,
+  connectTimeoutMs: 5000,
+};
+
+/** Per unit id: valid readings, and polls that gave none, by cause. */
+export type UnitCounts = { readings: number; timeout: number; garbled: number; exception: number };
+
+export type ModbusTcpDriver = Driver & { unitCounts(): ReadonlyMap<number, Readonly<UnitCounts>> };
+
+type Poll = { sensor: string; source: ModbusTcpSource; count: number; functionCode: number };
+
+/** Checks over the sensors of one host and port, before anything opens (also run by the config loader). */
+export function checkGroup(sensors: readonly SensorConfig[]): GroupProblem[] {
+  const problems: GroupProblem[] = [];
+  sensors.forEach((s, index) => {
+    const src = s.source as ModbusTcpSource;
+    if (src.register + REGISTERS_PER_TYPE[src.type] - 1 > 0xffff)
+      problems.push({
+        index,
+        key: 'register',
+        message: `sensor ${s.id}: a ${src.type} needs ${REGISTERS_PER_TYPE[src.type]} registers, so it cannot start at register ${src.register} (the last register is 65535)`,
+      });
+  });
+  return problems;
+}
+
+export function create(
+  sensors: readonly SensorConfig[],
+  deps: DriverDeps,
+  tuning: Readonly<ModbusTcpTuning> = DEFAULT_TUNING,
+): ModbusTcpDriver {
+  const problems = checkGroup(sensors);
+  if (problems.length) throw new ConfigError(problems.map((p) => p.message).join('\n'));
+  const { host, port } = sensors[0].source as ModbusTcpSource;
+  const id = `modbus-tcp:${host}:${port}`;
+  const polls: Poll[] = sensors.map((s) => {
+    const source = s.source as ModbusTcpSource;
+    return {
+      sensor: s.id,
+      source,
+      count: REGISTERS_PER_TYPE[source.type],
+      functionCode: FUNCTION_CODES[source.function],
+    };
+  });
+  const unitIds = [...new Set(polls.map((p) => p.source.unit_id))].sort((a, b) => a - b);
+  const counts = new Map<number, UnitCounts>(
+    unitIds.map((u) => [u, { readings: 0, timeout: 0, garbled: 0, exception: 0 }]),
+  );
+  const unitProblems = new Map<number, string>();
+  const sensorProblems = new Map<string, string>();
+  const connStatus = createStatus(`conectando a ${host}:${port}`, deps.clock);
+  const pollStatus = createStatus(`leyendo ${host}:${port}`, deps.clock);
+  const inFlight = new Set<Promise<void>>();
+  const report = (err: Error, unit?: number) =>
+    deps.telemetry.report(err, unit === undefined ? `driver:${id}` : `driver:${id}#${unit}`, 'receive');
+  const pollLoop = createPollLoop({
+    entries: polls.map((p, i) => ({
+      unit: p.source.unit_id,
+      intervalMs: Math.max(1, sensors[i].interval ?? DEFAULT_POLL_INTERVAL_MS),
+    })),
+    tuning,
+    clock: deps.clock,
+    isOpen: () => conn.isOpen(),
+    async poll(index) {
+      const poll = polls[index];
+      const { source } = poll;
+      const expect = { functionCode: poll.functionCode, count: poll.count };
+      const { exchange, at } = await conn.request(
+        source.unit_id,
+        source.function,
+        source.register,
+        poll.count,
+        expect,
+        source.timeout,
+      );
+      if (pollLoop.isStopped() || exchange.kind === 'conn_lost') return 'lost';
+      return settle(poll, exchange, at);
+    },
+    afterPoll: () => refreshStatus(),
+  });
+
+  const conn = createTcpConnection({
+    host,
+    port,
+    retry: deps.retry,
+    connectTimeoutMs: tuning.connectTimeoutMs,
+    clock: deps.clock,
+    status: connStatus,
+    onError: (err) => report(err),
+    onStray: (tid) => {
+      if (!pollLoop.isStopped())
+        report(
+          new TransientError(
+            'modbus_stray',
+            `${host}:${port}: reply with transaction id ${tid} and no request waiting (late, after its timeout)`,
+          ),
+        );
+    },
+    onOpen: () => {
+      refreshStatus();
+      pollLoop.wake();
+    },
+  });
+
+  function refreshStatus(): void {
+    const all = [...unitProblems.values(), ...sensorProblems.values()];
+    if (all.length) pollStatus.set('retrying', all.join('; '));
+    else pollStatus.set('ok', `leyendo ${host}:${port} (unidades ${unitIds.join(', ')})`);
+  }
+
+  function emit(samples: Sample[]): void {
+    const p = deps.emit(samples).catch((err) => {
+      deps.telemetry.report(err, `driver:${id}`, 'process');
+    });
+    inFlight.add(p);
+    p.finally(() => inFlight.delete(p));
+  }
+
+  /** Books one poll's outcome: a reading, or counted errors and a status detail. */
+  function settle(poll: Poll, exchange: Exchange, at: number): PollOutcome {
+    const { source, sensor } = poll;
+    const unit = source.unit_id;
+    const count = counts.get(unit) as UnitCounts;
+    switch (exchange.kind) {
+      case 'registers': {
+        unitProblems.delete(unit);
+        const r = decodeRegisters(exchange.registers, source.type, source.word_order);
+        if (!r.ok) {
+          sensorProblems.set(sensor, msg.decodeDetail(sensor, source, r.code));
+          report(
+            new InputError(
+              `decode_${r.code}`,
+              `sensor ${sensor}: unit ${unit} register ${source.register} on ${host}:${port} not usable as ${source.type} (${r.code})`,
+            ),
+            unit,
+          );
+          return 'answered';
+        }
+        sensorProblems.delete(sensor);
+        count.readings++;
+        emit([{ sensor, ts: at, raw: r.value }]);
+        return 'answered';
+      }
+      case 'exception': {
+        count.exception++;
+        report(new InputError('modbus_exception', msg.exceptionLog(sensor, source, exchange.exception)), unit);
+        // 10/11: the gateway answers for a unit that does not: the unit is as good as silent.
+        if (exchange.exception === 10 || exchange.exception === 11) {
+          unitProblems.set(unit, msg.exceptionDetail(source, exchange.exception));
+          return 'silent';
+        }
+        unitProblems.delete(unit);
+        sensorProblems.set(sensor, msg.exceptionDetail(source, exchange.exception));
+        return 'answered';
+      }
+      case 'garbled':
+        count.garbled++;
+        unitProblems.set(unit, msg.garbledDetail(source));
+        report(new TransientError('modbus_garbled', msg.garbledLog(source), { stage: 'receive' }), unit);
+        return 'silent';
+      default:
+        count.timeout++;
+        unitProblems.set(unit, msg.timeoutDetail(source));
+        report(new TransientError('modbus_timeout', msg.timeoutLog(source), { stage: 'receive' }), unit);
+        return 'silent';
+    }
+  }
+
+  return {
+    id,
+    sensors: polls.map((p) => p.sensor),
+    async start() {
+      pollLoop.start();
+      await conn.start();
+    },
+    async stop() {
+      const ended = pollLoop.stop();
+      await conn.stop();
+      await ended;
+      await Promise.all(inFlight);
+      connStatus.set('stopped', 'detenido');
+    },
+    status: () => (connStatus.get().state === 'ok' ? pollStatus.get() : connStatus.get()),
+    unitCounts: () => counts,
+  };
+}
+
+export const modbusTcpDriver: DriverModule<typeof schema> = {
+  schema,
+  instanceKey: (source) => `${source.host}:${source.port}`,
+  checkGroup,
+  create,
+};
