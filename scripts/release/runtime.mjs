@@ -39,8 +39,12 @@ export function nodeRuntime(arch, log = console.log) {
     const tar = spawnSync('tar', ['xzf', join(work, file), '-C', work], { encoding: 'utf8' });
     if (tar.status !== 0) throw new Error(`unpacking ${file} failed: ${tar.stderr}`);
     if (!existsSync(join(work, 'package', 'bin', 'node'))) throw new Error(`${file} holds no bin/node`);
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(join(work, 'package'), dir);
+    try {
+      renameSync(join(work, 'package'), dir);
+    } catch (err) {
+      // Another build (a parallel test) unpacked the same version first: use that one.
+      if (!existsSync(join(dir, 'bin', 'node'))) throw err;
+    }
     return dir;
   } finally {
     rmSync(work, { recursive: true, force: true });
