@@ -9,7 +9,7 @@
 #   ./install.sh --root DIR ...     test mode: everything under DIR, no user, no chown, no systemctl
 #
 # Layout: /opt/<product>/<version>/ (this folder), /opt/<product>/current -> <version>,
-# /opt/<product>/previous -> the version before, /usr/local/bin/<command> -> current/bin/<command>,
+# /opt/<product>/previous -> the version before, /usr/local/bin/<command> -> ../../../opt/<product>/current/bin/<command>,
 # /etc/systemd/system/<product>.service, /etc/vigia/<config>.yaml (never overwritten),
 # /var/lib/vigia/<edge|server>/ (the data). Running it twice changes nothing the second time.
 set -eu
@@ -26,8 +26,7 @@ ROOT=""
 ACTION=install
 while [ $# -gt 0 ]; do
   case "$1" in
-    --root) [ $# -ge 2 ] || { echo "install.sh: --root needs a folder" >&2; exit 2; }; ROOT=$(cd "$2" && pwd -P); shift ;;
-    --root=*) ROOT=$(cd "${1#--root=}" && pwd -P) ;;
+    --root) [ $# -ge 2 ] || { echo "install.sh: --root needs a folder" >&2; exit 2; }; mkdir -p "$2"; ROOT=$(cd "$2" && pwd -P); shift ;;
     --rollback) ACTION=rollback ;;
     --uninstall) ACTION=uninstall ;;
     --purge) ACTION=purge ;;
@@ -111,7 +110,8 @@ do_install() {
     if [ -n "$old" ]; then switch_link "$old" "$OPT/previous"; fi
     switch_link "$VERSION" "$OPT/current"
   fi
-  for c in $COMMANDS; do switch_link "$OPT/current/bin/$c" "$BIN/$c"; done
+  # Relative links: the same under --root, and in a chroot.
+  for c in $COMMANDS; do switch_link "../../../opt/$PRODUCT/current/bin/$c" "$BIN/$c"; done
 
   had_config=yes
   if [ ! -e "$CONFIG" ]; then
@@ -138,8 +138,10 @@ do_install() {
     # A new install of the agent waits for its config; anything else (re)starts now.
     if [ "$SHORT" = server ] || [ "$had_config" = yes ]; then systemctl restart "$PRODUCT"; fi
   fi
-  say "$PRODUCT $VERSION installed in $OPT/$VERSION (current)${old:+; before: $old}."
-  say "$PRODUCT $VERSION instalado en $OPT/$VERSION (current)${old:+; antes: $old}."
+  before=""
+  if [ -n "$old" ] && [ "$old" != "$VERSION" ]; then before=$old; fi
+  say "$PRODUCT $VERSION installed in $OPT/$VERSION (current)${before:+; before: $before, ./install.sh --rollback returns to it}."
+  say "$PRODUCT $VERSION instalado en $OPT/$VERSION (current)${before:+; antes: $before, ./install.sh --rollback vuelve a ella}."
   next_steps "$had_config"
 }
 
@@ -167,7 +169,7 @@ do_uninstall() {
   rm -f "$UNITS/$PRODUCT.service"
   if have_systemd; then systemctl daemon-reload; fi
   for c in $COMMANDS; do
-    case "$(link_target "$BIN/$c")" in "$OPT"/*) rm -f "$BIN/$c" ;; esac
+    case "$(link_target "$BIN/$c")" in */opt/"$PRODUCT"/*) rm -f "$BIN/$c" ;; esac
   done
   rm -rf "$OPT"
   if [ "$ACTION" = purge ]; then
