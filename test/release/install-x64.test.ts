@@ -25,6 +25,7 @@ const SENSORS = 2;
 let dir: string;
 let root: string;
 const unpacked: Record<string, { edge: string; server: string }> = {};
+const outs: Record<string, string> = {};
 let serverPort: number;
 let apiPort: number;
 let brokerPort: number;
@@ -131,6 +132,7 @@ beforeAll(async () => {
   root = join(dir, 'root');
   for (const v of [V1, V2]) {
     const out = await releaseBuild({ version: v, products: ['vigia-edge', 'vigia-server'], archs: ['x64'] });
+    outs[v] = out;
     unpacked[v] = {
       edge: extract(join(out, `vigia-edge-${v}-linux-x64.tar.gz`), join(dir, `usb-${v}`, 'edge')),
       server: extract(join(out, `vigia-server-${v}-linux-x64.tar.gz`), join(dir, `usb-${v}`, 'server')),
@@ -147,6 +149,37 @@ afterAll(async () => {
 });
 
 describe('x64 release: install.sh --root, upgrade, rollback', () => {
+  it('writes the tarballs with SHA256SUMS and the documented layout', () => {
+    const check = spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: outs[V1], encoding: 'utf8' });
+    expect(check.stdout.trim().split('\n').sort()).toEqual([
+      `vigia-edge-${V1}-linux-x64.tar.gz: OK`,
+      `vigia-server-${V1}-linux-x64.tar.gz: OK`,
+    ]);
+    const common = ['node/bin/node', 'install.sh', 'README.md', 'RELEASE'];
+    for (const path of [
+      ...common,
+      'lib/vigia-edge.mjs',
+      'lib/vigia-config.mjs',
+      'bin/vigia-edge',
+      'bin/vigia-config',
+      'systemd/vigia-edge.service',
+      'examples/edge.yaml',
+      'examples/sensors/modbus-rtu.yaml',
+    ]) {
+      expect(existsSync(join(unpacked[V1].edge, path)), path).toBe(true);
+    }
+    for (const path of [
+      ...common,
+      'lib/vigia-server.mjs',
+      'bin/vigia-server',
+      'systemd/vigia-server.service',
+      'examples/server.yaml',
+      'dashboard/index.html',
+    ]) {
+      expect(existsSync(join(unpacked[V1].server, path)), path).toBe(true);
+    }
+  });
+
   it('installs both, with the documented layout and the next steps in Spanish and English', () => {
     const edgeOut = install(unpacked[V1].edge);
     const serverOut = install(unpacked[V1].server);
