@@ -81,11 +81,7 @@ switch_link() { # target link
   mv -Tf "$2.new.$$" "$2"
 }
 
-link_target() { [ -L "$1" ] && readlink "$1" || true; }
-
-service() { # verb...
-  if have_systemd; then systemctl "$@" || return 1; fi
-}
+link_target() { if [ -L "$1" ]; then readlink "$1"; fi; }
 
 do_install() {
   check_arch
