@@ -26,6 +26,9 @@ const SOURCES = [
   'scripts/release.mjs',
   'pnpm-lock.yaml',
   'package.json',
+  'edge/package.json',
+  'server/package.json',
+  'firmware-config/package.json',
 ];
 
 /** Runs a release's own arm64 Node on this x64 machine (no binfmt_misc: qemu is called explicitly). */
