@@ -67,11 +67,15 @@ check_arch() {
   case "$(uname -m)" in
     aarch64 | arm64) machine=arm64 ;;
     x86_64 | amd64) machine=x64 ;;
+    armv6l | armv7l | armhf)
+      fail "this is a 32-bit system ($(uname -m)): Vigía needs the 64-bit Raspberry Pi OS; flash it (README.md, docs/install-pi.md step 1)" \
+        "este es un sistema de 32 bits ($(uname -m)): Vigía necesita Raspberry Pi OS de 64 bits; grábelo (README.md, docs/install-pi.md paso 1)"
+      ;;
     *) machine=$(uname -m) ;;
   esac
   if [ "$machine" != "$ARCH" ]; then
-    fail "this release is for linux-$ARCH but this machine is $machine: use the $PRODUCT-$VERSION-linux-$machine.tar.gz file (a 32-bit OS needs the 64-bit Raspberry Pi OS)" \
-      "esta versión es para linux-$ARCH pero esta máquina es $machine: use el archivo $PRODUCT-$VERSION-linux-$machine.tar.gz (un sistema de 32 bits necesita Raspberry Pi OS de 64 bits)"
+    fail "this release is for linux-$ARCH but this machine is $machine: use the $PRODUCT-$VERSION-linux-$machine.tar.gz file" \
+      "esta versión es para linux-$ARCH pero esta máquina es $machine: use el archivo $PRODUCT-$VERSION-linux-$machine.tar.gz"
   fi
 }
 
