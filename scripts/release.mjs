@@ -15,7 +15,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildDashboard, ensurePnpm, installPackages, ROOT } from './bootstrap.mjs';
+import {
+  buildDashboard,
+  ensureDebianPackages,
+  ensurePnpm,
+  installPackages,
+  RELEASE_PACKAGES,
+  ROOT,
+} from './bootstrap.mjs';
 import { ARCHS } from './release/runtime.mjs';
 
 const { values } = parseArgs({
@@ -34,6 +41,7 @@ const archs = values.arch.split(',');
 const products = values.product.split(',');
 const out = resolve(values.out);
 
+if (archs.includes('arm64') && process.arch !== 'arm64') ensureDebianPackages(RELEASE_PACKAGES);
 const pnpmCmd = ensurePnpm();
 if (!existsSync(join(ROOT, 'node_modules', '.modules.yaml'))) installPackages(pnpmCmd);
 if (products.includes('vigia-server')) buildDashboard(pnpmCmd, { onlyIfStale: true });
