@@ -91,7 +91,13 @@ export function builtAfter(output, sources) {
   return built > 0 && sources.every((s) => newest(join(ROOT, s)) <= built);
 }
 
-/** Debian packages the tests start for real. Installs them when root; otherwise says how. */
+/** What `npm run release` needs for its arm64 files: the cross compiler for better-sqlite3. */
+export const RELEASE_PACKAGES = [{ command: 'aarch64-linux-gnu-g++', packages: ['g++-aarch64-linux-gnu'] }];
+
+/**
+ * Debian packages the tests start for real, each found by a `command` on the PATH or a file
+ * `path`. Installs them when root; otherwise says how.
+ */
 export const TEST_SERVICES = [
   { command: 'influxd', packages: ['influxdb', 'influxdb-client'] },
   { command: 'mosquitto', packages: ['mosquitto', 'mosquitto-clients'] },
@@ -99,14 +105,21 @@ export const TEST_SERVICES = [
   { command: 'chromium', packages: ['chromium'] },
   { command: 'pdftotext', packages: ['poppler-utils'] },
   { command: 'systemd-analyze', packages: ['systemd'] },
+  // The release tests: cross-build better-sqlite3 for arm64 and run the arm64 release under qemu.
+  ...RELEASE_PACKAGES,
+  { command: 'qemu-aarch64-static', packages: ['qemu-user-static'] },
+  { path: '/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1', packages: ['libc6-arm64-cross'] },
+  { path: '/usr/aarch64-linux-gnu/lib/libstdc++.so.6', packages: ['libstdc++6-arm64-cross'] },
 ];
 
 export function ensureDebianPackages(services = TEST_SERVICES) {
-  const missing = services.filter((s) => !have(s.command)).flatMap((s) => s.packages);
+  const missing = services
+    .filter((s) => (s.command ? !have(s.command) : !existsSync(s.path)))
+    .flatMap((s) => s.packages);
   if (missing.length === 0) return;
   const line = `apt-get update && apt-get install -y ${missing.join(' ')}`;
   if (!isRoot) {
-    console.error(`The tests need Debian packages that are not installed. As root, run:\n\n  ${line}\n`);
+    console.error(`Debian packages this needs are not installed. As root, run:\n\n  ${line}\n`);
     process.exit(1);
   }
   console.log(`Installing Debian packages: ${missing.join(' ')} ...`);

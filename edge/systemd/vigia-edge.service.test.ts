@@ -53,7 +53,9 @@ describe('systemd unit edge/systemd/vigia-edge.service', () => {
     expect(get('NoNewPrivileges')).toBe('yes');
     expect(get('ProtectSystem')).toBe('strict');
     expect(get('DevicePolicy')).toBe('closed');
-    expect(service.get('DeviceAllow')).toContain('char-ttyUSB rw');
+    expect(service.get('DeviceAllow')).toEqual(
+      expect.arrayContaining(['char-ttyUSB rw', 'char-ttyACM rw', 'char-ttyAMA rw', 'char-ttyS rw']),
+    );
     expect(get('ReadWritePaths')?.split(/\s+/)).toEqual(expect.arrayContaining(['/var/lib/vigia', '/etc/vigia']));
     expect(get('PrivateDevices')).toBeUndefined(); // it would hide /dev/ttyUSB*
   });

@@ -30,11 +30,17 @@ export type StartOptions = {
   cwd?: string;
   /** Node flags before the script, e.g. ['--import', 'tsx'] for a .ts entry point. */
   nodeArgs?: string[];
+  /**
+   * The program that runs the script instead of this Node, with its leading arguments, e.g. a
+   * release's own Node under emulation: ['qemu-aarch64-static', '-L', sysroot, '<dir>/node/bin/node'].
+   */
+  command?: string[];
 };
 
 /** Start `node <script> ...args` with tsx available (the bins register it themselves). */
 export function startNode(name: string, script: string, args: string[], opts: StartOptions): Proc {
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), script, ...args], {
+  const [program, ...lead] = opts.command ?? [process.execPath];
+  const child = spawn(program, [...lead, ...(opts.nodeArgs ?? []), script, ...args], {
     cwd: opts.cwd ?? REPO,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -50,7 +50,14 @@ export type StackOptions = {
    * How the agent runs: Node flags and the script (default: edge/bin/vigia-edge.mjs, which runs
    * the bundle when it is fresh, else the sources through tsx). Benchmarks compare the two.
    */
-  edgeRun?: { nodeArgs?: string[]; script?: string };
+  edgeRun?: {
+    nodeArgs?: string[];
+    script?: string;
+    /** Runs the script instead of this Node (see StartOptions.command), e.g. a release's Node under qemu. */
+    command?: string[];
+    /** How long the agent may take to answer /status (default 30 s; emulation is slower). */
+    startTimeoutMs?: number;
+  };
 };
 
 export type Stack = {
@@ -196,12 +203,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const startEdge = async () => {
       const edge = startNode('edge', opts.edgeRun?.script ?? EDGE_BIN, ['--config', edgeConfigFile], {
         nodeArgs: opts.edgeRun?.nodeArgs,
+        command: opts.edgeRun?.command,
         env: opts.edgeEnv,
         logFile: join(logs, 'edge.log'),
         echo: opts.echo,
       });
       procs.push(edge);
-      await started(edge, `${apiUrl}/status`);
+      await started(edge, `${apiUrl}/status`, opts.edgeRun?.startTimeoutMs);
       return edge;
     };
     const edge = await startEdge();

@@ -6,7 +6,7 @@ import { DEMO_USER, type Stack } from '../../support/stack.ts';
 export type StoredRow = { sensor: string; ts: number; value: number };
 
 /** Every reading the server stored, or [] before the store file exists. */
-export function storedRows(stack: Stack, where = ''): StoredRow[] {
+export function storedRows(stack: Pick<Stack, 'readingsDb'>, where = ''): StoredRow[] {
   let db: Database.Database;
   try {
     db = new Database(stack.readingsDb, { readonly: true, fileMustExist: true });
@@ -32,7 +32,7 @@ export type EdgeStatusLite = {
   forwarder: { state: string; backlog_rate?: number; eta_s?: number | null };
 };
 
-export async function edgeStatus(stack: Stack): Promise<EdgeStatusLite> {
+export async function edgeStatus(stack: Pick<Stack, 'apiUrl'>): Promise<EdgeStatusLite> {
   const res = await fetch(`${stack.apiUrl}/status`, { signal: AbortSignal.timeout(2000) });
   return (await res.json()) as EdgeStatusLite;
 }
