@@ -138,7 +138,9 @@ describe('modbus-tcp driver against real sockets', () => {
     const from = of('live').length;
     const t0 = Date.now();
     await pause(2000);
-    expect((of('live').length - from) / ((Date.now() - t0) / 100)).toBeGreaterThan(0.8);
+    // Share of the 100 ms slots the live host kept. A host waiting behind the mute one would keep
+    // at most one per 300 ms timeout (≤ 0.33); 0.5 leaves room for a loaded 2-core machine (0.69 seen).
+    expect((of('live').length - from) / ((Date.now() - t0) / 100)).toBeGreaterThan(0.5);
     expect(of('refused')).toEqual([]);
     expect(of('mute')).toEqual([]);
     expect(silent.unitCounts().get(1)?.timeout).toBeGreaterThanOrEqual(2);
