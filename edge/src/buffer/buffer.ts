@@ -48,6 +48,7 @@ import { dirname } from 'node:path';
 import type { Reading } from '@vigia/shared';
 import Database from 'better-sqlite3';
 import { migrate, prepare, type Statements } from './schema.ts';
+import { createStaging, type Staged } from './staging.ts';
 
 export type BufferedReading = Reading & { id: number };
 /**
@@ -80,13 +81,26 @@ export type BufferOptions = {
   maxGroup?: number;
   /** How long after its commit a reading stays in the live lane (default 10 s). */
   liveWindowMs?: number;
+  /**
+   * How long a reading may wait in memory for the server's acknowledgement before it is
+   * committed (config `forward.stage_window`; default 0: no staging, every reading to disk).
+   */
+  stageMs?: number;
+  /** Most readings staged in memory at once (default 5000); more spills staging to disk. */
+  maxStaged?: number;
   onDropped?: (drop: Drop) => void;
   clock?: () => number;
 };
 
 export type ReadingBuffer = ReturnType<typeof createBuffer>;
 
-type Waiting = { readings: readonly BufferInput[]; resolve: (r: AppendResult) => void; reject: (e: unknown) => void };
+type Waiting = {
+  readings: readonly BufferInput[];
+  resolve: (r: AppendResult) => void;
+  reject: (e: unknown) => void;
+  /** For a spill group: each reading's new row id (null: not inserted), filled by the commit. */
+  rows?: (number | null)[];
+};
 /** Ids [lo, hi] of the batch a lane has out to the server. */
 type Lease = { lo: number; hi: number };
 
@@ -116,6 +130,32 @@ export function createBuffer(options: BufferOptions) {
   let boundary = 0;
   const commits: { at: number; lastId: number }[] = [];
   const leases: Record<Lane, Lease | null> = { live: null, backlog: null };
+  const wakeAll = () => {
+    for (const wake of [...waiters]) wake();
+  };
+  const staging = createStaging({
+    stageMs: options.stageMs ?? 0,
+    maxStaged: options.maxStaged ?? 5000,
+    clock,
+    onDisk: (sensor, ts) => sql?.exists.get(sensor, ts) !== undefined,
+    spill(entries) {
+      const rows: (number | null)[] = [];
+      queue.push({
+        readings: entries as unknown as BufferInput[],
+        rows,
+        resolve: () => {
+          for (const [i, e] of entries.entries()) if (!e.acked) staging.committed(e, rows[i] ?? null);
+        },
+        reject: (err) => {
+          for (const e of entries) staging.failed(e, err);
+        },
+      });
+      queued += entries.length;
+      schedule();
+    },
+    wake: wakeAll,
+  });
+  const isStaged = (batch: readonly BufferedReading[]) => (batch[0]?.id ?? 0) < 0;
 
   function leaseParams() {
     return {
@@ -195,12 +235,18 @@ export function createBuffer(options: BufferOptions) {
         for (const w of group) {
           let inserted = 0;
           for (const r of w.readings) {
+            // A spilled reading the server acknowledged meanwhile is not written at all.
+            if ((r as Partial<Staged>).acked) {
+              w.rows?.push(null);
+              continue;
+            }
             const boot = r.boot === undefined ? null : bootRef(s, r.boot);
             const info = s.insert.run(r.sensor, r.ts, r.value, r.q, boot, r.mono ?? null);
             if (info.changes > 0) {
               inserted += info.changes;
               lastId = Number(info.lastInsertRowid);
             }
+            w.rows?.push(info.changes > 0 ? lastId : null);
           }
           results.push({ inserted, duplicates: w.readings.length - inserted });
           pending += inserted;
@@ -297,10 +343,12 @@ export function createBuffer(options: BufferOptions) {
         (d.prepare('SELECT count, from_ts, to_ts, at FROM drops ORDER BY id DESC LIMIT 1').get() as Drop) ?? null;
     },
 
-    /** Resolves once the readings are durably committed (see the header). */
+    /** Resolves once the readings are safe: committed, or staged and acknowledged (see the header). */
     append(readings: readonly BufferInput[]): Promise<AppendResult> {
       if (!db) return Promise.reject(new Error(closed ? 'buffer is closed' : 'buffer is not open yet'));
       if (readings.length === 0) return Promise.resolve({ inserted: 0, duplicates: 0 });
+      // Staged only behind an empty commit queue: a queued reading is never staged beside itself.
+      if (queue.length === 0 && staging.accepts(readings)) return staging.add(readings);
       return new Promise((resolve, reject) => {
         queue.push({ readings, resolve, reject });
         queued += readings.length;
@@ -316,6 +364,10 @@ export function createBuffer(options: BufferOptions) {
     take(limit: number, lane?: Lane): BufferedReading[] {
       const [, s] = requireOpen();
       if (!lane) return s.take.all(limit) as BufferedReading[];
+      if (lane === 'live' && staging.hasFresh()) {
+        leases.live = null;
+        return staging.take(limit) as unknown as BufferedReading[];
+      }
       const b = currentBoundary();
       // A live batch still out when its rows age past the boundary stays the live lane's.
       const batch = (
@@ -333,44 +385,79 @@ export function createBuffer(options: BufferOptions) {
      */
     ack(batch: readonly BufferedReading[]): number {
       const [d, s] = requireOpen();
+      let ids: number[];
+      if (isStaged(batch)) {
+        // Staged readings are safe now; those already spilled and committed are deleted.
+        ids = staging.ack(batch as unknown as Staged[]);
+        if (ids.length === 0) return batch.length;
+      } else ids = batch.map((r) => r.id);
       // Not a prepared statement: SQLite applies `PRAGMA synchronous` when it compiles it.
       d.exec('PRAGMA synchronous = NORMAL');
       let deleted: number;
       try {
-        deleted = s.deleteIds.run(JSON.stringify(batch.map((r) => r.id))).changes;
+        deleted = s.deleteIds.run(JSON.stringify(ids)).changes;
       } finally {
         d.exec('PRAGMA synchronous = FULL');
       }
       pending -= deleted;
+      if (isStaged(batch)) return batch.length;
       unlease(batch);
       return deleted;
     },
 
-    /** The batch was not delivered (network, 5xx): keep it, and let the cap see it again. */
+    /**
+     * The batch was not delivered (network, 5xx): keep it, and let the cap see it again. Staged
+     * readings go back to staging (`setLink(false)` spills them to disk).
+     */
     release(batch: readonly BufferedReading[]): void {
-      unlease(batch);
+      if (isStaged(batch)) staging.release(batch as unknown as Staged[]);
+      else unlease(batch);
+    },
+
+    /**
+     * The forwarder's live lane got through (`true`: staging may take readings) or a request
+     * failed (`false`: everything staged is committed to disk now, and new readings go to disk).
+     */
+    setLink(up: boolean): void {
+      staging.setLink(up);
     },
 
     /** The server rejected the batch for good: move it to `quarantine`, counted, with the reason. */
     quarantine(batch: readonly BufferedReading[], reason: string): number {
       const [d, s] = requireOpen();
-      const ids = JSON.stringify(batch.map((r) => r.id));
+      const staged = isStaged(batch) ? (batch as unknown as Staged[]) : null;
+      // Staged readings are written first (spilled ones by the pending group commit), then moved.
+      if (staged?.some((e) => e.spilled && e.rowId === null && !e.settled)) commitNow();
+      const unspilled = staged ? staging.remove(staged) : [];
       const moved = d.transaction(() => {
+        const rowIds: number[] = [];
+        for (const e of staged ?? []) if (e.spilled && e.rowId !== null) rowIds.push(e.rowId);
+        for (const e of unspilled) {
+          const info = s.insert.run(e.sensor, e.ts, e.value, e.q, null, null);
+          if (info.changes > 0) {
+            pending++;
+            rowIds.push(Number(info.lastInsertRowid));
+          }
+        }
+        const ids = JSON.stringify(staged ? rowIds : batch.map((r) => r.id));
         const n = s.quarantine.run(reason, clock(), ids).changes;
         pending -= s.deleteIds.run(ids).changes;
         return n;
       })();
+      for (const e of unspilled) staging.settle(e);
       quarantinedTotal += moved;
-      unlease(batch);
+      if (!staged) unlease(batch);
       return moved;
     },
 
     stats(): BufferStats {
       const live = sql && pending > 0 ? Math.min(pending, liveCount(sql)) : 0;
       const held = sql && pending > 0 ? (sql.countHeld.get() as { n: number }).n : 0;
+      // Staged readings count as pending and live (in memory, on their way to the server).
+      const staged = staging.size();
       return {
-        pending,
-        live,
+        pending: pending + staged,
+        live: live + staged,
         backlog: Math.max(0, pending - live - held),
         held,
         dropped: droppedTotal,
@@ -428,24 +515,32 @@ export function createBuffer(options: BufferOptions) {
 
     /** Resolves when committed readings are waiting (at once if some already are), or on abort. */
     waitForReadings(signal?: AbortSignal): Promise<void> {
-      if (pending > 0) return Promise.resolve();
+      if (pending > 0 || staging.hasFresh()) return Promise.resolve();
       return waitForCommit(signal);
     },
 
-    /** Readings committed by `append` since `open` (a counter: a lane compares two readings of it). */
-    committedTotal: (): number => committedTotal,
+    /**
+     * Readings committed or staged by `append` since `open` (a counter: a lane compares two
+     * readings of it). A spilled staged reading may count twice: it only makes the live lane go sooner.
+     */
+    committedTotal: (): number => committedTotal + staging.total(),
+
+    /** Readings staged in memory now; and written/acknowledged counters for tests and figures. */
+    staged: (): number => staging.size(),
 
     /** Resolves at the next commit that stored readings, or on abort (or close). */
     waitForCommit,
 
-    /** Commit the waiting group now. */
+    /** Commit the waiting group now, everything staged with it (staging stays off until `setLink(true)`). */
     flush(): void {
+      staging.spillAll();
       commitNow();
     },
 
     /** Commit what is waiting, then close the file. Appends after this are rejected. */
     close(): void {
       if (closed) return;
+      staging.spillAll();
       commitNow();
       closed = true;
       for (const wake of [...waiters]) wake();

@@ -71,6 +71,7 @@ export function prepare(d: Database.Database) {
     insert: d.prepare(
       'INSERT INTO readings (sensor, ts, value, q, boot, mono) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
     ),
+    exists: d.prepare('SELECT 1 FROM readings WHERE sensor = ? AND ts = ?'),
     take: d.prepare(`SELECT ${COLS} FROM readings WHERE ts IS NOT NULL ORDER BY id LIMIT ?`),
     takeLive: d.prepare(`SELECT ${COLS} FROM readings WHERE id > ? AND ts IS NOT NULL ORDER BY id LIMIT ?`),
     takeBacklog: d.prepare(

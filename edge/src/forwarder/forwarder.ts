@@ -334,6 +334,7 @@ export function createForwarder(options: ForwarderOptions) {
         for (const m of outcome.meta) metaAckedAt.set(m.id, clock());
         if (lane === 'live') {
           liveSentAt = liveStart;
+          buffer.setLink(true); // the link is up: new readings may wait in memory for the answer
           kickBacklog?.();
         } else drained.push({ at: startedAt, n: batch.length });
         refreshState();
@@ -368,6 +369,7 @@ export function createForwarder(options: ForwarderOptions) {
         );
       } else {
         buffer.release(batch);
+        buffer.setLink(false); // what waited in memory for an answer goes to disk now
         failing[lane] = outcome.message;
         state.last_error = outcome.message;
         refreshState();
