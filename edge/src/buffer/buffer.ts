@@ -1,17 +1,32 @@
 /**
  * @module buffer
- * The edge's disk buffer: readings wait here (SQLite, WAL) until the server acknowledges them.
+ * The edge's buffer: readings wait here (SQLite, WAL; in front of it a memory stage,
+ * staging.ts) until the server acknowledges them.
  * Shape (STYLE.md C7): `append` → `take` a batch from the live or the backlog lane → settle it
  * with `ack` (delete), `release` (retry later: keep) or `quarantine` (move aside, counted).
  *
  * Invariants:
+ * - *Safe* means acknowledged by the server or committed to disk, whichever comes first, and
+ *   `append` resolves only once each of its readings is safe (a QoS 1 PUBACK waits for that).
+ *   While the server link is up (the forwarder's last live request succeeded and none failed
+ *   since: `setLink`), an append behind an empty commit queue is *staged* in memory instead of
+ *   written, and the live lane sends it; if the server acknowledges it within `stageMs` (config
+ *   `forward.stage_window`, default 3 s) it never touches the disk. A staged reading not
+ *   acknowledged within `stageMs`, or any staged reading when a request fails, the stage is full
+ *   (`maxStaged`), or the buffer is flushed or closed, goes through the group commit below
+ *   (everything staged at once, in order), and staging stays off until the next live success:
+ *   while the link is down or slow, every reading is committed exactly as without staging.
+ *   So a kill -9 or a power cut loses only readings not yet safe: an MQTT reading whose PUBACK
+ *   never went out (the node still holds it), or a Modbus/serial reading younger than `stageMs`
+ *   that the server had not acknowledged (without staging that window is the commit window,
+ *   `commitIntervalMs`). `stageMs` = 0: no staging, every reading is committed.
  * - A reading is deleted only by `ack` (the server acknowledged it) or by the size cap.
  * - Every reading the cap removes is counted in the `drops` table with its time range, in the
  *   same transaction that removes it. Drops are never silent; totals are in `stats()`. The cap
  *   never removes a batch that is out to the server (leased), so a reading is either dropped
  *   or delivered, never both: the dropped count is exact (but see `ack` after a power cut).
- * - `append` resolves only after its readings are committed with `synchronous=FULL` in WAL mode:
- *   they survive kill -9 *and* a power cut. To spare an SD card, appends are grouped: one
+ * - A committed reading was committed with `synchronous=FULL` in WAL mode: it survives kill -9
+ *   *and* a power cut. To spare an SD card, appends are grouped: one
  *   transaction per group; a group commits at once when the last commit was longer than
  *   `commitIntervalMs` ago, else when that interval has passed or `maxGroup` readings are
  *   waiting. So `append` may wait up to `commitIntervalMs` (default 250 ms: at most 4 fsyncs
@@ -34,9 +49,11 @@
  *   the server absorbs (idempotent on (sensor, ts)). An undone ack never loses a reading; if
  *   the cap drops such a reading before it is resent, it is counted as dropped although it was
  *   delivered (after a power cut the dropped count may overstate, never understate).
- * - Identity is (sensor, ts): a second reading with the same identity is not stored and is
- *   reported as a duplicate in the `append` result (the server is idempotent on it too).
+ * - Identity is (sensor, ts): a second reading with the same identity is not stored (nor staged:
+ *   staging checks the stage and the disk) and is reported as a duplicate in the `append` result
+ *   (the server is idempotent on it too). So no two values for one (sensor, ts) are ever sent.
  * - Row ids never repeat (AUTOINCREMENT), so settling an old batch can never touch a newer reading.
+ *   Staged readings have negative ids, so a batch is either all staged or all disk rows.
  * - A reading without a trusted time is *held* (`ts` NULL, with its boot and monotonic ms): it
  *   counts in `pending` (and `held`), the cap may drop it (counted), but `take` never returns it.
  *   Only `correct` gives it a time, in one transaction; what cannot be placed is quarantined.
@@ -525,8 +542,11 @@ export function createBuffer(options: BufferOptions) {
      */
     committedTotal: (): number => committedTotal + staging.total(),
 
-    /** Readings staged in memory now; and written/acknowledged counters for tests and figures. */
+    /** Readings staged in memory now. */
     staged: (): number => staging.size(),
+
+    /** When the oldest staged reading the live lane has not taken was staged (clock ms), or null. */
+    stagedSince: (): number | null => staging.freshSince(),
 
     /** Resolves at the next commit that stored readings, or on abort (or close). */
     waitForCommit,

@@ -244,6 +244,8 @@ export function createStaging(options: StagingOptions) {
     /** Readings staged since the start (a counter). */
     total: (): number => total,
     hasFresh: (): boolean => fresh.length > 0,
+    /** When the oldest staged reading not out yet was staged (clock ms), or null. */
+    freshSince: (): number | null => fresh[0]?.at ?? null,
     isOn: (): boolean => linkUp,
   };
 }

@@ -19,6 +19,11 @@
  * back, and then wakes the backlog lane. The backlog lane drains
  * the oldest readings behind it, paced to `backlogRate` readings/s so a link that just came
  * back is not flooded. Each batch carries the device status (backlog, drain rate, ETA, drops).
+ * The link's health goes to the buffer (`setLink`): a live success lets new readings wait in
+ * memory for the server's answer instead of being written (the buffer's staging; a staged batch
+ * is taken before disk rows); any failed request sends what waits in memory to disk at once.
+ * A staged reading goes out at most `stagedDelayMs` (250 ms) after it was staged, whatever
+ * `liveIntervalMs` says: its PUBACK, and so its node's next packets, wait for the answer.
  * Sending twice is harmless: the server is idempotent on (sensor, ts).
  * Sensor metadata (name, quantity, unit) rides along with a sensor's readings until a batch
  * carrying it is acknowledged, then again every `META_REFRESH_MS` (and after every start, so a
@@ -73,6 +78,13 @@ export type ForwarderOptions = {
   liveIntervalMs?: number;
   /** Backlog lane backoff (default 500 ms → 30 s). */
   backoff?: BackoffOptions;
+  /**
+   * Longest a staged reading (waiting in memory for the server, not on disk) waits for the live
+   * lane, whatever `liveIntervalMs` says (default 250 ms: the buffer's commit window). Its QoS 1
+   * PUBACK waits for the answer, and a node's next packets wait for its PUBACKs (gated
+   * connection), so it is no later than a disk commit would make it.
+   */
+  stagedDelayMs?: number;
   /** Live lane backoff (default 250 ms → 1 s): a small request, and the probe for the link. */
   liveBackoff?: BackoffOptions;
   requestTimeoutMs?: number;
@@ -157,6 +169,7 @@ export function createForwarder(options: ForwarderOptions) {
   const batchSize = options.batchSize ?? 1000;
   const backlogRate = options.backlogRate ?? 5000;
   const liveIntervalMs = options.liveIntervalMs ?? 0;
+  const stagedDelayMs = options.stagedDelayMs ?? 250;
   const backlogBatchSize = Math.max(1, Math.min(options.backlogBatchSize ?? 5000, Math.ceil(backlogRate)));
   const backoff = options.backoff ?? { minMs: 500, maxMs: 30_000 };
   const liveBackoff = options.liveBackoff ?? { minMs: 250, maxMs: 1000 };
@@ -277,11 +290,14 @@ export function createForwarder(options: ForwarderOptions) {
 
   /**
    * Live lane: waits until `liveIntervalMs` has passed since the last live request started, or
-   * a full batch is waiting, so the readings committed meanwhile go in one request.
+   * a full batch is waiting, or a staged reading has waited `stagedDelayMs`, so the readings
+   * committed or staged meanwhile go in one request.
    */
   async function coalesce(signal: AbortSignal): Promise<void> {
     for (;;) {
-      const wait = liveSentAt + liveIntervalMs - mono();
+      const staged = buffer.stagedSince();
+      const stagedWait = staged === null ? Number.POSITIVE_INFINITY : staged + stagedDelayMs - clock();
+      const wait = Math.min(liveSentAt + liveIntervalMs - mono(), stagedWait);
       if (wait <= 0 || signal.aborted || buffer.committedTotal() - liveTakenAt >= batchSize) return;
       const next = new AbortController();
       const both = AbortSignal.any([signal, next.signal]);
