@@ -2,7 +2,9 @@
  * The edge agent's store-and-forward costs: intake into the disk buffer (the real commit
  * policy) and disk bytes written per reading; a big backlog drained by the real agent into a
  * real vigia-server on loopback (drain rate) while live readings keep flowing (live lag); and
- * the agent process's RSS and CPU at 100 sensors × 1 Hz.
+ * the agent process's RSS and CPU at 100 sensors × 1 Hz, and its bytes written per reading with
+ * the server reachable and, in a second run, with the server down from the start (everything to
+ * the disk buffer: `_server_down`), each with the SD-card writes a year it means (issue 18).
  *
  * The agent runs as on a Pi: the bundle (`pnpm --filter @vigia/edge build`, rebuilt here) through
  * edge/bin/vigia-edge.mjs with the systemd unit's Node flags and environment (`EDGE_NODE_FLAGS`, `EDGE_ENV`). For comparison the
@@ -477,6 +479,9 @@ async function footprints(emit: Emit): Promise<void> {
       await footprint(BUNDLED, { forward: { live_interval: interval } }, `, live_interval ${interval}`),
     ]);
   const base = BASELINE ? await footprint({ ...BUNDLED, script: BASELINE }, undefined, `, baseline ${BASELINE}`) : null;
+  const baseDown = BASELINE
+    ? await footprint({ ...BUNDLED, script: BASELINE }, undefined, `, baseline ${BASELINE}`, false, PER_READING, true)
+    : null;
   const t = await footprint(TSX);
   const nodes = await footprint(BUNDLED, undefined, '', false, JSON_NODES);
   const down = await footprint(BUNDLED, undefined, '', false, PER_READING, true);
@@ -566,6 +571,14 @@ async function footprints(emit: Emit): Promise<void> {
       note: `${base.note}; ratio now ÷ baseline`,
     });
   }
+  if (baseDown)
+    emit({
+      name: 'edge.agent_bytes_written_per_reading_server_down_baseline',
+      value: bytes(baseDown),
+      unit: 'bytes',
+      ratio: down.bytes / baseDown.bytes,
+      note: `${baseDown.note}; ratio now ÷ baseline`,
+    });
   cpuFigure('edge.agent_cpu_tsx', t, b.cpu / t.cpu, 'ratio bundled ÷ tsx');
   const bytesNote = '/proc/<pid>/io write_bytes (buffer, WAL, logs)';
   // An SD card's yearly writes at 100 readings/s, from bytes per reading (decimal units).
