@@ -22,8 +22,9 @@
  * The link's health goes to the buffer (`setLink`): a live success lets new readings wait in
  * memory for the server's answer instead of being written (the buffer's staging; a staged batch
  * is taken before disk rows); any failed request sends what waits in memory to disk at once.
- * A staged reading goes out at most `stagedDelayMs` (250 ms) after it was staged, whatever
- * `liveIntervalMs` says: its PUBACK, and so its node's next packets, wait for the answer.
+ * While staged readings wait, live requests start every `stagedDelayMs` (250 ms) at most,
+ * whatever `liveIntervalMs` says: their PUBACKs, and so their nodes' next packets, wait for the
+ * answer, as they waited for the 250 ms group commit before.
  * Sending twice is harmless: the server is idempotent on (sensor, ts).
  * Sensor metadata (name, quantity, unit) rides along with a sensor's readings until a batch
  * carrying it is acknowledged, then again every `META_REFRESH_MS` (and after every start, so a
@@ -79,10 +80,10 @@ export type ForwarderOptions = {
   /** Backlog lane backoff (default 500 ms → 30 s). */
   backoff?: BackoffOptions;
   /**
-   * Longest a staged reading (waiting in memory for the server, not on disk) waits for the live
-   * lane, whatever `liveIntervalMs` says (default 250 ms: the buffer's commit window). Its QoS 1
-   * PUBACK waits for the answer, and a node's next packets wait for its PUBACKs (gated
-   * connection), so it is no later than a disk commit would make it.
+   * Least time between the starts of two live requests while staged readings (waiting in memory
+   * for the server, not on disk) are waiting, whatever `liveIntervalMs` says (default 250 ms: the
+   * buffer's commit window). Their QoS 1 PUBACKs wait for the answer, and a node's next packets
+   * wait for its PUBACKs (gated connection), so they come about as soon as after a disk commit.
    */
   stagedDelayMs?: number;
   /** Live lane backoff (default 250 ms → 1 s): a small request, and the probe for the link. */
@@ -290,13 +291,14 @@ export function createForwarder(options: ForwarderOptions) {
 
   /**
    * Live lane: waits until `liveIntervalMs` has passed since the last live request started, or
-   * a full batch is waiting, or a staged reading has waited `stagedDelayMs`, so the readings
+   * a full batch is waiting, or `stagedDelayMs` has passed and staged readings wait, so the readings
    * committed or staged meanwhile go in one request.
    */
   async function coalesce(signal: AbortSignal): Promise<void> {
     for (;;) {
-      const staged = buffer.stagedSince();
-      const stagedWait = staged === null ? Number.POSITIVE_INFINITY : staged + stagedDelayMs - clock();
+      // Staged readings: at most one request per `stagedDelayMs`, counted from the last request's
+      // start, so a lone reading goes at once and a busy node's next one after one round trip.
+      const stagedWait = buffer.stagedSince() === null ? Number.POSITIVE_INFINITY : liveSentAt + stagedDelayMs - mono();
       const wait = Math.min(liveSentAt + liveIntervalMs - mono(), stagedWait);
       if (wait <= 0 || signal.aborted || buffer.committedTotal() - liveTakenAt >= batchSize) return;
       const next = new AbortController();
