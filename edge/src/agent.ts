@@ -55,6 +55,7 @@ export function createAgent(first: LoadedConfig, deps: AgentDeps = {}) {
     maxBytes: config.buffer.max_mb * 1024 * 1024,
     commitIntervalMs: deps.commitIntervalMs,
     liveWindowMs: config.forward.live_window,
+    stageMs: config.forward.stage_window,
     clock: wall,
     onDropped(drop) {
       // Never silent: counted here, logged, in /status and in every batch's status to the server.

@@ -2,7 +2,9 @@
  * The edge agent's store-and-forward costs: intake into the disk buffer (the real commit
  * policy) and disk bytes written per reading; a big backlog drained by the real agent into a
  * real vigia-server on loopback (drain rate) while live readings keep flowing (live lag); and
- * the agent process's RSS and CPU at 100 sensors × 1 Hz.
+ * the agent process's RSS and CPU at 100 sensors × 1 Hz, and its bytes written per reading with
+ * the server reachable and, in a second run, with the server down from the start (everything to
+ * the disk buffer: `_server_down`), each with the SD-card writes a year it means (issue 18).
  *
  * The agent runs as on a Pi: the bundle (`pnpm --filter @vigia/edge build`, rebuilt here) through
  * edge/bin/vigia-edge.mjs with the systemd unit's Node flags and environment (`EDGE_NODE_FLAGS`, `EDGE_ENV`). For comparison the
@@ -350,6 +352,7 @@ async function footprint(
   label = '',
   measureIdle = false,
   workload: Workload = PER_READING,
+  serverDown = false,
 ): Promise<Footprint> {
   const dir = mkdtempSync(join(tmpdir(), 'vigia-bench-load-'));
   const sensors = workload.sensors;
@@ -359,6 +362,8 @@ async function footprint(
     const pid = stack.edge.child.pid ?? 0;
     const api = new ApiClient(stack.serverUrl);
     await api.login(DEMO_USER.user, DEMO_USER.password);
+    // The server down from the start: every reading goes to the disk buffer (the outage case).
+    if (serverDown) await stack.server.stop();
     const idle: number[] = [];
     if (measureIdle) {
       await new Promise((r) => setTimeout(r, 2000));
@@ -373,12 +378,14 @@ async function footprint(
     });
     let measuring = false;
     const lag: number[] = [];
-    const close = await api.live((e) => {
-      if (e.event !== 'reading' || !measuring) return;
-      const d = e.data as { sensor: string; value: number };
-      const t = publisher.sentAt.get(d.value);
-      if (t !== undefined && workload.published(d.sensor, d.value)) lag.push(Date.now() - t);
-    });
+    const close = serverDown
+      ? () => undefined
+      : await api.live((e) => {
+          if (e.event !== 'reading' || !measuring) return;
+          const d = e.data as { sensor: string; value: number };
+          const t = publisher.sentAt.get(d.value);
+          if (t !== undefined && workload.published(d.sensor, d.value)) lag.push(Date.now() - t);
+        });
     const warmup = await warmUp(pid);
     measuring = true;
     const written0 = writeBytes(pid);
@@ -404,7 +411,7 @@ async function footprint(
       bytes: written / Math.max(1, readings),
       lag,
       ...(idle.length ? { idle: median(idle) } : {}),
-      note: `vigia-edge (${how}${label}) at ${LOAD_SENSORS} sensors × 1 Hz over MQTT QoS 1 (${workload.label}) for ${Math.round(secs)} s (${readings} readings) after ${WARMUP_SECONDS} s at load, forwarding to vigia-server`,
+      note: `vigia-edge (${how}${label}) at ${LOAD_SENSORS} sensors × 1 Hz over MQTT QoS 1 (${workload.label}) for ${Math.round(secs)} s (${readings} readings) after ${WARMUP_SECONDS} s at load, ${serverDown ? 'the server down (everything to the disk buffer)' : 'forwarding to vigia-server'}`,
     };
   } finally {
     await stack.stop();
@@ -472,8 +479,12 @@ async function footprints(emit: Emit): Promise<void> {
       await footprint(BUNDLED, { forward: { live_interval: interval } }, `, live_interval ${interval}`),
     ]);
   const base = BASELINE ? await footprint({ ...BUNDLED, script: BASELINE }, undefined, `, baseline ${BASELINE}`) : null;
+  const baseDown = BASELINE
+    ? await footprint({ ...BUNDLED, script: BASELINE }, undefined, `, baseline ${BASELINE}`, false, PER_READING, true)
+    : null;
   const t = await footprint(TSX);
   const nodes = await footprint(BUNDLED, undefined, '', false, JSON_NODES);
+  const down = await footprint(BUNDLED, undefined, '', false, PER_READING, true);
   const floor = await brokerFloor();
   const rss = (f: Footprint) => Math.round(f.rss);
   const cpu = (f: { cpu: number }) => Number(f.cpu.toFixed(2));
@@ -560,13 +571,41 @@ async function footprints(emit: Emit): Promise<void> {
       note: `${base.note}; ratio now ÷ baseline`,
     });
   }
+  if (baseDown)
+    emit({
+      name: 'edge.agent_bytes_written_per_reading_server_down_baseline',
+      value: bytes(baseDown),
+      unit: 'bytes',
+      ratio: down.bytes / baseDown.bytes,
+      note: `${baseDown.note}; ratio now ÷ baseline`,
+    });
   cpuFigure('edge.agent_cpu_tsx', t, b.cpu / t.cpu, 'ratio bundled ÷ tsx');
   const bytesNote = '/proc/<pid>/io write_bytes (buffer, WAL, logs)';
+  // An SD card's yearly writes at 100 readings/s, from bytes per reading (decimal units).
+  const perYear = (f: Footprint) => {
+    const gb = (f.bytes * 100 * 86_400 * 365) / 1e9;
+    return gb >= 1000 ? `${(gb / 1000).toFixed(1)} TB` : `${gb.toFixed(1)} GB`;
+  };
   emit({
     name: 'edge.agent_bytes_written_per_reading',
     value: bytes(b),
     unit: 'bytes',
-    note: `${b.note}; ${bytesNote}`,
+    ratio: b.bytes / 100,
+    note: `${b.note}; ${bytesNote}; at 100 readings/s about ${perYear(b)} written a year; ratio to the 100-byte target`,
+  });
+  emit({
+    name: 'edge.agent_bytes_written_per_reading_server_down',
+    value: bytes(down),
+    unit: 'bytes',
+    ratio: down.bytes / 769,
+    note: `${down.note}; ${bytesNote}; at 100 readings/s about ${perYear(down)} a year while the server is down; ratio to 769 bytes (server reachable, before staging)`,
+  });
+  emit({
+    name: 'edge.agent_rss_max_server_down',
+    value: rss(down),
+    unit: 'MB',
+    ratio: down.rss / 80,
+    note: `${down.note}; ratio to 80 MB`,
   });
   emit({
     name: 'edge.agent_bytes_written_per_reading_tsx',

@@ -1,17 +1,32 @@
 /**
  * @module buffer
- * The edge's disk buffer: readings wait here (SQLite, WAL) until the server acknowledges them.
+ * The edge's buffer: readings wait here (SQLite, WAL; in front of it a memory stage,
+ * staging.ts) until the server acknowledges them.
  * Shape (docs/design.md C7): `append` → `take` a batch from the live or the backlog lane → settle it
  * with `ack` (delete), `release` (retry later: keep) or `quarantine` (move aside, counted).
  *
  * Invariants:
+ * - *Safe* means acknowledged by the server or committed to disk, whichever comes first, and
+ *   `append` resolves only once each of its readings is safe (a QoS 1 PUBACK waits for that).
+ *   While the server link is up (the forwarder's last live request succeeded and none failed
+ *   since: `setLink`), an append behind an empty commit queue is *staged* in memory instead of
+ *   written, and the live lane sends it; if the server acknowledges it within `stageMs` (config
+ *   `forward.stage_window`, default 3 s) it never touches the disk. A staged reading not
+ *   acknowledged within `stageMs`, or any staged reading when a request fails, the stage is full
+ *   (`maxStaged`), or the buffer is flushed or closed, goes through the group commit below
+ *   (everything staged at once, in order), and staging stays off until the next live success:
+ *   while the link is down or slow, every reading is committed exactly as without staging.
+ *   So a kill -9 or a power cut loses only readings not yet safe: an MQTT reading whose PUBACK
+ *   never went out (the node still holds it), or a Modbus/serial reading younger than `stageMs`
+ *   that the server had not acknowledged (without staging that window is the commit window,
+ *   `commitIntervalMs`). `stageMs` = 0: no staging, every reading is committed.
  * - A reading is deleted only by `ack` (the server acknowledged it) or by the size cap.
  * - Every reading the cap removes is counted in the `drops` table with its time range, in the
  *   same transaction that removes it. Drops are never silent; totals are in `stats()`. The cap
  *   never removes a batch that is out to the server (leased), so a reading is either dropped
  *   or delivered, never both: the dropped count is exact (but see `ack` after a power cut).
- * - `append` resolves only after its readings are committed with `synchronous=FULL` in WAL mode:
- *   they survive kill -9 *and* a power cut. To spare an SD card, appends are grouped: one
+ * - A committed reading was committed with `synchronous=FULL` in WAL mode: it survives kill -9
+ *   *and* a power cut. To spare an SD card, appends are grouped: one
  *   transaction per group; a group commits at once when the last commit was longer than
  *   `commitIntervalMs` ago, else when that interval has passed or `maxGroup` readings are
  *   waiting. So `append` may wait up to `commitIntervalMs` (default 250 ms: at most 4 fsyncs
@@ -34,9 +49,11 @@
  *   the server absorbs (idempotent on (sensor, ts)). An undone ack never loses a reading; if
  *   the cap drops such a reading before it is resent, it is counted as dropped although it was
  *   delivered (after a power cut the dropped count may overstate, never understate).
- * - Identity is (sensor, ts): a second reading with the same identity is not stored and is
- *   reported as a duplicate in the `append` result (the server is idempotent on it too).
+ * - Identity is (sensor, ts): a second reading with the same identity is not stored (nor staged:
+ *   staging checks the stage and the disk) and is reported as a duplicate in the `append` result
+ *   (the server is idempotent on it too). So no two values for one (sensor, ts) are ever sent.
  * - Row ids never repeat (AUTOINCREMENT), so settling an old batch can never touch a newer reading.
+ *   Staged readings have negative ids, so a batch is either all staged or all disk rows.
  * - A reading without a trusted time is *held* (`ts` NULL, with its boot and monotonic ms): it
  *   counts in `pending` (and `held`), the cap may drop it (counted), but `take` never returns it.
  *   Only `correct` gives it a time, in one transaction; what cannot be placed is quarantined.
@@ -48,6 +65,7 @@ import { dirname } from 'node:path';
 import type { Reading } from '@vigia/shared';
 import Database from 'better-sqlite3';
 import { migrate, prepare, type Statements } from './schema.ts';
+import { createStaging, type Staged } from './staging.ts';
 
 export type BufferedReading = Reading & { id: number };
 /**
@@ -80,13 +98,26 @@ export type BufferOptions = {
   maxGroup?: number;
   /** How long after its commit a reading stays in the live lane (default 10 s). */
   liveWindowMs?: number;
+  /**
+   * How long a reading may wait in memory for the server's acknowledgement before it is
+   * committed (config `forward.stage_window`; default 0: no staging, every reading to disk).
+   */
+  stageMs?: number;
+  /** Most readings staged in memory at once (default 5000); more spills staging to disk. */
+  maxStaged?: number;
   onDropped?: (drop: Drop) => void;
   clock?: () => number;
 };
 
 export type ReadingBuffer = ReturnType<typeof createBuffer>;
 
-type Waiting = { readings: readonly BufferInput[]; resolve: (r: AppendResult) => void; reject: (e: unknown) => void };
+type Waiting = {
+  readings: readonly BufferInput[];
+  resolve: (r: AppendResult) => void;
+  reject: (e: unknown) => void;
+  /** For a spill group: each reading's new row id (null: not inserted), filled by the commit. */
+  rows?: (number | null)[];
+};
 /** Ids [lo, hi] of the batch a lane has out to the server. */
 type Lease = { lo: number; hi: number };
 
@@ -116,6 +147,32 @@ export function createBuffer(options: BufferOptions) {
   let boundary = 0;
   const commits: { at: number; lastId: number }[] = [];
   const leases: Record<Lane, Lease | null> = { live: null, backlog: null };
+  const wakeAll = () => {
+    for (const wake of [...waiters]) wake();
+  };
+  const staging = createStaging({
+    stageMs: options.stageMs ?? 0,
+    maxStaged: options.maxStaged ?? 5000,
+    clock,
+    onDisk: (sensor, ts) => sql?.exists.get(sensor, ts) !== undefined,
+    spill(entries) {
+      const rows: (number | null)[] = [];
+      queue.push({
+        readings: entries as unknown as BufferInput[],
+        rows,
+        resolve: () => {
+          for (const [i, e] of entries.entries()) if (!e.acked) staging.committed(e, rows[i] ?? null);
+        },
+        reject: (err) => {
+          for (const e of entries) staging.failed(e, err);
+        },
+      });
+      queued += entries.length;
+      schedule();
+    },
+    wake: wakeAll,
+  });
+  const isStaged = (batch: readonly BufferedReading[]) => (batch[0]?.id ?? 0) < 0;
 
   function leaseParams() {
     return {
@@ -195,12 +252,18 @@ export function createBuffer(options: BufferOptions) {
         for (const w of group) {
           let inserted = 0;
           for (const r of w.readings) {
+            // A spilled reading the server acknowledged meanwhile is not written at all.
+            if ((r as Partial<Staged>).acked) {
+              w.rows?.push(null);
+              continue;
+            }
             const boot = r.boot === undefined ? null : bootRef(s, r.boot);
             const info = s.insert.run(r.sensor, r.ts, r.value, r.q, boot, r.mono ?? null);
             if (info.changes > 0) {
               inserted += info.changes;
               lastId = Number(info.lastInsertRowid);
             }
+            w.rows?.push(info.changes > 0 ? lastId : null);
           }
           results.push({ inserted, duplicates: w.readings.length - inserted });
           pending += inserted;
@@ -279,10 +342,12 @@ export function createBuffer(options: BufferOptions) {
       if (db) return;
       mkdirSync(dirname(options.path), { recursive: true });
       const d = new Database(options.path);
-      // 2 KiB pages (new files only: an existing file keeps its size): at 100 readings/s a
-      // group commit or an ack touches a few pages, each written whole to the WAL, so smaller
-      // pages write ~35% fewer bytes per reading to the SD card; bulk intake and drain are no slower.
-      d.pragma('page_size = 2048');
+      // 1 KiB pages (new files only: an existing file keeps its size): at 100 readings/s a
+      // group commit touches a few pages (table, index, sequence), each written whole to the
+      // WAL, so smaller pages write fewer bytes per reading to the SD card (4 KiB → 2 KiB: ~35%
+      // fewer; 2 KiB → 1 KiB: another ~21% with the server down); bulk intake and drain are no
+      // slower (docs/decisions/2026-12-04-edge-sd-card-writes.md).
+      d.pragma('page_size = 1024');
       d.pragma('journal_mode = WAL');
       d.pragma('synchronous = FULL');
       migrate(d);
@@ -297,10 +362,12 @@ export function createBuffer(options: BufferOptions) {
         (d.prepare('SELECT count, from_ts, to_ts, at FROM drops ORDER BY id DESC LIMIT 1').get() as Drop) ?? null;
     },
 
-    /** Resolves once the readings are durably committed (see the header). */
+    /** Resolves once the readings are safe: committed, or staged and acknowledged (see the header). */
     append(readings: readonly BufferInput[]): Promise<AppendResult> {
       if (!db) return Promise.reject(new Error(closed ? 'buffer is closed' : 'buffer is not open yet'));
       if (readings.length === 0) return Promise.resolve({ inserted: 0, duplicates: 0 });
+      // Staged only behind an empty commit queue: a queued reading is never staged beside itself.
+      if (queue.length === 0 && staging.accepts(readings)) return staging.add(readings);
       return new Promise((resolve, reject) => {
         queue.push({ readings, resolve, reject });
         queued += readings.length;
@@ -316,6 +383,10 @@ export function createBuffer(options: BufferOptions) {
     take(limit: number, lane?: Lane): BufferedReading[] {
       const [, s] = requireOpen();
       if (!lane) return s.take.all(limit) as BufferedReading[];
+      if (lane === 'live' && staging.hasFresh()) {
+        leases.live = null;
+        return staging.take(limit) as unknown as BufferedReading[];
+      }
       const b = currentBoundary();
       // A live batch still out when its rows age past the boundary stays the live lane's.
       const batch = (
@@ -333,44 +404,79 @@ export function createBuffer(options: BufferOptions) {
      */
     ack(batch: readonly BufferedReading[]): number {
       const [d, s] = requireOpen();
+      let ids: number[];
+      if (isStaged(batch)) {
+        // Staged readings are safe now; those already spilled and committed are deleted.
+        ids = staging.ack(batch as unknown as Staged[]);
+        if (ids.length === 0) return batch.length;
+      } else ids = batch.map((r) => r.id);
       // Not a prepared statement: SQLite applies `PRAGMA synchronous` when it compiles it.
       d.exec('PRAGMA synchronous = NORMAL');
       let deleted: number;
       try {
-        deleted = s.deleteIds.run(JSON.stringify(batch.map((r) => r.id))).changes;
+        deleted = s.deleteIds.run(JSON.stringify(ids)).changes;
       } finally {
         d.exec('PRAGMA synchronous = FULL');
       }
       pending -= deleted;
+      if (isStaged(batch)) return batch.length;
       unlease(batch);
       return deleted;
     },
 
-    /** The batch was not delivered (network, 5xx): keep it, and let the cap see it again. */
+    /**
+     * The batch was not delivered (network, 5xx): keep it, and let the cap see it again. Staged
+     * readings go back to staging (`setLink(false)` spills them to disk).
+     */
     release(batch: readonly BufferedReading[]): void {
-      unlease(batch);
+      if (isStaged(batch)) staging.release(batch as unknown as Staged[]);
+      else unlease(batch);
+    },
+
+    /**
+     * The forwarder's live lane got through (`true`: staging may take readings) or a request
+     * failed (`false`: everything staged is committed to disk now, and new readings go to disk).
+     */
+    setLink(up: boolean): void {
+      staging.setLink(up);
     },
 
     /** The server rejected the batch for good: move it to `quarantine`, counted, with the reason. */
     quarantine(batch: readonly BufferedReading[], reason: string): number {
       const [d, s] = requireOpen();
-      const ids = JSON.stringify(batch.map((r) => r.id));
+      const staged = isStaged(batch) ? (batch as unknown as Staged[]) : null;
+      // Staged readings are written first (spilled ones by the pending group commit), then moved.
+      if (staged?.some((e) => e.spilled && e.rowId === null && !e.settled)) commitNow();
+      const unspilled = staged ? staging.remove(staged) : [];
       const moved = d.transaction(() => {
+        const rowIds: number[] = [];
+        for (const e of staged ?? []) if (e.spilled && e.rowId !== null) rowIds.push(e.rowId);
+        for (const e of unspilled) {
+          const info = s.insert.run(e.sensor, e.ts, e.value, e.q, null, null);
+          if (info.changes > 0) {
+            pending++;
+            rowIds.push(Number(info.lastInsertRowid));
+          }
+        }
+        const ids = JSON.stringify(staged ? rowIds : batch.map((r) => r.id));
         const n = s.quarantine.run(reason, clock(), ids).changes;
         pending -= s.deleteIds.run(ids).changes;
         return n;
       })();
+      for (const e of unspilled) staging.settle(e);
       quarantinedTotal += moved;
-      unlease(batch);
+      if (!staged) unlease(batch);
       return moved;
     },
 
     stats(): BufferStats {
       const live = sql && pending > 0 ? Math.min(pending, liveCount(sql)) : 0;
       const held = sql && pending > 0 ? (sql.countHeld.get() as { n: number }).n : 0;
+      // Staged readings count as pending and live (in memory, on their way to the server).
+      const staged = staging.size();
       return {
-        pending,
-        live,
+        pending: pending + staged,
+        live: live + staged,
         backlog: Math.max(0, pending - live - held),
         held,
         dropped: droppedTotal,
@@ -428,24 +534,35 @@ export function createBuffer(options: BufferOptions) {
 
     /** Resolves when committed readings are waiting (at once if some already are), or on abort. */
     waitForReadings(signal?: AbortSignal): Promise<void> {
-      if (pending > 0) return Promise.resolve();
+      if (pending > 0 || staging.hasFresh()) return Promise.resolve();
       return waitForCommit(signal);
     },
 
-    /** Readings committed by `append` since `open` (a counter: a lane compares two readings of it). */
-    committedTotal: (): number => committedTotal,
+    /**
+     * Readings committed or staged by `append` since `open` (a counter: a lane compares two
+     * readings of it). A spilled staged reading may count twice: it only makes the live lane go sooner.
+     */
+    committedTotal: (): number => committedTotal + staging.total(),
+
+    /** Readings staged in memory now. */
+    staged: (): number => staging.size(),
+
+    /** When the oldest staged reading the live lane has not taken was staged (clock ms), or null. */
+    stagedSince: (): number | null => staging.freshSince(),
 
     /** Resolves at the next commit that stored readings, or on abort (or close). */
     waitForCommit,
 
-    /** Commit the waiting group now. */
+    /** Commit the waiting group now, everything staged with it (staging stays off until `setLink(true)`). */
     flush(): void {
+      staging.spillAll();
       commitNow();
     },
 
     /** Commit what is waiting, then close the file. Appends after this are rejected. */
     close(): void {
       if (closed) return;
+      staging.spillAll();
       commitNow();
       closed = true;
       for (const wake of [...waiters]) wake();

@@ -71,6 +71,38 @@ describe('buffer: readings held without a trusted time (temp SQLite file)', () =
     b.close();
   });
 
+  it('migrates a version-1 file to the (ts, sensor) identity index, keeping rows, ids and the id high-water mark', async () => {
+    const path = join(dir, 'v1.db');
+    const d = new Database(path);
+    d.exec(`
+      CREATE TABLE boots (id INTEGER PRIMARY KEY AUTOINCREMENT, boot TEXT NOT NULL UNIQUE, anchor INTEGER);
+      CREATE TABLE readings (id INTEGER PRIMARY KEY AUTOINCREMENT, sensor TEXT NOT NULL, ts INTEGER,
+        value REAL NOT NULL, q TEXT NOT NULL, boot INTEGER, mono INTEGER, UNIQUE (sensor, ts));
+      CREATE INDEX readings_held ON readings (boot) WHERE ts IS NULL;
+      CREATE TABLE quarantine (id INTEGER PRIMARY KEY, sensor TEXT NOT NULL, ts INTEGER, value REAL NOT NULL,
+        q TEXT NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL, boot INTEGER, mono INTEGER);
+      CREATE TABLE drops (id INTEGER PRIMARY KEY AUTOINCREMENT, count INTEGER NOT NULL, from_ts INTEGER NOT NULL,
+        to_ts INTEGER NOT NULL, at INTEGER NOT NULL);
+      INSERT INTO readings (id, sensor, ts, value, q) VALUES (3, 's', ${T0}, 1, 'good'), (8, 's', ${T0 + 1}, 2, 'good');
+      DELETE FROM readings WHERE id = 8; -- acknowledged: the next id must still be 9
+      PRAGMA user_version = 1;`);
+    d.close();
+    const b = createBuffer({ path, maxBytes: 1e9, commitIntervalMs: 0 });
+    b.open();
+    expect(b.take(10).map((r) => r.id)).toEqual([3]);
+    expect(await b.append([{ sensor: 's', ts: T0, value: 9, q: 'good' }])).toEqual({ inserted: 0, duplicates: 1 });
+    await b.append([{ sensor: 's', ts: T0 + 2, value: 3, q: 'good' }]);
+    const ids = b.take(10).map((r) => r.id);
+    expect(ids[0]).toBe(3);
+    expect(ids[1]).toBeGreaterThan(8); // above the acknowledged id 8: ids never repeat
+    b.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    const sql = (check.prepare("SELECT sql FROM sqlite_master WHERE name = 'readings'").get() as { sql: string }).sql;
+    expect(sql).toContain('UNIQUE (ts, sensor)');
+    check.close();
+  });
+
   it('migrates a version-0 file (ts NOT NULL) keeping every reading, id and quarantine row', async () => {
     const path = join(dir, 'v0.db');
     const d = new Database(path);

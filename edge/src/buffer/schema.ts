@@ -7,17 +7,22 @@
  * not trusted is *held* with its boot (`boots` row) and monotonic ms until the time is known.
  * Rows with `ts IS NULL` are never taken for sending. UNIQUE (sensor, ts) lets NULLs repeat.
  * `quarantine` takes held rows too (reason `clock_unknown` / `clock_conflict`).
+ *
+ * Version 2 (SD card, issue 18): the identity index is (ts, sensor), no longer (sensor, ts). Same
+ * uniqueness; but readings arrive in time order across sensors, so each group commit appends to
+ * the index's last page instead of touching one page per sensor: with 100 sensors and the
+ * server down, ~5× fewer bytes written per reading (docs/decisions/2026-12-04-edge-sd-card-writes.md).
  */
 import type Database from 'better-sqlite3';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
-const V1 = `
+const CURRENT = `
 CREATE TABLE IF NOT EXISTS boots (
   id INTEGER PRIMARY KEY AUTOINCREMENT, boot TEXT NOT NULL UNIQUE, anchor INTEGER);
 CREATE TABLE IF NOT EXISTS readings (
   id INTEGER PRIMARY KEY AUTOINCREMENT, sensor TEXT NOT NULL, ts INTEGER,
-  value REAL NOT NULL, q TEXT NOT NULL, boot INTEGER, mono INTEGER, UNIQUE (sensor, ts));
+  value REAL NOT NULL, q TEXT NOT NULL, boot INTEGER, mono INTEGER, UNIQUE (ts, sensor));
 CREATE INDEX IF NOT EXISTS readings_held ON readings (boot) WHERE ts IS NULL;
 CREATE TABLE IF NOT EXISTS quarantine (
   id INTEGER PRIMARY KEY, sensor TEXT NOT NULL, ts INTEGER, value REAL NOT NULL,
@@ -46,6 +51,22 @@ DROP TABLE quarantine;
 ALTER TABLE quarantine_v1 RENAME TO quarantine;
 `;
 
+/**
+ * Version 1 → 2: the identity index becomes (ts, sensor) (a table rebuild). Row ids are kept,
+ * and so is the AUTOINCREMENT high-water mark: ids never repeat.
+ */
+const V1_TO_V2 = `
+CREATE TABLE readings_v2 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, sensor TEXT NOT NULL, ts INTEGER,
+  value REAL NOT NULL, q TEXT NOT NULL, boot INTEGER, mono INTEGER, UNIQUE (ts, sensor));
+INSERT INTO readings_v2 (id, sensor, ts, value, q, boot, mono) SELECT id, sensor, ts, value, q, boot, mono FROM readings;
+DELETE FROM sqlite_sequence WHERE name = 'readings_v2';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'readings_v2', seq FROM sqlite_sequence WHERE name = 'readings';
+DROP TABLE readings;
+ALTER TABLE readings_v2 RENAME TO readings;
+CREATE INDEX readings_held ON readings (boot) WHERE ts IS NULL;
+`;
+
 /** Brings the file to `SCHEMA_VERSION`. Throws on a file written by a newer agent. */
 export function migrate(d: Database.Database): void {
   const version = d.pragma('user_version', { simple: true }) as number;
@@ -56,8 +77,9 @@ export function migrate(d: Database.Database): void {
     );
   d.transaction(() => {
     const hasReadings = d.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'readings'").get();
-    d.exec(hasReadings ? V0_TO_V1 : V1);
-    d.exec(V1); // tables a version-0 file lacked (drops)
+    if (hasReadings && version === 0) d.exec(V0_TO_V1);
+    if (hasReadings) d.exec(V1_TO_V2);
+    d.exec(CURRENT); // a new file, or tables a version-0 file lacked (drops)
     d.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();
 }
@@ -71,6 +93,7 @@ export function prepare(d: Database.Database) {
     insert: d.prepare(
       'INSERT INTO readings (sensor, ts, value, q, boot, mono) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
     ),
+    exists: d.prepare('SELECT 1 FROM readings WHERE sensor = ? AND ts = ?'),
     take: d.prepare(`SELECT ${COLS} FROM readings WHERE ts IS NOT NULL ORDER BY id LIMIT ?`),
     takeLive: d.prepare(`SELECT ${COLS} FROM readings WHERE id > ? AND ts IS NOT NULL ORDER BY id LIMIT ?`),
     takeBacklog: d.prepare(

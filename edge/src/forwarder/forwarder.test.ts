@@ -443,3 +443,31 @@ describe('forwarder: fewer requests', () => {
     expect(metaIds).toEqual([['plant.ph', 'tunnel.ch4'], ['plant.ph', 'tunnel.ch4'], []]);
   });
 });
+
+describe('forwarder with a staging buffer (issue 18)', () => {
+  it('while the server answers, readings are acknowledged from memory; when it fails, what waits goes to disk', async () => {
+    buffer.close();
+    buffer = createBuffer({ path: join(dir, 'staged.db'), maxBytes: 1e9, commitIntervalMs: 5, stageMs: 10_000 });
+    buffer.open();
+    let up = true;
+    const s = await standIn(() => (up ? { status: 200, body: {} } : { status: 503, body: {} }));
+    server = s.server;
+    const { fwd } = forwarderTo(s.url);
+    fwd.start();
+    await buffer.append(readings(2)); // the first reading goes to disk: the link is not known yet
+    await until(() => buffer.stats().pending === 0);
+    const appended = buffer.append(readings(3, 10));
+    expect(buffer.staged()).toBe(3); // the live lane got through: staged, not written
+    await expect(appended).resolves.toEqual({ inserted: 3, duplicates: 0 });
+    expect(buffer.take(10)).toEqual([]); // acknowledged without ever being a disk row
+    up = false;
+    const failing = buffer.append(readings(2, 20));
+    expect(buffer.staged()).toBe(2);
+    await expect(failing).resolves.toEqual({ inserted: 2, duplicates: 0 }); // committed after the 503
+    expect(buffer.staged()).toBe(0);
+    expect(buffer.take(10).map((r) => r.ts)).toEqual([T0 + 20, T0 + 21]);
+    await fwd.stop();
+    const sent = s.seen.flatMap((x) => (x.body as IngestBatch).readings.map((r) => r.ts));
+    expect(sent.filter((ts) => ts >= T0 + 10 && ts < T0 + 20)).toEqual([T0 + 10, T0 + 11, T0 + 12]);
+  });
+});

@@ -22,6 +22,12 @@
  * back, and then wakes the backlog lane. The backlog lane drains
  * the oldest readings behind it, paced to `backlogRate` readings/s so a link that just came
  * back is not flooded. Each batch carries the device status (backlog, drain rate, ETA, drops).
+ * The link's health goes to the buffer (`setLink`): a live success lets new readings wait in
+ * memory for the server's answer instead of being written (the buffer's staging; a staged batch
+ * is taken before disk rows); any failed request sends what waits in memory to disk at once.
+ * While staged readings wait, live requests start every `stagedDelayMs` (250 ms) at most,
+ * whatever `liveIntervalMs` says: their PUBACKs, and so their nodes' next packets, wait for the
+ * answer, as they waited for the 250 ms group commit before.
  * Sending twice is harmless: the server is idempotent on (sensor, ts).
  * Sensor metadata (name, quantity, unit) rides along with a sensor's readings until a batch
  * carrying it is acknowledged, then again every `META_REFRESH_MS` (and after every start, so a
@@ -79,6 +85,13 @@ export type ForwarderOptions = {
   liveIntervalMs?: number;
   /** Backlog lane backoff (default 500 ms → 30 s). */
   backoff?: BackoffOptions;
+  /**
+   * Least time between the starts of two live requests while staged readings (waiting in memory
+   * for the server, not on disk) are waiting, whatever `liveIntervalMs` says (default 250 ms: the
+   * buffer's commit window). Their QoS 1 PUBACKs wait for the answer, and a node's next packets
+   * wait for its PUBACKs (gated connection), so they come about as soon as after a disk commit.
+   */
+  stagedDelayMs?: number;
   /** Live lane backoff (default 250 ms → 1 s): a small request, and the probe for the link. */
   liveBackoff?: BackoffOptions;
   requestTimeoutMs?: number;
@@ -170,6 +183,7 @@ export function createForwarder(options: ForwarderOptions) {
   const batchSize = options.batchSize ?? 1000;
   const backlogRate = options.backlogRate ?? 5000;
   const liveIntervalMs = options.liveIntervalMs ?? 0;
+  const stagedDelayMs = options.stagedDelayMs ?? 250;
   const backlogBatchSize = Math.max(1, Math.min(options.backlogBatchSize ?? 5000, Math.ceil(backlogRate)));
   const backoff = options.backoff ?? { baseMs: 500, maxMs: 30_000 };
   const liveBackoff = options.liveBackoff ?? { baseMs: 250, maxMs: 1000 };
@@ -290,11 +304,15 @@ export function createForwarder(options: ForwarderOptions) {
 
   /**
    * Live lane: waits until `liveIntervalMs` has passed since the last live request started, or
-   * a full batch is waiting, so the readings committed meanwhile go in one request.
+   * a full batch is waiting, or `stagedDelayMs` has passed and staged readings wait, so the readings
+   * committed or staged meanwhile go in one request.
    */
   async function coalesce(signal: AbortSignal): Promise<void> {
     for (;;) {
-      const wait = liveSentAt + liveIntervalMs - mono();
+      // Staged readings: at most one request per `stagedDelayMs`, counted from the last request's
+      // start, so a lone reading goes at once and a busy node's next one after one round trip.
+      const stagedWait = buffer.stagedSince() === null ? Number.POSITIVE_INFINITY : liveSentAt + stagedDelayMs - mono();
+      const wait = Math.min(liveSentAt + liveIntervalMs - mono(), stagedWait);
       if (wait <= 0 || signal.aborted || buffer.committedTotal() - liveTakenAt >= batchSize) return;
       const next = new AbortController();
       const both = AbortSignal.any([signal, next.signal]);
@@ -347,6 +365,7 @@ export function createForwarder(options: ForwarderOptions) {
         for (const m of outcome.meta) metaAckedAt.set(m.id, clock());
         if (lane === 'live') {
           liveSentAt = liveStart;
+          buffer.setLink(true); // the link is up: new readings may wait in memory for the answer
           kickBacklog?.();
         } else drained.push({ at: startedAt, n: batch.length });
         refreshState();
@@ -385,6 +404,7 @@ export function createForwarder(options: ForwarderOptions) {
         );
       } else {
         buffer.release(batch);
+        buffer.setLink(false); // what waited in memory for an answer goes to disk now
         failing[lane] = outcome.message;
         state.last_error = outcome.message;
         refreshState();

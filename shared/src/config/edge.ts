@@ -157,9 +157,15 @@ export const EdgeConfig = z
         live_interval: Duration.default(1000).describe(
           'least time between two live requests to the server: readings stored meanwhile go in one request (a full batch goes at once; 1ms sends after every commit); it adds up to this much live latency, and saves CPU',
         ),
+        stage_window: z
+          .union([z.literal('off').transform(() => 0), Duration])
+          .default(3000)
+          .describe(
+            'while the server answers, a reading waits in memory up to this long for its acknowledgement before it is written to the SD card ("off": every reading is written at once); a kill -9 or power cut can lose readings of the last stage_window that no node was told were stored (Modbus, serial)',
+          ),
       })
       .strict()
-      .default({ backlog_rate: 5000, live_window: 10_000, live_interval: 1000 }),
+      .default({ backlog_rate: 5000, live_window: 10_000, live_interval: 1000, stage_window: 3000 }),
     sensors: z.array(SensorConfig).min(1, 'list at least one sensor under sensors:'),
     safety: SafetyConfig.default({ rules: [] }),
   })
