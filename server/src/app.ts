@@ -22,6 +22,7 @@ import { liveRoutes } from './routes/live.ts';
 import { permitsRoutes } from './routes/permits.ts';
 import { sensorsRoutes } from './routes/sensors.ts';
 import { seriesRoutes } from './routes/series.ts';
+import { sitesRoutes } from './routes/sites.ts';
 import { createTelemetry, type Telemetry } from './telemetry.ts';
 
 export type VigiaApp = Hono & { telemetry: Telemetry; compliance: ComplianceEngine };
@@ -45,6 +46,10 @@ export function createApp(deps: AppDeps): VigiaApp {
   app.route('/api/v1/series', seriesRoutes(deps, requireRole));
   app.route('/api/v1/sensors', sensorsRoutes(deps, requireRole));
   app.route('/api/v1/devices', devicesRoutes(deps, requireRole));
+  app.route(
+    '/api/v1/sites',
+    sitesRoutes(deps, requireRole, () => {}),
+  );
   app.route('/api/v1/live', liveRoutes(deps, requireRole));
   app.route('/api/v1/audit', auditRoutes(deps, requireRole));
   app.route('/api/v1/reports', reportsRoutes({ ...deps, compliance }, requireRole));
