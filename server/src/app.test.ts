@@ -70,7 +70,9 @@ describe('createApp', () => {
     const closed = await t.app.request('/api/v1/sensors', { headers: { cookie } });
     expect(closed.status).toBe(503);
     expect(ErrorBody.parse(await closed.json()).error.code).toBe('store_closed');
-    expect(await (await t.app.request('/metrics')).text()).toMatch(/^vigia_errors_total\{code="internal"\} 1$/m);
+    expect(await (await t.app.request('/metrics')).text()).toMatch(
+      /^vigia_errors_total\{component="http",code="internal"\} 1$/m,
+    );
   });
 
   it('answers /health and /metrics without a session', async () => {

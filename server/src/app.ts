@@ -28,9 +28,9 @@ import { createTelemetry, type Telemetry } from './telemetry.ts';
 export type VigiaApp = Hono & { telemetry: Telemetry; compliance: ComplianceEngine };
 
 export function createApp(deps: AppDeps): VigiaApp {
-  const telemetry = createTelemetry(deps.log);
+  const telemetry = deps.telemetry ?? createTelemetry(deps.log);
   const requireRole = createRequireRole(deps);
-  const compliance = deps.compliance ?? createComplianceEngine(deps);
+  const compliance = deps.compliance ?? createComplianceEngine({ ...deps, telemetry, timeZoneOf: deps.meta.timeZoneOf });
   const app = new Hono();
 
   app.use(async function timeRequest(c, next) {
@@ -48,7 +48,7 @@ export function createApp(deps: AppDeps): VigiaApp {
   app.route('/api/v1/devices', devicesRoutes(deps, requireRole));
   app.route(
     '/api/v1/sites',
-    sitesRoutes(deps, requireRole, () => {}),
+    sitesRoutes(deps, requireRole, (site) => compliance.siteZoneChanged(site)),
   );
   app.route('/api/v1/live', liveRoutes(deps, requireRole));
   app.route('/api/v1/audit', auditRoutes(deps, requireRole));

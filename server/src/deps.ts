@@ -4,6 +4,7 @@ import type { ComplianceEngine } from './compliance/engine.ts';
 import type { LiveHub } from './live/hub.ts';
 import type { Meta } from './meta/meta.ts';
 import type { Store } from './storage/store.ts';
+import type { Telemetry } from './telemetry.ts';
 
 export type Clock = { now(): number };
 export const systemClock: Clock = { now: () => Date.now() };
@@ -18,6 +19,8 @@ export type AppDeps = {
   dashboardDir: string;
   /** The compliance engine; createApp makes one (without timers) when absent. main.ts passes a started one. */
   compliance?: ComplianceEngine;
+  /** Metrics; createApp makes them when absent. main.ts passes the ones the engine and webhooks count into. */
+  telemetry?: Telemetry;
   /** SSE heartbeat period; 15 s unless a test needs it shorter. */
   heartbeatMs?: number;
 };

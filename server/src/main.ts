@@ -24,6 +24,7 @@ import { openMeta } from './meta/meta.ts';
 import { type InfluxStore, openInfluxStore } from './storage/influxdb/influxdb-store.ts';
 import { openSqliteStore } from './storage/sqlite/sqlite-store.ts';
 import type { Store } from './storage/store.ts';
+import { createTelemetry } from './telemetry.ts';
 
 const USAGE = `Usage:
   vigia-server [--config server.yaml]            serve (settings from the file; VIGIA_* environment variables override it)
@@ -126,10 +127,23 @@ function runServer(env: ServerEnv): void {
   const meta = openMeta(metaFile(env));
   const { store, influx } = openReadings(env, log);
   const live = createLiveHub();
-  const webhooks = createWebhooks(meta, log, { urls: env.webhooks ?? [] });
-  const compliance = createComplianceEngine({ store, meta, live, clock: systemClock, log, webhooks });
+  const telemetry = createTelemetry(log);
+  const webhooks = createWebhooks(meta, log, { urls: env.webhooks ?? [], telemetry });
+  const compliance = createComplianceEngine({
+    store,
+    meta,
+    live,
+    clock: systemClock,
+    log,
+    webhooks,
+    telemetry,
+    timeZoneOf: meta.timeZoneOf,
+  });
   compliance.start();
-  const app = createApp({ store, meta, live, clock: systemClock, log, dashboardDir: env.dashboardDir, compliance });
+  const app = createApp({
+    ...{ store, meta, live, clock: systemClock, log, dashboardDir: env.dashboardDir },
+    ...{ compliance, telemetry },
+  });
   new Gauge({
     name: 'vigia_store_up',
     help: 'The readings store: 1 when its last request succeeded (always for SQLite), 0 otherwise',

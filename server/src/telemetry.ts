@@ -1,7 +1,10 @@
 /**
  * @module telemetry
  * The server's metrics (one prom-client registry per app, so tests never share counters)
- * and `report`, the one place an error is logged and counted (STYLE.md C8).
+ * and `report`, the one place an error is logged and counted (STYLE.md C8). Errors are counted
+ * by the part that met them (`component`: http, compliance, webhooks) and a stable `code`; parts
+ * that log their own errors with more context (the compliance engine, the webhook outbox) count
+ * them with `count`.
  */
 import { InputError, VigiaError } from '@vigia/shared';
 import type { Logger } from 'pino';
@@ -11,18 +14,23 @@ export type Telemetry = {
   registry: Registry;
   ingestReadings: Counter;
   ingestBatches: Counter;
-  errors: Counter<'code'>;
+  errors: Counter<'component' | 'code'>;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   /** Log `err` once at the right level and count it under its code. */
   report(err: unknown, component: string): void;
+  /** Count one error already logged by its component (`vigia_errors_total{component,code}`). */
+  count(component: string, code: string): void;
 };
+
+/** What a component needs to count its errors; `createTelemetry` gives one. */
+export type ErrorCounter = Pick<Telemetry, 'count'>;
 
 export function createTelemetry(log: Logger): Telemetry {
   const registry = new Registry();
   const errors = new Counter({
     name: 'vigia_errors_total',
     help: 'Errors by stable code',
-    labelNames: ['code'],
+    labelNames: ['component', 'code'],
     registers: [registry],
   });
   return {
@@ -47,11 +55,14 @@ export function createTelemetry(log: Logger): Telemetry {
     }),
     report(err, component) {
       const code = err instanceof VigiaError ? err.code : 'internal';
-      errors.inc({ code });
+      errors.inc({ component, code });
       // A client's mistake is routine (debug); anything else needs a person (error).
       if (err instanceof InputError) log.debug({ component, code, path: err.path }, err.message);
       else if (err instanceof VigiaError) log.warn({ component, code, err }, err.message);
       else log.error({ component, code, err }, 'request failed');
+    },
+    count(component, code) {
+      errors.inc({ component, code });
     },
   };
 }

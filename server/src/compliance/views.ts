@@ -5,10 +5,11 @@
  * as auth/roles.ts says of its own.
  */
 import type { Breach, RuleState } from '@vigia/shared';
-import type { BreachRecord, NewBreach, RunKey } from '../meta/compliance.ts';
+import { type BreachRecord, type BreachState, breachState, type NewBreach, type RunKey } from '../meta/compliance.ts';
 
 /** The stored breach as the API shows it: the acknowledgement as one object (null until given). */
 export type BreachView = Omit<BreachRecord, 'ack_by' | 'ack_at' | 'ack_note'> & {
+  state: BreachState;
   acknowledged: { by: string; at: number; note: string } | null;
 };
 
@@ -51,6 +52,12 @@ export function breachView(b: BreachRecord, watermark?: number | null): BreachVi
     exceedance: b.exceedance,
     limit: b.limit,
     unit: b.unit,
+    availability: b.availability,
+    state: breachState(b),
+    withdrawn_at: b.withdrawn_at,
+    withdrawn_reason: b.withdrawn_reason,
+    withdrawn_detail: b.withdrawn_detail,
+    merged_into: b.merged_into,
     acknowledged: b.ack_by !== null ? { by: b.ack_by, at: b.ack_at!, note: b.ack_note ?? '' } : null,
   };
 }
@@ -81,5 +88,6 @@ export function breachRecord(
     exceedance: b.exceedance,
     limit: b.limit,
     unit,
+    availability: b.availability,
   };
 }

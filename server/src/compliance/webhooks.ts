@@ -7,10 +7,14 @@
  * - failed attempts are retried with exponential backoff and jitter (base × 2^n, at most
  *   `maxDelayMs`, then a random 50–100 % of that), up to `maxAttempts`; after that the row stays
  *   in the outbox with `next_at` NULL and the failure is logged once;
- * - delivery is at least once: receivers deduplicate on `id` (`<breach>:<event>`).
+ * - delivery is at least once: receivers deduplicate on `id` (`<breach>:<event>`);
+ * - every failed attempt is logged and counted in `vigia_errors_total{component="webhooks"}`
+ *   (`webhook_failed`; `webhook_gave_up` when the attempts are spent; `webhook_outbox_failed`
+ *   when the outbox itself could not be read or written).
  */
 import type { Logger } from 'pino';
 import type { Meta } from '../meta/meta.ts';
+import type { ErrorCounter } from '../telemetry.ts';
 import type { BreachView } from './views.ts';
 
 export type WebhookEvent = 'breach_opened' | 'breach_closed';
@@ -24,6 +28,8 @@ export type WebhookOptions = {
   timeoutMs?: number;
   /** Wall clock for scheduling retries (not the app's event-time clock). */
   now?: () => number;
+  /** Where failures are counted (the app's metrics). */
+  telemetry?: ErrorCounter;
 };
 
 export type Webhooks = {
@@ -45,6 +51,7 @@ export function createWebhooks(meta: Meta, log: Logger, opts: WebhookOptions): W
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let inFlight: Promise<void> = Promise.resolve();
+  const count = (code: string) => opts.telemetry?.count('webhooks', code);
 
   const attempt = async (row: { seq: number; url: string; body: string; attempts: number }) => {
     let error: string;
@@ -68,8 +75,11 @@ export function createWebhooks(meta: Meta, log: Logger, opts: WebhookOptions): W
     const exp = Math.min(cap, base * 2 ** (attempts - 1));
     const nextAt = attempts >= maxAttempts ? null : now() + Math.round(exp * (0.5 + Math.random() * 0.5));
     meta.webhookFailed(row.seq, attempts, nextAt, error);
-    if (nextAt === null) log.error({ url: row.url, seq: row.seq, error }, 'webhookGaveUp');
-    else log.warn({ url: row.url, seq: row.seq, attempts, error }, 'webhookRetry');
+    count('webhook_failed');
+    if (nextAt === null) {
+      count('webhook_gave_up');
+      log.error({ url: row.url, seq: row.seq, error }, 'webhookGaveUp');
+    } else log.warn({ url: row.url, seq: row.seq, attempts, error }, 'webhookRetry');
   };
 
   const deliverDue = async () => {
@@ -89,7 +99,10 @@ export function createWebhooks(meta: Meta, log: Logger, opts: WebhookOptions): W
   };
 
   function run() {
-    inFlight = inFlight.then(deliverDue).catch((err) => log.error({ err }, 'webhookDeliveryFailed'));
+    inFlight = inFlight.then(deliverDue).catch((err) => {
+      count('webhook_outbox_failed');
+      log.error({ err }, 'webhookDeliveryFailed');
+    });
     inFlight.then(schedule);
   }
 

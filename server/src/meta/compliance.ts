@@ -3,7 +3,8 @@
  * The compliance engine's tables in meta.db: permit versions, breaches, evaluator checkpoints
  * and the webhook outbox. Plain storage: the engine (compliance/engine.ts) decides what to write.
  * Never rewrites a permit version once stored (a change is a new version) and never touches a
- * breach of another permit version than the one named.
+ * breach of another permit version than the one named. Never deletes a breach: one re-evaluation
+ * no longer finds is withdrawn (when, why), and every change of a breach is in breach_history.
  */
 import type { Permit } from '@vigia/shared';
 import type Database from 'better-sqlite3';
@@ -46,17 +47,48 @@ export type BreachRecord = {
   exceedance: number;
   limit: number;
   unit: string | null;
+  /** How complete the data behind it was, 0..1 (null: stored before availability was kept). */
+  availability: number | null;
   ack_by: string | null;
   ack_at: number | null;
   ack_note: string | null;
+  /** Set when re-evaluation no longer finds it (it stays, never deleted). */
+  withdrawn_at: number | null;
+  /** `late_data`, `correction`, `merged`, `permit_changed`, `zone_changed`, `restart`. */
+  withdrawn_reason: string | null;
+  /** Which data: e.g. `{ sensor, from, to, readings }` of the late readings. */
+  withdrawn_detail: Record<string, unknown> | null;
+  /** The breach a merged one went into. */
+  merged_into: number | null;
 };
 
-export type NewBreach = Omit<BreachRecord, 'id' | 'ack_by' | 'ack_at' | 'ack_note'>;
+export type NewBreach = Omit<
+  BreachRecord,
+  'id' | 'ack_by' | 'ack_at' | 'ack_note' | 'withdrawn_at' | 'withdrawn_reason' | 'withdrawn_detail' | 'merged_into'
+>;
+
+/** `withdrawn` is set apart from open/closed: a withdrawn breach is neither. */
+export type BreachState = 'open' | 'closed' | 'withdrawn';
+export const breachState = (b: BreachRecord): BreachState =>
+  b.withdrawn_at !== null ? 'withdrawn' : b.end === null ? 'open' : 'closed';
+
+/** One stored change of a breach. */
+export type BreachHistoryRow = {
+  seq: number;
+  breach: number;
+  at: number;
+  /** `opened`, `updated`, `closed`, `withdrawn`, `restored`. */
+  change: string;
+  /** `evaluated`, `day_ended`, `no_data`, `late_data`, `correction`, `merged`, `permit_changed`, `zone_changed`, `restart`. */
+  reason: string;
+  /** The fields that changed (`{ field: [old, new] }`) and the data that caused it. */
+  detail: Record<string, unknown>;
+};
 
 export type BreachFilter = {
   from: number;
   to: number;
-  state?: 'open' | 'closed';
+  state?: BreachState;
   permit?: string;
   /** Only these sites; empty means all. */
   sites: readonly string[];
@@ -75,8 +107,11 @@ export type ComplianceRepo = {
   /** Breaches of a rule version not ended at or before `since` (all when `since` is null). */
   breachesOfRun(key: RunKey, since: number | null): BreachRecord[];
   insertBreach(b: NewBreach, now: number): number;
+  /** Store `b` over the row; a withdrawn row comes back in force (same id). */
   updateBreach(id: number, b: NewBreach, now: number): void;
-  deleteBreach(id: number): void;
+  withdrawBreach(id: number, at: number, reason: string, detail: Record<string, unknown>, mergedInto?: number): void;
+  addBreachHistory(row: Omit<BreachHistoryRow, 'seq'>): void;
+  breachHistory(id: number): BreachHistoryRow[];
   listBreaches(f: BreachFilter): BreachRecord[];
   /** Set the acknowledgement unless there is one; false when there already was. */
   ackBreach(id: number, by: string, at: number, note: string): boolean;
@@ -95,17 +130,22 @@ export type ComplianceRepo = {
   nextWebhookAt(): number | undefined;
 };
 
-type BreachRow = Omit<BreachRecord, 'end' | 'limit'> & { end_ts: number | null; limit_value: number };
+type BreachRow = Omit<BreachRecord, 'end' | 'limit' | 'withdrawn_detail'> & {
+  end_ts: number | null;
+  limit_value: number;
+  withdrawn_detail: string | null;
+};
 
-const fromRow = ({ end_ts, limit_value, ...rest }: BreachRow): BreachRecord => ({
+const fromRow = ({ end_ts, limit_value, withdrawn_detail, ...rest }: BreachRow): BreachRecord => ({
   ...rest,
   end: end_ts,
   limit: limit_value,
+  withdrawn_detail: withdrawn_detail === null ? null : (JSON.parse(withdrawn_detail) as Record<string, unknown>),
 });
 const toParams = ({ end, limit, ...rest }: NewBreach) => ({ ...rest, end_ts: end, limit_value: limit });
 
 const BREACH_FIELDS = `permit, permit_version, site, rule, sensor, severity, start, opened_ts, end_ts, closed_by,
-  peak, peak_ts, duration_ms, out_of_bounds_ms, exceedance, limit_value, unit`;
+  peak, peak_ts, duration_ms, out_of_bounds_ms, exceedance, limit_value, unit, availability`;
 
 export function complianceRepo(db: Database.Database): ComplianceRepo {
   const q = {
@@ -116,7 +156,11 @@ export function complianceRepo(db: Database.Database): ComplianceRepo {
        VALUES (@id, @version, @site, @body, @effective_from, @effective_to, @updated_at, @updated_by)`,
     ),
     byId: db.prepare('SELECT * FROM breaches WHERE id = ?'),
-    byKey: db.prepare('SELECT * FROM breaches WHERE permit = ? AND permit_version = ? AND rule = ? AND start = ?'),
+    // The one in force first; else the newest withdrawn one at that start.
+    byKey: db.prepare(
+      `SELECT * FROM breaches WHERE permit = ? AND permit_version = ? AND rule = ? AND start = ?
+       ORDER BY withdrawn_at IS NOT NULL, id DESC LIMIT 1`,
+    ),
     ofRun: db.prepare(
       `SELECT * FROM breaches WHERE permit = ? AND permit_version = ? AND rule = ?
        AND (end_ts IS NULL OR end_ts > ?) ORDER BY start`,
@@ -124,15 +168,23 @@ export function complianceRepo(db: Database.Database): ComplianceRepo {
     insert: db.prepare(
       `INSERT INTO breaches (${BREACH_FIELDS}, updated_at) VALUES (@permit, @permit_version, @site, @rule, @sensor,
        @severity, @start, @opened_ts, @end_ts, @closed_by, @peak, @peak_ts, @duration_ms, @out_of_bounds_ms,
-       @exceedance, @limit_value, @unit, @updated_at)`,
+       @exceedance, @limit_value, @unit, @availability, @updated_at)`,
     ),
     update: db.prepare(
       `UPDATE breaches SET start = @start, opened_ts = @opened_ts, end_ts = @end_ts, closed_by = @closed_by,
        peak = @peak, peak_ts = @peak_ts, duration_ms = @duration_ms, out_of_bounds_ms = @out_of_bounds_ms,
        exceedance = @exceedance, limit_value = @limit_value, severity = @severity, unit = @unit,
-       updated_at = @updated_at WHERE id = @id`,
+       availability = @availability, withdrawn_at = NULL, withdrawn_reason = NULL, withdrawn_detail = NULL,
+       merged_into = NULL, updated_at = @updated_at WHERE id = @id`,
     ),
-    delete: db.prepare('DELETE FROM breaches WHERE id = ?'),
+    withdraw: db.prepare(
+      `UPDATE breaches SET withdrawn_at = ?, withdrawn_reason = ?, withdrawn_detail = ?, merged_into = ?,
+       updated_at = ? WHERE id = ?`,
+    ),
+    addHistory: db.prepare(
+      'INSERT INTO breach_history (breach, at, change, reason, detail) VALUES (@breach, @at, @change, @reason, @detail)',
+    ),
+    history: db.prepare('SELECT * FROM breach_history WHERE breach = ? ORDER BY seq'),
     ack: db.prepare('UPDATE breaches SET ack_by = ?, ack_at = ?, ack_note = ? WHERE id = ? AND ack_by IS NULL'),
     saveCp: db.prepare(
       `INSERT OR REPLACE INTO rule_checkpoints (permit, permit_version, rule, watermark, snapshot)
@@ -191,13 +243,21 @@ export function complianceRepo(db: Database.Database): ComplianceRepo {
     updateBreach(id, b, now) {
       q.update.run({ ...toParams(b), updated_at: now, id });
     },
-    deleteBreach(id) {
-      q.delete.run(id);
+    withdrawBreach(id, at, reason, detail, mergedInto) {
+      q.withdraw.run(at, reason, JSON.stringify(detail), mergedInto ?? null, at, id);
+    },
+    addBreachHistory(row) {
+      q.addHistory.run({ ...row, detail: JSON.stringify(row.detail) });
+    },
+    breachHistory(id) {
+      const rows = q.history.all(id) as (Omit<BreachHistoryRow, 'detail'> & { detail: string })[];
+      return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
     },
     listBreaches(f) {
       const where = ['start < @to', '(end_ts IS NULL OR end_ts > @from)'];
-      if (f.state === 'open') where.push('end_ts IS NULL');
-      if (f.state === 'closed') where.push('end_ts IS NOT NULL');
+      if (f.state === 'open') where.push('end_ts IS NULL AND withdrawn_at IS NULL');
+      if (f.state === 'closed') where.push('end_ts IS NOT NULL AND withdrawn_at IS NULL');
+      if (f.state === 'withdrawn') where.push('withdrawn_at IS NOT NULL');
       if (f.permit !== undefined) where.push('permit = @permit');
       const rows = db
         .prepare(`SELECT * FROM breaches WHERE ${where.join(' AND ')} ORDER BY start, id`)

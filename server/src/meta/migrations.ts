@@ -125,7 +125,30 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE sensors ADD COLUMN last_ts INTEGER;
   ALTER TABLE sensors ADD COLUMN interval_ms REAL;
   `,
-  // 5: sites get a name and an IANA time zone (meta/sites.ts): reports, the engine's days and
+  // 5: breaches are never deleted (compliance/breaches.ts). A breach re-evaluation no longer finds
+  // is withdrawn (when, why, which data; merged ones name the breach they went into); the unique
+  // key covers only breaches in force, so a withdrawn one never blocks a new breach at its start.
+  // `availability`: how complete the data behind a breach was (0..1; NULL before this step).
+  // breach_history: every stored change of a breach, when, what and why.
+  `
+  ALTER TABLE breaches ADD COLUMN availability REAL;
+  ALTER TABLE breaches ADD COLUMN withdrawn_at INTEGER;
+  ALTER TABLE breaches ADD COLUMN withdrawn_reason TEXT;
+  ALTER TABLE breaches ADD COLUMN withdrawn_detail TEXT;
+  ALTER TABLE breaches ADD COLUMN merged_into INTEGER;
+  DROP INDEX breaches_key;
+  CREATE UNIQUE INDEX breaches_key ON breaches(permit, permit_version, rule, start) WHERE withdrawn_at IS NULL;
+  CREATE TABLE breach_history (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    breach INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    change TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    detail TEXT NOT NULL
+  );
+  CREATE INDEX breach_history_breach ON breach_history(breach, seq);
+  `,
+  // 6: sites get a name and an IANA time zone (meta/sites.ts): reports, the engine's days and
   // the dashboard use it. Existing and new sites start in Colombia's zone.
   `
   ALTER TABLE sites ADD COLUMN name TEXT;

@@ -1,8 +1,11 @@
 /**
  * @module routes/breaches
  * `GET /api/v1/breaches?from&to[&state][&permit]` (any role): breaches overlapping [from, to),
- * in event time. `POST /api/v1/breaches/:id/ack` (officer, admin): acknowledge once, with a
- * note; audit-logged. `GET /api/v1/rules/status` (any role) lives in rulesRoutes below.
+ * in event time, every one of them (withdrawn included) with its `state`.
+ * `GET /api/v1/breaches/:id/history` (any role): the breach's stored changes, oldest first.
+ * `POST /api/v1/breaches/:id/ack` (officer, admin): acknowledge once, with a note; audit-logged.
+ * `GET /api/v1/rules/status` (any role) lives in rulesRoutes below. A breach of a site the user
+ * may not see is answered as unknown (404), like one that does not exist.
  */
 import { InputError } from '@vigia/shared';
 import { Hono } from 'hono';
@@ -21,7 +24,7 @@ const BreachQuery = z
   .object({
     from: z.coerce.number().int(),
     to: z.coerce.number().int(),
-    state: z.enum(['open', 'closed']).optional(),
+    state: z.enum(['open', 'closed', 'withdrawn']).optional(),
     permit: z.string().min(1).optional(),
   })
   .refine((q) => q.to > q.from, { message: 'to must be after from', path: ['to'] });
@@ -37,22 +40,27 @@ export function breachesRoutes(
 ): Hono<{ Variables: SessionVars }> {
   const show = (b: BreachRecord) =>
     breachView(b, engine.watermarkOf({ permit: b.permit, version: b.permit_version, rule: b.rule }));
+  /** The breach named by `:id` if the user may see its site; else 404 breach_unknown. */
+  const visibleBreach = (param: string, user: SessionVars['user']): BreachRecord => {
+    const id = Number(param);
+    const found = Number.isSafeInteger(id) ? deps.meta.breachById(id) : undefined;
+    if (!found || !canSeeSite(user, found.site))
+      throw new InputError('breach_unknown', `no breach ${param}: list them with GET /api/v1/breaches`, undefined, 404);
+    return found;
+  };
   return new Hono<{ Variables: SessionVars }>()
     .get('/', requireRole(...ROLES), (c) => {
       const q = parseInput(BreachQuery, c.req.query(), 'invalid_query', 400);
       const rows = deps.meta.listBreaches({ ...q, sites: c.var.user.sites });
       return c.json({ breaches: rows.map(show) });
     })
+    .get('/:id/history', requireRole(...ROLES), (c) => {
+      const b = visibleBreach(c.req.param('id'), c.var.user);
+      return c.json({ breach: show(b), history: deps.meta.breachHistory(b.id) });
+    })
     .post('/:id/ack', requireRole('officer', 'admin'), async (c) => {
-      const id = Number(c.req.param('id'));
-      const found = Number.isSafeInteger(id) ? deps.meta.breachById(id) : undefined;
-      if (!found || !canSeeSite(c.var.user, found.site))
-        throw new InputError(
-          'breach_unknown',
-          `no breach ${c.req.param('id')}: list them with GET /api/v1/breaches`,
-          undefined,
-          404,
-        );
+      const found = visibleBreach(c.req.param('id'), c.var.user);
+      const id = found.id;
       const { note } = parseInput(
         AckBody,
         parseJson(await readBodyText(c.req.raw, JSON_BODY_LIMITS)),

@@ -249,6 +249,6 @@ describe('POST /api/v1/ingest', () => {
     const text = await (await t.app.request('/metrics')).text();
     expect(text).toMatch(/^vigia_ingest_readings_total 2$/m);
     expect(text).toMatch(/^vigia_ingest_batches_total 1$/m);
-    expect(text).toMatch(/^vigia_errors_total\{code="invalid_json"\} 1$/m);
+    expect(text).toMatch(/^vigia_errors_total\{component="http",code="invalid_json"\} 1$/m);
   });
 });

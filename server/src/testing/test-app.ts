@@ -16,6 +16,7 @@ import type { AppDeps } from '../deps.ts';
 import { createLiveHub } from '../live/hub.ts';
 import { openMeta } from '../meta/meta.ts';
 import { openSqliteStore } from '../storage/sqlite/sqlite-store.ts';
+import { createTelemetry } from '../telemetry.ts';
 
 /** 2025-11-24T16:00:00Z: readings in tests are stamped around here. */
 export const T0 = 1_764_000_000_000;
@@ -44,18 +45,21 @@ export async function makeTestApp(
       now = ms;
     },
   };
+  const log = pino({ level: 'silent' });
   const deps: AppDeps = {
     store: openSqliteStore(join(dir, 'readings.db')),
     meta: openMeta(join(dir, 'meta.db')),
     live: createLiveHub({ ringSize: options.ringSize }),
     clock,
-    log: pino({ level: 'silent' }),
+    log,
+    telemetry: createTelemetry(log),
     dashboardDir: options.dashboardDir ?? join(dir, 'no-dashboard'),
     heartbeatMs: options.heartbeatMs,
   };
   // No timers unless webhooks are asked for: tests call compliance.tick() themselves.
-  const webhooks = options.webhooks && createWebhooks(deps.meta, deps.log, options.webhooks);
-  const compliance = createComplianceEngine({ ...deps, webhooks });
+  const webhooks =
+    options.webhooks && createWebhooks(deps.meta, deps.log, { telemetry: deps.telemetry, ...options.webhooks });
+  const compliance = createComplianceEngine({ ...deps, webhooks, timeZoneOf: deps.meta.timeZoneOf });
   webhooks?.start();
   deps.compliance = compliance;
   const app = createApp(deps);

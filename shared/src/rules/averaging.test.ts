@@ -3,7 +3,7 @@ import { averageSeries } from './averaging.ts';
 import type { RuleInput } from './compile.ts';
 import { createEvaluator } from './evaluate.ts';
 import type { RuleEvent } from './events.ts';
-import { evaluateAll } from './reference.ts';
+import { evaluateAll, withoutAvailability } from './reference.ts';
 
 const H = 3_600_000;
 const T0 = Date.UTC(2025, 10, 3, 11, 0, 0); // 06:00 in Bogotá, start of a shift
@@ -97,9 +97,12 @@ describe('daily water total against a concession (m3/h integrated to m3/day, Bog
     const closedEvent = later.find((e) => e.type === 'breachClosed');
     // Excess 10 m3 held for the 86,400 s of the day: 864,000 m3·s.
     expect(closedEvent).toMatchObject({ breach: { end: z(4, 5), durationMs: 24 * H, exceedance: 864_000 } });
+    const closedBreach = (closedEvent as Extract<RuleEvent, { type: 'breachClosed' }>).breach;
     expect(evaluateAll(rule, readings, { unit: 'm3/h', until: z(5, 5) + 1 })).toEqual([
-      (closedEvent as Extract<RuleEvent, { type: 'breachClosed' }>).breach,
+      withoutAvailability(closedBreach),
     ]);
+    // The day was judged on the 7 h of it that readings covered, and says so.
+    expect(closedBreach.availability).toBeCloseTo(7 / 24, 12);
   });
 
   it('needs the sensor unit to know the rate time base', () => {
@@ -128,5 +131,56 @@ describe('rolling and daily mean', () => {
       [z(2, 5), 80],
       [z(3, 5), 75],
     ]);
+  });
+});
+
+describe('calendar periods are judged when they end, not when the next reading comes', () => {
+  const z = (d: number, h: number) => Date.UTC(2025, 10, d, h);
+  const mean: RuleInput = {
+    id: 'tss',
+    sensor: 'plant.tss',
+    kind: 'max',
+    max: 50,
+    averaging: 'daily_mean',
+    severity: 'breach',
+    expected_interval: '1h',
+  };
+
+  it('periodEnd is the open day end; advancing there judges it on what arrived, with its coverage', () => {
+    const ev = createEvaluator(mean);
+    expect(ev.periodEnd()).toBeNull();
+    // 3 Nov in Bogotá (UTC−5): two readings an hour apart, each held 1 h: 2 h of the day covered.
+    ev.push([
+      { ts: z(3, 6), value: 80 },
+      { ts: z(3, 7), value: 60 },
+    ]);
+    expect(ev.periodEnd()).toBe(z(4, 5));
+    expect(ev.advanceTo(z(4, 5) - 1).filter((e) => e.type === 'breachOpened')).toEqual([]);
+    const opened = ev.advanceTo(z(4, 5)).find((e) => e.type === 'breachOpened');
+    expect(opened).toMatchObject({ breach: { start: z(3, 5), peak: 70, limit: 50, end: null } });
+    expect((opened as Extract<RuleEvent, { type: 'breachOpened' }>).breach.availability).toBeCloseTo(2 / 24, 12);
+    // The next day has no reading: judging it ends the breach as no data at the end of the day.
+    expect(ev.periodEnd()).toBe(z(5, 5));
+    const closed = ev.advanceTo(z(5, 5)).find((e) => e.type === 'breachClosed');
+    expect(closed).toMatchObject({ breach: { start: z(3, 5), end: z(4, 5), closedBy: 'no_data' } });
+  });
+
+  it('a rate held past midnight counts in the next day when that day is judged; instant rules have no period', () => {
+    const ev = createEvaluator(
+      { ...mean, max: 5, averaging: 'daily_total', expected_interval: '2h' },
+      { unit: 'm3/h' },
+    );
+    ev.push([{ ts: z(4, 4), value: 10 }]); // 23:00 on 3 Nov local, held to 01:00 on 4 Nov
+    expect(ev.periodEnd()).toBe(z(4, 5));
+    // 3 Nov: 10 m3 in its last hour: over 5.
+    expect(ev.advanceTo(z(4, 5)).find((e) => e.type === 'breachOpened')).toMatchObject({ breach: { start: z(3, 5) } });
+    expect(ev.periodEnd()).toBe(z(5, 5));
+    // 4 Nov: the hour held after midnight, 10 m3 again: still over, not "no data".
+    expect(ev.advanceTo(z(5, 5)).filter((e) => e.type === 'breachClosed')).toEqual([]);
+    expect(ev.status()).toMatchObject({ state: 'breach', value: 10 });
+    expect(ev.status().breach!.availability).toBeCloseTo(1 / 24, 12);
+    const instant = createEvaluator({ ...mean, averaging: 'instant' });
+    instant.push([{ ts: z(4, 4), value: 10 }]);
+    expect(instant.periodEnd()).toBeNull();
   });
 });

@@ -44,6 +44,14 @@ export interface Averager {
   advance(watermark: number, emit: PointSink): void;
   /** How far the state machine may advance for this watermark (daily: the last completed day). */
   settledTo(watermark: number): number;
+  /**
+   * The end of the calendar period holding `watermark` (daily: that day's end in the site's zone);
+   * `advance` to it judges the period on what arrived (an empty one: its point is missing, so an
+   * open breach ends as no data). `null` for averagers without periods (instant, rolling and
+   * TWA emit at each reading). Callers judge a period by asking this, never by assuming the next
+   * reading closes it.
+   */
+  periodEnd(watermark: number): number | null;
   snapshot(): AveragerSnapshot;
 }
 
@@ -52,6 +60,7 @@ function instantAverager(holdMs: number): Averager {
     push: (ts, value, emit) => emit(ts, value, ts + holdMs, 1),
     advance: () => {},
     settledTo: (w) => w,
+    periodEnd: () => null,
     snapshot: () => ({ kind: 'instant', data: null }),
   };
 }
@@ -67,6 +76,7 @@ function rollingAverager(windowMs: number, holdMs: number, snap?: WindowSnapshot
     },
     advance: () => {},
     settledTo: (w) => w,
+    periodEnd: () => null,
     snapshot: () => ({ kind: 'rolling', data: win.snapshot() }),
   };
 }
@@ -100,6 +110,7 @@ function twaAverager(windowMs: number, holdMs: number, snap?: TwaData): Averager
     },
     advance: () => {},
     settledTo: (w) => w,
+    periodEnd: () => null,
     snapshot: () => ({ kind: 'twa', data: { win: win.snapshot(), lastTs, lastValue } satisfies TwaData }),
   };
 }

@@ -10,6 +10,10 @@
  *   midnight. The unit conversion is explicit: Σ value·Δt[ms] / (ms per rate unit), so m3/h
  *   over hours gives m3. Gaps add nothing (no extrapolation) and show as coverage < 1.
  * - daily_total of an amount (any other unit, e.g. kg): the sum of the day's readings.
+ * - Every kind reports the day's coverage: the share of the day covered by held readings (the
+ *   same hold model), so a day with missing data is judged on what arrived and says how much.
+ * - `periodEnd(watermark)` is the end of the watermark's day: the caller judges that day by
+ *   advancing there once it is over (and a day without readings too: an open breach ends).
  */
 import type { Averager, AveragingOptions, PointSink } from './averaging.ts';
 import { type DayBounds, dayClock } from './time-zone.ts';
@@ -57,9 +61,10 @@ export function createDailyAverager(
   const flush = (emit: PointSink) => {
     const d = st.day;
     if (!d) return;
-    if (st.count > 0 || st.covered > 0) {
+    // A rate's held value counts without a reading in the day; a mean or an amount needs one.
+    if (st.count > 0 || (rateBase && st.covered > 0)) {
       const value = kind === 'daily_mean' ? st.sum / st.count : rateBase ? st.sum / rateBase : st.sum;
-      emit(d.start, value, d.end, rateBase ? st.covered / (d.end - d.start) : 1);
+      emit(d.start, value, d.end, Math.min(1, st.covered / (d.end - d.start)));
     }
     Object.assign(st, { day: null, sum: 0, count: 0, covered: 0 });
   };
@@ -71,14 +76,14 @@ export function createDailyAverager(
     for (let a = from; a < to; ) {
       enterDay(a, emit);
       const b = Math.min(to, st.day!.end);
-      st.sum += st.lastValue * (b - a);
+      if (rateBase) st.sum += st.lastValue * (b - a);
       st.covered += b - a;
       a = b;
     }
   };
   const advance = (watermark: number, emit: PointSink) => {
     if (!Number.isFinite(watermark)) return;
-    if (rateBase && st.lastTs !== null) {
+    if (st.lastTs !== null) {
       const end = Math.min(watermark, st.lastTs + opts.holdMs);
       if (end > st.accountedTo) integrate(st.accountedTo, end, emit);
       st.accountedTo = Math.max(st.accountedTo, end);
@@ -91,11 +96,13 @@ export function createDailyAverager(
       advance(ts, emit);
       enterDay(ts, emit);
       st.count++;
-      if (rateBase) Object.assign(st, { lastTs: ts, lastValue: value, accountedTo: ts });
-      else st.sum += value;
+      Object.assign(st, { lastTs: ts, lastValue: value, accountedTo: ts });
+      if (!rateBase) st.sum += value;
     },
     advance,
     settledTo: (watermark) => (Number.isFinite(watermark) ? dayOf(watermark).start : watermark),
+    // The open day, if any, holds the watermark; a rate held past midnight counts in the next one.
+    periodEnd: (watermark) => (Number.isFinite(watermark) ? dayOf(watermark).end : null),
     snapshot: () => ({ kind, data: { ...st } }),
   };
 }

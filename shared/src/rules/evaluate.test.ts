@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RuleInput } from './compile.ts';
 import { createEvaluator, evaluateRange, lateImpact, type Sample } from './evaluate.ts';
 import type { Breach, RuleEvent } from './events.ts';
-import { evaluateAll } from './reference.ts';
+import { evaluateAll, withoutAvailability } from './reference.ts';
 
 const T0 = Date.UTC(2025, 10, 3, 13, 0, 0); // 08:00 in Bogotá
 const S = 1000;
@@ -59,7 +59,8 @@ describe('pH 6–9, instant, pending 5 min, clear 1 min (readings every minute)'
     expect(b).toMatchObject({ peak: 10, peakTs: T0 + 3 * M, limit: 9 });
     // ∫|pH − 9| dt = 0.5 × 120 s (1–3 min) + 1.0 × 60 s (3–4 min) + 0.5 × 180 s (4–7 min) = 210 pH·s
     expect(b.exceedance).toBeCloseTo(210, 9);
-    expect(evaluateAll(ph, readings)).toEqual([b]);
+    expect(evaluateAll(ph, readings)).toEqual([withoutAvailability(b)]);
+    expect(b.availability).toBe(1);
   });
 
   it('below the range breaches against min, peak = lowest value', () => {
@@ -176,8 +177,8 @@ describe('restarts and late data', () => {
     // instant: values change only at the late reading; timers within pending 5 + clear 1 + hold 2 min
     expect(impact).toEqual({ checkpointBefore: T0 + 3 * M, affectedFrom: T0 + 3 * M, valuesSettleBy: T0 + 11 * M });
     const replay = evaluateRange(ph, readings.slice(3), checkpoint);
-    const full: Breach[] = evaluateAll(ph, readings);
-    expect(replay.breaches).toEqual(full);
+    const full = evaluateAll(ph, readings);
+    expect(replay.breaches.map(withoutAvailability)).toEqual(full);
     expect(full[0].peak).toBe(10);
   });
 

@@ -65,6 +65,12 @@ export interface RuleEvaluator {
   /** The caller's clock or stream position: no reading before it will come. */
   advanceTo(watermark: number): RuleEvent[];
   /**
+   * The end of the calendar period holding the watermark, not yet judged (daily rules: that
+   * day's end in the site's zone); null before any reading and for rules without periods.
+   * `advanceTo(periodEnd())` judges it on what arrived.
+   */
+  periodEnd(): number | null;
+  /**
    * Whether readings the caller has not read would change nothing here but the latest reading:
    * values within [lo, hi], the first before `firstBefore`, each less than `maxGapMs` after the
    * one before. True only for an instant rule in state ok, with [lo, hi] inside its limits,
@@ -104,7 +110,8 @@ export function createEvaluator(rule: RuleInput | CompiledRule, opts: EvaluatorO
   let lastTs: number | null = null;
   let watermark: number | null = null;
   let out: RuleEvent[] = [];
-  const sink = (ts: number, value: number, until: number) => machine.apply(ts, value, until, out);
+  const sink = (ts: number, value: number, until: number, coverage: number) =>
+    machine.apply(ts, value, until, out, coverage);
 
   const holdMs = avgOpts.holdMs;
   const pushValue = (ts: number, value: number) => {
@@ -141,6 +148,7 @@ export function createEvaluator(rule: RuleInput | CompiledRule, opts: EvaluatorO
       machine.advance(avg.settledTo(w), out);
       return drain();
     },
+    periodEnd: () => (watermark === null ? null : avg.periodEnd(watermark)),
     canSkip(lo, hi, firstBefore, maxGapMs) {
       // Instant only: any averaging window would have to be refilled from the skipped readings.
       return (

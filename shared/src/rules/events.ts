@@ -19,6 +19,8 @@ export type RuleState = z.infer<typeof RuleState>;
  * - `peak`: the averaged value farthest beyond a limit (`limit`), at `peakTs`.
  * - `outOfBoundsMs`: time actually beyond the limit inside [start, end).
  * - `exceedance`: ∫ |value − limit| dt over that time, in the sensor's unit × seconds.
+ * - `availability`: how complete the data behind it was, 0..1: the lowest coverage of its
+ *   out-of-limit averaged values (a daily value: the share of the day covered by readings; instant: 1).
  */
 export const Breach = z.object({
   id: z.string().describe('`<rule>:<start>`: stable across re-evaluation'),
@@ -36,6 +38,7 @@ export const Breach = z.object({
   limit: z.number(),
   outOfBoundsMs: z.number(),
   exceedance: z.number(),
+  availability: z.number().min(0).max(1),
 });
 export type Breach = z.infer<typeof Breach>;
 

@@ -13,6 +13,8 @@
  * - Timers fire when due at or before the next point or watermark: out of bounds for exactly
  *   `pending` opens a breach; silence is "no data" only when strictly longer than the hold.
  * - Breach statistics (peak, out-of-bounds time, exceedance) use the same step model.
+ * - A breach's `availability` is the lowest coverage of its out-of-limit points (1 for instant
+ *   values; a daily value's share of the day covered by data).
  */
 import { type CompiledRule, excessOf, isClear, limitCrossed } from './compile.ts';
 import type { Breach, RuleEvent, RuleState } from './events.ts';
@@ -71,7 +73,7 @@ export class RuleMachine {
   }
 
   /** A new averaged point (NaN value = nothing to compare: treated as no data). */
-  apply(ts: number, value: number, until: number, out: RuleEvent[]): void {
+  apply(ts: number, value: number, until: number, out: RuleEvent[], coverage = 1): void {
     this.advance(ts, out);
     const s = this.s;
     s.at = ts;
@@ -82,6 +84,8 @@ export class RuleMachine {
       return;
     }
     this.step(ts, s.value, out);
+    if (s.breach && excessOf(this.rule, s.value) > 0)
+      s.breach.availability = Math.min(s.breach.availability, Math.max(0, coverage));
     this.fireDue(ts, out);
   }
 
@@ -195,6 +199,7 @@ export class RuleMachine {
       limit: limitCrossed(r, v)!,
       outOfBoundsMs: 0,
       exceedance: 0,
+      availability: 1,
     };
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatIssues } from '../format-issues.ts';
-import { checkSensors, Permit } from './permit.ts';
+import { checkSensors, Permit, periodGraceMs } from './permit.ts';
 
 /** The permit of DESIGN.md "Server HTTP API", verbatim. */
 const design = {
@@ -96,5 +96,28 @@ describe('checkSensors', () => {
           'rule "co-twa": unknown sensor "tunnel.co": check the spelling or add the sensor to a device config first',
       },
     ]);
+  });
+});
+
+describe('period_grace (how long after a day ends it is judged)', () => {
+  const daily = { averaging: 'daily_total', kind: 'max', max: 100 };
+  it('is 2 h by default; a rule overrides its permit', () => {
+    expect(periodGraceMs({}, {})).toBe(2 * 3_600_000);
+    expect(periodGraceMs({ period_grace: '6h' }, {})).toBe(6 * 3_600_000);
+    expect(periodGraceMs({ period_grace: '6h' }, { period_grace: '0s' })).toBe(0);
+    expect(issuesOf({ ...daily, period_grace: '30m' })).toEqual([]);
+  });
+  it('names the rule and the field when it is not a duration, too long, or on a rule without days', () => {
+    expect(issuesOf({ ...daily, period_grace: 'two hours' })).toEqual([
+      'rules[1].period_grace: rule "co-twa": period_grace "two hours" is not a duration: write a number and a unit, e.g. 2h, 30m, 0s',
+    ]);
+    expect(issuesOf({ ...daily, period_grace: '8d' })).toEqual([
+      'rules[1].period_grace: rule "co-twa": period_grace "8d" is longer than 7d: a day must be judged within a week (late data re-judges it)',
+    ]);
+    expect(issuesOf({ period_grace: '2h' })).toEqual([
+      'rules[1].period_grace: rule "co-twa": period_grace applies only to daily_mean and daily_total rules: remove it',
+    ]);
+    const r = Permit.safeParse({ ...design, period_grace: '-1h' });
+    expect(r.success ? [] : formatIssues(r.error).map((i) => i.path)).toEqual(['period_grace']);
   });
 });

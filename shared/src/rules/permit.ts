@@ -35,8 +35,27 @@ const RuleObject = z
     severity: Severity,
     source: z.string().optional().describe('where the limit comes from, e.g. "Res. 0631/2015, Art. 5"'),
     expected_interval: z.string().optional().describe('longest silence that is not "no data", e.g. "30s"'),
+    period_grace: z
+      .string()
+      .optional()
+      .describe('daily rules: how long after the day ends (site zone) the server waits before judging it, e.g. "2h"'),
   })
   .strict();
+
+/** Default wait after a calendar period (a day) ends before the server judges it. */
+export const DEFAULT_PERIOD_GRACE = '2h';
+/** The longest `period_grace`: past it a period is judged and late data re-judges it. */
+const MAX_PERIOD_GRACE_MS = 7 * 86_400_000;
+
+/** Issue message for a bad `period_grace` (`who`: 'rule "x"' or 'permit "y"'), or undefined. */
+function periodGraceProblem(who: string, text: string): string | undefined {
+  const ms = parseDurationMs(text);
+  if (ms === undefined)
+    return `${who}: period_grace "${text}" is not a duration: write a number and a unit, e.g. 2h, 30m, 0s`;
+  if (ms > MAX_PERIOD_GRACE_MS)
+    return `${who}: period_grace "${text}" is longer than 7d: a day must be judged within a week (late data re-judges it)`;
+  return undefined;
+}
 
 type RuleShape = z.infer<typeof RuleObject>;
 type Ctx = z.RefinementCtx;
@@ -84,6 +103,13 @@ export const Rule = RuleObject.superRefine((rule, ctx) => {
   checkDuration(rule, 'clear', ctx);
   checkDuration(rule, 'expected_interval', ctx);
   checkLimits(rule, ctx);
+  if (rule.period_grace !== undefined) {
+    const calendar = rule.averaging === 'daily_mean' || rule.averaging === 'daily_total';
+    const problem = calendar
+      ? periodGraceProblem(`rule "${rule.id}"`, rule.period_grace)
+      : `rule "${rule.id}": period_grace applies only to daily_mean and daily_total rules: remove it`;
+    if (problem) ctx.addIssue({ code: 'custom', path: ['period_grace'], message: problem });
+  }
 });
 export type Rule = z.infer<typeof Rule>;
 
@@ -118,11 +144,24 @@ export const Permit = z
     title: z.string().min(1),
     site: SiteId,
     version: z.union([z.string().min(1), z.number().int().nonnegative()]).optional(),
+    period_grace: z
+      .string()
+      .optional()
+      .describe('default period_grace of the daily rules of this permit (a rule\'s own wins); default "2h"'),
     rules: z.array(Rule),
   })
   .strict()
-  .superRefine((permit, ctx) => permit.rules.forEach(ruleIdCheck(['rules'], ctx)));
+  .superRefine((permit, ctx) => {
+    permit.rules.forEach(ruleIdCheck(['rules'], ctx));
+    const problem = permit.period_grace && periodGraceProblem(`permit "${permit.id}"`, permit.period_grace);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['period_grace'], message: problem });
+  });
 export type Permit = z.infer<typeof Permit>;
+
+/** How long after a calendar period of `rule` ends the server waits before judging it (ms). */
+export function periodGraceMs(permit: Pick<Permit, 'period_grace'>, rule: Pick<Rule, 'period_grace'>): number {
+  return parseDurationMs(rule.period_grace ?? permit.period_grace ?? DEFAULT_PERIOD_GRACE) ?? 2 * 3_600_000;
+}
 
 /**
  * Issues for rules whose sensor the caller does not know (the server checks against its

@@ -114,8 +114,13 @@ function breachStats(rule: CompiledRule, pieces: Piece[], start: number, stop: n
   return { peak, outMs, excessMs };
 }
 
-function breachesOf(rule: CompiledRule, pieces: Piece[], horizon: number): Breach[] {
-  const out: Breach[] = [];
+/** The reference does not model data coverage: a breach without `availability` (tested on its own). */
+export type ReferenceBreach = Omit<Breach, 'availability'>;
+/** An evaluator's breach as the reference gives it (for comparisons). */
+export const withoutAvailability = ({ availability: _a, ...b }: Breach): ReferenceBreach => b;
+
+function breachesOf(rule: CompiledRule, pieces: Piece[], horizon: number): ReferenceBreach[] {
+  const out: ReferenceBreach[] = [];
   for (let k = 0; k < pieces.length; ) {
     const v = pieces[k].value;
     if (v === null || excessOf(rule, v) === 0) {
@@ -162,7 +167,7 @@ export function evaluateAll(
   rule: RuleInput | CompiledRule,
   readings: readonly Sample[],
   opts: EvaluatorOptions & { until?: number } = {},
-): Breach[] {
+): ReferenceBreach[] {
   const r = compiledRule(rule);
   const hold = holdMsFor(r, opts);
   const usable = readings.filter((x) => x.q !== 'bad' && Number.isFinite(x.value));
