@@ -30,7 +30,8 @@ export type VigiaApp = Hono & { telemetry: Telemetry; compliance: ComplianceEngi
 export function createApp(deps: AppDeps): VigiaApp {
   const telemetry = deps.telemetry ?? createTelemetry(deps.log);
   const requireRole = createRequireRole(deps);
-  const compliance = deps.compliance ?? createComplianceEngine({ ...deps, telemetry, timeZoneOf: deps.meta.timeZoneOf });
+  const compliance =
+    deps.compliance ?? createComplianceEngine({ ...deps, telemetry, timeZoneOf: deps.meta.timeZoneOf });
   const app = new Hono();
 
   app.use(async function timeRequest(c, next) {
