@@ -10,6 +10,7 @@ import { edgeBench } from './edge.bench.ts';
 import type { Bench, Figure } from './figure.ts';
 import { liveBench } from './live.bench.ts';
 import { pipelineBench } from './pipeline.bench.ts';
+import { reportBench } from './report.bench.ts';
 import { seriesBench } from './series.bench.ts';
 import { storageBench } from './storage.bench.ts';
 
@@ -21,6 +22,7 @@ const BENCHES: Bench[] = [
   storageBench,
   edgeBench,
   complianceBench,
+  reportBench,
 ];
 
 const only = process.argv.slice(2);

@@ -6,7 +6,8 @@
  * and daily values are computed here from raw readings with the shared hold model, streamed:
  * each rule's readings are read in chunks (read-chunks.ts) and folded into one accumulator per
  * day (availability.ts `dayFold`), so memory is bounded by the number of days, not readings,
- * and the event loop is free between chunks. Rules are read one after the other, never together.
+ * and the event loop is free between chunks; where the rollups give the exact figure (most rules
+ * on the SQLite store) they are read instead (rollup-days.ts). Rules are read one after the other.
  */
 import { compileRule, holdMsFor, type Permit } from '@vigia/shared';
 import type { ComplianceEngine } from '../compliance/engine.ts';
@@ -17,6 +18,7 @@ import type { Store } from '../storage/store.ts';
 import { dayFold } from './availability.ts';
 import type { ReportBreach, ReportData, ReportPermit, ReportRule, ReportVersion } from './model.ts';
 import { readingChunks } from './read-chunks.ts';
+import { eligible, rollupDays } from './rollup-days.ts';
 
 export type ReportQuery = {
   from: number;
@@ -92,6 +94,10 @@ async function gatherPermit(
     const evalTo = Math.min(to, dataTo);
     if (evalTo <= from) continue;
     for (const rule of rules) {
+      if (eligible(deps.store, rule)) {
+        out.days.push(...(await rollupDays(deps.store, v.version, rule, from, evalTo, q.timeZone)));
+        continue;
+      }
       const fold = dayFold(v.version, rule, from, evalTo, q.timeZone);
       for await (const chunk of readingChunks(deps.store, rule.sensor, from - rule.holdMs, evalTo)) {
         fold.push(chunk.ts, chunk.value);

@@ -40,6 +40,7 @@ beforeAll(async () => {
           title: 'Vertimientos',
           site: 'mobile-plant',
           rules: [
+            // A 5 s hold: the report reads every raw reading (the rollups would not be exact).
             {
               id: 'ph',
               sensor: 'plant.ph',
@@ -47,6 +48,7 @@ beforeAll(async () => {
               min: 6,
               max: 9,
               averaging: 'daily_mean',
+              expected_interval: '5s',
               severity: 'breach',
             },
           ],
