@@ -6,16 +6,8 @@
 import { QUANTITIES, type QuantityInfo } from '@vigia/shared';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import {
-  formatClock,
-  formatDateTime,
-  formatDuration,
-  formatLimit,
-  formatUnit,
-  formatValue,
-  type Lang,
-} from './format.ts';
-import { SITE_TIME_ZONE } from './month.ts';
+import { formatDuration, formatLimit, formatSiteTime, formatUnit, formatValue, type Lang, zoneName } from './format.ts';
+import { siteZone } from './site-zone.ts';
 
 export type { Lang } from './format.ts';
 
@@ -80,7 +72,7 @@ const es = {
   monthLabel: 'Mes',
   monthPrev: 'Mes anterior',
   monthNext: 'Mes siguiente',
-  siteTimeNote: 'Horas de Bogotá (UTC−5).',
+  siteTimeNote: 'Horas en {zone}.',
   breachesLoading: 'Cargando incumplimientos…',
   breachesEmpty: 'Ningún incumplimiento en {month}.',
   breachesCount: '{count} en {month}',
@@ -115,7 +107,7 @@ const es = {
   reportIntro:
     'Para la autoridad ambiental: reglas con su fuente, disponibilidad de datos por día, incumplimientos con su duración y acuse de recibo.',
   reportLang: 'Idioma del informe',
-  reportPeriod: 'Del {from} al {to} (hora de Bogotá).',
+  reportPeriod: 'Del {from} al {to} ({zone}).',
   reportCsv: 'Descargar CSV',
   reportHtml: 'Abrir versión para imprimir',
   reportForbidden: 'Solo los oficiales ambientales y los administradores pueden descargar el informe.',
@@ -170,7 +162,7 @@ const es = {
   sensorsSilent: '{silent} de {total} sin datos',
   sensorSilentSince: 'desde {time}',
   sensorSilentNever: 'nunca ha enviado',
-  siteTimes: 'Horas de Bogotá (UTC−5). Sin contacto: más de 2 min sin lotes.',
+  siteTimes: 'Horas en {zone}. Sin contacto: más de 2 min sin lotes.',
 };
 
 type Messages = typeof es;
@@ -237,7 +229,7 @@ const en: Messages = {
   monthLabel: 'Month',
   monthPrev: 'Previous month',
   monthNext: 'Next month',
-  siteTimeNote: 'Times in Bogotá (UTC−5).',
+  siteTimeNote: 'Times in {zone}.',
   breachesLoading: 'Loading breaches…',
   breachesEmpty: 'No breaches in {month}.',
   breachesCount: '{count} in {month}',
@@ -272,7 +264,7 @@ const en: Messages = {
   reportIntro:
     'For the environmental authority: rules with their source, data availability per day, breaches with their duration and acknowledgement.',
   reportLang: 'Report language',
-  reportPeriod: 'From {from} to {to} (Bogotá time).',
+  reportPeriod: 'From {from} to {to} ({zone}).',
   reportCsv: 'Download CSV',
   reportHtml: 'Open the printable version',
   reportForbidden: 'Only environmental officers and administrators can download the report.',
@@ -325,7 +317,7 @@ const en: Messages = {
   sensorsSilent: '{silent} of {total} silent',
   sensorSilentSince: 'since {time}',
   sensorSilentNever: 'never sent',
-  siteTimes: 'Times in Bogotá (UTC−5). No contact: no batch for over 2 min.',
+  siteTimes: 'Times in {zone}. No contact: no batch for over 2 min.',
 };
 
 const MESSAGES: Record<Lang, Messages> = { es, en };
@@ -368,11 +360,14 @@ export type I18n = {
   quantity: (quantity: string) => string;
   value: (value: number) => string;
   unit: (unit: string) => string;
+  /** A clock time in the site's zone, naming it: "14:05 (hora de Bogotá)". */
   clock: (ts: number, now: number) => string;
   /** A limit as written in a permit ("6", "0,5"). */
   limit: (value: number) => string;
-  /** Date and time in the site's zone (Bogotá). */
+  /** Date and time in the site's zone (the page says which once: `zone`). */
   siteDateTime: (ts: number) => string;
+  /** The site's zone for people: "hora de Bogotá". */
+  zone: () => string;
   duration: (ms: number) => string;
 };
 
@@ -383,9 +378,10 @@ export function makeI18n(lang: Lang): I18n {
     quantity: (q) => quantityLabel(lang, q),
     value: (v) => formatValue(v, lang),
     unit: formatUnit,
-    clock: (ts, now) => formatClock(ts, now, lang),
+    clock: (ts, now) => formatSiteTime(ts, lang, siteZone(), { style: 'clock', now, named: true }),
     limit: (v) => formatLimit(v, lang),
-    siteDateTime: (ts) => formatDateTime(ts, lang, SITE_TIME_ZONE),
+    siteDateTime: (ts) => formatSiteTime(ts, lang, siteZone(), { style: 'datetime' }),
+    zone: () => zoneName(siteZone(), lang),
     duration: formatDuration,
   };
 }

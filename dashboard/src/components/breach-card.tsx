@@ -1,6 +1,6 @@
 /**
  * @module breach-card — one breach for the officer: rule and its source, sensor, start–end in
- * Bogotá time, duration, peak against the limit, open or closed, and the acknowledgement (or
+ * the site's zone, duration, peak against the limit, open or closed, and the acknowledgement (or
  * the form to give one).
  */
 import { type BreachRow, isAlarmSeverity, limitText, type RuleRef } from '../compliance.ts';

@@ -2,11 +2,13 @@
  * @module signed-in — what a signed-in user sees: the header, the section tabs and the page
  * the location hash names. Owns the live stream, so switching tabs keeps it open.
  */
-import { logout, type Me } from '../api.ts';
+import { useEffect, useState } from 'preact/hooks';
+import { sites as fetchSites, logout, type Me, type SiteInfo } from '../api.ts';
 import { BreachesPage } from '../pages/breaches-page.tsx';
 import { DevicesPage } from '../pages/devices-page.tsx';
 import { LivePage } from '../pages/live-page.tsx';
 import { ReportPage } from '../pages/report-page.tsx';
+import { setSiteZone, siteZone, zoneOfSites } from '../site-zone.ts';
 import { useLive } from '../use-live.ts';
 import { useRoute } from '../use-route.ts';
 import { Header } from './header.tsx';
@@ -17,6 +19,18 @@ export type SignedInProps = { me: Me; onToggleLang: () => void; onLoggedOut: () 
 export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
   const { live, snapshot } = useLive();
   const route = useRoute();
+  // Times are shown in the sites' zone: until GET /api/v1/sites answers, the default (Bogotá).
+  const [zone, setZone] = useState(siteZone());
+  const [siteList, setSiteList] = useState<SiteInfo[]>([]);
+  useEffect(() => {
+    fetchSites()
+      .then((list) => {
+        setSiteList(list);
+        setSiteZone(zoneOfSites(list));
+        setZone(siteZone());
+      })
+      .catch(() => {});
+  }, []);
 
   const signOut = () => {
     logout()
@@ -25,7 +39,7 @@ export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
   };
 
   return (
-    <div class="page">
+    <div class="page" data-zone={zone} key={zone}>
       <Header
         sites={me.sites}
         user={me.user}
