@@ -21,7 +21,7 @@ export type LivePageProps = { me: Me; live: Live; snapshot: LiveSnapshot };
 
 export function LivePage({ live, snapshot }: LivePageProps) {
   const i18n = useI18n();
-  const { t, lang } = i18n;
+  const { t } = i18n;
   const now = useNow(1000);
   const [openedAt] = useState(() => Date.now());
   const compliance = useCompliance(live);
