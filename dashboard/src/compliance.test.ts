@@ -68,7 +68,29 @@ describe('breach rows from the wire', () => {
       unit: 'pH',
       acknowledged: null,
       change: null,
+      state: 'open',
+      availability: null,
+      withdrawn: null,
     });
+  });
+
+  it('reads a withdrawn breach: state, when, why, which data, what it merged into', () => {
+    const row = toBreachRow({
+      ...WIRE,
+      end: 5000,
+      state: 'withdrawn',
+      availability: 0.5,
+      withdrawn_at: 9000,
+      withdrawn_reason: 'merged',
+      withdrawn_detail: { into: 8 },
+      merged_into: 8,
+    });
+    expect(row).toMatchObject({
+      state: 'withdrawn',
+      availability: 0.5,
+      withdrawn: { at: 9000, reason: 'merged', detail: { into: 8 }, mergedInto: '8' },
+    });
+    expect(toBreachRow({ ...WIRE, end: 5000 })).toMatchObject({ state: 'closed', withdrawn: null });
   });
 
   it('keeps the acknowledgement and the live change, and computes a missing duration', () => {

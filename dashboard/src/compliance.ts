@@ -20,9 +20,17 @@ export type BreachRow = {
   limit: number | null;
   unit: string | null;
   acknowledged: { by: string; at: number; note: string } | null;
-  /** On live events: opened | updated | closed | withdrawn (re-evaluation removed it). */
+  /** On live events: opened | updated | closed | withdrawn (re-evaluation no longer finds it). */
   change: string | null;
+  /** open | closed | withdrawn (kept, never deleted: re-evaluation no longer finds it). */
+  state: BreachState;
+  /** How complete the data behind it was, 0..1; null when the server did not say. */
+  availability: number | null;
+  /** Set on a withdrawn breach: when, why (late_data, correction, merged, …), which data. */
+  withdrawn: { at: number; reason: string; detail: Record<string, unknown>; mergedInto: string | null } | null;
 };
+
+export type BreachState = 'open' | 'closed' | 'withdrawn';
 
 /** One row of `GET /api/v1/rules/status`. */
 export type RuleStatus = {
@@ -88,6 +96,21 @@ export function toBreachRow(raw: unknown, now = Date.now()): BreachRow | null {
     unit: str(b.unit),
     acknowledged: ackOf(b.acknowledged),
     change: str(b.change),
+    state: b.state === 'withdrawn' ? 'withdrawn' : end === null ? 'open' : 'closed',
+    availability: num(b.availability),
+    withdrawn: withdrawnOf(b),
+  };
+}
+
+function withdrawnOf(b: Record<string, unknown>): BreachRow['withdrawn'] {
+  const at = num(b.withdrawn_at);
+  if (b.state !== 'withdrawn' || at === null) return null;
+  const detail = b.withdrawn_detail && typeof b.withdrawn_detail === 'object' ? b.withdrawn_detail : {};
+  return {
+    at,
+    reason: str(b.withdrawn_reason) ?? '',
+    detail: detail as Record<string, unknown>,
+    mergedInto: str(b.merged_into),
   };
 }
 

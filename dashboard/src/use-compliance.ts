@@ -60,7 +60,12 @@ export function useCompliance(live: Live): Compliance {
     loadStatus();
     const now = serverNow();
     fetchBreaches(now - RECENT_MS, now + 60_000)
-      .then((rows) => setBreaches((prev) => new Map([...rows.map((b) => [b.id, b] as const), ...prev])))
+      // Withdrawn breaches are records, not breaches: the live view never shades them.
+      .then((rows) =>
+        setBreaches(
+          (prev) => new Map([...rows.filter((b) => b.state !== 'withdrawn').map((b) => [b.id, b] as const), ...prev]),
+        ),
+      )
       .catch(() => {});
     const status = setInterval(loadStatus, STATUS_EVERY_MS);
     const permitsTimer = setInterval(loadPermits, PERMITS_EVERY_MS);

@@ -309,4 +309,60 @@ describe('compliance in Chromium against vigia-server', () => {
     expect(new Date(prevFrom).getUTCHours()).toBe(5);
     await screenshot(page, shotDir, 'report-1280x800.png');
   });
+
+  it('strikes through a breach that late data withdrew, with the reason, and keeps it listed', async () => {
+    // A second permit on turbidity: above 100 for 2 min is a breach (a reading holds 40 s). An
+    // hour ago it read 150 every 30 s for 3 min: 220 s out, a breach (closed since, no data). A
+    // reading sent late shows 40 at 105 s: runs of 105 s and 100 s, neither 2 min long, so
+    // re-evaluation no longer finds the breach, which stays, withdrawn.
+    const rule = { id: 'turbiedad-2m', sensor: TURBIDITY.id, kind: 'max', max: 100, averaging: 'instant' };
+    const timing = { pending: '2m', clear: '1m', expected_interval: '40s', severity: 'breach' };
+    const permit = { id: 'turbiedad-prueba', title: 'Turbiedad (prueba)', site: 'mobile-plant' };
+    const t0 = Date.now() - 3_600_000;
+    await ingest({
+      device: 'plant-01',
+      readings: Array.from({ length: 7 }, (_, i) => ({ sensor: TURBIDITY.id, ts: t0 + i * 30_000, value: 150 })),
+    });
+    const cookie = await sessionCookie(OFFICER);
+    const put = await fetch(`${baseUrl}/api/v1/permits`, {
+      method: 'PUT',
+      headers: { cookie, origin: baseUrl, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        permits: [{ ...permit, rules: [{ ...rule, ...timing }] }],
+      }),
+    });
+    expect(put.status, await put.text()).toBe(200);
+    const mine = async () => {
+      const res = await fetch(`${baseUrl}/api/v1/breaches?from=${t0 - 60_000}&to=${t0 + 600_000}&permit=${permit.id}`, {
+        headers: { cookie },
+      });
+      return ((await res.json()) as { breaches: { id: number; state: string }[] }).breaches;
+    };
+    await expect.poll(async () => (await mine()).map((b) => b.state), { timeout: 15_000 }).toEqual(['closed']);
+    await ingest({ device: 'plant-01', readings: [{ sensor: TURBIDITY.id, ts: t0 + 105_000, value: 40 }] });
+    await expect.poll(async () => (await mine()).map((b) => b.state), { timeout: 15_000 }).toEqual(['withdrawn']);
+    const [{ id }] = await mine();
+
+    await page.getByRole('link', { name: 'Incumplimientos' }).click();
+    await page.reload();
+    const card = page.locator(`[data-breach="${id}"]`);
+    await card.waitFor({ timeout: 10_000 });
+    expect(await card.getAttribute('data-state')).toBe('withdrawn');
+    // The count is of breaches in force; the withdrawn one is counted apart.
+    expect(await page.locator('.page-head__count').textContent()).toMatch(
+      /^4 en .* · Retirados: 1 \(tachados abajo\)$/,
+    );
+    const text = (await card.textContent()) ?? '';
+    expect(text).toContain('Retirado');
+    expect(text).toContain('llegaron datos tardíos de plant.turbidity');
+    const decoration = await page.evaluate(
+      `getComputedStyle(document.querySelector('[data-breach="${id}"] .breach__title')).textDecorationLine`,
+    );
+    expect(decoration).toBe('line-through');
+    const reason = await page.evaluate(
+      `getComputedStyle(document.querySelector('[data-breach="${id}"] .breach__withdrawn')).textDecorationLine`,
+    );
+    expect(reason).toBe('none');
+    await screenshot(page, shotDir, 'breach-withdrawn-1280x800.png');
+  });
 });

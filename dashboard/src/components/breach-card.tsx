@@ -1,10 +1,11 @@
 /**
  * @module breach-card — one breach for the officer: rule and its source, sensor, start–end in
- * the site's zone, duration, peak against the limit, open or closed, and the acknowledgement (or
- * the form to give one).
+ * the site's zone, duration, peak against the limit, how complete the data was, open, closed or
+ * withdrawn, and the acknowledgement (or the form to give one). A withdrawn breach (re-evaluation
+ * no longer finds it; kept, never deleted) is struck through with the reason it was withdrawn.
  */
 import { type BreachRow, isAlarmSeverity, limitText, type RuleRef } from '../compliance.ts';
-import { useI18n } from '../i18n.ts';
+import { type I18n, useI18n } from '../i18n.ts';
 import { AckForm } from './ack-form.tsx';
 import { StateIcon } from './state-icon.tsx';
 
@@ -21,7 +22,8 @@ export function BreachCard({ breach: b, sensorName, sensorUnit, rule, canAck, on
   const i18n = useI18n();
   const { t } = i18n;
   const alarm = isAlarmSeverity(b.severity);
-  const open = b.end === null;
+  const open = b.state === 'open';
+  const withdrawn = b.state === 'withdrawn';
   const unit = i18n.unit(b.unit ?? sensorUnit);
   const limit = b.limit !== null ? i18n.limit(b.limit) : rule ? limitText(rule.rule, i18n.limit) : '—';
   const peak = Number.isFinite(b.peak) ? i18n.value(b.peak) : '—';
@@ -30,18 +32,23 @@ export function BreachCard({ breach: b, sensorName, sensorUnit, rule, canAck, on
 
   return (
     <article
-      class={`breach breach--${open ? 'open' : 'closed'}${alarm ? ' breach--alarm' : ''}`}
+      class={`breach breach--${b.state}${alarm ? ' breach--alarm' : ''}`}
       data-breach={b.id}
-      data-state={open ? 'open' : 'closed'}
+      data-state={b.state}
     >
       <header class="breach__head">
         <span class={`chip ${alarm ? 'chip--alarm' : 'chip--breach'}`}>
           <StateIcon kind={alarm ? 'alarm' : 'breach'} size={18} /> {alarm ? t('severityAlarm') : t('severityBreach')}
         </span>
-        <span class={`chip ${open ? 'chip--open' : 'chip--closed'}`} data-breach-state>
-          {open ? t('stateOpen') : t('stateClosed')}
+        <span class={`chip chip--${b.state}`} data-breach-state>
+          {withdrawn ? t('stateWithdrawn') : open ? t('stateOpen') : t('stateClosed')}
         </span>
       </header>
+      {b.withdrawn && (
+        <p class="breach__withdrawn" data-withdrawn-reason={b.withdrawn.reason}>
+          {t('withdrawnBecause', { at: i18n.siteDateTime(b.withdrawn.at), reason: withdrawnReason(b, i18n) })}
+        </p>
+      )}
       <h2 class="breach__title" title={`${ruleTitle} — ${source}`}>
         {sensorName}
       </h2>
@@ -59,9 +66,17 @@ export function BreachCard({ breach: b, sensorName, sensorUnit, rule, canAck, on
         <div>
           <dt>{t('fieldPeriod')}</dt>
           <dd>
-            {i18n.siteDateTime(b.start)} – {open ? t('ongoing') : i18n.siteDateTime(b.end!)}
+            {i18n.siteDateTime(b.start)} – {b.end === null ? t('ongoing') : i18n.siteDateTime(b.end)}
           </dd>
         </div>
+        {b.availability !== null && (
+          <div>
+            <dt>{t('fieldAvailability')}</dt>
+            <dd data-availability={b.availability}>
+              {t('availabilityValue', { percent: i18n.limit(Math.round(b.availability * 1000) / 10) })}
+            </dd>
+          </div>
+        )}
         <div>
           <dt>{t('fieldDuration')}</dt>
           <dd>{i18n.duration(b.durationMs)}</dd>
@@ -84,7 +99,7 @@ export function BreachCard({ breach: b, sensorName, sensorUnit, rule, canAck, on
             </p>
             <blockquote class="breach__ack-note">{b.acknowledged.note}</blockquote>
           </>
-        ) : canAck ? (
+        ) : canAck && !withdrawn ? (
           <AckForm breachId={b.id} onAcked={onAcked} />
         ) : (
           <p class="breach__ack-none">{t('ackNone')}</p>
@@ -92,4 +107,18 @@ export function BreachCard({ breach: b, sensorName, sensorUnit, rule, canAck, on
       </section>
     </article>
   );
+}
+
+/** Why a breach was withdrawn, in words: which late data or correction, or what it merged into. */
+function withdrawnReason(b: BreachRow, i18n: I18n): string {
+  const w = b.withdrawn!;
+  const d = w.detail;
+  const from = typeof d.from === 'number' ? d.from : null;
+  const to = typeof d.to === 'number' ? d.to : from;
+  const range = from === null ? '—' : `${i18n.siteDateTime(from)} – ${i18n.siteDateTime(to!)}`;
+  const sensor = typeof d.sensor === 'string' ? d.sensor : b.sensor;
+  if (w.reason === 'merged') return i18n.t('withdrawnMerged', { into: w.mergedInto ?? '—' });
+  if (w.reason === 'late_data') return i18n.t('withdrawnLateData', { sensor, range });
+  if (w.reason === 'correction') return i18n.t('withdrawnCorrection', { sensor, range });
+  return i18n.t('withdrawnOther', { reason: w.reason });
 }

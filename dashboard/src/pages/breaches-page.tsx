@@ -88,7 +88,11 @@ export function BreachesPage({ me }: { me: Me }) {
       )}
       {load.kind === 'ready' && load.rows.length > 0 && (
         <>
-          <p class="page-head__count">{t('breachesCount', { count: load.rows.length, month: label })}</p>
+          <p class="page-head__count">
+            {t('breachesCount', { count: load.rows.filter((b) => b.state !== 'withdrawn').length, month: label })}
+            {load.rows.some((b) => b.state === 'withdrawn') &&
+              ` ${t('breachesWithdrawnCount', { count: load.rows.filter((b) => b.state === 'withdrawn').length })}`}
+          </p>
           <div class="breach-list" data-breaches={load.rows.length}>
             {load.rows.map((b) => {
               const sensor = sensorsById.get(b.sensor);

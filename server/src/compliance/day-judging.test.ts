@@ -20,6 +20,7 @@ const DAY_END = DAY + 24 * H;
 const SENSORS = [
   { id: 'plant.water_in', quantity: 'volumetric_flow', unit: 'm3/h' },
   { id: 'plant.tss', quantity: 'total_suspended_solids', unit: 'mg/L' },
+  { id: 'plant.ph', quantity: 'ph', unit: 'pH' },
 ];
 const WATER = {
   id: 'water',
@@ -195,6 +196,14 @@ describe('breaches are never deleted', () => {
     expect(audit.map((e) => [e.actor, e.detail])).toEqual([
       ['compliance', expect.objectContaining({ breach: b.id, reason: 'late_data', from: DAY + 3 * H })],
     ]);
+    // The monthly report lists it apart, with why; the summary does not count it.
+    const csv = await t!.app.request(`/api/v1/reports/compliance?from=${DAY}&to=${DAY_END}&format=csv`, {
+      headers: { cookie: await login(officer) },
+    });
+    expect(csv.status).toBe(200);
+    const text = await csv.text();
+    expect(text).toMatch(/^"withdrawn_breaches"/m);
+    expect(text).toMatch(new RegExp(`^"","agua",1,${b.id},"tss","plant.tss",.*"late_data"`, 'm'));
     // Two more samples of 200: mean (80 + 60 + 30 + 400) / 7 = 81.4: the same breach is back.
     t!.clock.set(DAY_END + 6 * H);
     await ingest(token, [
@@ -209,6 +218,69 @@ describe('breaches are never deleted', () => {
       ['withdrawn', 'late_data'],
       ['restored', 'late_data'],
     ]);
+  });
+
+  it('two breaches that late data joins become one: the later is withdrawn as merged into the earlier', async () => {
+    const PH = {
+      id: 'ph',
+      sensor: 'plant.ph',
+      kind: 'max',
+      max: 9,
+      averaging: 'instant',
+      clear: '1m',
+      severity: 'breach',
+    };
+    const { token, officer } = await setup([PH]);
+    const t0 = DAY + H;
+    // pH every 10 s: 10 for 2 min, 7 for 3 min (clears after 1 min), 10 for 2 min, then 7.
+    const value = (s: number) => (s < 120 || (s >= 300 && s < 420) ? 10 : 7);
+    await ingest(
+      token,
+      Array.from({ length: 60 }, (_, i) => ({ sensor: 'plant.ph', ts: t0 + i * 10_000, value: value(i * 10) })),
+    );
+    const [first, second, ...none] = await breaches(officer);
+    expect(none).toEqual([]);
+    expect([first.start, second.start]).toEqual([t0, t0 + 300_000]);
+    // Late readings between them, out of range: no full minute in range any more, one breach.
+    await ingest(
+      token,
+      [165, 215, 265].map((s) => ({ sensor: 'plant.ph', ts: t0 + s * 1000, value: 9.5 })),
+    );
+    const all = await breaches(officer);
+    expect(all.map((b) => [b.id, b.state, b.merged_into])).toEqual([
+      [first.id, 'closed', null],
+      [second.id, 'withdrawn', first.id],
+    ]);
+    expect(all[0]).toMatchObject({ start: t0, end: t0 + 420_000 });
+    expect(all[1]).toMatchObject({
+      withdrawn_reason: 'merged',
+      withdrawn_detail: expect.objectContaining({ into: first.id }),
+    });
+    expect((await history(officer, second.id)).map((r) => [r.change, r.reason])).toEqual([
+      ['opened', 'evaluated'], // opened and closed in one batch: one row
+      ['withdrawn', 'merged'],
+    ]);
+  });
+
+  it('a batch the caller marks as a correction says so in the history and the withdrawal', async () => {
+    const { token, officer } = await setup([TSS]);
+    await ingest(token, [{ sensor: 'plant.tss', ts: DAY + H, value: 80 }]);
+    t!.clock.set(DAY_END + 2 * H);
+    t!.compliance.tick();
+    const [b] = await breaches(officer);
+    // What ingest does for a batch marked as a correction: store it, then accept it with why.
+    const fixed = [{ sensor: 'plant.tss', ts: DAY + 2 * H, value: 0, q: 'good' as const }];
+    await t!.store.write(fixed);
+    t!.compliance.accept(fixed, { reason: 'correction', detail: { device: 'plant-01' } });
+    await t!.compliance.idle();
+    const [w] = await breaches(officer);
+    expect(w).toMatchObject({
+      id: b.id,
+      state: 'withdrawn',
+      withdrawn_reason: 'correction',
+      withdrawn_detail: expect.objectContaining({ device: 'plant-01', sensor: 'plant.tss', from: DAY + 2 * H }),
+    });
+    expect((await history(officer, b.id)).at(-1)).toMatchObject({ change: 'withdrawn', reason: 'correction' });
   });
 
   it('answers the history only to users who may see the breach site, 404 otherwise', async () => {

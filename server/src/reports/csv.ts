@@ -160,6 +160,7 @@ export function renderCsv(data: ReportData): string {
       'ack_by',
       'ack_at',
       'ack_note',
+      'availability_pct',
     ],
     ps.flatMap((p) =>
       p.breaches.map((b) => [
@@ -183,6 +184,48 @@ export function renderCsv(data: ReportData): string {
         b.ack?.by,
         b.ack ? t(b.ack.at) : null,
         b.ack?.note,
+        b.availability === null ? null : num(b.availability * 100, 1),
+      ]),
+    ),
+  );
+  // Withdrawn breaches apart: kept as a record, not counted in the summary.
+  section(
+    [
+      'withdrawn_breaches',
+      'permit',
+      'version',
+      'id',
+      'rule',
+      'sensor',
+      'start',
+      'end',
+      'peak',
+      'unit',
+      'withdrawn_at',
+      'withdrawn_reason',
+      'merged_into',
+      'data_sensor',
+      'data_from',
+      'data_to',
+    ],
+    ps.flatMap((p) =>
+      p.withdrawn.map((b) => [
+        '',
+        p.id,
+        num(b.version),
+        num(b.id),
+        b.rule,
+        b.sensor,
+        t(b.start),
+        t(b.end),
+        num(b.peak),
+        b.unit,
+        t(b.withdrawn!.at),
+        b.withdrawn!.reason,
+        b.withdrawn!.mergedInto === null ? null : num(b.withdrawn!.mergedInto),
+        typeof b.withdrawn!.detail.sensor === 'string' ? b.withdrawn!.detail.sensor : null,
+        typeof b.withdrawn!.detail.from === 'number' ? t(b.withdrawn!.detail.from) : null,
+        typeof b.withdrawn!.detail.to === 'number' ? t(b.withdrawn!.detail.to) : null,
       ]),
     ),
   );

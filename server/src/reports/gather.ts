@@ -84,6 +84,7 @@ async function gatherPermit(
     versions: [],
     days: [],
     breaches: [],
+    withdrawn: [],
   };
   for (const v of versions) {
     const from = Math.max(q.from, v.effective_from ?? Number.NEGATIVE_INFINITY);
@@ -106,7 +107,7 @@ async function gatherPermit(
     }
   }
   const rows = deps.meta.listBreaches({ from: q.from, to: q.to, permit: last.id, sites: q.sites });
-  out.breaches = rows.map((r): ReportBreach => {
+  const all = rows.map((r): ReportBreach => {
     const wm = deps.compliance
       ? deps.compliance.watermarkOf({ permit: r.permit, version: r.permit_version, rule: r.rule })
       : dataTo;
@@ -126,9 +127,21 @@ async function gatherPermit(
       unit: b.unit,
       exceedance: b.exceedance,
       outOfBoundsMs: b.out_of_bounds_ms,
+      availability: b.availability,
       ack: b.acknowledged,
+      withdrawn:
+        b.withdrawn_at === null
+          ? null
+          : {
+              at: b.withdrawn_at,
+              reason: b.withdrawn_reason ?? '',
+              detail: b.withdrawn_detail ?? {},
+              mergedInto: b.merged_into,
+            },
     };
   });
+  out.breaches = all.filter((b) => b.withdrawn === null);
+  out.withdrawn = all.filter((b) => b.withdrawn !== null);
   return out;
 }
 

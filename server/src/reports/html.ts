@@ -8,7 +8,14 @@
 import { durationText, localTime, numberText, offsetText, percentText } from './format.ts';
 import { REPORT_CSS } from './html-style.ts';
 import { TEXTS, type Texts } from './i18n.ts';
-import { type Lang, type ReportData, type ReportPermit, type ReportRule, reportSites } from './model.ts';
+import {
+  type Lang,
+  type ReportBreach,
+  type ReportData,
+  type ReportPermit,
+  type ReportRule,
+  reportSites,
+} from './model.ts';
 import { type Excess, excessOf, type PermitSummary, type RuleSummary, summarize } from './summary.ts';
 
 /** HTML-escape text for element content and quoted attributes. */
@@ -76,7 +83,7 @@ function rulesPart(p: ReportPermit, c: Ctx): string {
 
 function breachesPart(p: ReportPermit, c: Ctx): string {
   if (p.breaches.length === 0) return `<h3>${esc(c.tx.breaches)}</h3><p>${esc(c.tx.noBreaches)}</p>`;
-  const head = [c.tx.rule, c.tx.start, c.tx.end, c.tx.duration, c.tx.peak, c.tx.limit, c.tx.excess];
+  const head = [c.tx.rule, c.tx.start, c.tx.end, c.tx.duration, c.tx.peak, c.tx.limit, c.tx.excess, c.tx.dataShare];
   // One tbody per breach: its figures, then the acknowledgement across the page, never split.
   const bodies = p.breaches.map((b) => {
     const u = b.unit ? ` ${esc(b.unit)}` : '';
@@ -85,11 +92,35 @@ function breachesPart(p: ReportPermit, c: Ctx): string {
       ? `${esc(b.ack.note)} <span class="note">(${esc(b.ack.by)}, ${localTime(b.ack.at, c.tz)})</span>`
       : `<em>${esc(c.tx.notAcked)}</em>`;
     const peak = `${numberText(b.peak, c.lang)}${u}<br><span class="note">${localTime(b.peakTs, c.tz)}</span>`;
-    const figures = `<tr>${td(`${esc(b.rule)} <span class="note">v${b.version}</span><br><span class="note">${esc(b.sensor)}</span>`)}${td(localTime(b.start, c.tz), 't')}${td(end, 't')}${td(durationText(b.durationMs), 'n')}${td(peak, 'n')}${td(`${numberText(b.limit, c.lang)}${u}`, 'n')}${td(excessText(excessOf(b), c), 'n')}</tr>`;
+    const figures = `<tr>${td(`${esc(b.rule)} <span class="note">v${b.version}</span><br><span class="note">${esc(b.sensor)}</span>`)}${td(localTime(b.start, c.tz), 't')}${td(end, 't')}${td(durationText(b.durationMs), 'n')}${td(peak, 'n')}${td(`${numberText(b.limit, c.lang)}${u}`, 'n')}${td(excessText(excessOf(b), c), 'n')}${td(availText(b.availability, c), 'n')}</tr>`;
     return `<tbody class="breach">${figures}<tr class="ack"><td colspan="${head.length}"><strong>${esc(c.tx.ack)}:</strong> ${ack}</td></tr></tbody>`;
   });
   const th = head.map((h, i) => `<th${i >= 3 ? ' class="n"' : ''}>${esc(h)}</th>`).join('');
-  return `<h3>${esc(c.tx.breaches)}</h3><table><thead><tr>${th}</tr></thead>${bodies.join('')}</table><p class="note">${esc(c.tx.exceedanceNote)}</p>`;
+  return `<h3>${esc(c.tx.breaches)}</h3><table><thead><tr>${th}</tr></thead>${bodies.join('')}</table><p class="note">${esc(c.tx.exceedanceNote)} ${esc(c.tx.dataShareNote)}</p>`;
+}
+
+/** Why a breach was withdrawn, in words: the reason, and which data or which breach it went into. */
+function withdrawnText(b: ReportBreach, c: Ctx): string {
+  const w = b.withdrawn!;
+  const reason = esc(c.tx.reasons[w.reason] ?? w.reason);
+  if (w.mergedInto !== null) return `${reason} ${esc(w.mergedInto)}`;
+  const { sensor, from, to } = w.detail;
+  if (typeof from !== 'number') return reason;
+  const until = typeof to === 'number' ? to : from;
+  return `${reason}: ${esc(sensor ?? b.sensor)}, ${localTime(from, c.tz)} – ${localTime(until, c.tz)}`;
+}
+
+/** Withdrawn breaches in their own section: kept as a record, never counted in the summary. */
+function withdrawnPart(p: ReportPermit, c: Ctx): string {
+  const title = `<h3>${esc(c.tx.withdrawnTitle)}</h3>`;
+  if (p.withdrawn.length === 0) return `${title}<p>${esc(c.tx.noWithdrawn)}</p>`;
+  const rows = p.withdrawn.map((b) => {
+    const u = b.unit ? ` ${esc(b.unit)}` : '';
+    const end = b.end === null ? `<em>${esc(c.tx.open)}</em>` : localTime(b.end, c.tz);
+    return `<tr class="withdrawn">${td(`${esc(b.id)} · ${esc(b.rule)} <span class="note">v${b.version}</span>`)}${td(localTime(b.start, c.tz), 't')}${td(end, 't')}${td(`${numberText(b.peak, c.lang)}${u}`, 'n')}${td(localTime(b.withdrawn!.at, c.tz), 't')}${td(withdrawnText(b, c))}</tr>`;
+  });
+  const head = [c.tx.rule, c.tx.start, c.tx.end, c.tx.peak, c.tx.withdrawnAt, c.tx.withdrawnWhy];
+  return `${title}${table(head, rows, [3])}<p class="note">${esc(c.tx.withdrawnNote)}</p>`;
 }
 
 function dailyPart(p: ReportPermit, c: Ctx): string {
@@ -122,7 +153,7 @@ function permitPart(p: ReportPermit, s: PermitSummary, c: Ctx, first: boolean): 
   );
   return `<section class="permit${first ? ' first' : ''}"><h2>${esc(c.tx.permit)}: ${esc(p.title)} <span class="note">(${esc(p.id)} · ${esc(p.site)})</span></h2>
 ${versionsPart(p, c)}${rulesPart(p, c)}<h3>${esc(c.tx.summary)}</h3>${table(summaryHead(c, c.tx.rule), rows, [1, 2, 3, 4])}
-${breachesPart(p, c)}${dailyPart(p, c)}</section>`;
+${breachesPart(p, c)}${withdrawnPart(p, c)}${dailyPart(p, c)}</section>`;
 }
 
 /** The whole report as an HTML document. */

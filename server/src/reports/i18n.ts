@@ -50,6 +50,23 @@ const es = {
   availabilityNote:
     'Disponibilidad = tiempo cubierto por lecturas válidas / duración del día. Cada lectura vale hasta la siguiente, como máximo el intervalo esperado de la regla (15 min por defecto); después el sensor cuenta como sin datos.',
   exceedanceNote: 'Excedencia = |pico − límite| (en % del límite cuando no es cero).',
+  dataShare: 'Datos',
+  dataShareNote:
+    'Datos = parte del periodo promediado (p. ej. el día) cubierta por lecturas en el valor menos completo del incumplimiento.',
+  withdrawnTitle: 'Incumplimientos retirados',
+  noWithdrawn: 'Ningún incumplimiento retirado en el periodo.',
+  withdrawnNote:
+    'Un incumplimiento retirado ya no se encuentra al reevaluar (datos tardíos o corregidos); se conserva como registro y no cuenta en el resumen.',
+  withdrawnAt: 'Retirado',
+  withdrawnWhy: 'Motivo',
+  reasons: {
+    late_data: 'datos tardíos',
+    correction: 'corrección de lecturas',
+    merged: 'unido al incumplimiento',
+    permit_changed: 'cambio de permiso',
+    zone_changed: 'cambio de zona horaria',
+    restart: 'reevaluación al reiniciar',
+  } as Record<string, string>,
   kinds: { max: 'máx.', min: 'mín.', range: 'rango' },
   page: 'Página',
 };
@@ -103,6 +120,23 @@ const en: typeof es = {
   availabilityNote:
     'Availability = time covered by valid readings / length of the day. Each reading stands until the next, at most the rule’s expected interval (15 min by default); beyond that the sensor counts as no data.',
   exceedanceNote: 'Exceedance = |peak − limit| (as % of the limit when it is not zero).',
+  dataShare: 'Data',
+  dataShareNote:
+    'Data = share of the averaged period (e.g. the day) covered by readings, for the least complete value of the breach.',
+  withdrawnTitle: 'Withdrawn breaches',
+  noWithdrawn: 'No withdrawn breaches in the period.',
+  withdrawnNote:
+    'A withdrawn breach is no longer found on re-evaluation (late or corrected data); it is kept as a record and not counted in the summary.',
+  withdrawnAt: 'Withdrawn',
+  withdrawnWhy: 'Reason',
+  reasons: {
+    late_data: 'late data',
+    correction: 'corrected readings',
+    merged: 'merged into breach',
+    permit_changed: 'permit change',
+    zone_changed: 'time zone change',
+    restart: 're-evaluation at restart',
+  } as Record<string, string>,
   kinds: { max: 'max', min: 'min', range: 'range' },
   page: 'Page',
 };

@@ -70,7 +70,11 @@ export type ReportBreach = {
   /** ∫ |value − limit| dt beyond the limit, unit × s. */
   exceedance: number;
   outOfBoundsMs: number;
+  /** How complete the data behind it was, 0..1 (null: found before the server kept it). */
+  availability: number | null;
   ack: { by: string; at: number; note: string } | null;
+  /** A withdrawn breach (re-evaluation no longer finds it): when, why, which data; else null. */
+  withdrawn: { at: number; reason: string; detail: Record<string, unknown>; mergedInto: number | null } | null;
 };
 
 export type ReportPermit = {
@@ -79,7 +83,10 @@ export type ReportPermit = {
   site: string;
   versions: ReportVersion[];
   days: DayRow[];
+  /** Breaches in force (open or closed): the ones the summary counts. */
   breaches: ReportBreach[];
+  /** Withdrawn breaches, listed apart: kept as a record, not counted. */
+  withdrawn: ReportBreach[];
 };
 
 export type ReportData = {

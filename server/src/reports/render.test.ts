@@ -74,6 +74,20 @@ describe('CSV report', () => {
     expect(total[sh.indexOf('availability_pct')]).toBe(String(Number(((33.25 / 48) * 100).toFixed(2))));
   });
 
+  it('lists withdrawn breaches in their own section with when, why and which data; the summary does not count them', () => {
+    const [wh, w, ...more] = section('withdrawn_breaches');
+    expect(more).toEqual([]);
+    expect(w[wh.indexOf('id')]).toBe('9');
+    expect(w[wh.indexOf('withdrawn_at')]).toBe('2025-11-04T06:00:00-05:00');
+    expect(w[wh.indexOf('withdrawn_reason')]).toBe('late_data');
+    expect(w[wh.indexOf('data_from')]).toBe('2025-11-03T20:06:00-05:00');
+    expect(section('breaches').map((r) => r[3])).toEqual(['id', '7']);
+    const [bh, b] = section('breaches');
+    expect(b[bh.indexOf('availability_pct')]).toBe('100');
+    const [sh, , total] = section('summary');
+    expect(total[sh.indexOf('breaches')]).toBe('1');
+  });
+
   it('names the file by site and local dates', () => {
     expect(csvFilename(reportFixture())).toBe('vigia-compliance-mobile-plant-2025-11-03-2025-11-04.csv');
   });
@@ -111,6 +125,19 @@ describe('HTML report', () => {
     expect(es).toContain('America/Bogota (UTC-05:00)');
     expect(es).toContain('El permiso cambió dentro del periodo');
     expect(es).toMatch(/2025-11-04 06:00<\/td>.*2025-11-05 00:00/s);
+  });
+
+  it('lists withdrawn breaches apart, with the reason and the late data, in each language', () => {
+    const part = (html: string, title: string) =>
+      html.slice(html.indexOf(title), html.indexOf('</table>', html.indexOf(title)));
+    const es9 = part(es, 'Incumplimientos retirados');
+    expect(es9).toContain('datos tardíos: plant.ph, 2025-11-03 20:06 – 2025-11-03 20:18');
+    expect(es9).toContain('2025-11-04 06:00');
+    expect(part(en, 'Withdrawn breaches')).toContain('late data: plant.ph');
+    expect(es).toContain('Un incumplimiento retirado ya no se encuentra al reevaluar');
+    const none = reportFixture();
+    none.permits[0].withdrawn = [];
+    expect(renderHtml(none, 'en')).toContain('No withdrawn breaches in the period.');
   });
 
   it('is self-contained and prints to A4 with repeated headers and page breaks', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RuleInput } from './compile.ts';
 import { createEvaluator, evaluateRange, lateImpact, type Sample } from './evaluate.ts';
-import type { Breach, RuleEvent } from './events.ts';
+import type { RuleEvent } from './events.ts';
 import { evaluateAll, withoutAvailability } from './reference.ts';
 
 const T0 = Date.UTC(2025, 10, 3, 13, 0, 0); // 08:00 in Bogotá
