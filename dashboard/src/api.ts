@@ -100,6 +100,24 @@ export async function sensors(): Promise<SensorInfo[]> {
   return body.sensors;
 }
 
+/** One row of `GET /api/v1/sites`: the site's name (null until set) and IANA time zone. */
+export type SiteInfo = { id: string; name: string | null; time_zone: string };
+
+/** GET /api/v1/sites: the user's sites, by id. */
+export async function sites(): Promise<SiteInfo[]> {
+  const body = (await request('/api/v1/sites')) as { sites?: SiteInfo[] };
+  return (body?.sites ?? []).filter((s) => typeof s?.id === 'string' && typeof s.time_zone === 'string');
+}
+
+/** PUT /api/v1/sites/:id (admin): name and zone; answers the stored site. */
+export async function putSite(id: string, name: string, timeZone: string): Promise<SiteInfo> {
+  const body = (await request(`/api/v1/sites/${encodeURIComponent(id)}`, {
+    method: 'PUT',
+    body: JSON.stringify({ name, time_zone: timeZone }),
+  })) as { site: SiteInfo };
+  return body.site;
+}
+
 /** GET /api/v1/devices: each device's health (docs/api.md, "Device health"). */
 export async function devices(): Promise<DeviceHealth[]> {
   const body = (await request('/api/v1/devices')) as { devices?: unknown[] };

@@ -1,12 +1,12 @@
 /**
  * @module device-health — pure: the rows of `GET /api/v1/devices`, merged with live `device`
  * and `reading` events, and said in words for the Devices page (docs/api.md, "Device health").
- * Absolute times are in the site's zone (Bogotá), like breaches.
+ * Absolute times are in the site's zone (site-zone.ts), like breaches.
  */
 import type { LiveDevice } from '@vigia/shared';
-import { formatDuration, type Lang, localeFor } from './format.ts';
+import { formatDuration, formatSiteTime as formatTime, type Lang, localeFor } from './format.ts';
 import { translate } from './i18n.ts';
-import { SITE_TIME_ZONE } from './month.ts';
+import { siteZone } from './site-zone.ts';
 
 /** No batch for longer than this: the card says "no contact", loudly. */
 export const STALE_AFTER_MS = 2 * 60_000;
@@ -138,40 +138,20 @@ export function formatAgo(ms: number, lang: Lang): string {
   return translate(lang, 'agoSeconds', { duration: formatDuration(ms) });
 }
 
-const timeFmt = (lang: Lang, seconds: boolean) =>
-  new Intl.DateTimeFormat(localeFor(lang), {
-    hour: '2-digit',
-    minute: '2-digit',
-    ...(seconds ? { second: '2-digit' } : {}),
-    hourCycle: 'h23',
-    timeZone: SITE_TIME_ZONE,
-  });
-const dateFmt = (lang: Lang) =>
-  new Intl.DateTimeFormat(localeFor(lang), {
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    timeZone: SITE_TIME_ZONE,
-  });
-
-/** A site time: "14:05:09" today, "28/11/2026 14:05:09" another day. */
+/** A site time: "14:05:09" today, "28/11/2026 14:05:09" another day (format.ts `formatSiteTime`). */
 export function formatSiteTime(ts: number, now: number, lang: Lang): string {
-  const date = dateFmt(lang);
-  const time = timeFmt(lang, true).format(ts);
-  return date.format(ts) === date.format(now) ? time : `${date.format(ts)} ${time}`;
+  return formatTime(ts, lang, siteZone(), { style: 'clock_seconds', now });
 }
 
 /** "28/11/2026, de 14:05 a 14:07" or "del 28/11/2026 23:50 al 29/11/2026 00:10". */
 export function formatRange(from: number, to: number, lang: Lang): string {
-  const date = dateFmt(lang);
-  const time = timeFmt(lang, true);
-  if (date.format(from) === date.format(to)) {
-    return translate(lang, 'rangeSameDay', { date: date.format(from), from: time.format(from), to: time.format(to) });
+  const zone = siteZone();
+  const date = (ts: number) => formatTime(ts, lang, zone, { style: 'date' });
+  const time = (ts: number) => formatTime(ts, lang, zone, { style: 'clock_seconds' });
+  if (date(from) === date(to)) {
+    return translate(lang, 'rangeSameDay', { date: date(from), from: time(from), to: time(to) });
   }
-  return translate(lang, 'rangeDays', {
-    from: `${date.format(from)} ${time.format(from)}`,
-    to: `${date.format(to)} ${time.format(to)}`,
-  });
+  return translate(lang, 'rangeDays', { from: `${date(from)} ${time(from)}`, to: `${date(to)} ${time(to)}` });
 }
 
 /** The last contact: "hace 35 s (14:05:09)", or "Nunca". */

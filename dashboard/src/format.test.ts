@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  formatClock,
-  formatDateTime,
   formatDuration,
   formatLimit,
+  formatSiteTime,
   formatTick,
   formatUnit,
   formatValue,
@@ -52,15 +51,27 @@ describe('formatUnit', () => {
   });
 });
 
-describe('formatClock', () => {
+describe('formatSiteTime', () => {
   const now = Date.UTC(2026, 10, 29, 19, 30); // 14:30 in Bogotá (UTC-5)
+  const clock = (ts: number, lang: 'es' | 'en', zone = 'America/Bogota') =>
+    formatSiteTime(ts, lang, zone, { style: 'clock', now });
   it('shows a 24-hour time for today', () => {
-    expect(formatClock(Date.UTC(2026, 10, 29, 19, 5), now, 'es', 'America/Bogota')).toBe('14:05');
-    expect(formatClock(Date.UTC(2026, 10, 29, 19, 5), now, 'en', 'America/Bogota')).toBe('14:05');
+    expect(clock(Date.UTC(2026, 10, 29, 19, 5), 'es')).toBe('14:05');
+    expect(clock(Date.UTC(2026, 10, 29, 19, 5), 'en')).toBe('14:05');
   });
 
   it('puts the day first when the time is not today', () => {
-    expect(formatClock(Date.UTC(2026, 10, 28, 19, 5), now, 'es', 'America/Bogota')).toBe('28/11 14:05');
+    expect(clock(Date.UTC(2026, 10, 28, 19, 5), 'es')).toBe('28/11 14:05');
+  });
+
+  it("is in the site's zone, and names it when asked", () => {
+    const ts = Date.UTC(2026, 10, 29, 19, 5);
+    expect(clock(ts, 'es', 'Asia/Tokyo')).toBe('04:05');
+    expect(formatSiteTime(ts, 'es', 'America/Bogota', { style: 'clock', now, named: true })).toBe(
+      '14:05 (hora de Bogotá)',
+    );
+    expect(formatSiteTime(ts, 'en', 'America/Lima', { style: 'clock', now, named: true })).toBe('14:05 (Lima time)');
+    expect(formatSiteTime(ts, 'en', 'UTC', { style: 'clock_seconds', now, named: true })).toBe('19:05:00 (UTC)');
   });
 });
 
@@ -79,8 +90,8 @@ describe('compliance formats', () => {
   it('writes dates in Bogotá time whatever the browser zone', () => {
     // 1 Dec 03:30 UTC is 30 Nov 22:30 in Bogotá.
     const ts = Date.UTC(2026, 11, 1, 3, 30);
-    expect(formatDateTime(ts, 'es', 'America/Bogota')).toMatch(/^30\/11\/2026,? 22:30$/);
-    expect(formatDateTime(ts, 'en', 'America/Bogota')).toMatch(/^11\/30\/2026,? 22:30$/);
+    expect(formatSiteTime(ts, 'es', 'America/Bogota', { style: 'datetime' })).toMatch(/^30\/11\/2026,? 22:30$/);
+    expect(formatSiteTime(ts, 'en', 'America/Bogota', { style: 'datetime' })).toMatch(/^11\/30\/2026,? 22:30$/);
   });
 
   it('writes limits without forced decimals', () => {

@@ -60,36 +60,78 @@ export function formatUnit(unit: string): string {
   return UNIT_DISPLAY[unit] ?? unit;
 }
 
-/**
- * A clock time, 24-hour, in the browser's zone (or `timeZone`): "14:05". When `ts` is not on
- * the same day as `now`, the day comes first ("28/11 14:05") so an old silence reads as old.
- */
-export function formatClock(ts: number, now: number, lang: Lang, timeZone?: string): string {
-  const locale = localeFor(lang);
-  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
-  const day = new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', timeZone });
-  const sameDay = day.format(ts) === day.format(now) && Math.abs(now - ts) < 86_400_000;
-  return sameDay ? time.format(ts) : `${day.format(ts)} ${time.format(ts)}`;
-}
-
 /** A limit as written in a permit: no forced decimals ("6", "0,5", "25"). */
 export function formatLimit(value: number, lang: Lang): string {
   return new Intl.NumberFormat(localeFor(lang), { maximumFractionDigits: 3 }).format(value === 0 ? 0 : value);
 }
 
+/** Zones people know by another spelling than the IANA city (accents). */
+const ZONE_CITIES: Record<string, string> = { 'America/Bogota': 'Bogotá', 'America/Mexico_City': 'Ciudad de México' };
+
 /**
- * A date and time, 24-hour, in `timeZone` (the site's for breaches): "29/11/2026, 14:05".
+ * The zone said for people: "hora de Bogotá" / "Bogotá time"; "UTC" as is; otherwise the IANA
+ * name's city ("America/Lima" → "hora de Lima").
  */
-export function formatDateTime(ts: number, lang: Lang, timeZone: string): string {
-  return new Intl.DateTimeFormat(localeFor(lang), {
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZone,
-  }).format(ts);
+export function zoneName(timeZone: string, lang: Lang): string {
+  if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return 'UTC';
+  const city = ZONE_CITIES[timeZone] ?? (timeZone.split('/').pop() ?? timeZone).replace(/_/g, ' ');
+  return lang === 'es' ? `hora de ${city}` : `${city} time`;
+}
+
+export type TimeStyle = 'clock' | 'clock_seconds' | 'date' | 'datetime';
+
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+function fmt(lang: Lang, timeZone: string, part: 'time' | 'time_s' | 'day' | 'date' | 'datetime'): Intl.DateTimeFormat {
+  const key = `${lang}|${timeZone}|${part}`;
+  let f = timeFormats.get(key);
+  if (!f) {
+    const time = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } as const;
+    const date = { day: '2-digit', month: '2-digit', year: 'numeric' } as const;
+    const options: Intl.DateTimeFormatOptions =
+      part === 'time'
+        ? time
+        : part === 'time_s'
+          ? { ...time, second: '2-digit' }
+          : part === 'day'
+            ? { day: '2-digit', month: '2-digit' }
+            : part === 'date'
+              ? date
+              : { ...date, ...time };
+    f = new Intl.DateTimeFormat(localeFor(lang), { ...options, timeZone });
+    timeFormats.set(key, f);
+  }
+  return f;
+}
+
+/**
+ * Every time the dashboard shows goes through here: 24-hour, in the site's zone (never the
+ * browser's), and with `named` the zone said after it ("14:05 (hora de Bogotá)").
+ * - `clock`: "14:05" on the day of `now`, "28/11 14:05" another day (an old silence reads old);
+ * - `clock_seconds`: "14:05:09", "28/11/2026 14:05:09" another day;
+ * - `date`: "30/11/2026"; `datetime`: "30/11/2026, 22:30".
+ * @example formatSiteTime(Date.UTC(2026, 10, 29, 19, 5), 'es', 'America/Bogota', { style: 'clock', named: true }) // "14:05 (hora de Bogotá)"
+ */
+export function formatSiteTime(
+  ts: number,
+  lang: Lang,
+  timeZone: string,
+  o: { style: TimeStyle; now?: number; named?: boolean },
+): string {
+  const now = o.now ?? ts;
+  let text: string;
+  if (o.style === 'clock') {
+    const day = fmt(lang, timeZone, 'day');
+    const sameDay = day.format(ts) === day.format(now) && Math.abs(now - ts) < 86_400_000;
+    const time = fmt(lang, timeZone, 'time').format(ts);
+    text = sameDay ? time : `${day.format(ts)} ${time}`;
+  } else if (o.style === 'clock_seconds') {
+    const date = fmt(lang, timeZone, 'date');
+    const time = fmt(lang, timeZone, 'time_s').format(ts);
+    text = date.format(ts) === date.format(now) ? time : `${date.format(ts)} ${time}`;
+  } else {
+    text = fmt(lang, timeZone, o.style).format(ts);
+  }
+  return o.named ? `${text} (${zoneName(timeZone, lang)})` : text;
 }
 
 /**

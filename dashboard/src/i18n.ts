@@ -2,20 +2,13 @@
  * @module i18n — every string the dashboard shows, Spanish first, English second.
  * Quantity labels come from the shared units table; numbers and times go through format.ts
  * (Intl). The chosen language is kept in localStorage; nothing else is stored.
+ * Mostly the two dictionaries: a data table, long by nature (STYLE.md C13).
  */
 import { QUANTITIES, type QuantityInfo } from '@vigia/shared';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import {
-  formatClock,
-  formatDateTime,
-  formatDuration,
-  formatLimit,
-  formatUnit,
-  formatValue,
-  type Lang,
-} from './format.ts';
-import { SITE_TIME_ZONE } from './month.ts';
+import { formatDuration, formatLimit, formatSiteTime, formatUnit, formatValue, type Lang, zoneName } from './format.ts';
+import { siteZone } from './site-zone.ts';
 
 export type { Lang } from './format.ts';
 
@@ -62,6 +55,19 @@ const es = {
   navLive: 'En vivo',
   navBreaches: 'Incumplimientos',
   navReport: 'Informe',
+  navSites: 'Sitios',
+  sitesTitle: 'Sitios',
+  sitesIntro:
+    'Nombre y zona horaria de cada sitio. Los días, los informes y todas las horas del tablero usan la zona del sitio.',
+  sitesLoading: 'Cargando sitios…',
+  sitesEmpty: 'Aún no hay sitios: se crean con su primer equipo («vigia-server device add»).',
+  sitesError: 'No se pudieron cargar los sitios. {detail}',
+  sitesForbidden: 'Solo un administrador puede cambiar los sitios.',
+  siteName: 'Nombre',
+  siteZone: 'Zona horaria (IANA, p. ej. America/Bogota)',
+  siteSave: 'Guardar',
+  siteSaved: 'Guardado.',
+  siteSaveFailed: 'No se guardó. {detail}',
   alarmHeadline: 'ALARMA',
   alarmDetail: 'Fuera de límite de seguridad',
   breachHeadline: 'Fuera de límite del permiso',
@@ -81,7 +87,7 @@ const es = {
   monthLabel: 'Mes',
   monthPrev: 'Mes anterior',
   monthNext: 'Mes siguiente',
-  siteTimeNote: 'Horas de Bogotá (UTC−5).',
+  siteTimeNote: 'Horas en {zone}.',
   breachesLoading: 'Cargando incumplimientos…',
   breachesEmpty: 'Ningún incumplimiento en {month}.',
   breachesCount: '{count} en {month}',
@@ -125,7 +131,7 @@ const es = {
   reportIntro:
     'Para la autoridad ambiental: reglas con su fuente, disponibilidad de datos por día, incumplimientos con su duración y acuse de recibo.',
   reportLang: 'Idioma del informe',
-  reportPeriod: 'Del {from} al {to} (hora de Bogotá).',
+  reportPeriod: 'Del {from} al {to} ({zone}).',
   reportCsv: 'Descargar CSV',
   reportHtml: 'Abrir versión para imprimir',
   reportForbidden: 'Solo los oficiales ambientales y los administradores pueden descargar el informe.',
@@ -180,7 +186,7 @@ const es = {
   sensorsSilent: '{silent} de {total} sin datos',
   sensorSilentSince: 'desde {time}',
   sensorSilentNever: 'nunca ha enviado',
-  siteTimes: 'Horas de Bogotá (UTC−5). Sin contacto: más de 2 min sin lotes.',
+  siteTimes: 'Horas en {zone}. Sin contacto: más de 2 min sin lotes.',
 };
 
 type Messages = typeof es;
@@ -229,6 +235,18 @@ const en: Messages = {
   navLive: 'Live',
   navBreaches: 'Breaches',
   navReport: 'Report',
+  navSites: 'Sites',
+  sitesTitle: 'Sites',
+  sitesIntro: "Each site's name and time zone. Days, reports and every time on the dashboard use the site's zone.",
+  sitesLoading: 'Loading sites…',
+  sitesEmpty: 'No sites yet: a site is created with its first device ("vigia-server device add").',
+  sitesError: 'Could not load the sites. {detail}',
+  sitesForbidden: 'Only an administrator can change sites.',
+  siteName: 'Name',
+  siteZone: 'Time zone (IANA, e.g. America/Bogota)',
+  siteSave: 'Save',
+  siteSaved: 'Saved.',
+  siteSaveFailed: 'Not saved. {detail}',
   alarmHeadline: 'ALARM',
   alarmDetail: 'Outside the safety limit',
   breachHeadline: 'Outside the permit limit',
@@ -248,7 +266,7 @@ const en: Messages = {
   monthLabel: 'Month',
   monthPrev: 'Previous month',
   monthNext: 'Next month',
-  siteTimeNote: 'Times in Bogotá (UTC−5).',
+  siteTimeNote: 'Times in {zone}.',
   breachesLoading: 'Loading breaches…',
   breachesEmpty: 'No breaches in {month}.',
   breachesCount: '{count} in {month}',
@@ -292,7 +310,7 @@ const en: Messages = {
   reportIntro:
     'For the environmental authority: rules with their source, data availability per day, breaches with their duration and acknowledgement.',
   reportLang: 'Report language',
-  reportPeriod: 'From {from} to {to} (Bogotá time).',
+  reportPeriod: 'From {from} to {to} ({zone}).',
   reportCsv: 'Download CSV',
   reportHtml: 'Open the printable version',
   reportForbidden: 'Only environmental officers and administrators can download the report.',
@@ -345,7 +363,7 @@ const en: Messages = {
   sensorsSilent: '{silent} of {total} silent',
   sensorSilentSince: 'since {time}',
   sensorSilentNever: 'never sent',
-  siteTimes: 'Times in Bogotá (UTC−5). No contact: no batch for over 2 min.',
+  siteTimes: 'Times in {zone}. No contact: no batch for over 2 min.',
 };
 
 const MESSAGES: Record<Lang, Messages> = { es, en };
@@ -388,11 +406,14 @@ export type I18n = {
   quantity: (quantity: string) => string;
   value: (value: number) => string;
   unit: (unit: string) => string;
+  /** A clock time in the site's zone, naming it: "14:05 (hora de Bogotá)". */
   clock: (ts: number, now: number) => string;
   /** A limit as written in a permit ("6", "0,5"). */
   limit: (value: number) => string;
-  /** Date and time in the site's zone (Bogotá). */
+  /** Date and time in the site's zone (the page says which once: `zone`). */
   siteDateTime: (ts: number) => string;
+  /** The site's zone for people: "hora de Bogotá". */
+  zone: () => string;
   duration: (ms: number) => string;
 };
 
@@ -403,9 +424,10 @@ export function makeI18n(lang: Lang): I18n {
     quantity: (q) => quantityLabel(lang, q),
     value: (v) => formatValue(v, lang),
     unit: formatUnit,
-    clock: (ts, now) => formatClock(ts, now, lang),
+    clock: (ts, now) => formatSiteTime(ts, lang, siteZone(), { style: 'clock', now, named: true }),
     limit: (v) => formatLimit(v, lang),
-    siteDateTime: (ts) => formatDateTime(ts, lang, SITE_TIME_ZONE),
+    siteDateTime: (ts) => formatSiteTime(ts, lang, siteZone(), { style: 'datetime' }),
+    zone: () => zoneName(siteZone(), lang),
     duration: formatDuration,
   };
 }

@@ -1,13 +1,11 @@
 /**
- * @module month — pure: calendar months in the site's time zone (America/Bogota, UTC−5 all
- * year), as `YYYY-MM` strings and as `[from, to)` epoch-ms ranges for the API. Never reads the
- * clock: callers pass `now`.
+ * @module month — calendar months in the site's time zone (site-zone.ts; America/Bogota until
+ * the sites are known), as `YYYY-MM` strings and as `[from, to)` epoch-ms ranges for the API.
+ * Never reads the clock: callers pass `now`.
  */
-import { DEFAULT_TIME_ZONE, offsetAt } from '@vigia/shared';
+import { offsetAt } from '@vigia/shared';
 import { type Lang, localeFor } from './format.ts';
-
-/** The site's zone: breaches and reports are in the server's site time. */
-export const SITE_TIME_ZONE = DEFAULT_TIME_ZONE;
+import { siteZone } from './site-zone.ts';
 
 const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
@@ -38,7 +36,7 @@ function monthStart(year: number, month1: number, timeZone: string): number {
  * The month holding `now` in `timeZone`, as `YYYY-MM`.
  * @example currentMonth(Date.UTC(2026, 11, 1, 3)) // "2026-11" (still 30 Nov, 22:00 in Bogotá)
  */
-export function currentMonth(now: number, timeZone = SITE_TIME_ZONE): string {
+export function currentMonth(now: number, timeZone = siteZone()): string {
   const local = new Date(now + offsetAt(now, timeZone));
   return `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}`;
 }
@@ -48,7 +46,7 @@ export function currentMonth(now: number, timeZone = SITE_TIME_ZONE): string {
  * next month's 1st.
  * @example monthRange('2026-11') // { from: Date.UTC(2026, 10, 1, 5), to: Date.UTC(2026, 11, 1, 5) }
  */
-export function monthRange(month: string, timeZone = SITE_TIME_ZONE): { from: number; to: number } {
+export function monthRange(month: string, timeZone = siteZone()): { from: number; to: number } {
   const [y, m] = parts(month);
   return { from: monthStart(y, m, timeZone), to: monthStart(y, m + 1, timeZone) };
 }

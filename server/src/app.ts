@@ -23,6 +23,7 @@ import { permitsRoutes } from './routes/permits.ts';
 import { readingsRoutes } from './routes/readings.ts';
 import { sensorsRoutes } from './routes/sensors.ts';
 import { seriesRoutes } from './routes/series.ts';
+import { sitesRoutes } from './routes/sites.ts';
 import { createTelemetry, type Telemetry } from './telemetry.ts';
 
 export type VigiaApp = Hono & { telemetry: Telemetry; compliance: ComplianceEngine };
@@ -30,7 +31,8 @@ export type VigiaApp = Hono & { telemetry: Telemetry; compliance: ComplianceEngi
 export function createApp(deps: AppDeps): VigiaApp {
   const telemetry = deps.telemetry ?? createTelemetry(deps.log);
   const requireRole = createRequireRole(deps);
-  const compliance = deps.compliance ?? createComplianceEngine({ ...deps, telemetry });
+  const compliance =
+    deps.compliance ?? createComplianceEngine({ ...deps, telemetry, timeZoneOf: deps.meta.timeZoneOf });
   const app = new Hono();
 
   app.use(async function timeRequest(c, next) {
@@ -47,6 +49,10 @@ export function createApp(deps: AppDeps): VigiaApp {
   app.route('/api/v1/sensors', sensorsRoutes(deps, requireRole));
   app.route('/api/v1/readings', readingsRoutes(deps, requireRole));
   app.route('/api/v1/devices', devicesRoutes(deps, requireRole));
+  app.route(
+    '/api/v1/sites',
+    sitesRoutes(deps, requireRole, (site) => compliance.siteZoneChanged(site)),
+  );
   app.route('/api/v1/live', liveRoutes(deps, requireRole));
   app.route('/api/v1/audit', auditRoutes(deps, requireRole));
   app.route('/api/v1/reports', reportsRoutes({ ...deps, compliance }, requireRole));

@@ -129,7 +129,16 @@ function runServer(env: ServerEnv): void {
   const live = createLiveHub();
   const telemetry = createTelemetry(log);
   const webhooks = createWebhooks(meta, log, { urls: env.webhooks ?? [], telemetry });
-  const compliance = createComplianceEngine({ store, meta, live, clock: systemClock, log, webhooks, telemetry });
+  const compliance = createComplianceEngine({
+    store,
+    meta,
+    live,
+    clock: systemClock,
+    log,
+    webhooks,
+    telemetry,
+    timeZoneOf: meta.timeZoneOf,
+  });
   compliance.start();
   const app = createApp({
     ...{ store, meta, live, clock: systemClock, log, dashboardDir: env.dashboardDir },

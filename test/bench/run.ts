@@ -11,6 +11,7 @@ import type { Bench, Figure } from './figure.ts';
 import { liveBench } from './live.bench.ts';
 import { pipelineBench } from './pipeline.bench.ts';
 import { releaseBench } from './release.bench.ts';
+import { reportBench } from './report.bench.ts';
 import { seriesBench } from './series.bench.ts';
 import { storageBench } from './storage.bench.ts';
 
@@ -23,6 +24,7 @@ const BENCHES: Bench[] = [
   edgeBench,
   complianceBench,
   releaseBench,
+  reportBench,
 ];
 
 const only = process.argv.slice(2);

@@ -5,7 +5,8 @@
  */
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
-import { formatClock, formatTick, formatUnit, formatValue, type Lang } from '../format.ts';
+import { formatSiteTime, formatTick, formatUnit, formatValue, type Lang, zoneName } from '../format.ts';
+import { siteZone } from '../site-zone.ts';
 import type { SeriesColumns } from './buckets.ts';
 import { type BreachSpan, limitLines } from './plugins/limit-lines.ts';
 
@@ -40,11 +41,15 @@ function heightFor(width: number): number {
 function options(props: ChartProps, width: number, latest: { current: ChartProps }): uPlot.Options {
   const { lang, unit, labels } = props;
   const fmt = (_u: uPlot, v: number | null) => (v == null ? '—' : formatValue(v, lang));
+  // Times in the site's zone: ticks placed on its round hours (tzDate), labelled in it.
+  const zone = siteZone();
+  const clock = (ts: number) => formatSiteTime(ts, lang, zone, { style: 'clock' });
   return {
     width,
     height: heightFor(width),
     ms: 1,
     scales: { x: { time: true } },
+    tzDate: (ts) => uPlot.tzDate(new Date(ts), zone),
     plugins: [
       limitLines({
         limits: () => latest.current.limits ?? NONE,
@@ -56,7 +61,7 @@ function options(props: ChartProps, width: number, latest: { current: ChartProps
     cursor: { drag: { x: false, y: false }, points: { size: 8 } },
     legend: { show: true, live: true },
     series: [
-      { label: labels.time, value: (_u, ts) => (ts == null ? '—' : formatClock(ts, ts, lang)) },
+      { label: `${labels.time} (${zoneName(zone, lang)})`, value: (_u, ts) => (ts == null ? '—' : clock(ts)) },
       { label: labels.min, stroke: EDGE, width: 1, value: fmt },
       { label: labels.mean, stroke: MEAN, width: 2.5, value: fmt },
       { label: labels.max, stroke: EDGE, width: 1, value: fmt },
@@ -69,7 +74,7 @@ function options(props: ChartProps, width: number, latest: { current: ChartProps
         font: FONT,
         grid: { stroke: '#dddddd', width: 1 },
         ticks: { stroke: '#bbbbbb', width: 1 },
-        values: (_u, splits) => splits.map((ts) => formatClock(ts, ts, lang)),
+        values: (_u, splits) => splits.map(clock),
       },
       {
         stroke: INK,

@@ -1,6 +1,6 @@
 /**
  * @module breach-card — one breach for the officer: rule and its source, sensor, start–end in
- * Bogotá time, duration, peak against the limit, how complete the data was, open, closed or
+ * the site's zone, duration, peak against the limit, how complete the data was, open, closed or
  * withdrawn, and the acknowledgement (or the form to give one). A withdrawn breach (re-evaluation
  * no longer finds it; kept, never deleted) is struck through with the reason it was withdrawn.
  */

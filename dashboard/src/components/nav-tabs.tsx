@@ -1,14 +1,20 @@
-/** @module nav-tabs — the sections as links (hash routing): live, breaches, report, devices. */
+/** @module nav-tabs — the sections as links (hash routing): live, breaches, report, devices, and sites for admins. */
 import { useI18n } from '../i18n.ts';
-import { hrefOf, ROUTES, type Route } from '../route.ts';
+import { hrefOf, ROUTE_ROLES, ROUTES, type Route } from '../route.ts';
 
-const LABEL = { live: 'navLive', breaches: 'navBreaches', report: 'navReport', devices: 'navDevices' } as const;
+const LABEL = {
+  live: 'navLive',
+  breaches: 'navBreaches',
+  report: 'navReport',
+  devices: 'navDevices',
+  sites: 'navSites',
+} as const;
 
-export function NavTabs({ route }: { route: Route }) {
+export function NavTabs({ route, role }: { route: Route; role: string }) {
   const { t } = useI18n();
   return (
     <nav class="tabs" aria-label={t('navLabel')}>
-      {ROUTES.map((r) => (
+      {ROUTES.filter((r) => ROUTE_ROLES[r]?.includes(role) ?? true).map((r) => (
         <a
           key={r}
           class={`tabs__tab${r === route ? ' tabs__tab--current' : ''}`}

@@ -2,11 +2,15 @@
  * @module signed-in — what a signed-in user sees: the header, the section tabs and the page
  * the location hash names. Owns the live stream, so switching tabs keeps it open.
  */
-import { logout, type Me } from '../api.ts';
+import { Fragment } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { sites as fetchSites, logout, type Me, type SiteInfo } from '../api.ts';
 import { BreachesPage } from '../pages/breaches-page.tsx';
 import { DevicesPage } from '../pages/devices-page.tsx';
 import { LivePage } from '../pages/live-page.tsx';
 import { ReportPage } from '../pages/report-page.tsx';
+import { SitesPage } from '../pages/sites-page.tsx';
+import { setSiteZone, siteZone, zoneOfSites } from '../site-zone.ts';
 import { useLive } from '../use-live.ts';
 import { useRoute } from '../use-route.ts';
 import { Header } from './header.tsx';
@@ -17,6 +21,18 @@ export type SignedInProps = { me: Me; onToggleLang: () => void; onLoggedOut: () 
 export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
   const { live, snapshot } = useLive();
   const route = useRoute();
+  // Times are shown in the sites' zone: until GET /api/v1/sites answers, the default (Bogotá).
+  const [zone, setZone] = useState(siteZone());
+  const [siteList, setSiteList] = useState<SiteInfo[] | null>(null);
+  const [sitesError, setSitesError] = useState<unknown>(null);
+  const applySites = (list: SiteInfo[]) => {
+    setSiteList(list);
+    setSiteZone(zoneOfSites(list));
+    setZone(siteZone());
+  };
+  useEffect(() => {
+    fetchSites().then(applySites, setSitesError);
+  }, []);
 
   const signOut = () => {
     logout()
@@ -25,7 +41,7 @@ export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
   };
 
   return (
-    <div class="page">
+    <div class="page" data-zone={zone}>
       <Header
         sites={me.sites}
         user={me.user}
@@ -33,11 +49,22 @@ export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
         onToggleLang={onToggleLang}
         onLogout={signOut}
       />
-      <NavTabs route={route} />
-      {route === 'live' && <LivePage me={me} live={live} snapshot={snapshot} />}
-      {route === 'breaches' && <BreachesPage me={me} />}
-      {route === 'report' && <ReportPage me={me} />}
-      {route === 'devices' && <DevicesPage snapshot={snapshot} />}
+      <NavTabs route={route} role={me.role} />
+      {/* A new zone redraws the pages (charts place their ticks in it when created). */}
+      <Fragment key={zone}>
+        {route === 'live' && <LivePage me={me} live={live} snapshot={snapshot} />}
+        {route === 'breaches' && <BreachesPage me={me} />}
+        {route === 'report' && <ReportPage me={me} />}
+        {route === 'devices' && <DevicesPage snapshot={snapshot} />}
+      </Fragment>
+      {route === 'sites' && (
+        <SitesPage
+          me={me}
+          sites={siteList}
+          error={sitesError}
+          onSaved={(site) => applySites((siteList ?? []).map((s) => (s.id === site.id ? site : s)))}
+        />
+      )}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 /**
  * @module breaches-page — the officer's list: the breaches overlapping a month (this month
- * by default), newest first, with acknowledgement for officers and admins. Times in Bogotá.
+ * by default), newest first, with acknowledgement for officers and admins. Times in the site's zone (site-zone.ts).
  */
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import {
@@ -70,7 +70,7 @@ export function BreachesPage({ me }: { me: Me }) {
       <div class="page-head">
         <h1 class="page-head__title">{t('breachesTitle')}</h1>
         <MonthPicker month={month} max={thisMonth} onChange={setMonth} />
-        <p class="page-head__note">{t('siteTimeNote')}</p>
+        <p class="page-head__note">{t('siteTimeNote', { zone: i18n.zone() })}</p>
       </div>
       {load.kind === 'loading' && <p class="message">{t('breachesLoading')}</p>}
       {load.kind === 'error' && (

@@ -16,7 +16,8 @@ const REFRESH_MS = 30_000;
 const CONTACT_ORDER = { revoked: 3, never: 1, stale: 0, ok: 2 } as const;
 
 export function DevicesPage({ snapshot }: { snapshot: LiveSnapshot }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const now = useNow(1000);
   const [rows, setRows] = useState<DeviceHealth[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -73,7 +74,7 @@ export function DevicesPage({ snapshot }: { snapshot: LiveSnapshot }) {
       <div class="page-head">
         <h1 class="page-head__title">{t('devicesTitle')}</h1>
         <p class="page-head__note">{t('devicesIntro')}</p>
-        <p class="page-head__note">{t('siteTimes')}</p>
+        <p class="page-head__note">{t('siteTimes', { zone: i18n.zone() })}</p>
       </div>
       {error && (
         <div class="message message--error" role="alert">

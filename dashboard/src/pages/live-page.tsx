@@ -9,7 +9,6 @@ import { type BreachRow, isAlarmSeverity, limitsStale, type RuleRef, ruleKey, wo
 import { ChartPanel } from '../components/chart-panel.tsx';
 import { SensorGrid } from '../components/sensor-grid.tsx';
 import type { TileReading } from '../components/sensor-tile.tsx';
-import { formatClock } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import type { Live, LiveSnapshot } from '../live.ts';
 import { useCompliance } from '../use-compliance.ts';
@@ -22,7 +21,8 @@ const NO_RULES: readonly RuleRef[] = [];
 export type LivePageProps = { me: Me; live: Live; snapshot: LiveSnapshot };
 
 export function LivePage({ live, snapshot }: LivePageProps) {
-  const { t, lang } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const now = useNow(1000);
   const [openedAt] = useState(() => Date.now());
   const compliance = useCompliance(live);
@@ -116,7 +116,7 @@ export function LivePage({ live, snapshot }: LivePageProps) {
         <div class="message message--error" role="alert" data-limits-stale="1">
           {compliance.statusAt === null
             ? t('limitsNeverLoaded')
-            : t('limitsStale', { time: formatClock(compliance.statusAt, now, lang) })}
+            : t('limitsStale', { time: i18n.clock(compliance.statusAt, now) })}
         </div>
       )}
       {list === null && !error && <p class="message">{t('loadingSensors')}</p>}

@@ -1,7 +1,7 @@
 /**
  * @module report-page — the monthly compliance report: pick the month and the report's
  * language, then download the CSV or open the printable HTML. Links, not fetches: the browser
- * downloads or opens them with the session cookie. Months are in Bogotá time.
+ * downloads or opens them with the session cookie. Months are in the site's zone (site-zone.ts).
  */
 import { useState } from 'preact/hooks';
 import { type Me, reportUrl, serverNow } from '../api.ts';
@@ -38,7 +38,7 @@ export function ReportPage({ me }: { me: Me }) {
           ))}
         </fieldset>
         <p class="report__period">
-          {t('reportPeriod', { from: i18n.siteDateTime(from), to: i18n.siteDateTime(to - 60_000) })}
+          {t('reportPeriod', { from: i18n.siteDateTime(from), to: i18n.siteDateTime(to - 60_000), zone: i18n.zone() })}
         </p>
         {allowed ? (
           <div class="report__links">

@@ -5,13 +5,14 @@
  */
 import { InputError } from '@vigia/shared';
 
-/** 429: too many attempts; `retryAfterS` becomes the Retry-After header. */
+/** 429: too many attempts (or, with another `code`, too much at once); `retryAfterS` becomes the Retry-After header. */
 export class RateLimitedError extends InputError {
   constructor(
     message: string,
     readonly retryAfterS: number,
+    code = 'too_many_attempts',
   ) {
-    super('too_many_attempts', message, undefined, 429);
+    super(code, message, undefined, 429);
   }
 }
 

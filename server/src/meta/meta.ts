@@ -1,6 +1,6 @@
 /**
  * @module meta/meta
- * meta.db: sites, devices, sensors, users, sessions, the audit log and the compliance tables
+ * meta.db: sites (name, time zone), devices, sensors, users, sessions, the audit log and the compliance tables
  * (permits, breaches, checkpoints, webhook outbox); readings live in the store. Synchronous
  * (better-sqlite3) so a check and the write it guards cannot interleave.
  * Stores token and session-id hashes and password hashes only, never the secrets.
@@ -13,10 +13,12 @@ import { type ComplianceRepo, complianceRepo } from './compliance.ts';
 import { type DeviceRepo, deviceRepo } from './devices.ts';
 import { migrate } from './migrations.ts';
 import { type SensorRepo, sensorRepo } from './sensors.ts';
+import { type SiteRepo, siteRepo } from './sites.ts';
 import { type UserRepo, userRepo } from './users.ts';
 
 export type Meta = DeviceRepo &
   SensorRepo &
+  SiteRepo &
   UserRepo &
   AuditRepo &
   ComplianceRepo & {
@@ -35,6 +37,7 @@ export function openMeta(file: string): Meta {
   return {
     ...deviceRepo(db),
     ...sensorRepo(db),
+    ...siteRepo(db),
     ...userRepo(db),
     ...auditRepo(db),
     ...complianceRepo(db),

@@ -148,6 +148,14 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX breach_history_breach ON breach_history(breach, seq);
   `,
+  // 6: sites get a name and an IANA time zone (meta/sites.ts): reports, the engine's days and
+  // the dashboard use it. Existing and new sites start in Colombia's zone.
+  `
+  ALTER TABLE sites ADD COLUMN name TEXT;
+  ALTER TABLE sites ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'America/Bogota';
+  ALTER TABLE sites ADD COLUMN updated_at INTEGER;
+  ALTER TABLE sites ADD COLUMN updated_by TEXT;
+  `,
 ];
 
 /** Run the steps `db` has not seen yet, each in its own transaction. */

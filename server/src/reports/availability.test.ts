@@ -1,6 +1,7 @@
 import { averageSeries } from '@vigia/shared';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dailyRows, dayWindows } from './availability.ts';
+import { dailyRows, dayFold, dayWindows } from './availability.ts';
 import { DAY0 } from './fixture.ts';
 import type { ReportRule } from './model.ts';
 
@@ -80,5 +81,25 @@ describe('daily availability (hold model)', () => {
     const w = dayWindows(at(12), at(12) + 48 * 60 * MIN, 'America/Bogota');
     expect(w.map((d) => d.day)).toEqual(['2025-11-03', '2025-11-04', '2025-11-05']);
     expect(w[1].start).toBe(Date.UTC(2025, 10, 4, 5));
+  });
+
+  it('gives the same rows however the readings are cut into chunks (the report streams them)', () => {
+    const good = readings().filter((r) => r.q !== 'bad');
+    const r = rule({ averaging: 'daily_mean' });
+    const whole = dailyRows(1, r, good, DAY0 - 60 * MIN, DAY0 + 30 * 60 * MIN, 'America/Lima');
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: good.length }), { maxLength: 8 }), (cuts) => {
+        const fold = dayFold(1, r, DAY0 - 60 * MIN, DAY0 + 30 * 60 * MIN, 'America/Lima');
+        const at = [0, ...[...cuts].sort((a, b) => a - b), good.length];
+        for (let i = 0; i + 1 < at.length; i++) {
+          const part = good.slice(at[i], at[i + 1]);
+          fold.push(
+            part.map((x) => x.ts),
+            part.map((x) => x.value),
+          );
+        }
+        expect(fold.finish()).toEqual(whole);
+      }),
+    );
   });
 });

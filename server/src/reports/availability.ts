@@ -5,7 +5,8 @@
  * quantity from its `ts` until the next reading, at most `holdMs`; beyond that the sensor is
  * silent. So a day the engine saw as "no data" is exactly the time the report counts as not
  * available. Readings with q = 'bad' are skipped, as the evaluator skips them.
- * Pure; never reads a clock.
+ * Streaming: `dayFold` takes readings chunk by chunk and keeps one accumulator per day, so a
+ * year of a 1 Hz sensor (31.5 M readings) never sits in memory. Pure; never reads a clock.
  */
 import { dayClock, rateBaseMs } from '@vigia/shared';
 import { localDate } from './format.ts';
@@ -26,25 +27,6 @@ export function dayWindows(from: number, to: number, timeZone: string): { day: s
   return out;
 }
 
-type Accum = { covered: number; integral: number };
-
-/** Covered time and ∫ value dt (value × ms) of held readings inside [start, end), from index `first`. */
-export function heldWithin(good: readonly RawReading[], holdMs: number, start: number, end: number, first = 0): Accum {
-  const acc: Accum = { covered: 0, integral: 0 };
-  for (let i = first; i < good.length; i++) {
-    const r = good[i];
-    if (r.ts >= end) break;
-    const next = i + 1 < good.length ? good[i + 1].ts : Number.POSITIVE_INFINITY;
-    const a = Math.max(r.ts, start);
-    const b = Math.min(next, r.ts + holdMs, end);
-    if (b > a) {
-      acc.covered += b - a;
-      acc.integral += r.value * (b - a);
-    }
-  }
-  return acc;
-}
-
 /** The unit of a daily total: the rate's amount ("m3/h" → "m3"), or the unit itself. */
 export function totalUnitOf(unit: string | null): string | undefined {
   if (unit === null) return undefined;
@@ -58,8 +40,82 @@ export function dailyNeeds(rule: ReportRule): { mean: boolean; total: boolean } 
 }
 
 /**
+ * Rows of one rule, folded from its good readings as they stream in (oldest first, any chunk
+ * size): memory is one accumulator per day, whatever the number of readings. A reading's held
+ * span is counted when the next one arrives (or at `finish`), spread over the days it meets.
+ */
+export type DayFold = { push(ts: ArrayLike<number>, value: ArrayLike<number>): void; finish(): DayRow[] };
+
+export function dayFold(version: number, rule: ReportRule, from: number, to: number, timeZone: string): DayFold {
+  const windows = dayWindows(from, to, timeZone);
+  const acc = windows.map(() => ({ covered: 0, integral: 0, n: 0, sum: 0 }));
+  const needs = dailyNeeds(rule);
+  const rateBase = rule.unit === null ? undefined : rateBaseMs(rule.unit);
+  let prevTs = Number.NaN;
+  let prevValue = 0;
+  let spanAt = 0;
+  let countAt = 0;
+  // Add [a, b) held at value v to the days it meets; spans arrive in time order.
+  const spread = (a: number, b: number, v: number) => {
+    const lo = Math.max(a, from);
+    const hi = Math.min(b, to);
+    if (hi <= lo) return;
+    while (spanAt < windows.length && windows[spanAt].end <= lo) spanAt++;
+    for (let k = spanAt; k < windows.length && windows[k].start < hi; k++) {
+      const x = Math.max(lo, windows[k].start);
+      const y = Math.min(hi, windows[k].end);
+      if (y > x) {
+        acc[k].covered += y - x;
+        acc[k].integral += v * (y - x);
+      }
+    }
+  };
+  return {
+    push(ts, value) {
+      for (let i = 0; i < ts.length; i++) {
+        const t = ts[i];
+        const v = value[i];
+        if (!Number.isFinite(v)) continue;
+        if (!Number.isNaN(prevTs)) spread(prevTs, Math.min(t, prevTs + rule.holdMs), prevValue);
+        prevTs = t;
+        prevValue = v;
+        if (t < from || t >= to) continue;
+        while (countAt < windows.length && windows[countAt].end <= t) countAt++;
+        acc[countAt].n++;
+        acc[countAt].sum += v;
+      }
+    },
+    finish() {
+      if (!Number.isNaN(prevTs)) spread(prevTs, prevTs + rule.holdMs, prevValue);
+      prevTs = Number.NaN;
+      return windows.map((w, k) => {
+        const a = acc[k];
+        const row: DayRow = {
+          version,
+          rule: rule.id,
+          sensor: rule.sensor,
+          day: w.day,
+          start: w.start,
+          end: w.end,
+          coveredMs: a.covered,
+          availability: a.covered / (w.end - w.start),
+        };
+        if (needs.mean) row.mean = a.n ? a.sum / a.n : null;
+        if (needs.total) {
+          // As shared/rules/daily.ts: a rate integrates with the hold model, an amount sums.
+          const covered = rateBase ? a.covered : a.n;
+          row.total = covered === 0 ? null : rateBase ? a.integral / rateBase : a.sum;
+          row.totalUnit = totalUnitOf(rule.unit);
+        }
+        return row;
+      });
+    },
+  };
+}
+
+/**
  * One row per day of [from, to) for `rule`, from its sensor's readings sorted by `ts` (those
- * before `from` within `holdMs` count for the start of the first day).
+ * before `from` within `holdMs` count for the start of the first day). `dayFold` over an array.
  */
 export function dailyRows(
   version: number,
@@ -70,32 +126,10 @@ export function dailyRows(
   timeZone: string,
 ): DayRow[] {
   const good = readings.filter((r) => r.q !== 'bad' && Number.isFinite(r.value));
-  const needs = dailyNeeds(rule);
-  const rateBase = rule.unit === null ? undefined : rateBaseMs(rule.unit);
-  let lo = 0;
-  return dayWindows(from, to, timeZone).map((w) => {
-    // Start from the last reading before the window: it may still hold into it.
-    while (lo + 1 < good.length && good[lo + 1].ts <= w.start) lo++;
-    const held = heldWithin(good, rule.holdMs, w.start, w.end, lo);
-    const inDay: RawReading[] = [];
-    for (let i = lo; i < good.length && good[i].ts < w.end; i++) if (good[i].ts >= w.start) inDay.push(good[i]);
-    const row: DayRow = {
-      version,
-      rule: rule.id,
-      sensor: rule.sensor,
-      day: w.day,
-      start: w.start,
-      end: w.end,
-      coveredMs: held.covered,
-      availability: held.covered / (w.end - w.start),
-    };
-    if (needs.mean) row.mean = inDay.length ? inDay.reduce((s, r) => s + r.value, 0) / inDay.length : null;
-    if (needs.total) {
-      // As shared/rules/daily.ts: a rate integrates with the hold model, an amount sums.
-      const covered = rateBase ? held.covered : inDay.length;
-      row.total = covered === 0 ? null : rateBase ? held.integral / rateBase : inDay.reduce((s, r) => s + r.value, 0);
-      row.totalUnit = totalUnitOf(rule.unit);
-    }
-    return row;
-  });
+  const fold = dayFold(version, rule, from, to, timeZone);
+  fold.push(
+    good.map((r) => r.ts),
+    good.map((r) => r.value),
+  );
+  return fold.finish();
 }

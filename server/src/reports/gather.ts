@@ -3,16 +3,22 @@
  * Build the report data from meta.db (permit versions, breaches: the compliance engine's
  * tables through `Meta`, shown with the engine's `breachView`) and the readings store. Reads
  * only; never evaluates rules itself: breaches are what the engine stored. Daily availability
- * and daily values are computed here from raw readings with the shared hold model.
+ * and daily values are computed here from raw readings with the shared hold model, streamed:
+ * each rule's readings are read in chunks (read-chunks.ts) and folded into one accumulator per
+ * day (availability.ts `dayFold`), so memory is bounded by the number of days, not readings,
+ * and the event loop is free between chunks; where the rollups give the exact figure (most rules
+ * on the SQLite store) they are read instead (rollup-days.ts). Rules are read one after the other.
  */
-import { compileRule, holdMsFor, type Permit, type Reading } from '@vigia/shared';
+import { compileRule, holdMsFor, type Permit } from '@vigia/shared';
 import type { ComplianceEngine } from '../compliance/engine.ts';
 import { breachView } from '../compliance/views.ts';
 import type { PermitVersion } from '../meta/compliance.ts';
 import type { Meta } from '../meta/meta.ts';
 import type { Store } from '../storage/store.ts';
-import { dailyRows, type RawReading } from './availability.ts';
+import { dayFold } from './availability.ts';
 import type { ReportBreach, ReportData, ReportPermit, ReportRule, ReportVersion } from './model.ts';
+import { readingChunks } from './read-chunks.ts';
+import { eligible, rollupDays } from './rollup-days.ts';
 
 export type ReportQuery = {
   from: number;
@@ -64,12 +70,6 @@ function reportRules(meta: Meta, permit: Permit): ReportRule[] {
   });
 }
 
-async function readingsOf(store: Store, sensor: string, from: number, to: number): Promise<RawReading[]> {
-  if (store.readings) return (await store.readings(sensor, from, to)) as Reading[];
-  // Backends without raw reads: 1 ms buckets are the readings (quality lost, as the engine's fallback).
-  return (await store.query(sensor, from, to, 1)).map((b) => ({ ts: b.ts, value: b.mean }));
-}
-
 async function gatherPermit(
   deps: Deps,
   versions: PermitVersion[],
@@ -95,8 +95,15 @@ async function gatherPermit(
     const evalTo = Math.min(to, dataTo);
     if (evalTo <= from) continue;
     for (const rule of rules) {
-      const readings = await readingsOf(deps.store, rule.sensor, from - rule.holdMs, evalTo);
-      out.days.push(...dailyRows(v.version, rule, readings, from, evalTo, q.timeZone));
+      if (eligible(deps.store, rule)) {
+        out.days.push(...(await rollupDays(deps.store, v.version, rule, from, evalTo, q.timeZone)));
+        continue;
+      }
+      const fold = dayFold(v.version, rule, from, evalTo, q.timeZone);
+      for await (const chunk of readingChunks(deps.store, rule.sensor, from - rule.holdMs, evalTo)) {
+        fold.push(chunk.ts, chunk.value);
+      }
+      out.days.push(...fold.finish());
     }
   }
   const rows = deps.meta.listBreaches({ from: q.from, to: q.to, permit: last.id, sites: q.sites });

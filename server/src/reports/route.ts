@@ -1,21 +1,31 @@
 /**
  * @module reports/route
- * `GET /api/v1/reports/compliance?from&to&format=csv|html[&lang=es|en][&permit]`: officer and
- * admin only. `from`/`to` are epoch ms or site-local dates (YYYY-MM-DD, midnight in the site's
- * zone; `to` exclusive). 400 `invalid_query` names the bad parameter.
+ * `GET /api/v1/reports/compliance?from&to&format=csv|html[&lang=es|en][&permit][&site]`: officer
+ * and admin only. `from`/`to` are epoch ms or site-local dates (YYYY-MM-DD, midnight in the
+ * site's zone; `to` exclusive). The report is in the zone of the sites its permits belong to
+ * (meta/sites.ts); permits of sites in different zones need `site` (or `permit`) to pick one.
+ * 400 `invalid_query` names the bad parameter. At most MAX_RUNNING_REPORTS run at once per
+ * server (429 `too_many_reports` with Retry-After beyond): each streams its readings
+ * (gather.ts), so one report costs bounded memory and leaves the event loop free between chunks.
  */
 import { DEFAULT_TIME_ZONE, dayClock, fixedOffsetMs, InputError } from '@vigia/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { RateLimitedError } from '../auth/rate-limit.ts';
+import type { SessionUser } from '../auth/roles.ts';
 import type { RequireRole, SessionVars } from '../auth/session.ts';
 import type { AppDeps } from '../deps.ts';
 import { parseInput } from '../http/parse-input.ts';
+import { canSeeSite } from '../routes/visibility.ts';
 import { csvFilename, renderCsv } from './csv.ts';
-import { gatherReport } from './gather.ts';
+import { type GatherDeps, gatherReport } from './gather.ts';
 import { renderHtml } from './html.ts';
 
-/** A year and a day: a longer report is refused (it reads every raw reading of the period). */
+/** A year and a day: a longer report is refused. */
 export const MAX_REPORT_MS = 366 * 86_400_000;
+/** Reports produced at once by one server; a year of a 1 Hz sensor takes seconds of both cores. */
+export const MAX_RUNNING_REPORTS = 2;
+const RETRY_AFTER_S = 10;
 
 /** Local midnight of a YYYY-MM-DD date in `timeZone`. */
 function localMidnight(date: string, timeZone: string): number {
@@ -26,6 +36,7 @@ function localMidnight(date: string, timeZone: string): number {
   return dayClock(timeZone)(utcMidnight + 12 * 3_600_000).start;
 }
 
+/** Epoch ms, or a date resolved once the report's zone is known. */
 const Instant = z.union([
   z
     .string()
@@ -34,52 +45,94 @@ const Instant = z.union([
   z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'epoch milliseconds or a date YYYY-MM-DD')
-    .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a calendar date')
-    .transform((s) => localMidnight(s, DEFAULT_TIME_ZONE)),
+    .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a calendar date'),
 ]);
 
-const ReportQuery = z
-  .object({
-    from: Instant,
-    to: Instant,
-    format: z.enum(['csv', 'html']),
-    lang: z.enum(['es', 'en']).default('es'),
-    permit: z
-      .string()
-      .regex(/^[a-z0-9_.-]+$/, 'a permit id (a-z, 0-9, "_", "." and "-")')
-      .optional(),
-  })
+const Id = z.string().regex(/^[a-z0-9_.-]+$/, 'an id (a-z, 0-9, "_", "." and "-")');
+
+const ReportQuery = z.object({
+  from: Instant,
+  to: Instant,
+  format: z.enum(['csv', 'html']),
+  lang: z.enum(['es', 'en']).default('es'),
+  permit: Id.optional(),
+  site: Id.optional(),
+});
+
+const Period = z
+  .object({ from: z.number(), to: z.number() })
   .refine((q) => q.to > q.from, { message: 'to must be after from', path: ['to'] })
   .refine((q) => q.to - q.from <= MAX_REPORT_MS, { message: 'the period may be at most 366 days', path: ['to'] });
 
-export function reportsRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Variables: SessionVars }> {
+const badQuery = (path: string, message: string) => new InputError('invalid_query', `${path}: ${message}`, path, 400);
+
+/**
+ * The sites the report may cover and the one zone it is written in: that of the sites of the
+ * permits asked for (any version), else of the user's sites, else Bogotá.
+ */
+function reportScope(deps: AppDeps, user: SessionUser, q: { permit?: string; site?: string }) {
+  if (q.site !== undefined && (!canSeeSite(user, q.site) || !deps.meta.siteById(q.site))) {
+    throw badQuery('site', `no site "${q.site}" (see GET /api/v1/sites)`);
+  }
+  const sites = q.site !== undefined ? [q.site] : user.sites;
+  const permitSites = new Set(
+    deps.meta
+      .permitVersions()
+      .filter((v) => (q.permit === undefined || v.id === q.permit) && (sites.length === 0 || sites.includes(v.site)))
+      .map((v) => v.site),
+  );
+  const candidates = permitSites.size > 0 ? [...permitSites] : deps.meta.listSites(sites).map((s) => s.id);
+  const zones = new Map(candidates.map((s) => [s, deps.meta.timeZoneOf(s)]));
+  const distinct = [...new Set(zones.values())];
+  if (distinct.length > 1) {
+    const list = [...zones].map(([s, z]) => `${s}: ${z}`).join(', ');
+    throw badQuery(
+      'site',
+      `the permits asked for are on sites in different time zones (${list}); ask for one with site=`,
+    );
+  }
+  return { sites, timeZone: distinct[0] ?? DEFAULT_TIME_ZONE };
+}
+
+export function reportsRoutes(deps: AppDeps & GatherDeps, requireRole: RequireRole): Hono<{ Variables: SessionVars }> {
+  let running = 0;
   return new Hono<{ Variables: SessionVars }>().use(requireRole('officer', 'admin')).get('/compliance', async (c) => {
     const q = parseInput(ReportQuery, c.req.query(), 'invalid_query', 400);
     const user = c.var.user;
-    const data = await gatherReport(deps, {
-      from: q.from,
-      to: q.to,
-      permit: q.permit,
-      sites: user.sites,
-      timeZone: DEFAULT_TIME_ZONE,
-      now: deps.clock.now(),
-      user: user.user,
-    });
-    if (!data)
-      throw new InputError(
-        'invalid_query',
-        `permit: no permit "${q.permit}" in force in the period (see GET /api/v1/permits)`,
-        'permit',
-        400,
+    const scope = reportScope(deps, user, q);
+    const at = (v: string | number) => (typeof v === 'number' ? v : localMidnight(v, scope.timeZone));
+    const period = parseInput(Period, { from: at(q.from), to: at(q.to) }, 'invalid_query', 400);
+    if (running >= MAX_RUNNING_REPORTS) {
+      throw new RateLimitedError(
+        `${MAX_RUNNING_REPORTS} reports are being produced; try again in ${RETRY_AFTER_S} s ` +
+          `(se están generando ${MAX_RUNNING_REPORTS} informes; reintente en ${RETRY_AFTER_S} s)`,
+        RETRY_AFTER_S,
+        'too_many_reports',
       );
-    c.header('Cache-Control', 'no-store');
-    if (q.format === 'csv') {
-      c.header('Content-Type', 'text/csv; charset=utf-8; header=present');
-      c.header('Content-Disposition', `attachment; filename="${csvFilename(data)}"`);
-      return c.body(renderCsv(data));
     }
-    // The page is self-contained: forbid anything it might load or run.
-    c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
-    return c.html(renderHtml(data, q.lang));
+    running++;
+    try {
+      const data = await gatherReport(deps, {
+        from: period.from,
+        to: period.to,
+        permit: q.permit,
+        sites: scope.sites,
+        timeZone: scope.timeZone,
+        now: deps.clock.now(),
+        user: user.user,
+      });
+      if (!data) throw badQuery('permit', `no permit "${q.permit}" in force in the period (see GET /api/v1/permits)`);
+      c.header('Cache-Control', 'no-store');
+      if (q.format === 'csv') {
+        c.header('Content-Type', 'text/csv; charset=utf-8; header=present');
+        c.header('Content-Disposition', `attachment; filename="${csvFilename(data)}"`);
+        return c.body(renderCsv(data));
+      }
+      // The page is self-contained: forbid anything it might load or run.
+      c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+      return c.html(renderHtml(data, q.lang));
+    } finally {
+      running--;
+    }
   });
 }

@@ -59,7 +59,7 @@ export async function makeTestApp(
   // No timers unless webhooks are asked for: tests call compliance.tick() themselves.
   const webhooks =
     options.webhooks && createWebhooks(deps.meta, deps.log, { telemetry: deps.telemetry, ...options.webhooks });
-  const compliance = createComplianceEngine({ ...deps, webhooks });
+  const compliance = createComplianceEngine({ ...deps, webhooks, timeZoneOf: deps.meta.timeZoneOf });
   webhooks?.start();
   deps.compliance = compliance;
   const app = createApp(deps);

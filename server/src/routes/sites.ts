@@ -1,0 +1,69 @@
+/**
+ * @module routes/sites
+ * `GET /api/v1/sites` (any role; the user's sites only) and `PUT /api/v1/sites/:id` (admin):
+ * a site's name and IANA time zone. A zone Intl does not know is a 422 naming `time_zone`; a
+ * change is audit-logged (`site_changed`, from → to) and a changed zone re-judges the site's
+ * calendar days (`onZoneChanged`, the compliance engine's hook). An unchanged PUT writes nothing.
+ */
+import { InputError } from '@vigia/shared';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { ROLES } from '../auth/roles.ts';
+import type { RequireRole, SessionVars } from '../auth/session.ts';
+import type { AppDeps } from '../deps.ts';
+import { parseInput, parseJson } from '../http/parse-input.ts';
+import { JSON_BODY_LIMITS, readBodyText } from '../http/read-body.ts';
+import { canonicalTimeZone, type SiteRow } from '../meta/sites.ts';
+import { canSeeSite } from './visibility.ts';
+
+const PutSiteBody = z
+  .object({
+    name: z.string().trim().min(1, 'write the name people know the site by').max(100),
+    time_zone: z.string().min(1).max(64),
+  })
+  .strict();
+
+const view = (s: SiteRow) => ({
+  id: s.id,
+  name: s.name,
+  time_zone: s.time_zone,
+  updated_at: s.updated_at,
+  updated_by: s.updated_by,
+});
+
+export function sitesRoutes(
+  deps: AppDeps,
+  requireRole: RequireRole,
+  onZoneChanged: (site: string) => void,
+): Hono<{ Variables: SessionVars }> {
+  return new Hono<{ Variables: SessionVars }>()
+    .get('/', requireRole(...ROLES), (c) => c.json({ sites: deps.meta.listSites(c.var.user.sites).map(view) }))
+    .put('/:id', requireRole('admin'), async (c) => {
+      const id = c.req.param('id');
+      // An admin limited to some sites does not learn whether others exist.
+      if (!canSeeSite(c.var.user, id) || !deps.meta.siteById(id)) {
+        throw new InputError('site_unknown', `no site "${id}" (see GET /api/v1/sites)`, 'id', 404);
+      }
+      const body = parseInput(
+        PutSiteBody,
+        parseJson(await readBodyText(c.req.raw, JSON_BODY_LIMITS)),
+        'invalid_site',
+        422,
+      );
+      const zone = canonicalTimeZone(body.time_zone);
+      if (!zone) {
+        throw new InputError(
+          'invalid_site',
+          `time_zone: "${body.time_zone}" is not an IANA time zone name; write one such as America/Bogota or America/Lima`,
+          'time_zone',
+          422,
+        );
+      }
+      const now = deps.clock.now();
+      const change = deps.meta.updateSite(id, { name: body.name, time_zone: zone }, c.var.user.user, now);
+      const changed = Object.keys(change);
+      if (changed.length > 0) deps.meta.audit(c.var.user.user, 'site_changed', { site: id, ...change }, now);
+      if (change.time_zone) onZoneChanged(id);
+      return c.json({ site: view(deps.meta.siteById(id)!), changed });
+    });
+}
