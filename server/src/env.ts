@@ -5,6 +5,7 @@
  * defaults from the shared `ServerConfig` schema) and the `VIGIA_*` variables, which override
  * the file. Bad values are a ConfigError naming the variable (or file and key) and the fix.
  */
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, LOG_LEVELS, ServerConfig } from '@vigia/shared';
@@ -20,6 +21,10 @@ export type ServerEnv = {
   influx?: { url: string; db: string; user?: string; password?: string };
   /** VIGIA_WEBHOOKS: comma-separated http(s) URLs that get breach opened/closed POSTs. */
   webhooks?: string[];
+  /** VIGIA_TRUST_PROXY: peer addresses whose X-Forwarded-Proto/-For are believed (a TLS proxy in front). */
+  trustProxy?: string[];
+  /** VIGIA_METRICS_TOKEN: opens /metrics to non-loopback scrapers that send it as a bearer token. */
+  metricsToken?: string;
 };
 
 /** `dashboard/dist` of this repository, found from this file (a path, never an import). */
@@ -54,7 +59,34 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, loaded?: LoadedSer
     logLevel,
     influx: readInfluxEnv(env, loaded),
     ...readWebhooksEnv(env.VIGIA_WEBHOOKS),
+    ...readTrustProxyEnv(env.VIGIA_TRUST_PROXY),
+    ...readMetricsTokenEnv(env.VIGIA_METRICS_TOKEN),
   };
+}
+
+function readTrustProxyEnv(text: string | undefined): { trustProxy?: string[] } {
+  const addresses = (text ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  for (const a of addresses) {
+    if (isIP(a) === 0)
+      throw new ConfigError(
+        `VIGIA_TRUST_PROXY: "${a}" is not an IP address: list the proxy's own addresses, e.g. 127.0.0.1,::1`,
+      );
+  }
+  // The peer address is compared after the same normalisation (http/client-info.ts).
+  return addresses.length > 0 ? { trustProxy: addresses.map((a) => a.toLowerCase()) } : {};
+}
+
+function readMetricsTokenEnv(text: string | undefined): { metricsToken?: string } {
+  if (text === undefined || text === '') return {};
+  if (text.trim().length < 16 || /\s/.test(text)) {
+    throw new ConfigError(
+      'VIGIA_METRICS_TOKEN is too short or has spaces: use at least 16 characters without spaces, e.g. the output of  openssl rand -hex 24',
+    );
+  }
+  return { metricsToken: text };
 }
 
 function readInfluxEnv(env: NodeJS.ProcessEnv, loaded?: LoadedServerConfig): ServerEnv['influx'] {

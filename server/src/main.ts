@@ -30,8 +30,9 @@ const USAGE = `Usage:
   vigia-server device add <id> --site <site>     create a device; prints its token on the last line
   vigia-server device revoke <id>                refuse the device's token from now on (401 token_revoked)
   vigia-server device rotate-token <id>          a new token for the device (printed alone on the last line)
-  vigia-server user add <name> --role <operator|officer|technician|admin> [--site <site>]... --password-stdin
-                                                 create a user; the password is read from stdin
+  vigia-server user add <name> --role <operator|officer|technician|admin> (--site <site>... | --all-sites) --password-stdin
+                                                 create a user seeing those sites (none without either option);
+                                                 the password (12+ characters, not a common one) is read from stdin
   --config <file> applies to every command (data_dir, influx); see server/README.md`;
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -90,7 +91,8 @@ async function runAdmin(env: ServerEnv, positionals: string[], values: Record<st
     const meta = openMeta(metaFile(env));
     try {
       const sites = (values.site as string[] | undefined) ?? [];
-      console.log(await addUser(meta, systemClock, { name, role: values.role, sites, password }));
+      const allSites = values['all-sites'] === true;
+      console.log(await addUser(meta, systemClock, { name, role: values.role, sites, allSites, password }));
     } finally {
       meta.close();
     }
@@ -129,7 +131,17 @@ function runServer(env: ServerEnv): void {
   const webhooks = createWebhooks(meta, log, { urls: env.webhooks ?? [] });
   const compliance = createComplianceEngine({ store, meta, live, clock: systemClock, log, webhooks });
   compliance.start();
-  const app = createApp({ store, meta, live, clock: systemClock, log, dashboardDir: env.dashboardDir, compliance });
+  const app = createApp({
+    store,
+    meta,
+    live,
+    clock: systemClock,
+    log,
+    dashboardDir: env.dashboardDir,
+    compliance,
+    trustProxy: env.trustProxy,
+    metricsToken: env.metricsToken,
+  });
   new Gauge({
     name: 'vigia_store_up',
     help: 'The readings store: 1 when its last request succeeded (always for SQLite), 0 otherwise',
@@ -187,6 +199,7 @@ async function main(argv: string[]): Promise<void> {
       site: { type: 'string', multiple: true },
       role: { type: 'string' },
       'password-stdin': { type: 'boolean' },
+      'all-sites': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       config: { type: 'string', short: 'c' },
     },

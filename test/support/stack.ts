@@ -19,7 +19,7 @@ export const SERVER_BIN = join(REPO, 'server', 'bin', 'vigia-server.mjs');
 export const EDGE_BIN = join(REPO, 'edge', 'bin', 'vigia-edge.mjs');
 export const SIMULATOR = join(REPO, 'test', 'simulator', 'main.ts');
 
-export const DEMO_USER = { user: 'demo', password: 'vigia-demo', role: 'admin' } as const;
+export const DEMO_USER = { user: 'demo', password: 'vigia-demo-2026', role: 'admin' } as const;
 
 export type StackOptions = {
   /** Folder for data, configs and logs (created if missing). */
@@ -135,7 +135,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     writeFileSync(join(dir, 'device.token'), `${token}\n`, { mode: 0o600 });
     const user = await runNode(
       SERVER_BIN,
-      ['user', 'add', DEMO_USER.user, '--role', DEMO_USER.role, '--password-stdin'],
+      ['user', 'add', DEMO_USER.user, '--role', DEMO_USER.role, '--all-sites', '--password-stdin'],
       {
         env: serverEnv,
         input: `${DEMO_USER.password}\n`,

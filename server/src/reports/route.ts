@@ -13,6 +13,7 @@ import { parseInput } from '../http/parse-input.ts';
 import { csvFilename, renderCsv } from './csv.ts';
 import { gatherReport } from './gather.ts';
 import { renderHtml } from './html.ts';
+import { siteScope } from '../routes/visibility.ts';
 
 /** A year and a day: a longer report is refused (it reads every raw reading of the period). */
 export const MAX_REPORT_MS = 366 * 86_400_000;
@@ -60,7 +61,7 @@ export function reportsRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ V
       from: q.from,
       to: q.to,
       permit: q.permit,
-      sites: user.sites,
+      sites: siteScope(user),
       timeZone: DEFAULT_TIME_ZONE,
       now: deps.clock.now(),
       user: user.user,

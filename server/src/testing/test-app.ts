@@ -28,7 +28,7 @@ export type TestApp = AppDeps & {
   clock: { now(): number; set(ms: number): void };
   /** Create a device; returns its token. */
   device(id: string, site?: string): string;
-  /** Create a user and sign in; returns the Cookie header value. */
+  /** Create a user and sign in; returns the Cookie header value. No `sites`: the user sees every site (`--all-sites`). */
   signIn(name: string, role?: string, sites?: string[]): Promise<string>;
   close(): Promise<void>;
 };
@@ -67,8 +67,8 @@ export async function makeTestApp(
     clock,
     device: (id, site = 'mobile-plant') => addDevice(deps.meta, clock, { id, site }).at(-1)!,
     async signIn(name, role = 'operator', sites = []) {
-      const password = `${name}-password`;
-      await addUser(deps.meta, clock, { name, role, sites, password });
+      const password = `${name}-password-for-tests`;
+      await addUser(deps.meta, clock, { name, role, sites, allSites: sites.length === 0, password });
       const res = await app.request('/api/v1/login', {
         method: 'POST',
         headers: { 'content-type': 'application/json', origin: ORIGIN },
