@@ -35,9 +35,12 @@ export function checkNewPassword(password: string, user: string): void {
       'password',
     );
   }
+  // The password as typed, without the symbols around it, and without digits and symbols around it.
   const lower = password.toLowerCase();
+  const bare = lower.replace(/^[\W_]+|[\W_]+$/gu, '');
   const core = lower.replace(/^[\d\W_]+|[\d\W_]+$/gu, '');
-  if (commonPasswords().has(lower) || commonPasswords().has(core) || core === user.toLowerCase()) {
+  const list = commonPasswords();
+  if (list.has(lower) || list.has(bare) || list.has(core) || core === user.toLowerCase()) {
     throw new InputError(
       'password_weak',
       'this password is among the most common ones, or is the user name with digits added: choose another (esta contraseña es de las más comunes, o es el nombre de usuario con números: elija otra)',

@@ -14,7 +14,11 @@ export type ClientInfo = {
   address: string;
   /** Whether the client reached us over TLS (directly or through a trusted proxy). */
   https: boolean;
-  /** Whether the request came through a trusted proxy. */
+  /**
+   * Whether the request came through a trusted proxy: the peer is one and it named a client in
+   * X-Forwarded-For (a proxy must set it; the nginx example does). A request from the proxy's
+   * host without that header is that host's own (e.g. a local metrics scraper).
+   */
   proxied: boolean;
 };
 
@@ -39,8 +43,11 @@ export function clientInfo(c: Context, trustProxy: readonly string[] = []): Clie
     proxied: false,
   };
   if (peer === undefined || !trustProxy.includes(peer)) return direct;
+  const https = forwardedHttps(c) ?? direct.https;
+  const forwardedFor = c.req.header('x-forwarded-for');
+  if (forwardedFor === undefined) return { ...direct, https };
   // The right-most hop not added by one of our proxies is the client; proxies append.
-  const hops = (c.req.header('x-forwarded-for') ?? '')
+  const hops = forwardedFor
     .split(',')
     .map(normalizeAddress)
     .filter((h) => isIP(h) !== 0);
@@ -49,8 +56,13 @@ export function clientInfo(c: Context, trustProxy: readonly string[] = []): Clie
     address = hops[i];
     if (!trustProxy.includes(hops[i])) break;
   }
+  return { address, https, proxied: true };
+}
+
+/** X-Forwarded-Proto's first value as https or not; undefined when absent. */
+function forwardedHttps(c: Context): boolean | undefined {
   const proto = (c.req.header('x-forwarded-proto') ?? '').split(',')[0].trim().toLowerCase();
-  return { address, https: proto ? proto === 'https' : direct.https, proxied: true };
+  return proto ? proto === 'https' : undefined;
 }
 
 /** Whether `address` is this machine (127.0.0.0/8, ::1) or an in-process test request. */

@@ -34,7 +34,12 @@ export type TestApp = AppDeps & {
 };
 
 export async function makeTestApp(
-  options: { dashboardDir?: string; heartbeatMs?: number; ringSize?: number; webhooks?: WebhookOptions } = {},
+  options: {
+    dashboardDir?: string;
+    heartbeatMs?: number;
+    ringSize?: number;
+    webhooks?: WebhookOptions;
+  } & Pick<AppDeps, 'liveLimits' | 'trustProxy' | 'metricsToken'> = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'vigia-server-'));
   let now = T0 + 60_000;
@@ -52,6 +57,9 @@ export async function makeTestApp(
     log: pino({ level: 'silent' }),
     dashboardDir: options.dashboardDir ?? join(dir, 'no-dashboard'),
     heartbeatMs: options.heartbeatMs,
+    liveLimits: options.liveLimits,
+    trustProxy: options.trustProxy,
+    metricsToken: options.metricsToken,
   };
   // No timers unless webhooks are asked for: tests call compliance.tick() themselves.
   const webhooks = options.webhooks && createWebhooks(deps.meta, deps.log, options.webhooks);
