@@ -6,6 +6,7 @@
  * createApp. On SIGTERM/SIGINT: stop accepting, let in-flight requests finish (an
  * acknowledged batch is already committed), end live streams, close the databases, exit 0.
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
@@ -16,6 +17,7 @@ import { createApp } from './app.ts';
 import { addDevice, addUser, revokeDevice, rotateDeviceToken } from './cli/admin.ts';
 import { systemClock } from './clock.ts';
 import { createComplianceEngine } from './compliance/engine.ts';
+import { loadSigningKey, redactUrl, webhookSecret } from './compliance/webhook-signing.ts';
 import { createWebhooks } from './compliance/webhooks.ts';
 import { loadServerConfig } from './config.ts';
 import { readEnv, type ServerEnv } from './env.ts';
@@ -30,6 +32,7 @@ const USAGE = `Usage:
   vigia-server device add <id> --site <site>     create a device; prints its token on the last line
   vigia-server device revoke <id>                refuse the device's token from now on (401 token_revoked)
   vigia-server device rotate-token <id>          a new token for the device (printed alone on the last line)
+  vigia-server webhook secret <url>              print the signing secret of a webhook URL (for the receiver)
   vigia-server user add <name> --role <operator|officer|technician|admin> (--site <site>... | --all-sites) --password-stdin
                                                  create a user seeing those sites (none without either option);
                                                  the password (12+ characters, not a common one) is read from stdin
@@ -68,6 +71,17 @@ async function runAdmin(env: ServerEnv, positionals: string[], values: Record<st
     } finally {
       meta.close();
     }
+    return;
+  }
+  if (noun === 'webhook' && verb === 'secret' && name && extra.length === 0) {
+    if (!URL.canParse(name) || !['http:', 'https:'].includes(new URL(name).protocol)) {
+      throw new UsageError(`"${redactUrl(name)}" is not an http(s) URL: give it exactly as in VIGIA_WEBHOOKS`);
+    }
+    mkdirSync(env.dataDir, { recursive: true });
+    console.log(
+      `Signing secret of the webhook ${redactUrl(name)}: each request carries X-Vigia-Signature: sha256=<hex HMAC-SHA256 of the body with this secret>. It follows, alone on the last line:`,
+    );
+    console.log(webhookSecret(loadSigningKey(env.dataDir), name));
     return;
   }
   if (verb !== 'add' || !name || extra.length > 0) throw new UsageError(`unknown command "${positionals.join(' ')}"`);
@@ -128,7 +142,11 @@ function runServer(env: ServerEnv): void {
   const meta = openMeta(metaFile(env));
   const { store, influx } = openReadings(env, log);
   const live = createLiveHub();
-  const webhooks = createWebhooks(meta, log, { urls: env.webhooks ?? [] });
+  const key = env.webhooks ? loadSigningKey(env.dataDir) : undefined;
+  const webhooks = createWebhooks(meta, log, {
+    urls: env.webhooks ?? [],
+    secretFor: key && ((url) => webhookSecret(key, url)),
+  });
   const compliance = createComplianceEngine({ store, meta, live, clock: systemClock, log, webhooks });
   compliance.start();
   const app = createApp({

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
+import type { ErrorBody } from '@vigia/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addUser } from '../cli/admin.ts';
 import { REPORT_CSS } from '../reports/html-style.ts';
@@ -126,7 +127,7 @@ describe('GET /metrics', () => {
     expect(await direct.text()).toMatch(/vigia_http_request_duration_seconds/);
     const proxied = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { 'x-forwarded-for': '127.0.0.1' } });
     expect(proxied.status).toBe(403);
-    expect((await proxied.json()).error.code).toBe('metrics_forbidden');
+    expect(((await proxied.json()) as ErrorBody).error.code).toBe('metrics_forbidden');
   });
 
   it('refuses a client on the network unless it sends the bearer token', async () => {
@@ -136,7 +137,7 @@ describe('GET /metrics', () => {
     const url = `http://${lan}:${port}/metrics`;
     const none = await fetch(url);
     expect(none.status).toBe(403);
-    expect((await none.json()).error.message).toMatch(/VIGIA_METRICS_TOKEN/);
+    expect(((await none.json()) as ErrorBody).error.message).toMatch(/VIGIA_METRICS_TOKEN/);
     expect((await fetch(url, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(403);
     const ok = await fetch(url, { headers: { authorization: 'Bearer scrape-token-0123456789' } });
     expect(ok.status).toBe(200);
