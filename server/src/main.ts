@@ -14,7 +14,7 @@ import { VigiaError } from '@vigia/shared';
 import { type Logger, pino } from 'pino';
 import { Gauge } from 'prom-client';
 import { createApp } from './app.ts';
-import { addDevice, addUser, revokeDevice, rotateDeviceToken } from './cli/admin.ts';
+import { addDevice, addUser, reassignSensor, revokeDevice, rotateDeviceToken } from './cli/admin.ts';
 import { systemClock } from './clock.ts';
 import { createComplianceEngine } from './compliance/engine.ts';
 import { loadSigningKey, redactUrl, webhookSecret } from './compliance/webhook-signing.ts';
@@ -32,6 +32,7 @@ const USAGE = `Usage:
   vigia-server device add <id> --site <site>     create a device; prints its token on the last line
   vigia-server device revoke <id>                refuse the device's token from now on (401 token_revoked)
   vigia-server device rotate-token <id>          a new token for the device (printed alone on the last line)
+  vigia-server sensor reassign <id> --device <d>  give a sensor id to device d (another device claimed it first)
   vigia-server webhook secret <url>              print the signing secret of a webhook URL (for the receiver)
   vigia-server user add <name> --role <operator|officer|technician|admin> (--site <site>... | --all-sites) --password-stdin
                                                  create a user seeing those sites (none without either option);
@@ -68,6 +69,16 @@ async function runAdmin(env: ServerEnv, positionals: string[], values: Record<st
     const meta = openMeta(metaFile(env));
     try {
       for (const line of rotateDeviceToken(meta, systemClock, { id: name })) console.log(line);
+    } finally {
+      meta.close();
+    }
+    return;
+  }
+  if (noun === 'sensor' && verb === 'reassign' && name && extra.length === 0) {
+    if (typeof values.device !== 'string') throw new UsageError('sensor reassign needs --device <device>');
+    const meta = openMeta(metaFile(env));
+    try {
+      for (const line of reassignSensor(meta, systemClock, { id: name, device: values.device })) console.log(line);
     } finally {
       meta.close();
     }
@@ -216,6 +227,7 @@ async function main(argv: string[]): Promise<void> {
     options: {
       site: { type: 'string', multiple: true },
       role: { type: 'string' },
+      device: { type: 'string' },
       'password-stdin': { type: 'boolean' },
       'all-sites': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

@@ -1,11 +1,11 @@
 /**
  * @module cli/admin
- * `device add`, `device revoke`, `device rotate-token` and `user add`: the admin subcommands scripts use. Each
+ * `device add`, `device revoke`, `device rotate-token`, `sensor reassign` and `user add`: the admin subcommands scripts use. Each
  * change is written to the audit log with actor `cli`. They write meta.db only
  * (safe while the server runs: WAL and a busy timeout). A device token is printed once,
  * alone on the last line, and only its hash is stored; a password comes from stdin only.
  */
-import { DeviceId, InputError, SiteId } from '@vigia/shared';
+import { DeviceId, InputError, SensorId, SiteId } from '@vigia/shared';
 import { checkNewPassword } from '../auth/password-policy.ts';
 import { z } from 'zod';
 import { Role, UserName } from '../auth/roles.ts';
@@ -50,6 +50,25 @@ export function rotateDeviceToken(meta: Meta, clock: Clock, args: { id: string }
     `Device "${id}" has a new token; the old one is refused from now on.`,
     'Its token follows, shown only this once: save it in the file named by the edge config (server.token_file).',
     token,
+  ];
+}
+
+/**
+ * `sensor reassign <id> --device <device>`: give a sensor id to the device that should own it
+ * (one of another site claimed it first). Returns the lines to print: what moved, and the span
+ * in which the readings under that id came from the previous owner (kept: never deleted).
+ */
+export function reassignSensor(meta: Meta, clock: Clock, args: { id: string; device: string }): string[] {
+  const { id, device } = parseInput(z.object({ id: SensorId, device: DeviceId }), args, 'invalid_argument', 400);
+  const before = meta.reassignSensor(id, device);
+  if (before.device === device) return [`Sensor "${id}" already belongs to device "${device}"; nothing changed.`];
+  meta.audit('cli', 'sensor_reassigned', { sensor: id, from: before.device, to: device }, clock.now());
+  const since = new Date(before.first_seen).toISOString();
+  const until = before.last_ts === null ? 'no reading yet' : `newest reading ${new Date(before.last_ts).toISOString()}`;
+  return [
+    `Sensor "${id}" moved from device "${before.device}" (site "${before.site}") to device "${device}".`,
+    `Readings under "${id}" from ${since} to now (${until}) may come from "${before.device}": they are kept; check them before relying on that span.`,
+    `If "${before.device}" was not meant to send "${id}", revoke it: vigia-server device revoke ${before.device}`,
   ];
 }
 
