@@ -99,6 +99,8 @@ export const TEST_SERVICES = [
   { command: 'chromium', packages: ['chromium'] },
   { command: 'pdftotext', packages: ['poppler-utils'] },
   { command: 'systemd-analyze', packages: ['systemd'] },
+  // The reverse-proxy example (server/deploy/nginx/vigia.conf) is tested behind a real nginx.
+  { command: 'nginx', packages: ['nginx'] },
 ];
 
 export function ensureDebianPackages(services = TEST_SERVICES) {
