@@ -101,7 +101,11 @@ describe('readEnv with server.yaml (--config)', () => {
 describe('readEnv: VIGIA_TRUST_PROXY and VIGIA_METRICS_TOKEN', () => {
   it('reads a list of proxy addresses and refuses anything that is not an IP address', () => {
     expect(readEnv({}).trustProxy).toBeUndefined();
-    expect(readEnv({ VIGIA_TRUST_PROXY: ' 127.0.0.1, ::1 ,10.0.0.5' }).trustProxy).toEqual(['127.0.0.1', '::1', '10.0.0.5']);
+    expect(readEnv({ VIGIA_TRUST_PROXY: ' 127.0.0.1, ::1 ,10.0.0.5' }).trustProxy).toEqual([
+      '127.0.0.1',
+      '::1',
+      '10.0.0.5',
+    ]);
     expect(() => readEnv({ VIGIA_TRUST_PROXY: '127.0.0.1,proxy.example' })).toThrow(
       /VIGIA_TRUST_PROXY: "proxy.example" is not an IP address/,
     );

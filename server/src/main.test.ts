@@ -55,7 +55,10 @@ describe('vigia-server (real process)', () => {
     expect(wrong.status).toBe(401);
 
     // A live stream open at shutdown must not hold the process.
-    const passwordAdded = run(['user', 'add', 'ana', '--role', 'operator', '--all-sites', '--password-stdin'], 'a long password\n');
+    const passwordAdded = run(
+      ['user', 'add', 'ana', '--role', 'operator', '--all-sites', '--password-stdin'],
+      'a long password\n',
+    );
     expect(passwordAdded.status, passwordAdded.stderr).toBe(0);
     const login = await fetch(`${url}/api/v1/login`, {
       method: 'POST',

@@ -34,7 +34,15 @@ beforeAll(async () => {
   expect(res.status, res.text).toBe(200);
   const api = new ApiClient(baseUrl);
   await api.login(ADMIN.user, ADMIN.password);
-  const rule = { id: 'ph', sensor: 'plant.ph', kind: 'range', min: 6, max: 9, averaging: 'instant', severity: 'breach' };
+  const rule = {
+    id: 'ph',
+    sensor: 'plant.ph',
+    kind: 'range',
+    min: 6,
+    max: 9,
+    averaging: 'instant',
+    severity: 'breach',
+  };
   await api.put('/api/v1/permits', {
     permits: [{ id: 'vertimiento', title: 'Permiso de vertimientos', site: 'mobile-plant', rules: [rule] }],
   });
@@ -82,7 +90,12 @@ describe('Content-Security-Policy in Chromium', () => {
     const res = await page.goto(`${baseUrl}/api/v1/reports/compliance?from=${day}&to=${tomorrow}&format=html`);
     expect(res?.status()).toBe(200);
     // h1 { color: #1f4e79 } comes from the inline <style>.
-    expect(await page.locator('h1').first().evaluate((h) => getComputedStyle(h).color)).toBe('rgb(31, 78, 121)');
+    expect(
+      await page
+        .locator('h1')
+        .first()
+        .evaluate((h) => getComputedStyle(h).color),
+    ).toBe('rgb(31, 78, 121)');
     expect(cspErrors(messages)).toEqual([]);
     await context.close();
   });
@@ -92,7 +105,9 @@ describe('Content-Security-Policy in Chromium', () => {
     const messages: ConsoleMessage[] = [];
     page.on('console', (m) => messages.push(m));
     await page.setContent(`<iframe id="f" src="${baseUrl}/"></iframe>`);
-    await expect.poll(() => messages.some((m) => /frame-ancestors|refused to (display|frame)/i.test(m.text()))).toBe(true);
+    await expect
+      .poll(() => messages.some((m) => /frame-ancestors|refused to (display|frame)/i.test(m.text())))
+      .toBe(true);
     await page.close();
   });
 });

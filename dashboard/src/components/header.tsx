@@ -21,7 +21,9 @@ export function Header({ sites, allSites, user, connection, onToggleLang, onLogo
     <header class="header">
       <div class="header__who">
         <span class="header__brand">{t('appName')}</span>
-        <span class="header__site">{allSites ? t('allSites') : sites.length > 0 ? sites.join(', ') : t('noSites')}</span>
+        <span class="header__site">
+          {allSites ? t('allSites') : sites.length > 0 ? sites.join(', ') : t('noSites')}
+        </span>
         <span class="header__user">{user}</span>
       </div>
       <div class="header__actions">

@@ -6,8 +6,8 @@
  * alone on the last line, and only its hash is stored; a password comes from stdin only.
  */
 import { DeviceId, InputError, SensorId, SiteId } from '@vigia/shared';
-import { checkNewPassword } from '../auth/password-policy.ts';
 import { z } from 'zod';
+import { checkNewPassword } from '../auth/password-policy.ts';
 import { Role, UserName } from '../auth/roles.ts';
 import { hashPassword, hashSecret, newSecret } from '../auth/secrets.ts';
 import type { Clock } from '../clock.ts';

@@ -1,9 +1,9 @@
 // Webhook requests against real local node:http receivers: signed with the URL's own secret,
 // redirects not followed, and the URL's path and query (which may be a secret) never logged.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { statSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';

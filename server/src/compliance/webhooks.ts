@@ -14,8 +14,8 @@
 import { backoffMs } from '@vigia/shared';
 import type { Logger } from 'pino';
 import type { Meta } from '../meta/meta.ts';
-import { redactUrl, SIGNATURE_HEADER, signBody } from './webhook-signing.ts';
 import type { BreachView } from './views.ts';
+import { redactUrl, SIGNATURE_HEADER, signBody } from './webhook-signing.ts';
 
 export type WebhookEvent = 'breach_opened' | 'breach_closed';
 export type WebhookBody = { id: string; event: WebhookEvent; breach: BreachView };

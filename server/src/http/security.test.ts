@@ -86,7 +86,10 @@ describe('security headers', () => {
   it('every answer (dashboard, API, errors) carries the CSP, nosniff, no framing and same-origin referrers', async () => {
     const dashboardDir = mkdtempSync(join(tmpdir(), 'vigia-dash-'));
     mkdirSync(join(dashboardDir, 'assets'), { recursive: true });
-    writeFileSync(join(dashboardDir, 'index.html'), '<!doctype html><script type="module" src="/assets/a.js"></script>');
+    writeFileSync(
+      join(dashboardDir, 'index.html'),
+      '<!doctype html><script type="module" src="/assets/a.js"></script>',
+    );
     writeFileSync(join(dashboardDir, 'assets', 'a.js'), 'export {};');
     const port = await listen({ dashboardDir });
     const base = `http://127.0.0.1:${port}`;

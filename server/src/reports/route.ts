@@ -10,10 +10,10 @@ import { z } from 'zod';
 import type { RequireRole, SessionVars } from '../auth/session.ts';
 import type { AppDeps } from '../deps.ts';
 import { parseInput } from '../http/parse-input.ts';
+import { siteScope } from '../routes/visibility.ts';
 import { csvFilename, renderCsv } from './csv.ts';
 import { gatherReport } from './gather.ts';
 import { renderHtml } from './html.ts';
-import { siteScope } from '../routes/visibility.ts';
 
 /** A year and a day: a longer report is refused (it reads every raw reading of the period). */
 export const MAX_REPORT_MS = 366 * 86_400_000;

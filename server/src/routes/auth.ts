@@ -13,8 +13,8 @@ import { LoginRequest, ROLES, type SessionUser } from '../auth/roles.ts';
 import { dummyPasswordHash, verifyPassword } from '../auth/secrets.ts';
 import { clearSessionCookie, isSameOrigin, type RequireRole, type SessionVars, startSession } from '../auth/session.ts';
 import type { AppDeps } from '../deps.ts';
-import { parseInput, parseJson } from '../http/parse-input.ts';
 import { clientInfo } from '../http/client-info.ts';
+import { parseInput, parseJson } from '../http/parse-input.ts';
 import { readBodyText } from '../http/read-body.ts';
 
 const LOGIN_LIMITS = { maxWireBytes: 16 * 1024, maxDecodedBytes: 16 * 1024 };

@@ -24,7 +24,7 @@ const ingest = (token: string, device: string, value: number, ts = T0) =>
   });
 
 describe('sensor-id squatting', () => {
-  it("is undone by reassigning the id: the rightful device then writes, the squatter is refused", async () => {
+  it('is undone by reassigning the id: the rightful device then writes, the squatter is refused', async () => {
     expect((await ingest(squatter, 'plant-a', 99)).status).toBe(200);
     const blocked = await ingest(owner, 'tunnel-b', 0.2, T0 + 1000);
     expect(blocked.status).toBe(409);
@@ -47,8 +47,11 @@ describe('sensor-id squatting', () => {
     const b = await t.signIn('ana', 'operator', ['site-b']);
     const a = await t.signIn('luis', 'operator', ['site-a']);
     const list = async (cookie: string) =>
-      ((await (await t.app.request('/api/v1/sensors', { headers: { cookie } })).json()) as { sensors: { id: string }[] })
-        .sensors;
+      (
+        (await (await t.app.request('/api/v1/sensors', { headers: { cookie } })).json()) as {
+          sensors: { id: string }[];
+        }
+      ).sensors;
     expect((await list(b)).map((s) => s.id)).toEqual(['tunnel-b.ch4']);
     expect(await list(a)).toEqual([]);
   });

@@ -90,7 +90,9 @@ describe('migration 5 (users.all_sites)', () => {
     expect(before).toBeGreaterThan(0);
     for (let v = 0; v < before; v++) db.exec(MIGRATIONS[v]);
     db.pragma(`user_version = ${before}`);
-    const add = db.prepare("INSERT INTO users (name, role, sites, password_hash, created_at) VALUES (?, 'admin', ?, 'x', 0)");
+    const add = db.prepare(
+      "INSERT INTO users (name, role, sites, password_hash, created_at) VALUES (?, 'admin', ?, 'x', 0)",
+    );
     add.run('old-admin', '[]');
     add.run('old-officer', '["mobile-plant"]');
     db.close();
