@@ -141,7 +141,7 @@ describe('vigia-server (real process)', () => {
     expect(noSite.stderr).toMatch(/--site/);
   });
 
-  it('user add reads the password from stdin only, and refuses a bad role, a short or a common password', () => {
+  it('user add reads the password from stdin only, and refuses a bad role or a password under 12 characters', () => {
     const noStdin = run(['user', 'add', 'ana', '--role', 'operator']);
     expect(noStdin.status).toBe(2);
     expect(noStdin.stderr).toMatch(/--password-stdin/);
@@ -154,6 +154,9 @@ describe('vigia-server (real process)', () => {
     expect(short.stderr).toMatch(/al menos 12 caracteres/);
     // 11 characters: one short of the rule.
     expect(run(['user', 'add', 'ana', '--role', 'operator', '--password-stdin'], 'long enough').status).toBe(2);
+  });
+
+  it('user add refuses a common password and --site with --all-sites; without either the user sees no site', () => {
     const common = run(['user', 'add', 'ana', '--role', 'operator', '--password-stdin'], 'Password2026!');
     expect(common.status).toBe(2);
     expect(common.stderr).toMatch(/most common/);

@@ -3,7 +3,7 @@
  * blocks nothing the built dashboard or the compliance report needs, in real Debian Chromium.
  * Chromium reports every blocked script, style or connection as a console error naming the
  * Content Security Policy; none may appear, and the report's inline stylesheet (allowed by its
- * hash) must apply. Also: the pages cannot be framed.
+ * policy) must apply. Also: the pages cannot be framed.
  */
 import type { Browser, ConsoleMessage } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,7 +78,7 @@ describe('Content-Security-Policy in Chromium', () => {
     await page.close();
   });
 
-  it("applies the compliance report's own stylesheet (allowed by hash) and reports no violation", async () => {
+  it("applies the compliance report's own stylesheet (its own policy) and reports no violation", async () => {
     const context = await browser!.newContext();
     const page = await context.newPage();
     const messages: ConsoleMessage[] = [];
