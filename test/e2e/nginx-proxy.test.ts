@@ -7,73 +7,18 @@
  * that is no longer in the example fails the test, so the example cannot drift unnoticed.
  * Not covered here: the edge forwarding through it with `server.ca_file` (the edge's option).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import http2 from 'node:http2';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NginxService, startNginx } from '../services/nginx.ts';
-import { freePort, requireCommand } from '../services/util.ts';
-import { REPO } from '../support/process.ts';
+import { exampleSite, type NginxService, selfSignedCertificate, startNginx } from '../services/nginx.ts';
+import { freePort } from '../services/util.ts';
 import { type ServerProcess, serverProcess } from '../support/server.ts';
 
-const EXAMPLE = join(REPO, 'server', 'deploy', 'nginx', 'vigia.conf');
 const USER = { user: 'ana', role: 'operator', password: 'ana-long-password', site: 'mobile-plant' };
-
-function replaceIn(text: string, from: string, to: string): string {
-  if (!text.includes(from)) throw new Error(`${EXAMPLE} no longer contains "${from}": update this test with it`);
-  return text.replaceAll(from, to);
-}
-
-/** The example with test ports and certificate paths (`{dir}`: nginx's temp dir). */
-function siteFrom(example: string, ports: { https: number; http: number; upstream: number }): string {
-  let s = example;
-  s = replaceIn(s, 'server 127.0.0.1:8080;', `server 127.0.0.1:${ports.upstream};`);
-  s = replaceIn(s, 'listen 443 ssl http2;', `listen 127.0.0.1:${ports.https} ssl http2;`);
-  s = replaceIn(s, 'listen [::]:443 ssl http2;', '');
-  s = replaceIn(s, 'listen 80;', `listen 127.0.0.1:${ports.http};`);
-  s = replaceIn(s, 'listen [::]:80;', '');
-  s = replaceIn(s, '/etc/ssl/vigia/fullchain.pem', '{dir}/cert.pem');
-  s = replaceIn(s, '/etc/ssl/vigia/privkey.pem', '{dir}/key.pem');
-  return s;
-}
-
-/** A self-signed certificate for localhost and 127.0.0.1 (P-256), made with openssl. */
-function selfSigned(): { cert: string; key: string } {
-  requireCommand('openssl', 'openssl');
-  const dir = mkdtempSync(join(tmpdir(), 'vigia-cert-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-        '-days',
-        '2',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      ],
-      { stdio: 'pipe' },
-    );
-    return { cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), key: readFileSync(join(dir, 'key.pem'), 'utf8') };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 let dir: string;
 let server: ServerProcess;
@@ -137,12 +82,12 @@ beforeAll(async () => {
   token = await server.addDevice('plant-01', 'mobile-plant');
   await server.addUser(USER);
   await server.start();
-  const pair = selfSigned();
+  const pair = selfSignedCertificate();
   cert = pair.cert;
   httpsPort = await freePort();
   httpPort = await freePort();
   nginx = await startNginx({
-    site: siteFrom(readFileSync(EXAMPLE, 'utf8'), { https: httpsPort, http: httpPort, upstream: server.port }),
+    site: exampleSite({ https: httpsPort, http: httpPort, upstream: server.port }),
     port: httpsPort,
     files: { 'cert.pem': pair.cert, 'key.pem': pair.key },
   });

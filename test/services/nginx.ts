@@ -4,14 +4,19 @@
  * in the foreground, with its own prefix, pid file, error log and temp paths in a temp dir,
  * on high loopback ports. The test gives the `server { }` blocks (e.g. the shipped example
  * with its ports and paths replaced); this wraps them in a minimal main config. Ready when
- * the first listen port accepts a TCP connection.
+ * the first listen port accepts a TCP connection. Also: the shipped example made runnable here
+ * (`exampleSite`) and a self-signed certificate for localhost (`selfSignedCertificate`).
  */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { spawnDaemon } from './daemon.ts';
 import { requireCommand, waitFor } from './util.ts';
+
+const EXAMPLE = fileURLToPath(new URL('../../server/deploy/nginx/vigia.conf', import.meta.url));
 
 export type NginxService = { dir: string; stop: () => Promise<void> };
 
@@ -85,4 +90,60 @@ export async function startNginx(opts: {
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** A self-signed certificate for localhost and 127.0.0.1 (P-256), made with openssl. */
+export function selfSignedCertificate(): { cert: string; key: string } {
+  requireCommand('openssl', 'openssl');
+  const dir = mkdtempSync(join(tmpdir(), 'vigia-cert-'));
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '2',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      ],
+      { stdio: 'pipe' },
+    );
+    return { cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), key: readFileSync(join(dir, 'key.pem'), 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function replaceIn(text: string, from: string, to: string): string {
+  if (!text.includes(from)) throw new Error(`${EXAMPLE} no longer contains "${from}": update this test with it`);
+  return text.replaceAll(from, to);
+}
+
+/**
+ * The shipped example (server/deploy/nginx/vigia.conf) with test ports and certificate paths
+ * (`{dir}`: nginx's temp dir). A replaced text no longer in the example throws, so the example
+ * cannot drift from what the tests run.
+ */
+export function exampleSite(ports: { https: number; http: number; upstream: number }): string {
+  let s = readFileSync(EXAMPLE, 'utf8');
+  s = replaceIn(s, 'server 127.0.0.1:8080;', `server 127.0.0.1:${ports.upstream};`);
+  s = replaceIn(s, 'listen 443 ssl http2;', `listen 127.0.0.1:${ports.https} ssl http2;`);
+  s = replaceIn(s, 'listen [::]:443 ssl http2;', '');
+  s = replaceIn(s, 'listen 80;', `listen 127.0.0.1:${ports.http};`);
+  s = replaceIn(s, 'listen [::]:80;', '');
+  s = replaceIn(s, '/etc/ssl/vigia/fullchain.pem', '{dir}/cert.pem');
+  s = replaceIn(s, '/etc/ssl/vigia/privkey.pem', '{dir}/key.pem');
+  return s;
 }

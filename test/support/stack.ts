@@ -42,6 +42,8 @@ export type StackOptions = {
   device?: { id: string; site: string };
   /** Edge config sections to override, e.g. `{ buffer: { max_mb: 0.1 }, forward: { backlog_rate: 200 } }`. */
   edgeConfig?: Partial<Pick<EdgeConfigInput, 'buffer' | 'forward' | 'safety'>>;
+  /** Where the edge forwards to (default: the server itself), e.g. a TLS proxy in front of it. */
+  edgeServerUrl?: string;
   /** Extra environment of the edge process (e.g. the wrong-clock test hook). */
   edgeEnv?: Record<string, string>;
   /** Start the server with the stack (default true); false: no network at start, `startServer()` later. */
@@ -178,7 +180,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const sensors = (opts.sensors ?? demoSensors)({ serialLinePort, modbusPort });
     const edgeConfig: EdgeConfigInput = {
       device,
-      server: { url: serverUrl, token_file: './device.token' },
+      server: { url: opts.edgeServerUrl ?? serverUrl, token_file: './device.token' },
       buffer: { path: './edge-data/buffer.db', max_mb: 512 },
       broker: {
         port: brokerPort,
