@@ -5,7 +5,7 @@
  * (VIGIA_TRUST_PROXY), the live stream flowing through unbuffered, a device's ingest, and
  * /metrics kept off. Only ports and file paths of the example are replaced; a replaced text
  * that is no longer in the example fails the test, so the example cannot drift unnoticed.
- * Not covered here: the edge forwarding through it with `server.ca_file` (the edge's option).
+ * The edge forwarding through it: edge-through-nginx.test.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';

@@ -125,7 +125,7 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE sensors ADD COLUMN last_ts INTEGER;
   ALTER TABLE sensors ADD COLUMN interval_ms REAL;
   `,
-  // h-secserver: a user created without sites sees none unless created with --all-sites
+  // users.all_sites: a user created without sites sees none unless created with --all-sites
   // (routes/visibility.ts). Users from before keep what an empty list meant then: every site.
   `
   ALTER TABLE users ADD COLUMN all_sites INTEGER NOT NULL DEFAULT 0;

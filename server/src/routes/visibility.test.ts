@@ -1,5 +1,5 @@
 // Who sees which site: a user created without sites sees none (every route that lists or reads
-// by site), `--all-sites` sees all, and users from before migration 5 keep seeing all.
+// by site), `--all-sites` sees all, and users from before the users.all_sites migration keep seeing all.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,7 +76,7 @@ describe('site visibility', () => {
   });
 });
 
-describe('migration 5 (users.all_sites)', () => {
+describe('the users.all_sites migration', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'vigia-migrate-'));
