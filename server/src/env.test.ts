@@ -119,3 +119,13 @@ describe('readEnv: VIGIA_TRUST_PROXY and VIGIA_METRICS_TOKEN', () => {
     expect(() => readEnv({ VIGIA_METRICS_TOKEN: 'has a space in the token' })).toThrow(/spaces/);
   });
 });
+
+describe('readEnv: VIGIA_LIVE_MAX_PER_USER and VIGIA_LIVE_MAX_STREAMS', () => {
+  it('leaves the defaults unless set, fills the other from the default, and refuses a non-count', () => {
+    expect(readEnv({}).liveLimits).toBeUndefined();
+    expect(readEnv({ VIGIA_LIVE_MAX_PER_USER: '3' }).liveLimits).toEqual({ perUser: 3, total: 200 });
+    expect(readEnv({ VIGIA_LIVE_MAX_STREAMS: '50' }).liveLimits).toEqual({ perUser: 20, total: 50 });
+    expect(() => readEnv({ VIGIA_LIVE_MAX_PER_USER: '0' })).toThrow(/VIGIA_LIVE_MAX_PER_USER="0" is not a count/);
+    expect(() => readEnv({ VIGIA_LIVE_MAX_STREAMS: 'many' })).toThrow(/VIGIA_LIVE_MAX_STREAMS/);
+  });
+});

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, LOG_LEVELS, ServerConfig } from '@vigia/shared';
 import type { LoadedServerConfig } from './config.ts';
+import { DEFAULT_LIVE_LIMITS } from './routes/live.ts';
 
 export type ServerEnv = {
   port: number;
@@ -25,6 +26,8 @@ export type ServerEnv = {
   trustProxy?: string[];
   /** VIGIA_METRICS_TOKEN: opens /metrics to non-loopback scrapers that send it as a bearer token. */
   metricsToken?: string;
+  /** VIGIA_LIVE_MAX_PER_USER / VIGIA_LIVE_MAX_STREAMS: open live streams allowed (routes/live.ts has the defaults). */
+  liveLimits?: { perUser: number; total: number };
 };
 
 /** `dashboard/dist` of this repository, found from this file (a path, never an import). */
@@ -61,6 +64,25 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, loaded?: LoadedSer
     ...readWebhooksEnv(env.VIGIA_WEBHOOKS),
     ...readTrustProxyEnv(env.VIGIA_TRUST_PROXY),
     ...readMetricsTokenEnv(env.VIGIA_METRICS_TOKEN),
+    ...readLiveLimitsEnv(env),
+  };
+}
+
+function readLiveLimitsEnv(env: NodeJS.ProcessEnv): { liveLimits?: { perUser: number; total: number } } {
+  const read = (name: string, fallback: number) => {
+    const text = set(env, name);
+    if (text === undefined) return fallback;
+    if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 100_000) {
+      throw new ConfigError(`${name}="${text}" is not a count: use a whole number from 1 to 100000`);
+    }
+    return Number(text);
+  };
+  if (set(env, 'VIGIA_LIVE_MAX_PER_USER') === undefined && set(env, 'VIGIA_LIVE_MAX_STREAMS') === undefined) return {};
+  return {
+    liveLimits: {
+      perUser: read('VIGIA_LIVE_MAX_PER_USER', DEFAULT_LIVE_LIMITS.perUser),
+      total: read('VIGIA_LIVE_MAX_STREAMS', DEFAULT_LIVE_LIMITS.total),
+    },
   };
 }
 

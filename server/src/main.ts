@@ -170,6 +170,7 @@ function runServer(env: ServerEnv): void {
     compliance,
     trustProxy: env.trustProxy,
     metricsToken: env.metricsToken,
+    liveLimits: env.liveLimits,
   });
   new Gauge({
     name: 'vigia_store_up',

@@ -100,8 +100,9 @@ export type ServerOnly = {
 export async function startServerOnly(
   dir: string,
   device = { id: 'plant-01', site: 'mobile-plant' },
+  env: Record<string, string> = {},
 ): Promise<ServerOnly> {
-  const server = await serverProcess(dir, { VIGIA_HOST: '127.0.0.1', VIGIA_LOG_LEVEL: 'warn' });
+  const server = await serverProcess(dir, { VIGIA_HOST: '127.0.0.1', VIGIA_LOG_LEVEL: 'warn', ...env });
   const token = await server.addDevice(device.id, device.site);
   await server.addUser(DEMO_USER);
   await server.start();

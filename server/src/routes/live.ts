@@ -22,8 +22,12 @@ import { canSeeSite, siteScope } from './visibility.ts';
 
 const MAX_QUEUE = 1000;
 
-/** Open streams allowed: a few tabs and phones per user; the whole server stays small. */
-export const DEFAULT_LIVE_LIMITS = { perUser: 8, total: 200 };
+/**
+ * Open streams allowed: the tabs and phones of one account (small sites often share one
+ * control-room account), and a bound for the whole server. VIGIA_LIVE_MAX_PER_USER and
+ * VIGIA_LIVE_MAX_STREAMS change them (env.ts).
+ */
+export const DEFAULT_LIVE_LIMITS = { perUser: 20, total: 200 };
 
 export function liveRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Variables: SessionVars }> {
   const heartbeatMs = deps.heartbeatMs ?? 15_000;
