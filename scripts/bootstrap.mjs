@@ -110,6 +110,8 @@ export const TEST_SERVICES = [
   { command: 'qemu-aarch64-static', packages: ['qemu-user-static'] },
   { path: '/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1', packages: ['libc6-arm64-cross'] },
   { path: '/usr/aarch64-linux-gnu/lib/libstdc++.so.6', packages: ['libstdc++6-arm64-cross'] },
+  // The reverse-proxy example (server/deploy/nginx/vigia.conf) is tested behind a real nginx.
+  { command: 'nginx', packages: ['nginx'] },
 ];
 
 export function ensureDebianPackages(services = TEST_SERVICES) {

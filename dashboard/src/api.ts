@@ -20,7 +20,7 @@ export class ApiError extends Error {
   }
 }
 
-export type Me = { user: string; role: string; sites: string[] };
+export type Me = { user: string; role: string; sites: string[]; all_sites: boolean };
 
 /** One row of `GET /api/v1/sensors`. */
 export type SensorInfo = {

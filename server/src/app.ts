@@ -10,6 +10,7 @@ import { createRequireRole } from './auth/session.ts';
 import { type ComplianceEngine, createComplianceEngine } from './compliance/engine.ts';
 import type { AppDeps } from './deps.ts';
 import { errorHandler, notFoundBody } from './http/on-error.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { reportsRoutes } from './reports/route.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -42,7 +43,8 @@ export function createApp(deps: AppDeps): VigiaApp {
     end({ method: c.req.method, route: routePath(c), status: String(c.res.status) });
   });
 
-  app.route('/', healthRoutes(telemetry, deps.store));
+  app.use(securityHeaders());
+  app.route('/', healthRoutes(telemetry, deps.store, deps));
   app.route('/api/v1/ingest', ingestRoutes(deps, telemetry, compliance));
   app.route('/api/v1', authRoutes(deps, requireRole));
   app.route('/api/v1/series', seriesRoutes(deps, requireRole));

@@ -21,4 +21,10 @@ export type AppDeps = {
   telemetry?: Telemetry;
   /** SSE heartbeat period; 15 s unless a test needs it shorter. */
   heartbeatMs?: number;
+  /** Open live streams allowed per user and in total; DEFAULT_LIVE_LIMITS (routes/live.ts) unless a test sets them. */
+  liveLimits?: { perUser: number; total: number };
+  /** Peer addresses whose X-Forwarded-Proto/-For are believed (VIGIA_TRUST_PROXY); none by default. */
+  trustProxy?: readonly string[];
+  /** VIGIA_METRICS_TOKEN: a bearer token that opens /metrics to non-loopback clients. */
+  metricsToken?: string;
 };

@@ -97,3 +97,35 @@ describe('readEnv with server.yaml (--config)', () => {
     );
   });
 });
+
+describe('readEnv: VIGIA_TRUST_PROXY and VIGIA_METRICS_TOKEN', () => {
+  it('reads a list of proxy addresses and refuses anything that is not an IP address', () => {
+    expect(readEnv({}).trustProxy).toBeUndefined();
+    expect(readEnv({ VIGIA_TRUST_PROXY: ' 127.0.0.1, ::1 ,10.0.0.5' }).trustProxy).toEqual([
+      '127.0.0.1',
+      '::1',
+      '10.0.0.5',
+    ]);
+    expect(() => readEnv({ VIGIA_TRUST_PROXY: '127.0.0.1,proxy.example' })).toThrow(
+      /VIGIA_TRUST_PROXY: "proxy.example" is not an IP address/,
+    );
+    expect(() => readEnv({ VIGIA_TRUST_PROXY: '10.0.0.0/8' })).toThrow(ConfigError);
+  });
+
+  it('takes a metrics token of 16 characters or more, without spaces', () => {
+    expect(readEnv({}).metricsToken).toBeUndefined();
+    expect(readEnv({ VIGIA_METRICS_TOKEN: 'abcdefghijklmnop' }).metricsToken).toBe('abcdefghijklmnop');
+    expect(() => readEnv({ VIGIA_METRICS_TOKEN: 'short' })).toThrow(/VIGIA_METRICS_TOKEN .*openssl rand/);
+    expect(() => readEnv({ VIGIA_METRICS_TOKEN: 'has a space in the token' })).toThrow(/spaces/);
+  });
+});
+
+describe('readEnv: VIGIA_LIVE_MAX_PER_USER and VIGIA_LIVE_MAX_STREAMS', () => {
+  it('leaves the defaults unless set, fills the other from the default, and refuses a non-count', () => {
+    expect(readEnv({}).liveLimits).toBeUndefined();
+    expect(readEnv({ VIGIA_LIVE_MAX_PER_USER: '3' }).liveLimits).toEqual({ perUser: 3, total: 200 });
+    expect(readEnv({ VIGIA_LIVE_MAX_STREAMS: '50' }).liveLimits).toEqual({ perUser: 20, total: 50 });
+    expect(() => readEnv({ VIGIA_LIVE_MAX_PER_USER: '0' })).toThrow(/VIGIA_LIVE_MAX_PER_USER="0" is not a count/);
+    expect(() => readEnv({ VIGIA_LIVE_MAX_STREAMS: 'many' })).toThrow(/VIGIA_LIVE_MAX_STREAMS/);
+  });
+});

@@ -5,10 +5,12 @@
  * defaults from the shared `ServerConfig` schema) and the `VIGIA_*` variables, which override
  * the file. Bad values are a ConfigError naming the variable (or file and key) and the fix.
  */
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, LOG_LEVELS, ServerConfig } from '@vigia/shared';
 import type { LoadedServerConfig } from './config.ts';
+import { DEFAULT_LIVE_LIMITS } from './routes/live.ts';
 
 export type ServerEnv = {
   port: number;
@@ -20,6 +22,12 @@ export type ServerEnv = {
   influx?: { url: string; db: string; user?: string; password?: string };
   /** VIGIA_WEBHOOKS: comma-separated http(s) URLs that get breach opened/closed POSTs. */
   webhooks?: string[];
+  /** VIGIA_TRUST_PROXY: peer addresses whose X-Forwarded-Proto/-For are believed (a TLS proxy in front). */
+  trustProxy?: string[];
+  /** VIGIA_METRICS_TOKEN: opens /metrics to non-loopback scrapers that send it as a bearer token. */
+  metricsToken?: string;
+  /** VIGIA_LIVE_MAX_PER_USER / VIGIA_LIVE_MAX_STREAMS: open live streams allowed (routes/live.ts has the defaults). */
+  liveLimits?: { perUser: number; total: number };
 };
 
 /** `dashboard/dist` of this repository, found from this file (a path, never an import). */
@@ -54,7 +62,53 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, loaded?: LoadedSer
     logLevel,
     influx: readInfluxEnv(env, loaded),
     ...readWebhooksEnv(env.VIGIA_WEBHOOKS),
+    ...readTrustProxyEnv(env.VIGIA_TRUST_PROXY),
+    ...readMetricsTokenEnv(env.VIGIA_METRICS_TOKEN),
+    ...readLiveLimitsEnv(env),
   };
+}
+
+function readLiveLimitsEnv(env: NodeJS.ProcessEnv): { liveLimits?: { perUser: number; total: number } } {
+  const read = (name: string, fallback: number) => {
+    const text = set(env, name);
+    if (text === undefined) return fallback;
+    if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 100_000) {
+      throw new ConfigError(`${name}="${text}" is not a count: use a whole number from 1 to 100000`);
+    }
+    return Number(text);
+  };
+  if (set(env, 'VIGIA_LIVE_MAX_PER_USER') === undefined && set(env, 'VIGIA_LIVE_MAX_STREAMS') === undefined) return {};
+  return {
+    liveLimits: {
+      perUser: read('VIGIA_LIVE_MAX_PER_USER', DEFAULT_LIVE_LIMITS.perUser),
+      total: read('VIGIA_LIVE_MAX_STREAMS', DEFAULT_LIVE_LIMITS.total),
+    },
+  };
+}
+
+function readTrustProxyEnv(text: string | undefined): { trustProxy?: string[] } {
+  const addresses = (text ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  for (const a of addresses) {
+    if (isIP(a) === 0)
+      throw new ConfigError(
+        `VIGIA_TRUST_PROXY: "${a}" is not an IP address: list the proxy's own addresses, e.g. 127.0.0.1,::1`,
+      );
+  }
+  // The peer address is compared after the same normalisation (http/client-info.ts).
+  return addresses.length > 0 ? { trustProxy: addresses.map((a) => a.toLowerCase()) } : {};
+}
+
+function readMetricsTokenEnv(text: string | undefined): { metricsToken?: string } {
+  if (text === undefined || text === '') return {};
+  if (text.trim().length < 16 || /\s/.test(text)) {
+    throw new ConfigError(
+      'VIGIA_METRICS_TOKEN is too short or has spaces: use at least 16 characters without spaces, e.g. the output of  openssl rand -hex 24',
+    );
+  }
+  return { metricsToken: text };
 }
 
 function readInfluxEnv(env: NodeJS.ProcessEnv, loaded?: LoadedServerConfig): ServerEnv['influx'] {

@@ -55,7 +55,10 @@ describe('vigia-server (real process)', () => {
     expect(wrong.status).toBe(401);
 
     // A live stream open at shutdown must not hold the process.
-    const passwordAdded = run(['user', 'add', 'ana', '--role', 'operator', '--password-stdin'], 'a long password\n');
+    const passwordAdded = run(
+      ['user', 'add', 'ana', '--role', 'operator', '--all-sites', '--password-stdin'],
+      'a long password\n',
+    );
     expect(passwordAdded.status, passwordAdded.stderr).toBe(0);
     const login = await fetch(`${url}/api/v1/login`, {
       method: 'POST',
@@ -138,7 +141,7 @@ describe('vigia-server (real process)', () => {
     expect(noSite.stderr).toMatch(/--site/);
   });
 
-  it('user add reads the password from stdin only, and refuses a bad role or a short password', () => {
+  it('user add reads the password from stdin only, and refuses a bad role or a password under 12 characters', () => {
     const noStdin = run(['user', 'add', 'ana', '--role', 'operator']);
     expect(noStdin.status).toBe(2);
     expect(noStdin.stderr).toMatch(/--password-stdin/);
@@ -147,12 +150,28 @@ describe('vigia-server (real process)', () => {
     expect(badRole.stderr).toMatch(/role/);
     const short = run(['user', 'add', 'ana', '--role', 'operator', '--password-stdin'], 'short');
     expect(short.status).toBe(2);
-    expect(short.stderr).toMatch(/at least 8/);
+    expect(short.stderr).toMatch(/at least 12 characters/);
+    expect(short.stderr).toMatch(/al menos 12 caracteres/);
+    // 11 characters: one short of the rule.
+    expect(run(['user', 'add', 'ana', '--role', 'operator', '--password-stdin'], 'long enough').status).toBe(2);
+  });
+
+  it('user add refuses a common password and --site with --all-sites; without either the user sees no site', () => {
+    const common = run(['user', 'add', 'ana', '--role', 'operator', '--password-stdin'], 'Password2026!');
+    expect(common.status).toBe(2);
+    expect(common.stderr).toMatch(/most common/);
+    const both = run(['user', 'add', 'ana', '--role', 'admin', '--site', 'a', '--all-sites', '--password-stdin'], 'x');
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/not both/);
     const ok = run(
       ['user', 'add', 'ana', '--role', 'admin', '--site', 'a', '--site', 'b', '--password-stdin'],
-      'long enough',
+      'long enough!',
     );
     expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/for site\(s\) a, b/);
+    const none = run(['user', 'add', 'luis', '--role', 'operator', '--password-stdin'], 'twelve chars ok');
+    expect(none.status, none.stderr).toBe(0);
+    expect(none.stdout).toMatch(/for no site/);
   });
 
   it('refuses a bad VIGIA_PORT and an unknown command with exit 2', () => {

@@ -6,6 +6,7 @@
  * createApp. On SIGTERM/SIGINT: stop accepting, let in-flight requests finish (an
  * acknowledged batch is already committed), end live streams, close the databases, exit 0.
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
@@ -13,9 +14,10 @@ import { VigiaError } from '@vigia/shared';
 import { type Logger, pino } from 'pino';
 import { Gauge } from 'prom-client';
 import { createApp } from './app.ts';
-import { addDevice, addUser, revokeDevice, rotateDeviceToken } from './cli/admin.ts';
+import { addDevice, addUser, reassignSensor, revokeDevice, rotateDeviceToken } from './cli/admin.ts';
 import { systemClock } from './clock.ts';
 import { createComplianceEngine } from './compliance/engine.ts';
+import { loadSigningKey, redactUrl, webhookSecret } from './compliance/webhook-signing.ts';
 import { createWebhooks } from './compliance/webhooks.ts';
 import { loadServerConfig } from './config.ts';
 import { readEnv, type ServerEnv } from './env.ts';
@@ -31,8 +33,11 @@ const USAGE = `Usage:
   vigia-server device add <id> --site <site>     create a device; prints its token on the last line
   vigia-server device revoke <id>                refuse the device's token from now on (401 token_revoked)
   vigia-server device rotate-token <id>          a new token for the device (printed alone on the last line)
-  vigia-server user add <name> --role <operator|officer|technician|admin> [--site <site>]... --password-stdin
-                                                 create a user; the password is read from stdin
+  vigia-server sensor reassign <id> --device <d>  give a sensor id to device d (another device claimed it first)
+  vigia-server webhook secret <url>              print the signing secret of a webhook URL (for the receiver)
+  vigia-server user add <name> --role <operator|officer|technician|admin> (--site <site>... | --all-sites) --password-stdin
+                                                 create a user seeing those sites (none without either option);
+                                                 the password (12+ characters, not a common one) is read from stdin
   --config <file> applies to every command (data_dir, influx); see server/README.md`;
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -70,6 +75,27 @@ async function runAdmin(env: ServerEnv, positionals: string[], values: Record<st
     }
     return;
   }
+  if (noun === 'sensor' && verb === 'reassign' && name && extra.length === 0) {
+    if (typeof values.device !== 'string') throw new UsageError('sensor reassign needs --device <device>');
+    const meta = openMeta(metaFile(env));
+    try {
+      for (const line of reassignSensor(meta, systemClock, { id: name, device: values.device })) console.log(line);
+    } finally {
+      meta.close();
+    }
+    return;
+  }
+  if (noun === 'webhook' && verb === 'secret' && name && extra.length === 0) {
+    if (!URL.canParse(name) || !['http:', 'https:'].includes(new URL(name).protocol)) {
+      throw new UsageError(`"${redactUrl(name)}" is not an http(s) URL: give it exactly as in VIGIA_WEBHOOKS`);
+    }
+    mkdirSync(env.dataDir, { recursive: true });
+    console.log(
+      `Signing secret of the webhook ${redactUrl(name)}: each request carries X-Vigia-Signature: sha256=<hex HMAC-SHA256 of the body with this secret>. It follows, alone on the last line:`,
+    );
+    console.log(webhookSecret(loadSigningKey(env.dataDir), name));
+    return;
+  }
   if (verb !== 'add' || !name || extra.length > 0) throw new UsageError(`unknown command "${positionals.join(' ')}"`);
   if (noun === 'device') {
     const site = values.site as string[] | undefined;
@@ -91,7 +117,8 @@ async function runAdmin(env: ServerEnv, positionals: string[], values: Record<st
     const meta = openMeta(metaFile(env));
     try {
       const sites = (values.site as string[] | undefined) ?? [];
-      console.log(await addUser(meta, systemClock, { name, role: values.role, sites, password }));
+      const allSites = values['all-sites'] === true;
+      console.log(await addUser(meta, systemClock, { name, role: values.role, sites, allSites, password }));
     } finally {
       meta.close();
     }
@@ -128,7 +155,12 @@ function runServer(env: ServerEnv): void {
   const { store, influx } = openReadings(env, log);
   const live = createLiveHub();
   const telemetry = createTelemetry(log);
-  const webhooks = createWebhooks(meta, log, { urls: env.webhooks ?? [], telemetry });
+  const key = env.webhooks ? loadSigningKey(env.dataDir) : undefined;
+  const webhooks = createWebhooks(meta, log, {
+    urls: env.webhooks ?? [],
+    telemetry,
+    secretFor: key && ((url) => webhookSecret(key, url)),
+  });
   const compliance = createComplianceEngine({
     store,
     meta,
@@ -143,6 +175,9 @@ function runServer(env: ServerEnv): void {
   const app = createApp({
     ...{ store, meta, live, clock: systemClock, log, dashboardDir: env.dashboardDir },
     ...{ compliance, telemetry },
+    trustProxy: env.trustProxy,
+    metricsToken: env.metricsToken,
+    liveLimits: env.liveLimits,
   });
   new Gauge({
     name: 'vigia_store_up',
@@ -200,7 +235,9 @@ async function main(argv: string[]): Promise<void> {
     options: {
       site: { type: 'string', multiple: true },
       role: { type: 'string' },
+      device: { type: 'string' },
       'password-stdin': { type: 'boolean' },
+      'all-sites': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       config: { type: 'string', short: 'c' },
     },

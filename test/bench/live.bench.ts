@@ -21,7 +21,12 @@ export const liveBench: Bench = {
   name: 'live',
   async run(emit) {
     const dir = mkdtempSync(join(tmpdir(), 'vigia-bench-live-'));
-    const server = await startServerOnly(dir);
+    // Every client is the demo user: lift the live stream caps to the client count.
+    const limit = String(CLIENTS);
+    const server = await startServerOnly(dir, undefined, {
+      VIGIA_LIVE_MAX_PER_USER: limit,
+      VIGIA_LIVE_MAX_STREAMS: limit,
+    });
     const closers: (() => void)[] = [];
     try {
       const api = new ApiClient(server.url);

@@ -15,7 +15,9 @@ let dir: string;
 let server: ServerOnly;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vigia-fanout-'));
-  server = await startServerOnly(dir);
+  // All 200 streams are one user's: lift the per-user cap (routes/live.ts) for this test.
+  const limit = String(CLIENTS);
+  server = await startServerOnly(dir, undefined, { VIGIA_LIVE_MAX_PER_USER: limit, VIGIA_LIVE_MAX_STREAMS: limit });
 });
 afterAll(async () => {
   await server?.proc.stop();

@@ -12,6 +12,7 @@ import { freePort, waitFor } from '../services/util.ts';
 import { type Proc, runNode, startNode } from './process.ts';
 import { DEMO_USER, SERVER_BIN } from './stack.ts';
 
+/** `site` absent: the user is created with `--all-sites`. */
 export type ServerUser = { user: string; role: string; password: string; site?: string };
 
 export type ServerProcess = {
@@ -62,7 +63,7 @@ export async function serverProcess(dir: string, env: Record<string, string> = {
     cli,
     addDevice: async (id, site) => (await cli(['device', 'add', id, '--site', site])).trim().split('\n').at(-1)!.trim(),
     addUser: async ({ user, role, password, site }) => {
-      const siteArgs = site ? ['--site', site] : [];
+      const siteArgs = site ? ['--site', site] : ['--all-sites'];
       await cli(['user', 'add', user, '--role', role, ...siteArgs, '--password-stdin'], `${password}\n`);
     },
     async start() {
@@ -99,8 +100,9 @@ export type ServerOnly = {
 export async function startServerOnly(
   dir: string,
   device = { id: 'plant-01', site: 'mobile-plant' },
+  env: Record<string, string> = {},
 ): Promise<ServerOnly> {
-  const server = await serverProcess(dir, { VIGIA_HOST: '127.0.0.1', VIGIA_LOG_LEVEL: 'warn' });
+  const server = await serverProcess(dir, { VIGIA_HOST: '127.0.0.1', VIGIA_LOG_LEVEL: 'warn', ...env });
   const token = await server.addDevice(device.id, device.site);
   await server.addUser(DEMO_USER);
   await server.start();

@@ -19,7 +19,7 @@ export const SERVER_BIN = join(REPO, 'server', 'bin', 'vigia-server.mjs');
 export const EDGE_BIN = join(REPO, 'edge', 'bin', 'vigia-edge.mjs');
 export const SIMULATOR = join(REPO, 'test', 'simulator', 'main.ts');
 
-export const DEMO_USER = { user: 'demo', password: 'vigia-demo', role: 'admin' } as const;
+export const DEMO_USER = { user: 'demo', password: 'vigia-demo-2026', role: 'admin' } as const;
 
 export type StackOptions = {
   /** Folder for data, configs and logs (created if missing). */
@@ -42,6 +42,8 @@ export type StackOptions = {
   device?: { id: string; site: string };
   /** Edge config sections to override, e.g. `{ buffer: { max_mb: 0.1 }, forward: { backlog_rate: 200 } }`. */
   edgeConfig?: Partial<Pick<EdgeConfigInput, 'buffer' | 'forward' | 'safety'>>;
+  /** Where the edge forwards to (default: the server itself), e.g. a TLS proxy in front of it. */
+  edgeServerUrl?: string;
   /** Extra environment of the edge process (e.g. the wrong-clock test hook). */
   edgeEnv?: Record<string, string>;
   /** Start the server with the stack (default true); false: no network at start, `startServer()` later. */
@@ -142,7 +144,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     writeFileSync(join(dir, 'device.token'), `${token}\n`, { mode: 0o600 });
     const user = await runNode(
       SERVER_BIN,
-      ['user', 'add', DEMO_USER.user, '--role', DEMO_USER.role, '--password-stdin'],
+      ['user', 'add', DEMO_USER.user, '--role', DEMO_USER.role, '--all-sites', '--password-stdin'],
       {
         env: serverEnv,
         input: `${DEMO_USER.password}\n`,
@@ -185,7 +187,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const sensors = (opts.sensors ?? demoSensors)({ serialLinePort, modbusPort });
     const edgeConfig: EdgeConfigInput = {
       device,
-      server: { url: serverUrl, token_file: './device.token' },
+      server: { url: opts.edgeServerUrl ?? serverUrl, token_file: './device.token' },
       buffer: { path: './edge-data/buffer.db', max_mb: 512 },
       broker: {
         port: brokerPort,

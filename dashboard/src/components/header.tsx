@@ -5,13 +5,15 @@ import type { LiveState } from '../live.ts';
 
 export type HeaderProps = {
   sites: string[];
+  /** The user sees every site (`--all-sites`); otherwise only `sites`, and none when it is empty. */
+  allSites: boolean;
   user: string;
   connection: LiveState;
   onToggleLang: () => void;
   onLogout: () => void;
 };
 
-export function Header({ sites, user, connection, onToggleLang, onLogout }: HeaderProps) {
+export function Header({ sites, allSites, user, connection, onToggleLang, onLogout }: HeaderProps) {
   const { t } = useI18n();
   const label =
     connection === 'open' ? t('liveOpen') : connection === 'connecting' ? t('liveConnecting') : t('liveRetrying');
@@ -19,7 +21,9 @@ export function Header({ sites, user, connection, onToggleLang, onLogout }: Head
     <header class="header">
       <div class="header__who">
         <span class="header__brand">{t('appName')}</span>
-        <span class="header__site">{sites.length > 0 ? sites.join(', ') : t('allSites')}</span>
+        <span class="header__site">
+          {allSites ? t('allSites') : sites.length > 0 ? sites.join(', ') : t('noSites')}
+        </span>
         <span class="header__user">{user}</span>
       </div>
       <div class="header__actions">

@@ -44,6 +44,7 @@ export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
     <div class="page" data-zone={zone}>
       <Header
         sites={me.sites}
+        allSites={me.all_sites}
         user={me.user}
         connection={snapshot.state}
         onToggleLang={onToggleLang}

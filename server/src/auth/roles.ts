@@ -20,5 +20,5 @@ export const LoginRequest = z
   .object({ user: z.string().min(1).max(64), password: z.string().min(1).max(1024) })
   .strict();
 
-/** What `/login` and `/me` answer. */
-export type SessionUser = { user: string; role: Role; sites: string[] };
+/** What `/login` and `/me` answer; `all_sites`: created with `--all-sites` (sees every site, `sites` empty). */
+export type SessionUser = { user: string; role: Role; sites: string[]; all_sites: boolean };

@@ -32,8 +32,11 @@ export function isSameOrigin(c: Context): boolean {
   }
 }
 
-/** Start a session for `user`: store the id's hash, set the cookie. */
-export function startSession(c: Context, meta: Meta, clock: Clock, user: string): void {
+/**
+ * Start a session for `user`: store the id's hash, set the cookie; `secure` (the client came
+ * over https, directly or through a trusted proxy: http/client-info.ts) adds `Secure`.
+ */
+export function startSession(c: Context, meta: Meta, clock: Clock, user: string, secure: boolean): void {
   const id = newSecret();
   meta.createSession(hashSecret(id), user, clock.now() + SESSION_TTL_MS);
   setCookie(c, SESSION_COOKIE, id, {
@@ -41,7 +44,7 @@ export function startSession(c: Context, meta: Meta, clock: Clock, user: string)
     sameSite: 'Strict',
     path: '/',
     maxAge: SESSION_TTL_MS / 1000,
-    secure: new URL(c.req.url).protocol === 'https:',
+    secure,
   });
 }
 
@@ -70,7 +73,7 @@ export function createRequireRole(deps: { meta: Meta; clock: Clock }): RequireRo
           403,
         );
       }
-      c.set('user', { user: row.name, role: row.role, sites: row.sites });
+      c.set('user', { user: row.name, role: row.role, sites: row.sites, all_sites: row.all_sites });
       c.set('sessionIdHash', idHash);
       await next();
     };

@@ -42,7 +42,9 @@ type Breach = { id: number; start: number; end: number | null; peak: number };
 describe('compliance across a restart (real process)', () => {
   it('keeps an open breach open under the same id, then extends and closes it', async () => {
     const token = run(['device', 'add', 'plant-01', '--site', 'mobile-plant']).stdout.trimEnd().split('\n').at(-1)!;
-    expect(run(['user', 'add', 'maria', '--role', 'officer', '--password-stdin'], 'a long password\n').status).toBe(0);
+    expect(
+      run(['user', 'add', 'maria', '--role', 'officer', '--all-sites', '--password-stdin'], 'a long password\n').status,
+    ).toBe(0);
     const now = Date.now();
     const t0 = now - 10 * 60_000;
     const ingest = (url: string, from: number, n: number, value: number) =>

@@ -11,12 +11,15 @@
  * - every failed attempt is logged and counted in `vigia_errors_total{component="webhooks"}`
  *   (`webhook_failed`; `webhook_gave_up` when the attempts are spent; `webhook_outbox_failed`
  *   when the outbox itself could not be read or written).
+ * - each request is signed (`X-Vigia-Signature`, webhook-signing.ts) when `secretFor` is given;
+ *   a redirect is never followed (it counts as a failed attempt); logs show a URL's host only.
  */
 import { backoffMs } from '@vigia/shared';
 import type { Logger } from 'pino';
 import type { Meta } from '../meta/meta.ts';
 import type { ErrorCounter } from '../telemetry.ts';
 import type { BreachView } from './views.ts';
+import { redactUrl, SIGNATURE_HEADER, signBody } from './webhook-signing.ts';
 
 export type WebhookEvent = 'breach_opened' | 'breach_closed';
 export type WebhookBody = { id: string; event: WebhookEvent; breach: BreachView };
@@ -27,6 +30,8 @@ export type WebhookOptions = {
   maxDelayMs?: number;
   maxAttempts?: number;
   timeoutMs?: number;
+  /** The signing secret of a URL (webhook-signing.ts); unsigned without it (tests only). */
+  secretFor?: (url: string) => string;
   /** Wall clock for scheduling retries (not the app's event-time clock). */
   now?: () => number;
   /** Where failures are counted (the app's metrics). */
@@ -59,28 +64,39 @@ export function createWebhooks(meta: Meta, log: Logger, opts: WebhookOptions): W
     try {
       const res = await fetch(row.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'vigia-server' },
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'vigia-server',
+          ...(opts.secretFor && { [SIGNATURE_HEADER]: signBody(opts.secretFor(row.url), row.body) }),
+        },
         body: row.body,
         signal: AbortSignal.timeout(timeoutMs),
+        // A redirect could carry the signed body to another host: configure the final URL instead.
+        redirect: 'manual',
       });
       await res.arrayBuffer().catch(() => undefined);
       if (res.ok) {
         meta.webhookDone(row.seq);
         return;
       }
-      error = `HTTP ${res.status}`;
+      error =
+        res.status >= 300 && res.status < 400
+          ? `HTTP ${res.status}: redirects are not followed; put the final address in VIGIA_WEBHOOKS`
+          : `HTTP ${res.status}`;
     } catch (err) {
-      error = (err as Error).message;
+      // Some fetch errors quote the URL ("Failed to parse URL from …"): never log or store it.
+      error = (err as Error).message.replaceAll(row.url, redactUrl(row.url));
     }
     const attempts = row.attempts + 1;
     const delay = backoffMs(attempts - 1, { baseMs: base, maxMs: cap, jitter: 0.5 });
     const nextAt = attempts >= maxAttempts ? null : now() + delay;
     meta.webhookFailed(row.seq, attempts, nextAt, error);
     count('webhook_failed');
+    const url = redactUrl(row.url);
     if (nextAt === null) {
       count('webhook_gave_up');
-      log.error({ url: row.url, seq: row.seq, error }, 'webhookGaveUp');
-    } else log.warn({ url: row.url, seq: row.seq, attempts, error }, 'webhookRetry');
+      log.error({ url, seq: row.seq, error }, 'webhookGaveUp');
+    } else log.warn({ url, seq: row.seq, attempts, error }, 'webhookRetry');
   };
 
   const deliverDue = async () => {

@@ -9,6 +9,9 @@
  * - the last `ringSize` events are kept; a subscriber that names the id it saw last gets
  *   exactly the events after it (`missed`), or `undefined` when some are gone or the id is
  *   not ours, and must then start from a fresh snapshot.
+ * - a subscriber may name its owner (user and session): `closeUser`/`closeSession` finish
+ *   exactly that owner's streams (user disabled or deleted, logout), and `countOf` says how
+ *   many a user holds (the live route's per-user cap).
  * `close` tells every subscriber to finish (server shutdown).
  */
 import { randomBytes } from 'node:crypto';
@@ -25,6 +28,9 @@ export type StampedEvent = LiveEvent & { id: string };
 
 export type LiveSubscriber = { onEvent(e: StampedEvent): void; onClose(): void };
 
+/** Whose stream a subscription is: the signed-in user and the hash of their session id. */
+export type LiveOwner = { user: string; session: string };
+
 export type Subscription = {
   /** Stop receiving events (idempotent). */
   unsubscribe(): void;
@@ -37,8 +43,14 @@ export type Subscription = {
 export type LiveHub = {
   publish(e: LiveEvent): void;
   /** Subscribe; with `lastEventId`, also get what was missed since (synchronously, so nothing falls between). */
-  subscribe(s: LiveSubscriber, lastEventId?: string): Subscription;
+  subscribe(s: LiveSubscriber, lastEventId?: string, owner?: LiveOwner): Subscription;
   readonly size: number;
+  /** How many subscriptions `user` holds now. */
+  countOf(user: string): number;
+  /** Finish every stream of `user` (disabled, deleted, password changed). */
+  closeUser(user: string): void;
+  /** Finish the streams of one session (logout). */
+  closeSession(session: string): void;
   close(): void;
 };
 
@@ -47,7 +59,14 @@ export const DEFAULT_RING_SIZE = 5000;
 export function createLiveHub(options: { ringSize?: number } = {}): LiveHub {
   const ringSize = options.ringSize ?? DEFAULT_RING_SIZE;
   const boot = randomBytes(4).toString('hex');
-  const subscribers = new Set<LiveSubscriber>();
+  const subscribers = new Map<LiveSubscriber, LiveOwner | undefined>();
+  const finish = (match: (o: LiveOwner) => boolean) => {
+    for (const [s, o] of subscribers) {
+      if (!o || !match(o)) continue;
+      subscribers.delete(s);
+      s.onClose();
+    }
+  };
   // ring[(seq - 1) % ringSize] holds event `seq` while seq > lastSeq - ringSize.
   const ring: StampedEvent[] = [];
   let lastSeq = 0;
@@ -69,16 +88,16 @@ export function createLiveHub(options: { ringSize?: number } = {}): LiveHub {
     publish(e) {
       const stamped = { ...e, id: idOf(++lastSeq) };
       ring[(lastSeq - 1) % ringSize] = stamped;
-      for (const s of subscribers) s.onEvent(stamped);
+      for (const s of subscribers.keys()) s.onEvent(stamped);
     },
-    subscribe(s, lastEventId) {
+    subscribe(s, lastEventId, owner) {
       const cursor = idOf(lastSeq);
       const missed = lastEventId === undefined ? undefined : missedAfter(lastEventId);
       if (closed) {
         queueMicrotask(() => s.onClose());
         return { unsubscribe: () => {}, missed, cursor };
       }
-      subscribers.add(s);
+      subscribers.set(s, owner);
       return {
         unsubscribe: () => {
           subscribers.delete(s);
@@ -90,9 +109,16 @@ export function createLiveHub(options: { ringSize?: number } = {}): LiveHub {
     get size() {
       return subscribers.size;
     },
+    countOf(user) {
+      let n = 0;
+      for (const o of subscribers.values()) if (o?.user === user) n++;
+      return n;
+    },
+    closeUser: (user) => finish((o) => o.user === user),
+    closeSession: (session) => finish((o) => o.session === session),
     close() {
       closed = true;
-      for (const s of subscribers) s.onClose();
+      for (const s of subscribers.keys()) s.onClose();
       subscribers.clear();
     },
   };

@@ -156,6 +156,12 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE sites ADD COLUMN updated_at INTEGER;
   ALTER TABLE sites ADD COLUMN updated_by TEXT;
   `,
+  // 7: users.all_sites: a user created without sites sees none unless created with --all-sites
+  // (routes/visibility.ts). Users from before keep what an empty list meant then: every site.
+  `
+  ALTER TABLE users ADD COLUMN all_sites INTEGER NOT NULL DEFAULT 0;
+  UPDATE users SET all_sites = 1 WHERE sites = '[]';
+  `,
 ];
 
 /** Run the steps `db` has not seen yet, each in its own transaction. */

@@ -33,6 +33,12 @@ export type SensorRepo = {
   sensorById(id: string): SensorRow | undefined;
   /** Learn each sensor's newest reading and typical interval from an accepted batch. */
   noteSensorReadings(readings: readonly Reading[]): void;
+  /**
+   * Give sensor `id` to `device` (an administrator undoing a squatted id,
+   * docs/decisions/2026-12-04-sensor-id-squatting.md); answers the row before the move.
+   * 404 `sensor_unknown` / `device_unknown`.
+   */
+  reassignSensor(id: string, device: string): SensorRow;
 };
 
 const SELECT = `SELECT s.id, s.device, d.site, s.name, s.quantity, s.unit, s.first_seen, s.last_ts, s.interval_ms
@@ -46,6 +52,8 @@ export function sensorRepo(db: Database.Database): SensorRepo {
   const all = db.prepare(`${SELECT} ORDER BY d.site, s.device, s.id`);
   const one = db.prepare(`${SELECT} WHERE s.id = ?`);
   const pace = db.prepare('SELECT last_ts, interval_ms FROM sensors WHERE id = ?');
+  const deviceExists = db.prepare('SELECT 1 FROM devices WHERE id = ?');
+  const setOwner = db.prepare('UPDATE sensors SET device = ? WHERE id = ?');
   const setPace = db.prepare('UPDATE sensors SET last_ts = @last_ts, interval_ms = @interval_ms WHERE id = @id');
   const note = db.transaction((readings: readonly Reading[]) => {
     const bySensor = new Map<string, number[]>();
@@ -67,7 +75,7 @@ export function sensorRepo(db: Database.Database): SensorRepo {
       if (row && row.device !== device) {
         throw new InputError(
           'sensor_taken',
-          `sensor "${c.id}" belongs to device "${row.device}": give this device's sensor another id`,
+          `sensor "${c.id}" belongs to device "${row.device}": give this device's sensor another id, or, if it is this device's, ask an administrator to run  vigia-server sensor reassign ${c.id} --device ${device}`,
           c.path,
           409,
         );
@@ -89,5 +97,12 @@ export function sensorRepo(db: Database.Database): SensorRepo {
     },
     sensorById: (id) => one.get(id) as SensorRow | undefined,
     noteSensorReadings: (readings) => note(readings),
+    reassignSensor(id, device) {
+      const before = one.get(id) as SensorRow | undefined;
+      if (!before) throw new InputError('sensor_unknown', `no sensor "${id}" on this server`, 'sensor', 404);
+      if (!deviceExists.get(device)) throw new InputError('device_unknown', `no device "${device}"`, 'device', 404);
+      setOwner.run(device, id);
+      return before;
+    },
   };
 }

@@ -3,7 +3,8 @@ import { InputError } from '@vigia/shared';
 import type Database from 'better-sqlite3';
 import type { Role } from '../auth/roles.ts';
 
-export type UserRow = { name: string; role: Role; sites: string[]; password_hash: string };
+/** `all_sites`: sees every site (`--all-sites`); otherwise only `sites` (none when empty). */
+export type UserRow = { name: string; role: Role; sites: string[]; all_sites: boolean; password_hash: string };
 
 export type UserRepo = {
   /** 409 `user_exists` when the name is taken. */
@@ -16,18 +17,24 @@ export type UserRepo = {
   deleteExpiredSessions(now: number): void;
 };
 
-type Stored = Omit<UserRow, 'sites'> & { sites: string };
+type Stored = Omit<UserRow, 'sites' | 'all_sites'> & { sites: string; all_sites: number };
 const parse = (row: Stored | undefined): UserRow | undefined =>
-  row && { name: row.name, role: row.role, sites: JSON.parse(row.sites) as string[], password_hash: row.password_hash };
+  row && {
+    name: row.name,
+    role: row.role,
+    sites: JSON.parse(row.sites) as string[],
+    all_sites: row.all_sites === 1,
+    password_hash: row.password_hash,
+  };
 
 export function userRepo(db: Database.Database): UserRepo {
   const insert = db.prepare(
-    'INSERT INTO users (name, role, sites, password_hash, created_at) VALUES (@name, @role, @sites, @password_hash, @now)',
+    'INSERT INTO users (name, role, sites, all_sites, password_hash, created_at) VALUES (@name, @role, @sites, @all_sites, @password_hash, @now)',
   );
-  const byName = db.prepare('SELECT name, role, sites, password_hash FROM users WHERE name = ?');
+  const byName = db.prepare('SELECT name, role, sites, all_sites, password_hash FROM users WHERE name = ?');
   const insertSession = db.prepare('INSERT INTO sessions (id_hash, user, expires_at) VALUES (?, ?, ?)');
   const bySession = db.prepare(
-    `SELECT u.name, u.role, u.sites, u.password_hash FROM sessions s JOIN users u ON u.name = s.user
+    `SELECT u.name, u.role, u.sites, u.all_sites, u.password_hash FROM sessions s JOIN users u ON u.name = s.user
      WHERE s.id_hash = ? AND s.expires_at > ?`,
   );
   const deleteOne = db.prepare('DELETE FROM sessions WHERE id_hash = ?');
@@ -37,7 +44,7 @@ export function userRepo(db: Database.Database): UserRepo {
       if (byName.get(user.name)) {
         throw new InputError('user_exists', `user "${user.name}" already exists: choose another name`, 'name', 409);
       }
-      insert.run({ ...user, sites: JSON.stringify(user.sites), now });
+      insert.run({ ...user, sites: JSON.stringify(user.sites), all_sites: user.all_sites ? 1 : 0, now });
     },
     userByName: (name) => parse(byName.get(name) as Stored | undefined),
     createSession: (idHash, user, expiresAt) => void insertSession.run(idHash, user, expiresAt),

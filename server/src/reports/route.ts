@@ -16,7 +16,7 @@ import type { SessionUser } from '../auth/roles.ts';
 import type { RequireRole, SessionVars } from '../auth/session.ts';
 import type { AppDeps } from '../deps.ts';
 import { parseInput } from '../http/parse-input.ts';
-import { canSeeSite } from '../routes/visibility.ts';
+import { canSeeSite, siteScope } from '../routes/visibility.ts';
 import { csvFilename, renderCsv } from './csv.ts';
 import { type GatherDeps, gatherReport } from './gather.ts';
 import { renderHtml } from './html.ts';
@@ -74,7 +74,7 @@ function reportScope(deps: AppDeps, user: SessionUser, q: { permit?: string; sit
   if (q.site !== undefined && (!canSeeSite(user, q.site) || !deps.meta.siteById(q.site))) {
     throw badQuery('site', `no site "${q.site}" (see GET /api/v1/sites)`);
   }
-  const sites = q.site !== undefined ? [q.site] : user.sites;
+  const sites = q.site !== undefined ? [q.site] : siteScope(user);
   const permitSites = new Set(
     deps.meta
       .permitVersions()

@@ -49,7 +49,7 @@ describe('audit log', () => {
       [T0 + 63_000, 'ana', 'logged_out'],
     ]);
     expect(log[0].detail).toEqual({ device: 'plant-01', site: 'mobile-plant' });
-    expect(log[1].detail).toEqual({ user: 'root', role: 'admin', sites: [] });
+    expect(log[1].detail).toEqual({ user: 'root', role: 'admin', sites: [], all_sites: true });
     expect(log[3].detail).toEqual({ user: 'root', address: 'local' });
     expect(log[4].detail).toEqual({ device: 'plant-01' });
     expect(JSON.stringify(log)).not.toMatch(/password/);

@@ -3,8 +3,9 @@
  * `POST /login`, `POST /logout`, `GET /me`. Login answers the same 401 for an unknown user
  * and a wrong password (and takes as long), and is rate-limited per client address and user.
  * Sign-ins (`login_succeeded`, `login_failed`) and sign-outs (`logged_out`) go to the audit log.
+ * The client address is the peer's, or X-Forwarded-For's behind a trusted proxy (http/client-info.ts).
+ * Logout also ends that session's live streams.
  */
-import type { IncomingMessage } from 'node:http';
 import { InputError } from '@vigia/shared';
 import { type Context, Hono } from 'hono';
 import { createLoginLimiter, RateLimitedError } from '../auth/rate-limit.ts';
@@ -12,18 +13,14 @@ import { LoginRequest, ROLES, type SessionUser } from '../auth/roles.ts';
 import { dummyPasswordHash, verifyPassword } from '../auth/secrets.ts';
 import { clearSessionCookie, isSameOrigin, type RequireRole, type SessionVars, startSession } from '../auth/session.ts';
 import type { AppDeps } from '../deps.ts';
+import { clientInfo } from '../http/client-info.ts';
 import { parseInput, parseJson } from '../http/parse-input.ts';
 import { readBodyText } from '../http/read-body.ts';
 
 const LOGIN_LIMITS = { maxWireBytes: 16 * 1024, maxDecodedBytes: 16 * 1024 };
 
-/** The peer address from the Node adapter; `local` under `app.request()` in tests. */
-function clientAddress(c: Context): string {
-  const env = c.env as { incoming?: IncomingMessage } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'local';
-}
-
 export function authRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Variables: SessionVars }> {
+  const clientAddress = (c: Context) => clientInfo(c, deps.trustProxy).address;
   // Per (address, user) and per address, so neither many users from one address nor many
   // parallel tries for one user get past the limit; and few password checks at once, because
   // scrypt runs on the worker pool that also gunzips ingest batches.
@@ -77,13 +74,14 @@ export function authRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Vari
       perUser.succeed(key);
       perAddress.forgive(address);
       deps.meta.deleteExpiredSessions(now);
-      startSession(c, deps.meta, deps.clock, user.name);
+      startSession(c, deps.meta, deps.clock, user.name, clientInfo(c, deps.trustProxy).https);
       deps.meta.audit(user.name, 'login_succeeded', { address: clientAddress(c) }, now);
-      const answer: SessionUser = { user: user.name, role: user.role, sites: user.sites };
+      const answer: SessionUser = { user: user.name, role: user.role, sites: user.sites, all_sites: user.all_sites };
       return c.json(answer);
     })
     .post('/logout', anyRole, (c) => {
       deps.meta.deleteSession(c.var.sessionIdHash);
+      deps.live.closeSession(c.var.sessionIdHash);
       clearSessionCookie(c);
       deps.meta.audit(c.var.user.user, 'logged_out', { address: clientAddress(c) }, deps.clock.now());
       return c.json({ ok: true });

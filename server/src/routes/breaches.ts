@@ -18,7 +18,7 @@ import type { AppDeps } from '../deps.ts';
 import { parseInput, parseJson } from '../http/parse-input.ts';
 import { JSON_BODY_LIMITS, readBodyText } from '../http/read-body.ts';
 import type { BreachRecord } from '../meta/compliance.ts';
-import { canSeeSite } from './visibility.ts';
+import { canSeeSite, siteScope } from './visibility.ts';
 
 const BreachQuery = z
   .object({
@@ -51,7 +51,7 @@ export function breachesRoutes(
   return new Hono<{ Variables: SessionVars }>()
     .get('/', requireRole(...ROLES), (c) => {
       const q = parseInput(BreachQuery, c.req.query(), 'invalid_query', 400);
-      const rows = deps.meta.listBreaches({ ...q, sites: c.var.user.sites });
+      const rows = deps.meta.listBreaches({ ...q, sites: siteScope(c.var.user) });
       return c.json({ breaches: rows.map(show) });
     })
     .get('/:id/history', requireRole(...ROLES), (c) => {

@@ -2,7 +2,8 @@
  * @module routes/dashboard
  * The built dashboard from `dashboardDir`: files as they are, `index.html` for unknown
  * paths without a file extension (client-side routes). Checked per request, so a dashboard
- * built after the server started is served. Never answers under /api.
+ * built after the server started is served. Never answers under /api. No inline style or
+ * script anywhere (the Content-Security-Policy of http/security-headers.ts would block it).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 const NOT_BUILT = `<!doctype html>
 <html lang="es"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Vigía</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem">
+<body>
 <h1>Vigía</h1>
 <p>El servidor funciona, pero el tablero (dashboard) no está construido.
 Ejecute <code>npm start</code> en la carpeta del proyecto, o

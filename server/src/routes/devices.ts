@@ -8,6 +8,7 @@ import { ROLES } from '../auth/roles.ts';
 import type { RequireRole, SessionVars } from '../auth/session.ts';
 import type { AppDeps } from '../deps.ts';
 import { isSilent, silentAfterMs } from '../meta/sensor-health.ts';
+import { siteScope } from './visibility.ts';
 
 export type DeviceSensorHealth = {
   id: string;
@@ -21,7 +22,7 @@ export type DeviceSensorHealth = {
 
 export function devicesRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Variables: SessionVars }> {
   return new Hono<{ Variables: SessionVars }>().use(requireRole(...ROLES)).get('/', async (c) => {
-    const sites = c.var.user.sites;
+    const sites = siteScope(c.var.user);
     const sensorRows = deps.meta.listSensors(sites);
     // The store is the truth for the newest reading (meta's last_ts only exists since migration 4).
     const latest = new Map((await deps.store.latest(sensorRows.map((s) => s.id))).map((r) => [r.sensor, r.ts]));

@@ -1,6 +1,7 @@
-import { LiveDevice, LiveReading } from '@vigia/shared';
+import { ErrorBody, LiveDevice, LiveReading } from '@vigia/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestApp, T0, type TestApp } from '../testing/test-app.ts';
+import { SESSION_TTL_MS } from '../auth/session.ts';
+import { makeTestApp, ORIGIN, T0, type TestApp } from '../testing/test-app.ts';
 
 type SseEvent = { event?: string; id?: string; data?: string; comment?: string };
 
@@ -222,5 +223,79 @@ describe('GET /api/v1/live', () => {
     const e = await nextNamed(sse);
     expect(JSON.parse(e.data!)).toMatchObject({ sensor: 'tunnel.co', device: 'tunnel-01' });
     await sse.cancel();
+  });
+});
+
+describe('GET /api/v1/live: limits and the session', () => {
+  const endOf = async (sse: ReturnType<typeof sseReader>) => {
+    await expect(async () => {
+      for (;;) await sse.next();
+    }).rejects.toThrow('stream ended');
+  };
+
+  it('caps streams per user and in total with 429 too_many_streams, and frees a slot when a stream ends', async () => {
+    await t.close();
+    t = await makeTestApp({ heartbeatMs: 50, liveLimits: { perUser: 2, total: 3 } });
+    const ana = await t.signIn('ana');
+    const luis = await t.signIn('luis');
+    const a1 = sseReader(await connect(ana));
+    const a2 = sseReader(await connect(ana));
+    const refused = await connect(ana);
+    expect(refused.status).toBe(429);
+    const body = ErrorBody.parse(await refused.json());
+    expect(body.error.code).toBe('too_many_streams');
+    expect(body.error.message).toMatch(/2 live views.*cierre una pestaña/);
+    // Another user still gets one, up to the total.
+    const l1 = await connect(luis);
+    expect(l1.status).toBe(200);
+    const full = await connect(luis);
+    expect(full.status).toBe(429);
+    expect(ErrorBody.parse(await full.json()).error.message).toMatch(/server already serves 3/);
+    await a1.cancel();
+    await expect.poll(() => t.live.size).toBe(2);
+    const again = await connect(ana);
+    expect(again.status).toBe(200);
+    await Promise.all([a2.cancel(), sseReader(l1).cancel(), sseReader(again).cancel()]);
+  });
+
+  it("ends a stream when its session signs out, and leaves the same user's other session streaming", async () => {
+    const first = await t.signIn('ana');
+    const res = await t.app.request('/api/v1/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: ORIGIN },
+      body: JSON.stringify({ user: 'ana', password: 'ana-password-for-tests' }),
+    });
+    const second = (res.headers.get('set-cookie') ?? '').split(';')[0];
+    const s1 = sseReader(await connect(first));
+    const s2 = sseReader(await connect(second));
+    const out = await t.app.request('/api/v1/logout', { method: 'POST', headers: { cookie: first, origin: ORIGIN } });
+    expect(out.status).toBe(200);
+    await endOf(s1);
+    expect(t.live.countOf('ana')).toBe(1);
+    expect((await ingest([{ sensor: 'plant.ph', ts: T0, value: 7 }])).status).toBe(200);
+    expect((await nextNamed(s2)).event).toBe('reading');
+    await s2.cancel();
+  });
+
+  it('ends a stream once its session expires (checked at each heartbeat)', async () => {
+    const cookie = await t.signIn('ana');
+    const sse = sseReader(await connect(cookie));
+    await sse.next(); // a ping: the stream is open
+    t.clock.set(t.clock.now() + SESSION_TTL_MS + 1);
+    await endOf(sse);
+    expect(t.live.size).toBe(0);
+  });
+
+  it("closeUser ends every stream of that user (user disabled or deleted), and no one else's", async () => {
+    const ana = await t.signIn('ana');
+    const luis = await t.signIn('luis');
+    const a = [sseReader(await connect(ana)), sseReader(await connect(ana))];
+    const l = sseReader(await connect(luis));
+    await Promise.all([...a, l].map((s) => s.next()));
+    t.live.closeUser('ana');
+    await Promise.all(a.map(endOf));
+    expect(t.live.size).toBe(1);
+    expect(t.live.countOf('luis')).toBe(1);
+    await l.cancel();
   });
 });

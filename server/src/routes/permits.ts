@@ -14,7 +14,7 @@ import type { AppDeps } from '../deps.ts';
 import { parseInput, parseJson } from '../http/parse-input.ts';
 import { JSON_BODY_LIMITS, readBodyText } from '../http/read-body.ts';
 import type { PermitVersion } from '../meta/compliance.ts';
-import { canSeeSite } from './visibility.ts';
+import { canSeeSite, siteScope } from './visibility.ts';
 
 const view = (v: PermitVersion) => ({
   ...v.permit,
@@ -42,7 +42,7 @@ export function permitsRoutes(
         422,
       );
       const current = engine.currentPermits();
-      checkPermits(body.permits, deps.meta.listSensors([]), current, c.var.user.sites);
+      checkPermits(body.permits, deps.meta.listSensors([]), current, siteScope(c.var.user));
       const now = deps.clock.now();
       const changed: string[] = [];
       const out: PermitVersion[] = [];

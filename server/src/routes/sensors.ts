@@ -3,10 +3,11 @@ import { Hono } from 'hono';
 import { ROLES } from '../auth/roles.ts';
 import type { RequireRole, SessionVars } from '../auth/session.ts';
 import type { AppDeps } from '../deps.ts';
+import { siteScope } from './visibility.ts';
 
 export function sensorsRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Variables: SessionVars }> {
   return new Hono<{ Variables: SessionVars }>().use(requireRole(...ROLES)).get('/', async (c) => {
-    const rows = deps.meta.listSensors(c.var.user.sites);
+    const rows = deps.meta.listSensors(siteScope(c.var.user));
     const latest = new Map((await deps.store.latest(rows.map((s) => s.id))).map((r) => [r.sensor, r]));
     const sensors = rows.map((s) => {
       const last = latest.get(s.id);

@@ -14,7 +14,7 @@ import type { AppDeps } from '../deps.ts';
 import { parseInput, parseJson } from '../http/parse-input.ts';
 import { JSON_BODY_LIMITS, readBodyText } from '../http/read-body.ts';
 import { canonicalTimeZone, type SiteRow } from '../meta/sites.ts';
-import { canSeeSite } from './visibility.ts';
+import { canSeeSite, siteScope } from './visibility.ts';
 
 const PutSiteBody = z
   .object({
@@ -37,7 +37,7 @@ export function sitesRoutes(
   onZoneChanged: (site: string) => void,
 ): Hono<{ Variables: SessionVars }> {
   return new Hono<{ Variables: SessionVars }>()
-    .get('/', requireRole(...ROLES), (c) => c.json({ sites: deps.meta.listSites(c.var.user.sites).map(view) }))
+    .get('/', requireRole(...ROLES), (c) => c.json({ sites: deps.meta.listSites(siteScope(c.var.user)).map(view) }))
     .put('/:id', requireRole('admin'), async (c) => {
       const id = c.req.param('id');
       // An admin limited to some sites does not learn whether others exist.

@@ -29,13 +29,18 @@ export type TestApp = AppDeps & {
   clock: { now(): number; set(ms: number): void };
   /** Create a device; returns its token. */
   device(id: string, site?: string): string;
-  /** Create a user and sign in; returns the Cookie header value. */
+  /** Create a user and sign in; returns the Cookie header value. No `sites`: the user sees every site (`--all-sites`). */
   signIn(name: string, role?: string, sites?: string[]): Promise<string>;
   close(): Promise<void>;
 };
 
 export async function makeTestApp(
-  options: { dashboardDir?: string; heartbeatMs?: number; ringSize?: number; webhooks?: WebhookOptions } = {},
+  options: {
+    dashboardDir?: string;
+    heartbeatMs?: number;
+    ringSize?: number;
+    webhooks?: WebhookOptions;
+  } & Pick<AppDeps, 'liveLimits' | 'trustProxy' | 'metricsToken'> = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'vigia-server-'));
   let now = T0 + 60_000;
@@ -55,6 +60,9 @@ export async function makeTestApp(
     telemetry: createTelemetry(log),
     dashboardDir: options.dashboardDir ?? join(dir, 'no-dashboard'),
     heartbeatMs: options.heartbeatMs,
+    liveLimits: options.liveLimits,
+    trustProxy: options.trustProxy,
+    metricsToken: options.metricsToken,
   };
   // No timers unless webhooks are asked for: tests call compliance.tick() themselves.
   const webhooks =
@@ -71,8 +79,8 @@ export async function makeTestApp(
     clock,
     device: (id, site = 'mobile-plant') => addDevice(deps.meta, clock, { id, site }).at(-1)!,
     async signIn(name, role = 'operator', sites = []) {
-      const password = `${name}-password`;
-      await addUser(deps.meta, clock, { name, role, sites, password });
+      const password = `${name}-password-for-tests`;
+      await addUser(deps.meta, clock, { name, role, sites, allSites: sites.length === 0, password });
       const res = await app.request('/api/v1/login', {
         method: 'POST',
         headers: { 'content-type': 'application/json', origin: ORIGIN },

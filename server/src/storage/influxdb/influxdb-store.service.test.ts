@@ -375,7 +375,7 @@ describe('vigia-server with VIGIA_INFLUX_URL (real process)', () => {
 
   it('stores an ingested batch in InfluxDB (not readings.db) and serves it from GET /api/v1/series; survives influxd being down', async () => {
     const token = admin(['device', 'add', 'plant-01', '--site', 'mobile-plant']);
-    admin(['user', 'add', 'ana', '--role', 'operator', '--password-stdin'], 'a long password\n');
+    admin(['user', 'add', 'ana', '--role', 'operator', '--all-sites', '--password-stdin'], 'a long password\n');
     const { url, proc } = await serve();
     expect(proc.log()).toContain(`Readings: InfluxDB at ${influx.url}, database "${db}"`);
 

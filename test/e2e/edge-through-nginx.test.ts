@@ -1,0 +1,54 @@
+/**
+ * The edge agent forwarding over HTTPS through the shipped nginx example (separate processes:
+ * server, nginx, edge, plant simulator). The edge is given only the proxy's https URL, and
+ * trusts the test's self-signed certificate through Node's NODE_EXTRA_CA_CERTS (the edge's own
+ * `server.ca_file` is another change); readings arriving in the server prove the path.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { exampleSite, type NginxService, selfSignedCertificate, startNginx } from '../services/nginx.ts';
+import { freePort, waitFor } from '../services/util.ts';
+import { type Stack, startStack } from '../support/stack.ts';
+import { storedRows } from './support/readings.ts';
+
+let dir: string;
+let nginx: NginxService | undefined;
+let stack: Stack | undefined;
+
+afterAll(async () => {
+  await stack?.stop();
+  await nginx?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('edge agent behind the nginx example (separate processes)', () => {
+  it('forwards readings over https through the proxy', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'vigia-edge-nginx-'));
+    const pair = selfSignedCertificate();
+    const caFile = join(dir, 'site-ca.pem');
+    writeFileSync(caFile, pair.cert);
+    const serverPort = await freePort();
+    const httpsPort = await freePort();
+    // nginx first: it connects to the server only per request.
+    nginx = await startNginx({
+      site: exampleSite({ https: httpsPort, http: await freePort(), upstream: serverPort }),
+      port: httpsPort,
+      files: { 'cert.pem': pair.cert, 'key.pem': pair.key },
+    });
+    stack = await startStack({
+      dir,
+      serverPort,
+      edgeServerUrl: `https://localhost:${httpsPort}`,
+      edgeEnv: { NODE_EXTRA_CA_CERTS: caFile },
+    });
+    const s = stack;
+    await waitFor(
+      () => storedRows(s).length >= 5,
+      30_000,
+      () => `no readings reached the server through the proxy:\n${s.edge.log().slice(-3000)}`,
+    );
+    expect(storedRows(s).length).toBeGreaterThanOrEqual(5);
+  }, 90_000);
+});
