@@ -2,7 +2,7 @@
  * @module i18n — every string the dashboard shows, Spanish first, English second.
  * Quantity labels come from the shared units table; numbers and times go through format.ts
  * (Intl). The chosen language is kept in localStorage; nothing else is stored.
- * Mostly the two dictionaries: a data table, long by nature (STYLE.md C13).
+ * Mostly the two dictionaries: a data table, long by nature (docs/design.md C13).
  */
 import { QUANTITIES, type QuantityInfo } from '@vigia/shared';
 import { createContext } from 'preact';

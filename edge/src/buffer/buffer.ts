@@ -66,16 +66,12 @@ import type { Reading } from '@vigia/shared';
 import Database from 'better-sqlite3';
 import { migrate, prepare, type Statements } from './schema.ts';
 import { createStaging, type Staged } from './staging.ts';
+import type { AppendResult, BufferInput } from './types.ts';
 
 export type BufferedReading = Reading & { id: number };
-/**
- * A reading to store. `ts: null` holds it (clock not trusted): it keeps its boot id and
- * monotonic ms and is not sent until `correct` gives it a time.
- */
-export type BufferInput = Omit<Reading, 'ts'> & { ts: number | null; boot?: string; mono?: number };
+export type { AppendResult, BufferInput } from './types.ts';
 export type CorrectResult = { corrected: number; conflicts: number; unplaceable: number };
 export type Drop = { count: number; from_ts: number; to_ts: number; at: number };
-export type AppendResult = { inserted: number; duplicates: number };
 export type BufferStats = {
   pending: number;
   /** Of `pending`: committed within the live window. */

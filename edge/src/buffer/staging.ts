@@ -23,7 +23,7 @@
  *   so `ack`/`release`/`quarantine` know a staged batch by its first id. Only the live lane takes
  *   staged readings, one batch out at a time.
  */
-import type { AppendResult, BufferInput } from './buffer.ts';
+import type { AppendResult, BufferInput } from './types.ts';
 
 type Ticket = {
   left: number;
