@@ -88,9 +88,11 @@ describe('walking skeleton: simulator → edge → server (separate processes)',
       const got = bySensor.get(sensor) ?? [];
       for (const r of got) expect(r.q).toBe('good');
       if (POLLED.has(sensor)) {
-        // Every polled value is one the slave held, and polling kept up (1 s interval).
+        // Every polled value is one the slave held, and polling kept up (1 s interval; the first
+        // poll may come a few seconds in on a loaded machine, 5 of 8 seen at a load average of 19;
+        // a poller at half its cadence would get 4).
         const held = new Set(values.map((v) => v.value));
-        expect(got.length, sensor).toBeGreaterThanOrEqual(RUN_MS / 1000 - 2);
+        expect(got.length, sensor).toBeGreaterThanOrEqual(RUN_MS / 1000 - 3);
         for (const r of got) expect(held.has(r.value), `${sensor} ${r.value}`).toBe(true);
         continue;
       }
