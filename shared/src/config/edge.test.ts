@@ -77,6 +77,17 @@ describe('edge config', () => {
     expect(errorsOf(other)).toMatch(/sensors\[1\]\.source\.driver/);
   });
 
+  it('refuses a pattern that can backtrack catastrophically, saying what to change; caps lines at 512 bytes by default', () => {
+    const input = base();
+    (input.sensors[2].source as { pattern: string }).pattern = 'PH=(?<value>([0-9.]+)+)$';
+    expect(errorsOf(input)).toContain('sensors[2].source.pattern: this pattern can take exponential time');
+    const ok = EdgeConfig.parse(base());
+    expect((ok.sensors[2].source as { max_line: number }).max_line).toBe(512);
+    const small = base();
+    (small.sensors[2].source as { max_line: number }).max_line = 4;
+    expect(errorsOf(small)).toMatch(/sensors\[2\]\.source\.max_line/);
+  });
+
   it('rejects sensor ids with characters outside [a-z0-9_.-]', () => {
     const input = base();
     input.sensors[0].id = 'Plant Water';
