@@ -7,9 +7,19 @@
  * what retrying cannot fix (the broker port cannot be bound); `stop` closes so no reading is
  * accepted that cannot be stored: drivers, intake, last group commit, then the forwarder.
  */
-import type { BackoffOptions, DriverName, EvaluatorSnapshot, MqttSource, SensorConfig } from '@vigia/shared';
+import {
+  alarmTopic,
+  type BackoffOptions,
+  brokerPort,
+  type DriverName,
+  type EvaluatorSnapshot,
+  type MqttSource,
+  type SensorConfig,
+} from '@vigia/shared';
 import type { Counter } from 'prom-client';
 import { createEmbeddedBroker } from './broker/embedded-broker.ts';
+import { brokerPermissions } from './broker/permissions.ts';
+import { refusalReporter } from './broker/refusals.ts';
 import type { ReadingBuffer } from './buffer/buffer.ts';
 import type { Clock } from './clock/clock.ts';
 import { createServerProbe } from './clock/server-probe.ts';
@@ -63,15 +73,29 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Ma
         url: config.broker.url,
         clientId: `vigia-edge-${config.device.id}`,
         topics,
+        ca: loaded.pem.brokerCa,
         onError: onBrokerError,
       })
     : createEmbeddedBroker({
         host: config.broker.host,
-        port: config.broker.port,
+        port: brokerPort(config.broker),
         allowAnonymous: config.broker.allow_anonymous,
         users: loaded.brokerUsers,
         topics,
+        permissions: brokerPermissions(config.broker.users, config.broker.allow_anonymous ? topics : undefined, [
+          alarmTopic(config.safety, config.device.id),
+        ]),
+        limits: {
+          maxPacketBytes: config.broker.limits.max_packet_kb * 1024,
+          maxConnections: config.broker.limits.max_connections,
+          connectionsPerMinute: config.broker.limits.connections_per_minute,
+        },
+        tls:
+          loaded.pem.brokerCert && loaded.pem.brokerKey
+            ? { cert: loaded.pem.brokerCert, key: loaded.pem.brokerKey }
+            : undefined,
         onError: onBrokerError,
+        onRefused: refusalReporter(telemetry.registry, telemetry.log),
       });
   const safety = createSafety({
     config: config.safety,

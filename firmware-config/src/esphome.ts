@@ -13,7 +13,7 @@
  * sensor: adc, ads1115, a UART or I²C driver…) and its pins; Wi-Fi and MQTT credentials are
  * `!secret` references the technician fills in `secrets.yaml`.
  */
-import type { EdgeConfig, MqttSource, SensorConfig } from '@vigia/shared';
+import { brokerPort, type EdgeConfig, type MqttSource, type SensorConfig } from '@vigia/shared';
 
 export type EsphomeNode = { name: string; sensors: { sensor: SensorConfig; source: MqttSource }[] };
 export type EsphomeFile = { node: string; fileName: string; text: string; secrets: string[] };
@@ -68,7 +68,7 @@ function brokerOf(config: EdgeConfig): { host: string | null; port: number; tls:
     return { host: url.hostname, port: url.port ? Number(url.port) : tls ? 8883 : 1883, tls };
   }
   const host = WILDCARD_HOSTS.has(config.broker.host) ? null : config.broker.host;
-  return { host, port: config.broker.port, tls: false };
+  return { host, port: brokerPort(config.broker), tls: config.broker.tls !== undefined };
 }
 
 /** Lines of the `on_value` action that publishes `x` the way the agent decodes it. */

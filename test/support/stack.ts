@@ -184,7 +184,15 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         port: brokerPort,
         host: '127.0.0.1',
         allow_anonymous: false,
-        users: [{ username: mqttUser.username, password_file: './mqtt-sim-node.password' }],
+        users: [
+          {
+            username: mqttUser.username,
+            password_file: './mqtt-sim-node.password',
+            // The simulated nodes publish every MQTT sensor's topic (broker/permissions.ts).
+            topics: sensors.flatMap((s) => (s.source.driver === 'mqtt' ? [s.source.topic] : [])),
+            retain: true,
+          },
+        ],
       },
       api: { port: apiPort, host: '127.0.0.1' },
       sensors,

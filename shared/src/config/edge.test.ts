@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatIssuesText } from '../format-issues.ts';
-import { EdgeConfig, type EdgeConfigInput } from './edge.ts';
+import { brokerPort, EdgeConfig, type EdgeConfigInput } from './edge.ts';
 
 const base = (): EdgeConfigInput => ({
   device: { id: 'plant-01', site: 'mobile-plant' },
@@ -41,7 +41,9 @@ describe('edge config', () => {
     const cfg = EdgeConfig.parse(base());
     expect(cfg.buffer).toEqual({ path: './data/buffer.db', max_mb: 512 });
     expect(cfg.api).toEqual({ port: 8081, host: '127.0.0.1', config_from: 'loopback' });
-    expect(cfg.broker.port).toBe(1883);
+    expect(cfg.broker.port).toBeUndefined();
+    expect(brokerPort(cfg.broker)).toBe(1883);
+    expect(brokerPort({ tls: { cert_file: 'c', key_file: 'k' } })).toBe(8883);
     expect(cfg.sensors[0].interval).toBe(1000);
     const modbus = cfg.sensors[0].source;
     expect(modbus.driver === 'modbus-rtu' && modbus.word_order).toBe('big');

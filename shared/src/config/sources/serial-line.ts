@@ -39,7 +39,9 @@ export const SerialLineSource = z
       .min(16)
       .max(65536)
       .default(512)
-      .describe('longest line accepted, in bytes (a trailing \\r counts); a longer line is counted (line_too_long) and dropped'),
+      .describe(
+        'longest line accepted, in bytes (a trailing \\r counts); a longer line is counted (line_too_long) and dropped',
+      ),
     csv_column: z.number().int().min(0).optional(),
     csv_separator: z.string().min(1).max(1).default(','),
     json_path: z.string().min(1).optional(),
