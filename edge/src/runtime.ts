@@ -30,6 +30,7 @@ import { createForwarder } from './forwarder/forwarder.ts';
 import { createPipeline } from './pipeline.ts';
 import { createSafety } from './safety/safety.ts';
 import type { Telemetry } from './telemetry.ts';
+import { createHttpFetch } from './transports/http-fetch.ts';
 import { createMqttClientIntake } from './transports/mqtt-client.ts';
 import type { MqttIntake } from './transports/mqtt-intake.ts';
 
@@ -64,6 +65,8 @@ function buildDrivers(
 export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Map<string, EvaluatorSnapshot>) {
   const { config } = loaded;
   const { buffer, clock, telemetry } = deps;
+  // server.ca_file: this runtime's requests trust that PEM only (transports/http-fetch.ts).
+  const serverFetch = loaded.pem.serverCa ? createHttpFetch({ ca: loaded.pem.serverCa }) : deps.fetch;
   const topics = new Set(
     config.sensors.filter((s) => s.source.driver === 'mqtt').map((s) => (s.source as MqttSource).topic),
   );
@@ -132,7 +135,7 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Ma
     backoff: deps.sendBackoff,
     backlogRate: config.forward.backlog_rate,
     liveIntervalMs: config.forward.live_interval,
-    fetch: deps.fetch,
+    fetch: serverFetch,
     clock: deps.wall,
     mono: deps.mono,
     onAnswer: clock.observeServerDate,
@@ -143,7 +146,7 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Ma
     needsTime: clock.needsTime,
     observe: clock.observeServerDate,
     mono: deps.mono,
-    fetch: deps.fetch,
+    fetch: serverFetch,
   });
 
   return {
