@@ -149,7 +149,7 @@ describe('mqtt driver (real aedes broker, real mqtt.js client)', () => {
 
   it('a publish on a topic not granted to the user is refused: connection closed, nothing stored', async () => {
     const node = await connect();
-    const closed = new Promise((r) => node.once('close', r));
+    const closed = new Promise<void>((r) => node.once('close', () => r()));
     node.publish('some/other/topic', 'hello', { qos: 1 }, () => undefined);
     await closed;
     expect(buffer.stats().pending).toBe(0);
