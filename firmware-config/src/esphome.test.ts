@@ -31,7 +31,7 @@ const esphomeYaml = (text: string) =>
     ],
   });
 
-type Publish = { topic: string; payload: string | { lambda: string }; retain: boolean };
+type Publish = { topic: string; payload: string | { lambda: string }; retain: boolean; qos?: number };
 /** topic → the publish action of each sensor in a generated file. */
 function publishes(doc: ReturnType<typeof esphomeYaml>): Map<string, { kind: string; action: Publish }> {
   const out = new Map<string, { kind: string; action: Publish }>();
@@ -66,7 +66,7 @@ describe('esphome export', () => {
     expect(p.get('vigia/tunnel-1/ch4')?.action.payload).toBe('root["value"] = x;');
     expect(p.get('vigia/tunnel-1/co')?.kind).toBe('mqtt.publish');
     expect(p.get('vigia/tunnel-1/co')?.action.payload).toEqual({ lambda: 'return str_sprintf("%.6g", x);' });
-    for (const { action } of p.values()) expect(action.retain).toBe(false);
+    for (const { action } of p.values()) expect(action).toMatchObject({ retain: false, qos: 1 });
     // the sensor platform is left for the technician, and the file says so
     for (const s of t1.sensor) expect(s.platform).toBe('ELEGIR_COMPONENTE');
     expect(r.files[0].text).toContain('NOT set here: the sensor platform');
@@ -88,6 +88,22 @@ describe('esphome export', () => {
     // what that lambda sends for x = 20.9, and what "%.6g" prints, read back by the agent's decoders
     expect(decodeJsonPath(JSON.stringify({ data: { o2: 20.9 } }), 'data.o2')).toEqual({ ok: true, value: 20.9 });
     expect(parseDecimal('1.23457e+06')).toEqual({ ok: true, value: 1234570 });
+  });
+
+  it('embedded broker with tls: port 8883, certificate_authority from a secret, the ESP-IDF framework', () => {
+    const tls = EdgeConfig.parse(
+      parse(SAMPLE.replace('broker: { port: 1884,', 'broker: { tls: { cert_file: ./b.pem, key_file: ./b.key },')),
+    );
+    const r = esphomeFiles(tls, { brokerHost: 'pi.local' });
+    if (!r.ok) throw new Error(r.message);
+    const doc = esphomeYaml(r.files[0].text);
+    expect(doc.mqtt).toMatchObject({ broker: 'pi.local', port: 8883, certificate_authority: { secret: 'mqtt_ca' } });
+    expect(doc.esp32.framework).toEqual({ type: 'esp-idf' });
+    expect(r.files[0].secrets).toContain('mqtt_ca');
+    const plain = esphomeYaml(
+      (esphomeFiles(config, { brokerHost: 'pi.local' }) as { files: { text: string }[] }).files[0].text,
+    );
+    expect(plain.mqtt.certificate_authority).toBeUndefined();
   });
 
   it('broker listening on all interfaces: the Pi address becomes a secret, named in the file', () => {

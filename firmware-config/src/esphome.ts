@@ -78,6 +78,7 @@ function publishLines(source: MqttSource, pad: string): string[] {
       `${pad}- mqtt.publish:`,
       `${pad}    topic: ${q(source.topic)}`,
       `${pad}    payload: !lambda 'return str_sprintf("%.6g", x);'   # a plain number, e.g. 0.42`,
+      `${pad}    qos: 1   # the agent acknowledges once the reading is stored`,
       `${pad}    retain: false`,
     ];
   const keys = source.json_path
@@ -90,6 +91,7 @@ function publishLines(source: MqttSource, pad: string): string[] {
     `${pad}    topic: ${q(source.topic)}`,
     `${pad}    payload: |-`,
     `${pad}      root${keys} = x;`,
+    `${pad}    qos: 1   # the agent acknowledges once the reading is stored`,
     `${pad}    retain: false   # ${JSON.stringify(example)}`,
   ];
 }
@@ -140,6 +142,7 @@ export function esphomeFiles(config: EdgeConfig, options: EsphomeOptions = {}): 
   const files = nodes.map((node): EsphomeFile => {
     const secrets = ['wifi_ssid', 'wifi_password', 'mqtt_username', 'mqtt_password'];
     if (host === null) secrets.unshift('vigia_broker');
+    if (broker.tls) secrets.push('mqtt_ca');
     const users = config.broker.url ? [] : config.broker.users.map((u) => u.username);
     const lines = [
       `# ESPHome node "${node.name}" for Vigía device ${config.device.id} (site ${config.device.site})`,
@@ -152,6 +155,9 @@ export function esphomeFiles(config: EdgeConfig, options: EsphomeOptions = {}): 
       '',
       'esp32:',
       '  board: esp32dev   # change to your board',
+      ...(broker.tls
+        ? ['  framework:', '    type: esp-idf   # MQTT over TLS (certificate_authority) needs the ESP-IDF framework']
+        : []),
       '',
       'wifi:',
       '  ssid: !secret wifi_ssid',
@@ -168,7 +174,11 @@ export function esphomeFiles(config: EdgeConfig, options: EsphomeOptions = {}): 
       '  password: !secret mqtt_password',
       '  discovery: false',
       ...(broker.tls
-        ? ['  # the broker uses TLS (mqtts): add certificate_authority as the ESPHome mqtt docs describe']
+        ? [
+            '  # MQTT over TLS: mqtt_ca in secrets.yaml is the PEM of the broker certificate (broker.tls.cert_file,',
+            '  # or the CA that signed it); the node checks the broker name against it',
+            '  certificate_authority: !secret mqtt_ca',
+          ]
         : []),
       '',
       'sensor:',
