@@ -181,6 +181,11 @@ describe('loadConfig', () => {
     );
   });
 
+  it('a YAML alias without its anchor is a config error, not a crash (found by fuzz.test.ts)', () => {
+    const bad = write('alias.yaml', '*nope\n');
+    expect(errorOf(() => loadConfig(bad)).message).toContain('not valid YAML: Unresolved alias');
+  });
+
   it('refuses a token over plain http to another machine unless server.allow_insecure', () => {
     const remote = write('r.yaml', GOOD.replace('http://localhost:8080', 'http://192.168.1.10:8080'));
     expect(errorOf(() => loadConfig(remote)).message).toContain(

@@ -117,7 +117,13 @@ export function parseConfig(text: string, file: string): Readonly<EdgeConfig> {
     const where = e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '(top level)';
     throw new ConfigError(`${file}: ${where}: not valid YAML: ${e.message.split('\n')[0]}`, file);
   }
-  const parsed = EdgeConfig.safeParse(doc.toJS());
+  let data: unknown;
+  try {
+    data = doc.toJS(); // throws on an alias with no anchor (*name), which parsing lets through
+  } catch (err) {
+    throw new ConfigError(`${file}: not valid YAML: ${(err as Error).message}`, file);
+  }
+  const parsed = EdgeConfig.safeParse(data);
   if (!parsed.success) throw new ConfigError(formatIssuesText(parsed.error, file), file);
   const problems = checkForAgent(parsed.data);
   if (problems.length)
