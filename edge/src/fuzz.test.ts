@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EdgeStatus } from '@vigia/shared';
 import fc from 'fast-check';
 import mqtt from 'mqtt';
 import mqttPacket from 'mqtt-packet';
@@ -88,9 +89,9 @@ async function stillWorks() {
   const afterMqtt = pending();
   await new Promise<void>((res) => device.write('\nPH=7.25\n', () => device.drain(() => res())));
   await until(() => pending() > afterMqtt);
-  const status = await (await fetch(`${agent.addresses().api}/status`)).json();
+  const status = EdgeStatus.parse(await (await fetch(`${agent.addresses().api}/status`)).json());
   expect(status.broker.state).toBe('ok');
-  expect(status.drivers.every((d: { state: string }) => d.state === 'ok')).toBe(true);
+  expect(status.drivers.every((d) => d.state === 'ok')).toBe(true);
 }
 
 /** Opens a connection, writes the bytes, closes; resolves when closed (by either side) or after 100 ms. */
