@@ -180,6 +180,9 @@ describe(`fuzz: ${CASES} cases per input, one agent`, () => {
     const cases = fc.sample(fc.array(mutatedArb, { minLength: 1, maxLength: 3 }), { numRuns: CASES, seed: 14 });
     await inBatches(cases, (packets) => throwAt([CONNECT, ...packets]));
     await stillWorks();
+    // Lying lengths over 64 KB were refused from the header, and counted (broker/refusals.ts).
+    const metrics = await (await fetch(`${agent.addresses().api}/metrics`)).text();
+    expect(Number(/^vigia_mqtt_refused_total\{action="packet"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
   }, 120_000);
 
   it('random bytes on the serial line', async () => {

@@ -193,6 +193,13 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): MqttIntake
       ? createTlsServer({ ...GATED_SOCKET_OPTIONS, cert: options.tls.cert, key: options.tls.key }, onSocket)
       : createServer(GATED_SOCKET_OPTIONS, onSocket);
     srv.maxConnections = options.limits.maxConnections;
+    srv.on('drop', (data?: { remoteAddress?: string }) =>
+      onRefused(
+        'connection',
+        undefined,
+        `${data?.remoteAddress ?? 'unknown'}: over ${options.limits.maxConnections} connections open`,
+      ),
+    );
     // A TLS handshake that fails (plain MQTT on the TLS port, a bad client) closes that socket only.
     srv.on('tlsClientError', (err: Error) => onRefused('connection', undefined, `TLS: ${err.message}`));
     server = srv;

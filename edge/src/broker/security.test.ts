@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import mqttPacket from 'mqtt-packet';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createMqttClientIntake } from '../transports/mqtt-client.ts';
 import type { MqttIntake } from '../transports/mqtt-intake.ts';
 import { createEmbeddedBroker, type RefusedAction } from './embedded-broker.ts';
 import { brokerPermissions } from './permissions.ts';
@@ -45,6 +46,7 @@ async function start(
       { username: 'node1', password: Buffer.from('pw-1') },
       { username: 'node2', password: Buffer.from('pw-2') },
       { username: 'siren', password: Buffer.from('pw-s') },
+      { username: 'bridge', password: Buffer.from('pw-b') },
     ],
     topics: new Set(SENSORS),
     permissions: brokerPermissions(
@@ -52,6 +54,7 @@ async function start(
         { username: 'node1', topics: [SENSORS[0]], retain: false, subscribe: [] },
         { username: 'node2', topics: [SENSORS[1]], retain: true, subscribe: [] },
         { username: 'siren', topics: [], retain: false, subscribe: [ALARM] },
+        { username: 'bridge', topics: [], retain: false, subscribe: [SENSORS[0]] },
       ],
       undefined,
       [ALARM],
@@ -206,6 +209,7 @@ describe('embedded broker limits (raw TCP)', () => {
     expect(await connects(c.url, 'node1', 'pw-1', { clientId: 'a' })).toBe('connected');
     expect(await connects(c.url, 'node2', 'pw-2', { clientId: 'b' })).toBe('connected');
     expect(await connects(c.url, 'siren', 'pw-s', { clientId: 'c' })).not.toBe('connected');
+    expect(c.refused.some((r) => r.action === 'connection' && /over 2 connections open/.test(r.detail))).toBe(true);
   });
 });
 
@@ -242,5 +246,29 @@ describe('embedded broker over TLS', () => {
     expect(await connects(b.url, 'node1', 'pw-1')).toMatch(/self-signed|certificate/i);
     expect(await connects(b.url.replace('mqtts:', 'mqtt:'), 'node1', 'pw-1')).not.toBe('connected');
     expect(b.refused.some((r) => r.action === 'connection' && r.detail.startsWith('TLS:'))).toBe(true);
+
+    // The same broker as an "existing broker" for another agent's intake: mqtts:// with ca_file.
+    const got: string[] = [];
+    const intake = createMqttClientIntake({
+      url: b.url.replace('mqtts://', 'mqtts://bridge:pw-b@'),
+      clientId: 'vigia-edge-other',
+      topics: new Set([SENSORS[0]]),
+      ca: cert,
+      onError: () => undefined,
+    });
+    intake.attach(async (topic, payload) => {
+      got.push(`${topic}=${Buffer.from(payload).toString()}`);
+    });
+    await intake.start();
+    try {
+      const end = Date.now() + 5000;
+      while (intake.status().state !== 'ok' && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 200)); // the SUBACK
+      expect(await outcome(node, SENSORS[0], '1.1')).toBe('acked');
+      while (got.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      expect(got).toEqual([`${SENSORS[0]}=1.1`]);
+    } finally {
+      await intake.stop();
+    }
   });
 });
