@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EdgeConfigInput } from '@vigia/shared';
+import { alarmTopic, type EdgeConfigInput } from '@vigia/shared';
 import { stringify } from 'yaml';
 import { type PtyPair, startPtyPair } from '../services/socat.ts';
 import { freePort } from '../services/util.ts';
@@ -191,6 +191,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
             // The simulated nodes publish every MQTT sensor's topic (broker/permissions.ts).
             topics: sensors.flatMap((s) => (s.source.driver === 'mqtt' ? [s.source.topic] : [])),
             retain: true,
+            // and, like a siren node, may read the agent's alarms.
+            subscribe: [alarmTopic(opts.edgeConfig?.safety ?? {}, device.id)],
           },
         ],
       },
