@@ -117,7 +117,8 @@ export const EdgeConfig = z
         url: z
           .url({
             protocol: /^https?$/,
-            error: 'write the server address with http:// or https://, e.g. https://vigia.mina.co (or https://192.168.1.10 with server.ca_file)',
+            error:
+              'write the server address with http:// or https://, e.g. https://vigia.mina.co (or https://192.168.1.10 with server.ca_file)',
           })
           .describe('the Vigía server, e.g. http://localhost:8080'),
         token_file: z.string().min(1).describe('file holding the device token from `vigia-server device add`'),
