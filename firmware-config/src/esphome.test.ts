@@ -11,7 +11,7 @@ const BIN = join(import.meta.dirname, '..', 'bin', 'vigia-config.mjs');
 const SAMPLE = `
 device: { id: plant-01, site: mobile-plant }
 server: { url: "http://localhost:8080", token_file: ./device.token }
-broker: { port: 1884, users: [{ username: nodos, password_file: ./broker.pw }] }
+broker: { port: 1884, users: [{ username: nodos, password_file: ./broker.pw, topics: [vigia/tunnel-1/ch4, vigia/tunnel-1/co, vigia/tunnel-2/o2] }, { username: t2, password_file: ./t2.pw, topics: [vigia/tunnel-2/o2] }] }
 sensors:
   - { id: tunnel.ch4, quantity: methane, unit: "%vol", source: { driver: mqtt, topic: vigia/tunnel-1/ch4, json_path: value } }
   - { id: tunnel.co, quantity: carbon_monoxide, unit: ppm, source: { driver: mqtt, topic: vigia/tunnel-1/co } }
@@ -58,6 +58,11 @@ describe('esphome export', () => {
       username: { secret: 'mqtt_username' },
       password: { secret: 'mqtt_password' },
       discovery: false,
+      // ESPHome's default birth/will/log topics would be refused by the broker's permissions.
+      birth_message: null,
+      will_message: null,
+      shutdown_message: null,
+      log_topic: null,
     });
     const p = publishes(t1);
     expect([...p.keys()]).toEqual(['vigia/tunnel-1/ch4', 'vigia/tunnel-1/co']);
@@ -70,6 +75,8 @@ describe('esphome export', () => {
     // the sensor platform is left for the technician, and the file says so
     for (const s of t1.sensor) expect(s.platform).toBe('ELEGIR_COMPONENTE');
     expect(r.files[0].text).toContain('NOT set here: the sensor platform');
+    expect(r.files[0].text).toContain("# the broker user of edge.yaml allowed this node's topics: nodos\n");
+    expect(r.files[1].text).toContain("# the broker user of edge.yaml allowed this node's topics: nodos, t2\n");
   });
 
   it('every MQTT sensor of the config, and only those, is published', () => {
