@@ -75,7 +75,7 @@ sensors:
 function startAgent(broker: string) {
   const config = parseConfig(configText(broker), join(dir, 'edge.yaml'));
   agent = createAgent(
-    { file: join(dir, 'edge.yaml'), config, token: 'tok', brokerUsers: [] },
+    { file: join(dir, 'edge.yaml'), config, token: 'tok', brokerUsers: [], pem: {} },
     { logger: pino({ level: 'silent' }), retry: { baseMs: 20, maxMs: 100 }, sendBackoff: { baseMs: 20, maxMs: 100 } },
   );
   return agent;

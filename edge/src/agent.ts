@@ -16,6 +16,7 @@ import { monotonicMs, readBootId } from './clock/boot.ts';
 import { createClock } from './clock/clock.ts';
 import { createSyncCheck, type SyncCheck } from './clock/sync-check.ts';
 import type { LoadedConfig } from './config.ts';
+import { linkStatus } from './link.ts';
 import { createLocalApi } from './local-api/local-api.ts';
 import { buildRuntime, type Runtime } from './runtime.ts';
 import { alarmCounter } from './safety/safety.ts';
@@ -124,6 +125,7 @@ export function createAgent(first: LoadedConfig, deps: AgentDeps = {}) {
       uptime_s: Math.round((wall() - startedAt) / 1000),
       buffer: buffer.stats(),
       forwarder: rt.forwarder.status(),
+      link: linkStatus(rt.loaded.config.server),
       broker: { ...rt.mqtt.status(), address: rt.mqtt.address() },
       drivers: rt.drivers(),
       clock: clock.status(),

@@ -9,7 +9,7 @@ const GOOD = `
 device: { id: plant-01, site: mobile-plant }
 server: { url: http://localhost:8080, token_file: ./secrets/device.token }
 buffer: { path: ./data/buffer.db, max_mb: 64 }
-broker: { port: 1883, users: [{ username: node1, password_file: ./secrets/node1.pw }] }
+broker: { port: 1883, users: [{ username: node1, password_file: ./secrets/node1.pw, topics: [vigia/tunnel-1/ch4] }] }
 sensors:
   - id: tunnel.ch4
     quantity: methane
@@ -167,6 +167,37 @@ describe('loadConfig', () => {
     );
   });
 
+  it("refuses a sensor topic no broker user may publish, and the alarm topic in a user's topics", () => {
+    const noTopic = write('t.yaml', GOOD.replace(', topics: [vigia/tunnel-1/ch4]', ''));
+    expect(errorOf(() => loadConfig(noTopic)).message).toContain(
+      ': sensors[0].source.topic: no broker user may publish vigia/tunnel-1/ch4: add it to the topics',
+    );
+    const alarm = write(
+      'a.yaml',
+      GOOD.replace('topics: [vigia/tunnel-1/ch4]', 'topics: [vigia/tunnel-1/ch4, vigia/plant-01/alarm]'),
+    );
+    expect(errorOf(() => loadConfig(alarm)).message).toContain(
+      ": broker.users[0].topics[1]: vigia/plant-01/alarm is the agent's alarm topic",
+    );
+  });
+
+  it('a YAML alias without its anchor is a config error, not a crash (found by fuzz.test.ts)', () => {
+    const bad = write('alias.yaml', '*nope\n');
+    expect(errorOf(() => loadConfig(bad)).message).toContain('not valid YAML: Unresolved alias');
+  });
+
+  it('refuses a token over plain http to another machine unless server.allow_insecure', () => {
+    const remote = write('r.yaml', GOOD.replace('http://localhost:8080', 'http://192.168.1.10:8080'));
+    expect(errorOf(() => loadConfig(remote)).message).toContain(
+      ': server.url: http:// to another machine would send the device token in clear',
+    );
+    const insecure = write(
+      'i.yaml',
+      GOOD.replace('http://localhost:8080, token_file', 'http://192.168.1.10:8080, allow_insecure: true, token_file'),
+    );
+    expect(loadConfig(insecure).config.server.allow_insecure).toBe(true);
+  });
+
   it('rejects two baud rates on one port, and MQTT sensors with a broker that accepts nobody', () => {
     const twoBauds = write(
       'a.yaml',
@@ -181,7 +212,10 @@ describe('loadConfig', () => {
     );
     const nobody = write(
       'b.yaml',
-      GOOD.replace(', users: [{ username: node1, password_file: ./secrets/node1.pw }]', ''),
+      GOOD.replace(
+        ', users: [{ username: node1, password_file: ./secrets/node1.pw, topics: [vigia/tunnel-1/ch4] }]',
+        '',
+      ),
     );
     expect(errorOf(() => loadConfig(nobody)).message).toContain(
       ': broker: MQTT sensors are configured but the embedded broker accepts nobody',

@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { ConfigError, type DriverName, EdgeConfig, formatIssuesText } from '@vigia/shared';
+import { alarmTopic, ConfigError, type DriverName, EdgeConfig, formatIssuesText } from '@vigia/shared';
 import { parseDocument } from 'yaml';
 import type { BrokerUserSecret } from './broker/embedded-broker.ts';
 import { DRIVERS } from './drivers/index.ts';
@@ -21,6 +21,8 @@ export type LoadedConfig = {
   config: Readonly<EdgeConfig>;
   token: string;
   brokerUsers: readonly BrokerUserSecret[];
+  /** PEM contents of `broker.tls` (embedded broker over TLS), `broker.ca_file` and `server.ca_file`. */
+  pem: { brokerCert?: string; brokerKey?: string; brokerCa?: string; serverCa?: string };
 };
 
 function readText(path: string, file: string, key: string, fix: string): string {
@@ -68,6 +70,34 @@ export function checkForAgent(config: EdgeConfig): { path: string; message: stri
         'MQTT sensors are configured but the embedded broker accepts nobody: add broker.users (username + password_file) or set broker.allow_anonymous: true',
     });
   }
+  if (!config.broker.url) problems.push(...checkBrokerUsers(config));
+  return problems;
+}
+
+/**
+ * Per-user MQTT permissions (config/broker.ts): every MQTT sensor's topic is publishable by some
+ * user (or anonymously), and no user may publish the agent's alarm topic.
+ */
+function checkBrokerUsers(config: EdgeConfig): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  const alarm = alarmTopic(config.safety, config.device.id);
+  const granted = new Set(config.broker.users.flatMap((u) => u.topics));
+  config.broker.users.forEach((u, i) => {
+    const j = u.topics.indexOf(alarm);
+    if (j >= 0)
+      problems.push({
+        path: `broker.users[${i}].topics[${j}]`,
+        message: `${alarm} is the agent's alarm topic: only the agent publishes it; remove it from ${u.username}'s topics (nodes may subscribe to it)`,
+      });
+  });
+  if (config.broker.allow_anonymous || config.broker.users.length === 0) return problems;
+  config.sensors.forEach((s, i) => {
+    if (s.source.driver !== 'mqtt' || granted.has(s.source.topic)) return;
+    problems.push({
+      path: `sensors[${i}].source.topic`,
+      message: `no broker user may publish ${s.source.topic}: add it to the topics of the node's user in broker.users, e.g. topics: [${s.source.topic}]`,
+    });
+  });
   return problems;
 }
 
@@ -87,7 +117,13 @@ export function parseConfig(text: string, file: string): Readonly<EdgeConfig> {
     const where = e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '(top level)';
     throw new ConfigError(`${file}: ${where}: not valid YAML: ${e.message.split('\n')[0]}`, file);
   }
-  const parsed = EdgeConfig.safeParse(doc.toJS());
+  let data: unknown;
+  try {
+    data = doc.toJS(); // throws on an alias with no anchor (*name), which parsing lets through
+  } catch (err) {
+    throw new ConfigError(`${file}: not valid YAML: ${(err as Error).message}`, file);
+  }
+  const parsed = EdgeConfig.safeParse(data);
   if (!parsed.success) throw new ConfigError(formatIssuesText(parsed.error, file), file);
   const problems = checkForAgent(parsed.data);
   if (problems.length)
@@ -97,7 +133,13 @@ export function parseConfig(text: string, file: string): Readonly<EdgeConfig> {
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(dir, p));
   config.buffer.path = abs(config.buffer.path);
   config.server.token_file = abs(config.server.token_file);
+  if (config.server.ca_file) config.server.ca_file = abs(config.server.ca_file);
   for (const u of config.broker.users) u.password_file = abs(u.password_file);
+  if (config.broker.ca_file) config.broker.ca_file = abs(config.broker.ca_file);
+  if (config.broker.tls) {
+    config.broker.tls.cert_file = abs(config.broker.tls.cert_file);
+    config.broker.tls.key_file = abs(config.broker.tls.key_file);
+  }
   return deepFreeze(config);
 }
 
@@ -137,5 +179,17 @@ export function loadConfigText(text: string, file: string): LoadedConfig {
       ).replace(/\r?\n$/, ''),
     ),
   }));
-  return { file, config, token, brokerUsers };
+  const pemOf = (path: string | undefined, key: string, fix: string) =>
+    path === undefined ? undefined : readText(path, file, key, fix);
+  const pem = {
+    brokerCert: pemOf(config.broker.tls?.cert_file, 'broker.tls.cert_file', 'give the PEM certificate of the broker'),
+    brokerKey: pemOf(
+      config.broker.tls?.key_file,
+      'broker.tls.key_file',
+      'give the PEM private key of that certificate',
+    ),
+    brokerCa: pemOf(config.broker.ca_file, 'broker.ca_file', 'give the PEM CA (or certificate) of the existing broker'),
+    serverCa: pemOf(config.server.ca_file, 'server.ca_file', 'give the PEM CA (or certificate) of the Vigía server'),
+  };
+  return { file, config, token, brokerUsers, pem };
 }

@@ -7,9 +7,19 @@
  * what retrying cannot fix (the broker port cannot be bound); `stop` closes so no reading is
  * accepted that cannot be stored: drivers, intake, last group commit, then the forwarder.
  */
-import type { BackoffOptions, DriverName, EvaluatorSnapshot, MqttSource, SensorConfig } from '@vigia/shared';
+import {
+  alarmTopic,
+  type BackoffOptions,
+  brokerPort,
+  type DriverName,
+  type EvaluatorSnapshot,
+  type MqttSource,
+  type SensorConfig,
+} from '@vigia/shared';
 import type { Counter } from 'prom-client';
 import { createEmbeddedBroker } from './broker/embedded-broker.ts';
+import { brokerPermissions } from './broker/permissions.ts';
+import { refusalReporter } from './broker/refusals.ts';
 import type { ReadingBuffer } from './buffer/buffer.ts';
 import type { Clock } from './clock/clock.ts';
 import { createServerProbe } from './clock/server-probe.ts';
@@ -20,6 +30,7 @@ import { createForwarder } from './forwarder/forwarder.ts';
 import { createPipeline } from './pipeline.ts';
 import { createSafety } from './safety/safety.ts';
 import type { Telemetry } from './telemetry.ts';
+import { createHttpFetch } from './transports/http-fetch.ts';
 import { createMqttClientIntake } from './transports/mqtt-client.ts';
 import type { MqttIntake } from './transports/mqtt-intake.ts';
 
@@ -54,6 +65,8 @@ function buildDrivers(
 export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Map<string, EvaluatorSnapshot>) {
   const { config } = loaded;
   const { buffer, clock, telemetry } = deps;
+  // server.ca_file: this runtime's requests trust that PEM only (transports/http-fetch.ts).
+  const serverFetch = loaded.pem.serverCa ? createHttpFetch({ ca: loaded.pem.serverCa }) : deps.fetch;
   const topics = new Set(
     config.sensors.filter((s) => s.source.driver === 'mqtt').map((s) => (s.source as MqttSource).topic),
   );
@@ -63,15 +76,29 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Ma
         url: config.broker.url,
         clientId: `vigia-edge-${config.device.id}`,
         topics,
+        ca: loaded.pem.brokerCa,
         onError: onBrokerError,
       })
     : createEmbeddedBroker({
         host: config.broker.host,
-        port: config.broker.port,
+        port: brokerPort(config.broker),
         allowAnonymous: config.broker.allow_anonymous,
         users: loaded.brokerUsers,
         topics,
+        permissions: brokerPermissions(config.broker.users, config.broker.allow_anonymous ? topics : undefined, [
+          alarmTopic(config.safety, config.device.id),
+        ]),
+        limits: {
+          maxPacketBytes: config.broker.limits.max_packet_kb * 1024,
+          maxConnections: config.broker.limits.max_connections,
+          connectionsPerMinute: config.broker.limits.connections_per_minute,
+        },
+        tls:
+          loaded.pem.brokerCert && loaded.pem.brokerKey
+            ? { cert: loaded.pem.brokerCert, key: loaded.pem.brokerKey }
+            : undefined,
         onError: onBrokerError,
+        onRefused: refusalReporter(telemetry.registry, telemetry.log),
       });
   const safety = createSafety({
     config: config.safety,
@@ -108,7 +135,7 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Ma
     backoff: deps.sendBackoff,
     backlogRate: config.forward.backlog_rate,
     liveIntervalMs: config.forward.live_interval,
-    fetch: deps.fetch,
+    fetch: serverFetch,
     clock: deps.wall,
     mono: deps.mono,
     onAnswer: clock.observeServerDate,
@@ -119,7 +146,7 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Ma
     needsTime: clock.needsTime,
     observe: clock.observeServerDate,
     mono: deps.mono,
-    fetch: deps.fetch,
+    fetch: serverFetch,
   });
 
   return {

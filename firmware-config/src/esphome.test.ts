@@ -11,7 +11,7 @@ const BIN = join(import.meta.dirname, '..', 'bin', 'vigia-config.mjs');
 const SAMPLE = `
 device: { id: plant-01, site: mobile-plant }
 server: { url: "http://localhost:8080", token_file: ./device.token }
-broker: { port: 1884, users: [{ username: nodos, password_file: ./broker.pw }] }
+broker: { port: 1884, users: [{ username: nodos, password_file: ./broker.pw, topics: [vigia/tunnel-1/ch4, vigia/tunnel-1/co, vigia/tunnel-2/o2] }, { username: t2, password_file: ./t2.pw, topics: [vigia/tunnel-2/o2] }] }
 sensors:
   - { id: tunnel.ch4, quantity: methane, unit: "%vol", source: { driver: mqtt, topic: vigia/tunnel-1/ch4, json_path: value } }
   - { id: tunnel.co, quantity: carbon_monoxide, unit: ppm, source: { driver: mqtt, topic: vigia/tunnel-1/co } }
@@ -31,7 +31,7 @@ const esphomeYaml = (text: string) =>
     ],
   });
 
-type Publish = { topic: string; payload: string | { lambda: string }; retain: boolean };
+type Publish = { topic: string; payload: string | { lambda: string }; retain: boolean; qos?: number };
 /** topic → the publish action of each sensor in a generated file. */
 function publishes(doc: ReturnType<typeof esphomeYaml>): Map<string, { kind: string; action: Publish }> {
   const out = new Map<string, { kind: string; action: Publish }>();
@@ -58,6 +58,11 @@ describe('esphome export', () => {
       username: { secret: 'mqtt_username' },
       password: { secret: 'mqtt_password' },
       discovery: false,
+      // ESPHome's default birth/will/log topics would be refused by the broker's permissions.
+      birth_message: null,
+      will_message: null,
+      shutdown_message: null,
+      log_topic: null,
     });
     const p = publishes(t1);
     expect([...p.keys()]).toEqual(['vigia/tunnel-1/ch4', 'vigia/tunnel-1/co']);
@@ -66,10 +71,12 @@ describe('esphome export', () => {
     expect(p.get('vigia/tunnel-1/ch4')?.action.payload).toBe('root["value"] = x;');
     expect(p.get('vigia/tunnel-1/co')?.kind).toBe('mqtt.publish');
     expect(p.get('vigia/tunnel-1/co')?.action.payload).toEqual({ lambda: 'return str_sprintf("%.6g", x);' });
-    for (const { action } of p.values()) expect(action.retain).toBe(false);
+    for (const { action } of p.values()) expect(action).toMatchObject({ retain: false, qos: 1 });
     // the sensor platform is left for the technician, and the file says so
     for (const s of t1.sensor) expect(s.platform).toBe('ELEGIR_COMPONENTE');
     expect(r.files[0].text).toContain('NOT set here: the sensor platform');
+    expect(r.files[0].text).toContain("# the broker user of edge.yaml allowed this node's topics: nodos\n");
+    expect(r.files[1].text).toContain("# the broker user of edge.yaml allowed this node's topics: nodos, t2\n");
   });
 
   it('every MQTT sensor of the config, and only those, is published', () => {
@@ -88,6 +95,22 @@ describe('esphome export', () => {
     // what that lambda sends for x = 20.9, and what "%.6g" prints, read back by the agent's decoders
     expect(decodeJsonPath(JSON.stringify({ data: { o2: 20.9 } }), 'data.o2')).toEqual({ ok: true, value: 20.9 });
     expect(parseDecimal('1.23457e+06')).toEqual({ ok: true, value: 1234570 });
+  });
+
+  it('embedded broker with tls: port 8883, certificate_authority from a secret, the ESP-IDF framework', () => {
+    const tls = EdgeConfig.parse(
+      parse(SAMPLE.replace('broker: { port: 1884,', 'broker: { tls: { cert_file: ./b.pem, key_file: ./b.key },')),
+    );
+    const r = esphomeFiles(tls, { brokerHost: 'pi.local' });
+    if (!r.ok) throw new Error(r.message);
+    const doc = esphomeYaml(r.files[0].text);
+    expect(doc.mqtt).toMatchObject({ broker: 'pi.local', port: 8883, certificate_authority: { secret: 'mqtt_ca' } });
+    expect(doc.esp32.framework).toEqual({ type: 'esp-idf' });
+    expect(r.files[0].secrets).toContain('mqtt_ca');
+    const plain = esphomeYaml(
+      (esphomeFiles(config, { brokerHost: 'pi.local' }) as { files: { text: string }[] }).files[0].text,
+    );
+    expect(plain.mqtt.certificate_authority).toBeUndefined();
   });
 
   it('broker listening on all interfaces: the Pi address becomes a secret, named in the file', () => {

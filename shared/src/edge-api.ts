@@ -42,6 +42,15 @@ export const EdgeStatus = z.object({
     backlog_rate_limit: z.number().min(0).optional().describe('forward.backlog_rate: the pace of the backlog'),
     eta_s: z.number().min(0).nullable().optional().describe('seconds until the backlog is drained; null: not draining'),
   }),
+  link: z
+    .object({
+      encrypted: z.boolean().describe('https to the server'),
+      trust: z
+        .enum(['system', 'ca_file', 'loopback', 'none'])
+        .describe('whom https trusts: the system CAs or server.ca_file; loopback: plain http on this machine'),
+      warning: z.string().optional().describe('set when the token goes in clear to another machine'),
+    })
+    .optional(),
   broker: ComponentStatus.extend({ address: z.string() }),
   drivers: z.array(ComponentStatus.extend({ id: z.string(), driver: z.string(), sensors: z.array(SensorId) })),
   clock: z

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EdgeConfigInput } from '@vigia/shared';
+import { alarmTopic, type EdgeConfigInput } from '@vigia/shared';
 import { stringify } from 'yaml';
 import { type PtyPair, startPtyPair } from '../services/socat.ts';
 import { freePort } from '../services/util.ts';
@@ -193,7 +193,17 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         port: brokerPort,
         host: '127.0.0.1',
         allow_anonymous: false,
-        users: [{ username: mqttUser.username, password_file: './mqtt-sim-node.password' }],
+        users: [
+          {
+            username: mqttUser.username,
+            password_file: './mqtt-sim-node.password',
+            // The simulated nodes publish every MQTT sensor's topic (broker/permissions.ts).
+            topics: sensors.flatMap((s) => (s.source.driver === 'mqtt' ? [s.source.topic] : [])),
+            retain: true,
+            // and, like a siren node, may read the agent's alarms.
+            subscribe: [alarmTopic(opts.edgeConfig?.safety ?? {}, device.id)],
+          },
+        ],
       },
       api: { port: apiPort, host: '127.0.0.1' },
       sensors,

@@ -10,17 +10,27 @@
  * second wakes the agent about 4 times a second, not 100. Other topics pass through as in any
  * broker. A QoS 1 resend (DUP) of a message already stored is acknowledged again and not
  * stored twice. Passwords are compared in constant time.
+ * Security (edge/README.md "Seguridad / Security"): each user publishes and subscribes only as
+ * permissions.ts allows, and each refusal is counted and logged with user and topic
+ * (`onRefused`); a packet over `limits.maxPacketBytes` or malformed closes its connection only
+ * (packet-limit.ts); connections are capped in number and per address per minute
+ * (admission.ts); with `tls` the broker speaks MQTT over TLS only.
  * The packet writer aedes uses (mqtt-packet, one instance in the install) is told not to build its
  * cache of 65,536 two-byte buffers: ~5 MB of heap on a Pi for a broker that writes a few packets a
  * second (mqtt.js's `writeCache: false` does the same).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type Server } from 'node:net';
-import { Aedes, type AuthenticateError } from 'aedes';
+import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import mqttPacket from 'mqtt-packet';
 import { createStatus } from '../status.ts';
 import type { MessageHandler, MqttIntake } from '../transports/mqtt-intake.ts';
+import { connectionAdmission } from './admission.ts';
 import { GATED_SOCKET_OPTIONS, GatedConnection } from './gated-connection.ts';
+import { type BrokerPermissions, maySubscribe, publishRefusal } from './permissions.ts';
+
+export type RefusedAction = 'publish' | 'subscribe' | 'connection' | 'packet';
 
 export type BrokerUserSecret = { username: string; password: Buffer };
 
@@ -31,7 +41,13 @@ export type EmbeddedBrokerOptions = {
   users: readonly BrokerUserSecret[];
   /** The sensor topics whose publishes must be stored before they are acknowledged. */
   topics: ReadonlySet<string>;
+  permissions: BrokerPermissions;
+  limits: { maxPacketBytes: number; maxConnections: number; connectionsPerMinute: number };
+  /** PEM certificate and key: MQTT over TLS only. */
+  tls?: { cert: string; key: string };
   onError: (err: Error) => void;
+  /** A refused publish, subscription, connection or packet: `user` undefined for anonymous or unknown. */
+  onRefused: (action: RefusedAction, user: string | undefined, detail: string) => void;
 };
 
 const digest = (b: Buffer) => createHash('sha256').update(b).digest();
@@ -95,12 +111,19 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): MqttIntake
   let broker: Aedes | undefined;
   let server: Server | undefined;
   let boundPort = options.port;
+  /** Who each connected client authenticated as (undefined: anonymous). */
+  const userOf = new WeakMap<Client, string | undefined>();
+  const { onRefused, permissions } = options;
 
   async function start(): Promise<void> {
     mqttPacket.writeToStream.cacheNumbers = false;
     broker = await Aedes.createBroker({
-      authenticate(_client, username, password, done) {
-        if (checkCredentials(options.users, options.allowAnonymous, username, password)) return done(null, true);
+      authenticate(client, username, password, done) {
+        if (checkCredentials(options.users, options.allowAnonymous, username, password)) {
+          userOf.set(client, username);
+          return done(null, true);
+        }
+        onRefused('connection', username, username === undefined ? 'anonymous' : 'bad username or password');
         done(
           authError(
             username === undefined ? 'anonymous not allowed' : 'bad username or password',
@@ -109,8 +132,19 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): MqttIntake
           false,
         );
       },
+      authorizeSubscribe(client, sub, done) {
+        const user = client ? userOf.get(client) : undefined;
+        if (client && maySubscribe(permissions, user, sub.topic)) return done(null, sub);
+        onRefused('subscribe', user, sub.topic);
+        done(null, null); // a SUBACK that refuses this filter (0x80); the connection stays
+      },
       authorizePublish(client, packet, done) {
-        if (packet.topic.startsWith('$SYS')) return done(new Error('$SYS topics are reserved'));
+        const user = client ? userOf.get(client) : undefined;
+        const refusal = client ? publishRefusal(permissions, user, packet.topic, packet.retain) : null;
+        if (refusal) {
+          onRefused('publish', user, `${packet.topic}: ${refusal}`);
+          return done(new Error(`publish to ${packet.topic} refused: ${refusal}`));
+        }
         if (!options.topics.has(packet.topic)) return done(null);
         if (!handler) return done(new Error('agent not ready: publish refused, will be resent'));
         const id = packet.qos === 1 ? packet.messageId : undefined;
@@ -137,7 +171,37 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): MqttIntake
     });
     broker.on('clientError', (_client, err) => options.onError(err));
     const aedes = broker;
-    const srv = createServer(GATED_SOCKET_OPTIONS, (socket) => aedes.handle(new GatedConnection(socket)));
+    const admission = connectionAdmission(options.limits.connectionsPerMinute);
+    const onSocket = (socket: Socket) => {
+      const address = socket.remoteAddress ?? 'unknown';
+      if (!admission.admit(address)) {
+        onRefused(
+          'connection',
+          undefined,
+          `${address}: over ${options.limits.connectionsPerMinute} connections a minute`,
+        );
+        socket.destroy();
+        return;
+      }
+      aedes.handle(
+        new GatedConnection(socket, options.limits.maxPacketBytes, (why) =>
+          onRefused('packet', undefined, `${address}: ${why}`),
+        ),
+      );
+    };
+    const srv = options.tls
+      ? createTlsServer({ ...GATED_SOCKET_OPTIONS, cert: options.tls.cert, key: options.tls.key }, onSocket)
+      : createServer(GATED_SOCKET_OPTIONS, onSocket);
+    srv.maxConnections = options.limits.maxConnections;
+    srv.on('drop', (data?: { remoteAddress?: string }) =>
+      onRefused(
+        'connection',
+        undefined,
+        `${data?.remoteAddress ?? 'unknown'}: over ${options.limits.maxConnections} connections open`,
+      ),
+    );
+    // A TLS handshake that fails (plain MQTT on the TLS port, a bad client) closes that socket only.
+    srv.on('tlsClientError', (err: Error) => onRefused('connection', undefined, `TLS: ${err.message}`));
     server = srv;
     await new Promise<void>((resolve, reject) => {
       srv.once('error', reject);
@@ -164,7 +228,7 @@ export function createEmbeddedBroker(options: EmbeddedBrokerOptions): MqttIntake
 
   return {
     kind: 'embedded',
-    address: () => `mqtt://${options.host}:${boundPort}`,
+    address: () => `${options.tls ? 'mqtts' : 'mqtt'}://${options.host}:${boundPort}`,
     start,
     stop,
     attach(h) {

@@ -15,9 +15,13 @@
  * socket whose data nobody reads stops reading after one chunk (Readable backpressure), and
  * starts again when `read()` empties it. Backpressure from aedes (it pauses a client while it
  * authenticates) reaches the socket the same way.
+ *
+ * Every chunk that passes is checked against the packet-size limit (packet-limit.ts): a packet
+ * over it, or a malformed header, destroys this connection only, before aedes buffers it.
  */
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
+import { type PacketLimit, packetLimit } from './packet-limit.ts';
 
 /** Socket options for the server whose connections are gated (see the module comment). */
 export const GATED_SOCKET_OPTIONS = { highWaterMark: 1 } as const;
@@ -27,10 +31,14 @@ export class GatedConnection extends Duplex {
   #holds = 0;
   /** True from a release until the bytes the kernel held are read (the next poll of the loop). */
   #draining = false;
+  readonly #limit: PacketLimit;
+  readonly #onRefused: (reason: string) => void;
 
-  constructor(socket: Socket) {
+  constructor(socket: Socket, maxPacketBytes = 64 * 1024, onRefused: (reason: string) => void = () => undefined) {
     super({ allowHalfOpen: false });
     this.#socket = socket;
+    this.#limit = packetLimit(maxPacketBytes);
+    this.#onRefused = onRefused;
     socket.on('readable', () => this.#pass());
     socket.on('end', () => this.push(null));
     socket.on('error', (err) => this.destroy(err));
@@ -58,6 +66,12 @@ export class GatedConnection extends Duplex {
   #pass(): void {
     if (this.#holds > 0 && !this.#draining) return;
     for (let chunk = this.#socket.read(); chunk !== null; chunk = this.#socket.read()) {
+      const refused = this.#limit.feed(chunk);
+      if (refused) {
+        this.#onRefused(refused);
+        this.destroy();
+        return;
+      }
       if (!this.push(chunk)) return; // aedes is not reading: _read() resumes
     }
   }

@@ -119,7 +119,8 @@ async function putConfig(deps: LocalApiDeps, req: IncomingMessage): Promise<Answ
 }
 
 async function route(deps: LocalApiDeps, req: IncomingMessage): Promise<Answer> {
-  const path = new URL(req.url ?? '/', 'http://agent').pathname;
+  // Not new URL(): a request for "//x" would parse as a host and throw (a 500; found by fuzz.test.ts).
+  const path = (req.url ?? '/').split(/[?#]/)[0];
   const read = req.method === 'GET' || req.method === 'HEAD';
   if (read && path === '/status') return json(deps.status());
   if (read && path === '/sensors') return json(deps.sensors());

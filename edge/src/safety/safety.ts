@@ -16,6 +16,7 @@
  *   never throws into the pipeline and never blocks storing the reading.
  */
 import {
+  alarmTopic,
   createEvaluator,
   type EvaluatorSnapshot,
   type RuleEvaluator,
@@ -71,7 +72,7 @@ export function alarmCounter(registry: Registry): Counter<'rule' | 'state'> {
 
 export function createSafety(options: SafetyOptions) {
   const { config, telemetry } = options;
-  const topic = config.topic ?? `vigia/${options.device}/alarm`;
+  const topic = alarmTopic(config, options.device);
   const alarms = options.alarms ?? alarmCounter(options.registry);
   const bySensor = new Map<string, { ev: RuleEvaluator; since: number | null }[]>();
   const all: { ev: RuleEvaluator; since: number | null }[] = [];

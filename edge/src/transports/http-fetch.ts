@@ -6,6 +6,8 @@
  * 20–25 MB of RSS on a Pi whose agent should stay under 80 MB. Same contract where it matters:
  * rejects on a network error with `cause.code` (ECONNREFUSED…) as undici does, and with the
  * signal's reason when aborted. Bodies: string or bytes only (what the callers send).
+ * With `ca` (edge.yaml `server.ca_file`: a site CA or the server's own certificate, pinned),
+ * https trusts that PEM only, instead of the system CAs; the host name is still checked.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -45,10 +47,10 @@ class HttpAnswer {
 }
 
 /** A `fetch` for the agent's few requests; one keep-alive agent per protocol per instance. */
-export function createHttpFetch(): typeof fetch {
+export function createHttpFetch(options: { ca?: string } = {}): typeof fetch {
   const agents = {
     'http:': new http.Agent({ keepAlive: true, maxSockets: 4 }),
-    'https:': new https.Agent({ keepAlive: true, maxSockets: 4 }),
+    'https:': new https.Agent({ keepAlive: true, maxSockets: 4, ...(options.ca ? { ca: options.ca } : {}) }),
   };
   function httpFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);

@@ -54,3 +54,33 @@ it('subscribes a topic added since the broker saved the session (real mosquitto,
   while (got.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   expect(got.sort()).toEqual(['vigia/tunnel-1/ch4=0.4', 'vigia/tunnel-1/co=12']);
 });
+
+it('a retained reading is stored once, not again at each reconnect (real mosquitto)', async () => {
+  broker = await startMosquitto();
+  const got: string[] = [];
+  const intake = await started(['vigia/tunnel-1/ch4'], got);
+  await new Promise((r) => setTimeout(r, 300)); // let the SUBACK come back
+  const pub = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+  // ESPHome publishes sensor states retained by default.
+  await pub.publishAsync('vigia/tunnel-1/ch4', '0.7', { qos: 1, retain: true });
+  const deadline = Date.now() + 5000;
+  while (got.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  expect(got).toEqual(['vigia/tunnel-1/ch4=0.7']);
+  // Reconnect twice (restart, link drop): the broker replays its retained copy on each subscribe.
+  for (let i = 0; i < 2; i++) {
+    await intake.stop();
+    await intake.start();
+    while (intake.status().state !== 'ok') await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 400));
+  }
+  // A fresh subscriber does get the retained copy: the replay happened, and was not stored.
+  const watcher = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+  const replayed = new Promise<boolean>((r) => watcher.on('message', (_t, _p, pkt) => r(pkt.retain)));
+  await watcher.subscribeAsync('vigia/tunnel-1/ch4', { qos: 1 });
+  expect(await replayed).toBe(true);
+  await watcher.endAsync();
+  await pub.publishAsync('vigia/tunnel-1/ch4', '0.8', { qos: 1, retain: true });
+  await pub.endAsync();
+  while (got.length < 2 && Date.now() < deadline + 5000) await new Promise((r) => setTimeout(r, 20));
+  expect(got).toEqual(['vigia/tunnel-1/ch4=0.7', 'vigia/tunnel-1/ch4=0.8']);
+});

@@ -3,7 +3,11 @@
  * Intake from an existing broker (`broker.url`): subscribes to the sensor topics at QoS 1 with
  * a persistent session, and acknowledges each message only after the handler resolved (mqtt.js
  * `handleMessage` sends the PUBACK after its callback). Reconnects on its own; reports `retrying`.
- * mqtt.js is loaded in `start`, only by an agent configured with `broker.url` (it costs ~10 MB
+ * A message with the RETAIN flag set is a broker's stored copy replayed because a subscription
+ * was (re)made, on every reconnect: it is acknowledged and not stored (a reading that comes live
+ * arrives with RETAIN cleared, MQTT 3.1.1 §3.3.1.3), so a node's retained value is not stored
+ * again, stamped later, at each reconnect. With an mqtts:// url, `ca` (broker.ca_file) is the
+ * only CA trusted. mqtt.js is loaded in `start`, only by an agent configured with `broker.url` (it costs ~10 MB
  * of RSS that an agent running its embedded broker does not need).
  */
 import type mqtt from 'mqtt';
@@ -14,6 +18,8 @@ export type MqttClientIntakeOptions = {
   url: string;
   clientId: string;
   topics: ReadonlySet<string>;
+  /** PEM CA or certificate to trust for mqtts:// (broker.ca_file); default the system CAs. */
+  ca?: string;
   reconnectPeriodMs?: number;
   onError: (err: Error) => void;
 };
@@ -38,9 +44,11 @@ export function createMqttClientIntake(options: MqttClientIntakeOptions): MqttIn
         writeCache: false,
         reconnectPeriod: options.reconnectPeriodMs ?? 2000,
         connectTimeout: 10_000,
+        ...(options.ca ? { ca: options.ca } : {}),
       });
       client = c;
       c.handleMessage = (packet, done) => {
+        if (packet.retain) return done(); // a replay on (re)subscribe, not a new reading
         if (!handler || !options.topics.has(packet.topic)) {
           // Not ours to store (or not ready): withhold the PUBACK only for sensor topics.
           return done(options.topics.has(packet.topic) ? new Error('agent not ready') : undefined);

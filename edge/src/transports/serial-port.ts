@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { type BackoffOptions, backoffMs, portProblem } from '@vigia/shared';
 import { sleep } from '../backoff.ts';
 import type { StatusTracker } from '../status.ts';
+import { lineSplitter } from './line-splitter.ts';
 
 type SerialModule = typeof import('serialport');
 const WATCHDOG_MS = 500;
@@ -30,6 +31,9 @@ export type SerialTransportOptions = {
 
 export type SerialLineTransportOptions = Omit<SerialTransportOptions, 'onOpen' | 'onLost' | 'parity'> & {
   onLine: (line: string) => void;
+  /** Longest line accepted, in bytes; a longer one is dropped and reported to `onOverlong`. */
+  maxLine: number;
+  onOverlong: (bytes: number) => void;
 };
 
 /** What to tell a technician, in Spanish, for an error opening or reading a port. */
@@ -41,13 +45,13 @@ export function describePortError(path: string, err: unknown): string {
   return `error en el puerto ${path} (${message}) — revise el cable USB`;
 }
 
-/** A serial port read as text lines (one call of `onLine` per line, without the line end). */
+/** A serial port read as text lines (one call of `onLine` per line, without the line end), capped at `maxLine` bytes. */
 export function createSerialLineTransport(options: SerialLineTransportOptions) {
   return createSerialTransport({
     ...options,
-    onOpen(port, { ReadlineParser }) {
-      const parser = port.pipe(new ReadlineParser({ delimiter: '\n' }));
-      parser.on('data', (line: string) => options.onLine(line.replace(/\r$/, '')));
+    onOpen(port) {
+      const lines = lineSplitter(options.maxLine, options.onLine, options.onOverlong);
+      port.on('data', (chunk: Buffer) => lines.push(chunk));
     },
   });
 }

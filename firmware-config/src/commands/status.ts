@@ -15,6 +15,17 @@ export async function status(args: string[]): Promise<number> {
     console.error(`The agent answered ${res.status} at ${url}: ${await res.text()}`);
     return 1;
   }
-  console.log(JSON.stringify(await res.json(), null, 2));
+  const body = (await res.json()) as { link?: { encrypted: boolean; trust: string; warning?: string } };
+  console.log(JSON.stringify(body, null, 2));
+  // One line for the technician (stderr: stdout stays JSON for scripts).
+  const link = body.link;
+  if (link)
+    console.error(
+      link.warning
+        ? `Enlace al servidor: SIN CIFRAR / link to server: NOT encrypted — ${link.warning}`
+        : link.encrypted
+          ? `Enlace al servidor: cifrado (https, ${link.trust === 'ca_file' ? 'CA del sitio / site CA' : 'CA del sistema / system CAs'}) / link to server: encrypted`
+          : 'Enlace al servidor: http en esta misma máquina / link to server: plain http on this machine (loopback)',
+    );
   return 0;
 }

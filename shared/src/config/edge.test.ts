@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatIssuesText } from '../format-issues.ts';
-import { EdgeConfig, type EdgeConfigInput } from './edge.ts';
+import { brokerPort, EdgeConfig, type EdgeConfigInput } from './edge.ts';
 
 const base = (): EdgeConfigInput => ({
   device: { id: 'plant-01', site: 'mobile-plant' },
@@ -41,7 +41,9 @@ describe('edge config', () => {
     const cfg = EdgeConfig.parse(base());
     expect(cfg.buffer).toEqual({ path: './data/buffer.db', max_mb: 512 });
     expect(cfg.api).toEqual({ port: 8081, host: '127.0.0.1', config_from: 'loopback' });
-    expect(cfg.broker.port).toBe(1883);
+    expect(cfg.broker.port).toBeUndefined();
+    expect(brokerPort(cfg.broker)).toBe(1883);
+    expect(brokerPort({ tls: { cert_file: 'c', key_file: 'k' } })).toBe(8883);
     expect(cfg.sensors[0].interval).toBe(1000);
     const modbus = cfg.sensors[0].source;
     expect(modbus.driver === 'modbus-rtu' && modbus.word_order).toBe('big');
@@ -75,6 +77,17 @@ describe('edge config', () => {
     const other = base();
     (other.sensors[1].source as unknown) = { driver: 'zigbee', topic: 'x' };
     expect(errorsOf(other)).toMatch(/sensors\[1\]\.source\.driver/);
+  });
+
+  it('refuses a pattern that can backtrack catastrophically, saying what to change; caps lines at 512 bytes by default', () => {
+    const input = base();
+    (input.sensors[2].source as { pattern: string }).pattern = 'PH=(?<value>([0-9.]+)+)$';
+    expect(errorsOf(input)).toContain('sensors[2].source.pattern: this pattern can take exponential time');
+    const ok = EdgeConfig.parse(base());
+    expect((ok.sensors[2].source as { max_line: number }).max_line).toBe(512);
+    const small = base();
+    (small.sensors[2].source as { max_line: number }).max_line = 4;
+    expect(errorsOf(small)).toMatch(/sensors\[2\]\.source\.max_line/);
   });
 
   it('rejects sensor ids with characters outside [a-z0-9_.-]', () => {

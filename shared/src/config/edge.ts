@@ -9,11 +9,13 @@ import { Duration } from '../duration.ts';
 import { DeviceId, SensorId, SiteId } from '../ids.ts';
 import { Rule, ruleIdCheck } from '../rules/permit.ts';
 import { isUnitOf, QUANTITY_NAMES } from '../units.ts';
+import { BROKER_DEFAULT, BrokerConfig } from './broker.ts';
 import { ModbusRtuSource } from './sources/modbus-rtu.ts';
 import { ModbusTcpSource } from './sources/modbus-tcp.ts';
 import { MqttSource } from './sources/mqtt.ts';
 import { SerialLineSource } from './sources/serial-line.ts';
 
+export { BrokerConfig, BrokerLimits, BrokerUser, brokerPort } from './broker.ts';
 export { ModbusRtuSource, ModbusTcpSource, MqttSource, SerialLineSource };
 
 /**
@@ -95,7 +97,17 @@ export const SafetyConfig = z
   .strict();
 export type SafetyConfig = z.infer<typeof SafetyConfig>;
 
-export const BrokerUser = z.object({ username: z.string().min(1), password_file: z.string().min(1) }).strict();
+/** Whether a URL's host is this machine (plain http to it never leaves the Pi). */
+export function isLoopbackUrl(url: string): boolean {
+  // No URL class here (shared runs without DOM or Node types): the host of an http(s) address.
+  const m = /^[a-z]+:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/i.exec(url);
+  const host = (m?.[1] ?? '').replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** The topic the agent publishes its alarms on; no node may publish it. */
+export const alarmTopic = (safety: Pick<SafetyConfig, 'topic'>, device: string) =>
+  safety.topic ?? `vigia/${device}/alarm`;
 
 export const EdgeConfig = z
   .object({
@@ -105,12 +117,33 @@ export const EdgeConfig = z
         url: z
           .url({
             protocol: /^https?$/,
-            error: 'write the server address with http:// or https://, e.g. http://192.168.1.10:8080',
+            error:
+              'write the server address with http:// or https://, e.g. https://vigia.mina.co (or https://192.168.1.10 with server.ca_file)',
           })
           .describe('the Vigía server, e.g. http://localhost:8080'),
         token_file: z.string().min(1).describe('file holding the device token from `vigia-server device add`'),
+        ca_file: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'with https://: the site CA or the server certificate itself (pinned), PEM; default the system CAs',
+          ),
+        allow_insecure: z
+          .boolean()
+          .default(false)
+          .describe('send the token over plain http:// to a non-loopback address (anyone on the path can read it)'),
       })
-      .strict(),
+      .strict()
+      .refine((s) => !s.ca_file || s.url.startsWith('https:'), {
+        message: 'ca_file applies to https:// only: write the server address with https://',
+        path: ['ca_file'],
+      })
+      .refine((s) => s.url.startsWith('https:') || s.allow_insecure || isLoopbackUrl(s.url), {
+        message:
+          'http:// to another machine would send the device token in clear: use https:// (with ca_file for a site certificate), or set server.allow_insecure: true on a network you trust',
+        path: ['url'],
+      }),
     buffer: z
       .object({
         path: z.string().min(1).default('./data/buffer.db'),
@@ -118,19 +151,7 @@ export const EdgeConfig = z
       })
       .strict()
       .default({ path: './data/buffer.db', max_mb: 512 }),
-    broker: z
-      .object({
-        port: Port.default(1883),
-        host: z.string().default('0.0.0.0'),
-        url: z
-          .url({ protocol: /^mqtts?$/ })
-          .optional()
-          .describe('use an existing broker instead of the embedded one'),
-        allow_anonymous: z.boolean().default(false),
-        users: z.array(BrokerUser).default([]),
-      })
-      .strict()
-      .default({ port: 1883, host: '0.0.0.0', allow_anonymous: false, users: [] }),
+    broker: BrokerConfig.default(BROKER_DEFAULT),
     api: z
       .object({
         port: Port.default(8081),

@@ -9,6 +9,7 @@ import mqttPacket from 'mqtt-packet';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEmbeddedBroker } from '../../broker/embedded-broker.ts';
+import { brokerPermissions } from '../../broker/permissions.ts';
 import { createBuffer, type ReadingBuffer } from '../../buffer/buffer.ts';
 import { createPipeline } from '../../pipeline.ts';
 import { createTelemetry, type Telemetry } from '../../telemetry.ts';
@@ -51,7 +52,14 @@ beforeEach(async () => {
     allowAnonymous: false,
     users: [{ username: 'node1', password: Buffer.from('pw-1') }],
     topics: new Set(['vigia/tunnel-1/ch4', 'vigia/tunnel-1/co']),
+    permissions: brokerPermissions(
+      [{ username: 'node1', topics: ['vigia/tunnel-1/ch4', 'vigia/tunnel-1/co'], retain: true, subscribe: [] }],
+      undefined,
+      [],
+    ),
+    limits: { maxPacketBytes: 65536, maxConnections: 64, connectionsPerMinute: 1000 },
     onError: () => undefined,
+    onRefused: () => undefined,
   });
   await broker.start();
   url = broker.address();
@@ -139,9 +147,11 @@ describe('mqtt driver (real aedes broker, real mqtt.js client)', () => {
     expect(outcome).toBe('connection closed, no puback');
   });
 
-  it('publishes on other topics pass through like any broker', async () => {
+  it('a publish on a topic not granted to the user is refused: connection closed, nothing stored', async () => {
     const node = await connect();
-    await node.publishAsync('some/other/topic', 'hello', { qos: 1 });
+    const closed = new Promise<void>((r) => node.once('close', () => r()));
+    node.publish('some/other/topic', 'hello', { qos: 1 }, () => undefined);
+    await closed;
     expect(buffer.stats().pending).toBe(0);
   });
 });

@@ -90,6 +90,23 @@ describe('serial-line driver (socat pty pair)', () => {
     expect(driver.status().state).toBe('stopped');
   });
 
+  it('a line longer than max_line (default 512 bytes) is dropped whole and counted; the next line reads', async () => {
+    pair = await startPtyPair();
+    const driver = make(pair.a);
+    await driver.start();
+    const dev = await device(pair.b);
+    // 600 bytes with a readable value at the end: dropped, not decoded from its tail.
+    await dev.write(`${'x'.repeat(593)}PH=1.0\nPH=7.1\n`);
+    // 512 bytes exactly before the \n (a \r counts): accepted.
+    await dev.write(`${'y'.repeat(505)}PH=2.0\r\n`);
+    await until(() => samples.length === 2);
+    expect(samples.map((s) => s.raw)).toEqual([7.1, 2.0]);
+    const errors = await telemetry.registry.getSingleMetricAsString('vigia_errors_total');
+    expect(errors).toMatch(/code="line_too_long",stage="receive"} 1/);
+    await dev.close();
+    await driver.stop();
+  });
+
   it('a port that does not exist: retrying with a Spanish detail, then reads once it appears', async () => {
     const late = join(dir, 'ttyLATE');
     const driver = make(late);

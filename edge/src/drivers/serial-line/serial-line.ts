@@ -2,7 +2,8 @@
  * @module drivers/serial-line
  * Sensors that print ASCII lines on a serial port. One instance per port, shared by every
  * sensor on it: each line is offered to each sensor's decoder. A line none of them can read
- * is counted (per sensor, with a code), never fatal. The port is kept open with retries by the
+ * is counted (per sensor, with a code), never fatal. A line longer than the port's `max_line`
+ * (the largest its sensors give) is dropped whole and counted once (`line_too_long`). The port is kept open with retries by the
  * serial transport; a serial line has no acknowledgement, so a reading is stored as it comes.
  */
 import { InputError, type SensorConfig, type SerialLineSource } from '@vigia/shared';
@@ -66,6 +67,13 @@ export function create(sensors: readonly SensorConfig[], deps: DriverDeps): Driv
     path: first.port,
     baudRate: first.baud,
     onLine,
+    maxLine: Math.max(...sensors.map((s) => (s.source as SerialLineSource).max_line)),
+    onOverlong: (bytes) =>
+      deps.telemetry.report(
+        new InputError('line_too_long', `line on ${first.port} dropped: ${bytes} bytes, longer than max_line`),
+        `driver:${id}`,
+        'receive',
+      ),
     status,
     retry: deps.retry,
     onError: (err) => deps.telemetry.report(err, `driver:${id}`, 'receive'),
