@@ -98,6 +98,8 @@ export function parseConfig(text: string, file: string): Readonly<EdgeConfig> {
   config.buffer.path = abs(config.buffer.path);
   config.server.token_file = abs(config.server.token_file);
   for (const u of config.broker.users) u.password_file = abs(u.password_file);
+  if (config.api.password_file) config.api.password_file = abs(config.api.password_file);
+  if (config.api.viewer_password_file) config.api.viewer_password_file = abs(config.api.viewer_password_file);
   return deepFreeze(config);
 }
 

@@ -13,6 +13,11 @@
  * kept as `.bak`). If the new config cannot start, the previous one is restored and the answer
  * is 409 `config_rolled_back`. By default only loopback peers may PUT (`api.config_from`).
  *
+ * Every change route (`PUT /config`, `PUT /password`) needs the technician password (access.ts);
+ * `POST /login` / `POST /logout` give and end the page's session. Through the API a config may
+ * not change `safety.command`, `server.token_file` or `api.*` (422 naming the key: those change
+ * only in the file on disk, by someone who can already run a process on the device).
+ *
  * Plain `node:http`, not Hono: `@hono/node-server` replaces the global `Request`/`Response` when
  * imported, which loads Node's fetch machinery, about 11.5 MB of RSS on a Pi whose agent should
  * stay under 80 MB (docs/decisions/2026-11-30-edge-cpu-gated-intake.md). Four routes do not need
@@ -25,17 +30,30 @@ import type { Registry } from 'prom-client';
 import { stringify } from 'yaml';
 import { type LoadedConfig, loadConfigText } from '../config.ts';
 import { writeConfigAtomically } from '../config-file.ts';
+import type { Access, Refusal } from './access.ts';
+import { passwordProblem, writePasswordFile } from './password-file.ts';
 
 export type LocalApiDeps = {
   status: () => EdgeStatus;
   sensors: () => EdgeSensors;
   registry: Registry;
+  access: Access;
+  /** The technician password file (`api.password_file`, absolute), for `PUT /password`. */
+  passwordFile?: string;
   config?: {
     file: string;
     from: 'loopback' | 'any';
+    current: () => LoadedConfig;
     apply: (next: LoadedConfig, persist: () => void) => Promise<void>;
   };
 };
+
+/** Keys only the file on disk may change: the API's own access, the alarm command, the token. */
+const DISK_ONLY: { key: string; get: (c: LoadedConfig['config']) => unknown }[] = [
+  { key: 'safety.command', get: (c) => c.safety.command },
+  { key: 'server.token_file', get: (c) => c.server.token_file },
+  { key: 'api', get: (c) => c.api },
+];
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
@@ -50,7 +68,7 @@ function isLoopbackHost(host: string | undefined): boolean {
   return name === 'localhost' || name === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(name);
 }
 
-type Answer = { status: number; type: string; text: string };
+type Answer = { status: number; type: string; text: string; headers?: Record<string, string> };
 
 const json = (body: unknown, status = 200): Answer => ({
   status,
@@ -61,6 +79,8 @@ const json = (body: unknown, status = 200): Answer => ({
 /** An error answer: the `ErrorBody` shape the server's API uses too. */
 const fail = (status: number, code: string, message: string, path?: string): Answer =>
   json({ error: { code, message, ...(path ? { path } : {}) } } satisfies ErrorBody, status);
+
+const refused = (r: Refusal): Answer => fail(r.status, r.code, r.message);
 
 /** The request's body as text, or null once it is over `limit` bytes (the rest is not read). */
 async function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
@@ -81,10 +101,11 @@ async function putConfig(deps: LocalApiDeps, req: IncomingMessage): Promise<Answ
   if (cfg.from === 'loopback' && peer !== undefined && !isLoopback(peer))
     return fail(403, 'forbidden', 'PUT /config is accepted from this machine only (api.config_from: loopback)');
   // A web page the technician has open could reach this loopback API through DNS rebinding
-  // (its own name pointing at 127.0.0.1): browsers send Origin and that name as Host, while
-  // vigia-config sends no Origin and a loopback Host.
-  if (req.headers.origin !== undefined || (cfg.from === 'loopback' && !isLoopbackHost(req.headers.host)))
+  // (its own name pointing at 127.0.0.1): it would send that name as Host.
+  if (cfg.from === 'loopback' && !isLoopbackHost(req.headers.host))
     return fail(403, 'forbidden', 'PUT /config is not accepted from a web page; use vigia-config apply on the device');
+  const denied = deps.access.forChange(req);
+  if (denied) return refused(denied);
   const tooLarge = fail(413, 'too_large', 'the config is over 1 MB');
   if (Number(req.headers['content-length'] ?? 0) > MAX_CONFIG_BYTES) return tooLarge;
   const body = await readBody(req, MAX_CONFIG_BYTES);
@@ -105,6 +126,15 @@ async function putConfig(deps: LocalApiDeps, req: IncomingMessage): Promise<Answ
     if (!(err instanceof ConfigError)) throw err;
     return fail(422, 'config_invalid', err.message, err.path);
   }
+  const now = cfg.current().config;
+  for (const { key, get } of DISK_ONLY)
+    if (JSON.stringify(get(next.config)) !== JSON.stringify(get(now)))
+      return fail(
+        422,
+        'config_invalid',
+        `${cfg.file}: ${key}: cannot be changed through the API: change it in the file on disk and restart the service / cámbielo en el archivo en el equipo`,
+        key,
+      );
   try {
     await cfg.apply(next, () => writeConfigAtomically(cfg.file, text));
   } catch (err) {
@@ -118,9 +148,49 @@ async function putConfig(deps: LocalApiDeps, req: IncomingMessage): Promise<Answ
   return json({ applied: true, file: cfg.file, sensors: next.config.sensors.length });
 }
 
+/** A small JSON body `{ password }`; null when it is not one. */
+async function readPassword(req: IncomingMessage): Promise<string | null> {
+  const body = await readBody(req, 4096);
+  try {
+    const parsed = JSON.parse(body ?? '') as { password?: unknown };
+    return typeof parsed.password === 'string' ? parsed.password : null;
+  } catch {
+    return null;
+  }
+}
+
+async function login(deps: LocalApiDeps, req: IncomingMessage): Promise<Answer> {
+  const password = await readPassword(req);
+  if (password === null) return fail(400, 'bad_request', 'send { "password": "..." } as JSON');
+  const r = deps.access.login(req, password);
+  if ('status' in r) return refused(r);
+  return { ...json({ role: r.role }), headers: { 'set-cookie': r.setCookie } };
+}
+
+async function putPassword(deps: LocalApiDeps, req: IncomingMessage): Promise<Answer> {
+  const denied = deps.access.forChange(req);
+  if (denied) return refused(denied);
+  const password = await readPassword(req);
+  if (password === null) return fail(400, 'bad_request', 'send { "password": "..." } as JSON');
+  const problem = passwordProblem(password);
+  if (problem) return fail(422, 'password_invalid', problem);
+  if (!deps.passwordFile) return fail(403, 'no_password', 'api.password_file is not set');
+  writePasswordFile(deps.passwordFile, password);
+  deps.access.endSessions();
+  return json({ changed: true });
+}
+
 async function route(deps: LocalApiDeps, req: IncomingMessage): Promise<Answer> {
   const path = new URL(req.url ?? '/', 'http://agent').pathname;
   const read = req.method === 'GET' || req.method === 'HEAD';
+  if (req.method === 'POST' && path === '/login') return login(deps, req);
+  if (req.method === 'POST' && path === '/logout') {
+    deps.access.logout(req);
+    return { ...json({ ok: true }), headers: { 'set-cookie': 'vigia_session=; Path=/; Max-Age=0' } };
+  }
+  if (req.method === 'PUT' && path === '/password') return putPassword(deps, req);
+  const readDenied = read ? deps.access.forRead(req) : null;
+  if (readDenied) return refused(readDenied);
   if (read && path === '/status') return json(deps.status());
   if (read && path === '/sensors') return json(deps.sensors());
   if (read && path === '/metrics')
@@ -129,8 +199,8 @@ async function route(deps: LocalApiDeps, req: IncomingMessage): Promise<Answer> 
   return fail(404, 'not_found', `no route ${req.method} ${path}`);
 }
 
-function send(res: ServerResponse, { status, type, text }: Answer): void {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
+function send(res: ServerResponse, { status, type, text, headers }: Answer): void {
+  res.writeHead(status, { ...headers, 'content-type': type, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
