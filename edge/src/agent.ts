@@ -189,6 +189,7 @@ export function createAgent(first: LoadedConfig, deps: AgentDeps = {}) {
     sensors,
     registry: telemetry.registry,
     access,
+    probe: (source) => rt.probe(source),
     passwordFile: config.api.password_file,
     config: { file: first.file, from: config.api.config_from, current: () => loaded, apply },
   });

@@ -17,10 +17,10 @@ function run(args: string[], input?: string): Promise<{ code: number | null; std
     if (input !== undefined) child.stdin?.end(input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => {
+    child.stdout?.on('data', (d) => {
       stdout += d;
     });
-    child.stderr.on('data', (d) => {
+    child.stderr?.on('data', (d) => {
       stderr += d;
     });
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
@@ -75,7 +75,7 @@ sensors:
     let stdout = '';
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d) => {
+      child.stdout?.on('data', (d) => {
         stdout += d;
         if (stdout.includes('agentStarted')) resolve();
       });

@@ -13,7 +13,11 @@
  * kept as `.bak`). If the new config cannot start, the previous one is restored and the answer
  * is 409 `config_rolled_back`. By default only loopback peers may PUT (`api.config_from`).
  *
- * Every change route (`PUT /config`, `PUT /password`) needs the technician password (access.ts);
+ * `POST /probe` `{ source, calibrate? }` reads a source once through the running driver that
+ * holds its line, between its polls: `{ raw, value, ms }` (value: `raw` calibrated, or null
+ * without `calibrate`), or 4xx / 504 with the reason in words.
+ *
+ * Every change route (`PUT /config`, `PUT /password`, `POST /probe`) needs the technician password (access.ts);
  * `POST /login` / `POST /logout` give and end the page's session. Through the API a config may
  * not change `safety.command`, `server.token_file` or `api.*` (422 naming the key: those change
  * only in the file on disk, by someone who can already run a process on the device).
@@ -25,11 +29,13 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { EdgeSensors, EdgeStatus } from '@vigia/shared';
-import { ConfigError, type ErrorBody } from '@vigia/shared';
+import { Calibration, ConfigError, calibrate, type ErrorBody, formatIssuesText, SensorSource } from '@vigia/shared';
 import type { Registry } from 'prom-client';
 import { stringify } from 'yaml';
+import { z } from 'zod';
 import { type LoadedConfig, loadConfigText } from '../config.ts';
 import { writeConfigAtomically } from '../config-file.ts';
+import { ProbeError } from '../drivers/driver.ts';
 import type { Access, Refusal } from './access.ts';
 import { passwordProblem, writePasswordFile } from './password-file.ts';
 
@@ -38,6 +44,9 @@ export type LocalApiDeps = {
   sensors: () => EdgeSensors;
   registry: Registry;
   access: Access;
+  /** Reads a source once through the running driver (runtime.ts `probe`). */
+  probe?: (source: SensorSource) => Promise<{ raw: number }>;
+  mono?: () => number;
   /** The technician password file (`api.password_file`, absolute), for `PUT /password`. */
   passwordFile?: string;
   config?: {
@@ -180,6 +189,37 @@ async function putPassword(deps: LocalApiDeps, req: IncomingMessage): Promise<An
   return json({ changed: true });
 }
 
+const ProbeBody = z.object({ source: SensorSource, calibrate: Calibration.optional() }).strict();
+
+async function postProbe(deps: LocalApiDeps, req: IncomingMessage): Promise<Answer> {
+  const denied = deps.access.forChange(req);
+  if (denied) return refused(denied);
+  if (!deps.probe) return fail(404, 'not_found', 'this agent cannot probe');
+  const body = await readBody(req, 16 * 1024);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body ?? '');
+  } catch {
+    return fail(400, 'bad_request', 'send { "source": { ... } } as JSON, the same source: block as in the config');
+  }
+  const checked = ProbeBody.safeParse(parsed);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    return fail(422, 'source_invalid', formatIssuesText(checked.error, 'probe'), issue?.path.join('.'));
+  }
+  const mono = deps.mono ?? (() => performance.now());
+  const started = mono();
+  try {
+    const { raw } = await deps.probe(checked.data.source);
+    const value = checked.data.calibrate ? calibrate(raw, checked.data.calibrate) : null;
+    return json({ raw, value, ms: Math.round(mono() - started) });
+  } catch (err) {
+    if (err instanceof ProbeError)
+      return fail(err.status, err.status === 504 ? 'no_answer' : 'probe_failed', err.message);
+    throw err;
+  }
+}
+
 async function route(deps: LocalApiDeps, req: IncomingMessage): Promise<Answer> {
   const path = new URL(req.url ?? '/', 'http://agent').pathname;
   const read = req.method === 'GET' || req.method === 'HEAD';
@@ -189,6 +229,7 @@ async function route(deps: LocalApiDeps, req: IncomingMessage): Promise<Answer> 
     return { ...json({ ok: true }), headers: { 'set-cookie': 'vigia_session=; Path=/; Max-Age=0' } };
   }
   if (req.method === 'PUT' && path === '/password') return putPassword(deps, req);
+  if (req.method === 'POST' && path === '/probe') return postProbe(deps, req);
   const readDenied = read ? deps.access.forRead(req) : null;
   if (readDenied) return refused(readDenied);
   if (read && path === '/status') return json(deps.status());
