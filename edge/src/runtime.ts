@@ -139,7 +139,8 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Ma
         return Promise.reject(
           new ProbeError(
             409,
-            `no sensor of this agent reads ${key} with ${source.driver}, so the agent has no line open there: add a sensor on it first, or stop the agent and run  vigia-config probe / ningún sensor del agente usa ${key}`,
+            `no sensor of this agent reads ${key} with ${source.driver}, so the agent has no line open there: add a sensor on it first, or run  vigia-config probe  on the device / ningún sensor del agente usa ${key}`,
+            'line_not_held',
           ),
         );
       if (!held.probe)

@@ -53,6 +53,8 @@ export class ProbeError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** `line_not_held`: no running instance holds that line (vigia-config may open it itself). */
+    readonly code = 'probe_failed',
   ) {
     super(message);
   }

@@ -214,8 +214,7 @@ async function postProbe(deps: LocalApiDeps, req: IncomingMessage): Promise<Answ
     const value = checked.data.calibrate ? calibrate(raw, checked.data.calibrate) : null;
     return json({ raw, value, ms: Math.round(mono() - started) });
   } catch (err) {
-    if (err instanceof ProbeError)
-      return fail(err.status, err.status === 504 ? 'no_answer' : 'probe_failed', err.message);
+    if (err instanceof ProbeError) return fail(err.status, err.status === 504 ? 'no_answer' : err.code, err.message);
     throw err;
   }
 }
