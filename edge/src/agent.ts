@@ -18,7 +18,9 @@ import { createClock } from './clock/clock.ts';
 import { createSyncCheck, type SyncCheck } from './clock/sync-check.ts';
 import type { LoadedConfig } from './config.ts';
 import { createAccess } from './local-api/access.ts';
+import { createEvents } from './local-api/events.ts';
 import { createLocalApi } from './local-api/local-api.ts';
+import { createStaticPage } from './local-api/static-page.ts';
 import { buildRuntime, type Runtime } from './runtime.ts';
 import { alarmCounter } from './safety/safety.ts';
 import { createTelemetry } from './telemetry.ts';
@@ -184,7 +186,10 @@ export function createAgent(first: LoadedConfig, deps: AgentDeps = {}) {
       registers: [telemetry.registry],
     }),
   });
+  const events = createEvents({ snapshot: () => ({ status: status(), sensors: sensors() }) });
   const api = createLocalApi({
+    events,
+    page: createStaticPage(),
     status,
     sensors,
     registry: telemetry.registry,
@@ -243,6 +248,7 @@ export function createAgent(first: LoadedConfig, deps: AgentDeps = {}) {
       await rt.stop();
       const srv = apiServer;
       apiServer = undefined;
+      events.close();
       if (srv) await new Promise<void>((r) => srv.close(() => r()));
       buffer.close();
       log.info({ pending: buffer.stats().pending }, 'agentStopped');

@@ -37,6 +37,7 @@ import { type LoadedConfig, loadConfigText } from '../config.ts';
 import { writeConfigAtomically } from '../config-file.ts';
 import { ProbeError } from '../drivers/driver.ts';
 import type { Access, Refusal } from './access.ts';
+import type { Events } from './events.ts';
 import { passwordProblem, writePasswordFile } from './password-file.ts';
 
 export type LocalApiDeps = {
@@ -47,6 +48,9 @@ export type LocalApiDeps = {
   /** Reads a source once through the running driver (runtime.ts `probe`). */
   probe?: (source: SensorSource) => Promise<{ raw: number }>;
   mono?: () => number;
+  /** `GET /events` (events.ts) and the page's files (static-page.ts), when served. */
+  events?: Events;
+  page?: { get(path: string): { status: number; type: string; body: Buffer } | null };
   /** The technician password file (`api.password_file`, absolute), for `PUT /password`. */
   passwordFile?: string;
   config?: {
@@ -77,7 +81,7 @@ function isLoopbackHost(host: string | undefined): boolean {
   return name === 'localhost' || name === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(name);
 }
 
-type Answer = { status: number; type: string; text: string; headers?: Record<string, string> };
+type Answer = { status: number; type: string; text: string | Buffer; headers?: Record<string, string> };
 
 const json = (body: unknown, status = 200): Answer => ({
   status,
@@ -236,6 +240,8 @@ async function route(deps: LocalApiDeps, req: IncomingMessage): Promise<Answer> 
   if (read && path === '/metrics')
     return { status: 200, type: deps.registry.contentType, text: await deps.registry.metrics() };
   if (req.method === 'PUT' && path === '/config') return putConfig(deps, req);
+  const file = read ? deps.page?.get(path) : null;
+  if (file) return { status: file.status, type: file.type, text: file.body, headers: { 'cache-control': 'no-cache' } };
   return fail(404, 'not_found', `no route ${req.method} ${path}`);
 }
 
@@ -247,6 +253,16 @@ function send(res: ServerResponse, { status, type, text, headers }: Answer): voi
 /** The local API as a `node:http` request listener. */
 export function createLocalApi(deps: LocalApiDeps): RequestListener {
   return (req, res) => {
+    if (req.method === 'GET' && deps.events && new URL(req.url ?? '/', 'http://agent').pathname === '/events') {
+      const denied = deps.access.forRead(req);
+      if (denied) return send(res, refused(denied));
+      if (!deps.events.open(req, res))
+        send(
+          res,
+          fail(503, 'too_many_clients', 'too many pages open on this agent; close one / demasiadas páginas abiertas'),
+        );
+      return;
+    }
     route(deps, req).then(
       (answer) => send(res, answer),
       (err: Error) => send(res, fail(500, 'internal', `the agent failed to answer: ${err.message}`)),
