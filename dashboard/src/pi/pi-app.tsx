@@ -70,7 +70,7 @@ function LinkPanel({ status, now, w, i18n }: { status: EdgeLiveEvent['status']; 
       <strong>{up ? w('linkOk') : w('linkDown')}</strong>
       {!up && f.detail && <span> — {f.detail}</span>}
       <div data-waiting={status.buffer.pending}>{w('waiting', { n: status.buffer.pending })}</div>
-      {f.eta_s != null && (
+      {f.eta_s != null && (f.backlog_rate ?? 0) > 0 && (
         <div>{w('drain', { rate: Math.round(f.backlog_rate ?? 0), eta: i18n.duration(f.eta_s * 1000) })}</div>
       )}
       <div>{w('lastSend', { time: f.last_sent_at ? i18n.clock(f.last_sent_at, now) : w('never') })}</div>
