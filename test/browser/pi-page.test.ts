@@ -90,7 +90,7 @@ describe('the page on the Pi (real agent, simulator, no server, Chromium)', () =
     await expect.poll(() => page.locator('[data-silenced="on"]').textContent()).toContain('la alarma sigue activa');
     expect(await o2.getAttribute('data-look')).toBe('alarm'); // silenced, not cleared
     // Readable at 360 px: nothing wider than the screen.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(360);
     await screenshot(page, screenshotDir(), 'pi-page-alarm-360.png');
     await context.close();
   }, 90_000);
