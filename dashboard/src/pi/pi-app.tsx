@@ -6,6 +6,7 @@
  * internet. Uses the dashboard's tile look, icons and words.
  */
 import type { EdgeLiveEvent } from '@vigia/shared';
+import type { ComponentType } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { StateIcon } from '../components/state-icon.tsx';
 import { type I18n, I18nContext, loadLang, makeI18n } from '../i18n.ts';
@@ -80,7 +81,21 @@ function LinkPanel({ status, now, w, i18n }: { status: EdgeLiveEvent['status']; 
 
 type Word = (key: PiWord, vars?: Record<string, string | number>) => string;
 
+type TechProps = { event: EdgeLiveEvent | null; i18n: I18n };
+
+/** The technician view, loaded only when asked for (`#tecnico`): the operator's load stays small. */
+function useTech(): [ComponentType<TechProps> | null, boolean, (on: boolean) => void] {
+  const [on, setOn] = useState(location.hash === '#tecnico');
+  const [view, setView] = useState<ComponentType<TechProps> | null>(null);
+  useEffect(() => {
+    if (on && !view) void import('./tech-view.tsx').then((m) => setView(() => m.TechView));
+    location.hash = on ? 'tecnico' : '';
+  }, [on]);
+  return [view, on, setOn];
+}
+
 export function PiApp() {
+  const [Tech, techOn, setTech] = useTech();
   const i18n = useMemo(() => makeI18n(loadLang()), []);
   const w: Word = (key, vars) => piWord(i18n.lang, key, vars);
   const [event, setEvent] = useState<EdgeLiveEvent | null>(null);
@@ -114,7 +129,11 @@ export function PiApp() {
         <header class="pi-header">
           <h1>{w('title')}</h1>
           {event && <span>{event.status.device.id}</span>}
+          <button type="button" class="pi-tech-toggle" onClick={() => setTech(!techOn)}>
+            {techOn ? 'Operador' : 'Técnico'}
+          </button>
         </header>
+        {techOn && Tech && <Tech event={event} i18n={i18n} />}
         {!connected && (
           <p class="pi-lost" role="alert" data-agent="lost">
             {w('agentLost')}

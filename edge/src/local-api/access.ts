@@ -184,6 +184,20 @@ export function createAccess(deps: AccessDeps) {
       };
     },
 
+    /** `GET /config`: the technician only (Basic or the session cookie; a read, so no Origin needed). */
+    forTechnicianRead(req: IncomingMessage): Refusal | null {
+      if (!originOk(req))
+        return { status: 403, code: 'forbidden', message: 'a page from another web site cannot read this' };
+      const who = identify(req);
+      if (who === 'technician') return null;
+      if (who && who !== 'viewer') return who;
+      return {
+        status: 401,
+        code: 'unauthorized',
+        message: 'the technician password is needed / se necesita la contraseña de técnico',
+      };
+    },
+
     /** Null when the request may read; else why not. */
     forRead(req: IncomingMessage): Refusal | null {
       if (!readHash(deps.viewerPasswordFile()) || isLoopback(req.socket.remoteAddress)) return null;

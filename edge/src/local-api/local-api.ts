@@ -27,11 +27,13 @@
  * stay under 80 MB (docs/decisions/2026-11-30-edge-cpu-gated-intake.md). Four routes do not need
  * a router.
  */
+
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { EdgeSensors, EdgeStatus } from '@vigia/shared';
 import { Calibration, ConfigError, calibrate, type ErrorBody, formatIssuesText, SensorSource } from '@vigia/shared';
 import type { Registry } from 'prom-client';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { z } from 'zod';
 import { type LoadedConfig, loadConfigText } from '../config.ts';
 import { writeConfigAtomically } from '../config-file.ts';
@@ -240,6 +242,12 @@ async function route(deps: LocalApiDeps, req: IncomingMessage): Promise<Answer> 
   if (read && path === '/metrics')
     return { status: 200, type: deps.registry.contentType, text: await deps.registry.metrics() };
   if (req.method === 'PUT' && path === '/config') return putConfig(deps, req);
+  if (read && path === '/config' && deps.config) {
+    // The file as written (relative paths as they are), for the page's form to edit and PUT back.
+    const denied = deps.access.forTechnicianRead(req);
+    if (denied) return refused(denied);
+    return json({ file: deps.config.file, config: parse(readFileSync(deps.config.file, 'utf8')) });
+  }
   const file = read ? deps.page?.get(path) : null;
   if (file) return { status: file.status, type: file.type, text: file.body, headers: { 'cache-control': 'no-cache' } };
   return fail(404, 'not_found', `no route ${req.method} ${path}`);
