@@ -196,7 +196,9 @@ describe('modbus-rtu driver (socat pty pairs)', () => {
       outcomes.every((o) => o === 743 || o === 'HTTP 504'),
       figures,
     ).toBe(true);
-    expect(live.length, figures).toBeGreaterThanOrEqual(0.7 * (windowMs / 200));
+    // Each dead-unit probe takes the line for a timeout (~330 ms) and the grid skips the slot it
+    // covered: fewer readings than without probes, but never a burst and never a longer gap.
+    expect(live.length, figures).toBeGreaterThanOrEqual(0.5 * (windowMs / 200));
     // Normal worst case: one dead-unit timeout (~330 ms) in the slot; a probe adds at most one more.
     expect(Math.max(...gaps), figures).toBeLessThan(200 + 2 * 340 + 250);
     expect(await driver.probe?.(src(1, 0, 'float32')).catch((e: Error) => e.message)).toMatch(/not open/);
