@@ -11,13 +11,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type BackoffOptions, ConfigError, type EdgeSensors, type EdgeStatus } from '@vigia/shared';
 import type { Logger } from 'pino';
+import { Counter } from 'prom-client';
 import { createBuffer } from './buffer/buffer.ts';
 import { monotonicMs, readBootId } from './clock/boot.ts';
 import { createClock } from './clock/clock.ts';
 import { createSyncCheck, type SyncCheck } from './clock/sync-check.ts';
 import type { LoadedConfig } from './config.ts';
 import { linkStatus } from './link.ts';
+import { createAccess } from './local-api/access.ts';
+import { createEvents } from './local-api/events.ts';
 import { createLocalApi } from './local-api/local-api.ts';
+import { createStaticPage } from './local-api/static-page.ts';
 import { buildRuntime, type Runtime } from './runtime.ts';
 import { alarmCounter } from './safety/safety.ts';
 import { createTelemetry } from './telemetry.ts';
@@ -174,11 +178,28 @@ export function createAgent(first: LoadedConfig, deps: AgentDeps = {}) {
     log.info({ component: 'agent', sensors: next.config.sensors.length }, 'configApplied');
   }
 
+  const access = createAccess({
+    passwordFile: () => config.api.password_file,
+    viewerPasswordFile: () => config.api.viewer_password_file,
+    clock: wall,
+    failures: new Counter({
+      name: 'vigia_api_auth_failures_total',
+      help: 'local API requests or logins refused for a wrong password',
+      labelNames: ['role'],
+      registers: [telemetry.registry],
+    }),
+  });
+  const events = createEvents({ snapshot: () => ({ status: status(), sensors: sensors() }) });
   const api = createLocalApi({
+    events,
+    page: createStaticPage(),
     status,
     sensors,
     registry: telemetry.registry,
-    config: { file: first.file, from: config.api.config_from, apply },
+    access,
+    probe: (source) => rt.probe(source),
+    passwordFile: config.api.password_file,
+    config: { file: first.file, from: config.api.config_from, current: () => loaded, apply },
   });
 
   async function listenApi(): Promise<void> {
@@ -230,6 +251,7 @@ export function createAgent(first: LoadedConfig, deps: AgentDeps = {}) {
       await rt.stop();
       const srv = apiServer;
       apiServer = undefined;
+      events.close();
       if (srv) await new Promise<void>((r) => srv.close(() => r()));
       buffer.close();
       log.info({ pending: buffer.stats().pending }, 'agentStopped');

@@ -140,6 +140,8 @@ export function parseConfig(text: string, file: string): Readonly<EdgeConfig> {
     config.broker.tls.cert_file = abs(config.broker.tls.cert_file);
     config.broker.tls.key_file = abs(config.broker.tls.key_file);
   }
+  if (config.api.password_file) config.api.password_file = abs(config.api.password_file);
+  if (config.api.viewer_password_file) config.api.viewer_password_file = abs(config.api.viewer_password_file);
   return deepFreeze(config);
 }
 

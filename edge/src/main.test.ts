@@ -1,22 +1,26 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EdgeStatus } from '@vigia/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifyPassword } from './local-api/access.ts';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '../bin/vigia-edge.mjs');
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    if (input !== undefined) child.stdin?.end(input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => {
+    child.stdout?.on('data', (d) => {
       stdout += d;
     });
-    child.stderr.on('data', (d) => {
+    child.stderr?.on('data', (d) => {
       stderr += d;
     });
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
@@ -71,7 +75,7 @@ sensors:
     let stdout = '';
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d) => {
+      child.stdout?.on('data', (d) => {
         stdout += d;
         if (stdout.includes('agentStarted')) resolve();
       });
@@ -95,5 +99,32 @@ sensors:
     const r = await run([]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('usage: vigia-edge --config edge.yaml');
+  });
+
+  it('passwd reads the password on stdin and writes only its scrypt hash to api.password_file, mode 0600', async () => {
+    const file = join(dir, 'edge.yaml');
+    const base = `device: { id: plant-01, site: mobile-plant }
+server: { url: http://127.0.0.1:9, token_file: ./device.token }
+broker: { allow_anonymous: true }
+sensors:
+  - { id: tunnel.ch4, quantity: methane, unit: "%vol", source: { driver: mqtt, topic: t/ch4 } }
+`;
+    writeFileSync(file, base);
+    const unset = await run(['passwd', '--config', file], 'correct horse\n');
+    expect(unset.code).toBe(2);
+    expect(unset.stderr).toContain('api.password_file is not set');
+    writeFileSync(file, `${base}api: { password_file: ./tech.pass }\n`);
+    const short = await run(['passwd', '--config', file], 'short\n');
+    expect(short.code).toBe(1);
+    expect(short.stderr).toContain('at least 8 characters');
+    const r = await run(['passwd', '--config', file], 'correct horse\n');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const pass = join(dir, 'tech.pass');
+    expect(statSync(pass).mode & 0o777).toBe(0o600);
+    const hash = readFileSync(pass, 'utf8');
+    expect(hash).toMatch(/^scrypt\$/);
+    expect(verifyPassword('correct horse', hash)).toBe(true);
+    expect(verifyPassword('correct horse\n', hash)).toBe(false);
   });
 });

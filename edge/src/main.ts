@@ -1,6 +1,7 @@
 /**
  * @module main
- * The `vigia-edge` command: `vigia-edge --config edge.yaml`. Loads and checks the config (exit
+ * The `vigia-edge` command: `vigia-edge --config edge.yaml`; `vigia-edge passwd` sets the local
+ * API's passwords (passwd.ts). Loads and checks the config (exit
  * code 2 with a readable message when it is wrong), starts the agent, and on SIGTERM/SIGINT
  * stops it cleanly (last group commit flushed, database closed) and exits 0.
  *
@@ -12,11 +13,16 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '@vigia/shared';
 import { createAgent } from './agent.ts';
 import { loadConfig } from './config.ts';
+import { passwd } from './passwd.ts';
 import { createHttpFetch } from './transports/http-fetch.ts';
 
-const USAGE = 'usage: vigia-edge --config edge.yaml';
+const USAGE = 'usage: vigia-edge --config edge.yaml | vigia-edge passwd --config edge.yaml [--viewer]';
 
 export async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'passwd') {
+    process.exitCode = passwd(argv.slice(1));
+    return;
+  }
   let configPath: string | undefined;
   try {
     const { values } = parseArgs({

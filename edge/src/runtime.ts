@@ -6,6 +6,8 @@
  * `buildRuntime` only builds; `start` opens (intake, drivers, forwarder) and throws only for
  * what retrying cannot fix (the broker port cannot be bound); `stop` closes so no reading is
  * accepted that cannot be stored: drivers, intake, last group commit, then the forwarder.
+ * `probe` reads a source once through the running driver instance that holds its line
+ * (`POST /probe`): the agent never opens a port a second time.
  */
 import {
   alarmTopic,
@@ -24,7 +26,7 @@ import type { ReadingBuffer } from './buffer/buffer.ts';
 import type { Clock } from './clock/clock.ts';
 import { createServerProbe } from './clock/server-probe.ts';
 import type { LoadedConfig } from './config.ts';
-import type { Driver } from './drivers/driver.ts';
+import { type Driver, ProbeError } from './drivers/driver.ts';
 import { DRIVERS } from './drivers/index.ts';
 import { createForwarder } from './forwarder/forwarder.ts';
 import { createPipeline } from './pipeline.ts';
@@ -155,6 +157,25 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Ma
     pipeline,
     safety,
     forwarder,
+    /** Reads `source` once through the driver instance that holds its line. */
+    probe(source: SensorConfig['source']): Promise<{ raw: number }> {
+      const mod = DRIVERS[source.driver];
+      const key = mod.instanceKey(source as never);
+      const held = drivers.find((d) => d.id === `${source.driver}:${key}`);
+      if (!held)
+        return Promise.reject(
+          new ProbeError(
+            409,
+            `no sensor of this agent reads ${key} with ${source.driver}, so the agent has no line open there: add a sensor on it first, or run  vigia-config probe  on the device / ningún sensor del agente usa ${key}`,
+            'line_not_held',
+          ),
+        );
+      if (!held.probe)
+        return Promise.reject(
+          new ProbeError(422, `the ${source.driver} driver cannot be probed through the agent yet`),
+        );
+      return held.probe(source);
+    },
     drivers: () =>
       drivers.map((d) => ({ id: d.id, driver: driverNames.get(d) ?? d.id, sensors: [...d.sensors], ...d.status() })),
     async start(): Promise<void> {

@@ -80,3 +80,7 @@ export const EdgeSensorValue = z.object({
 });
 export const EdgeSensors = z.object({ sensors: z.array(EdgeSensorValue) });
 export type EdgeSensors = z.infer<typeof EdgeSensors>;
+
+/** One event of the agent's `GET /events` (Server-Sent Events, about once a second): what the page on the Pi shows. */
+export const EdgeLiveEvent = z.object({ status: EdgeStatus, sensors: EdgeSensors });
+export type EdgeLiveEvent = z.infer<typeof EdgeLiveEvent>;

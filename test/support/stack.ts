@@ -41,7 +41,7 @@ export type StackOptions = {
   echo?: boolean;
   device?: { id: string; site: string };
   /** Edge config sections to override, e.g. `{ buffer: { max_mb: 0.1 }, forward: { backlog_rate: 200 } }`. */
-  edgeConfig?: Partial<Pick<EdgeConfigInput, 'buffer' | 'forward' | 'safety'>>;
+  edgeConfig?: Partial<Pick<EdgeConfigInput, 'buffer' | 'forward' | 'safety' | 'api'>>;
   /** Where the edge forwards to (default: the server itself), e.g. a TLS proxy in front of it. */
   edgeServerUrl?: string;
   /** Extra environment of the edge process (e.g. the wrong-clock test hook). */

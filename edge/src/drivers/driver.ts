@@ -41,7 +41,24 @@ export type Driver = {
   start(): Promise<void>;
   stop(): Promise<void>;
   status(): ComponentStatus;
+  /**
+   * Reads `source` once through this instance's own line, between its polls (`POST /probe`),
+   * when the driver can; resolves with the raw value or rejects with a `ProbeError`.
+   */
+  probe?(source: SensorConfig['source']): Promise<{ raw: number }>;
 };
+
+/** Why a probe gave no value: `status` is the HTTP answer (4xx, or 504 for no answer in time). */
+export class ProbeError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    /** `line_not_held`: no running instance holds that line (vigia-config may open it itself). */
+    readonly code = 'probe_failed',
+  ) {
+    super(message);
+  }
+}
 
 /** A problem found by `checkGroup`: `index` into the group's sensors, `key` in their `source:` block. */
 export type GroupProblem = { index: number; key: string; message: string };

@@ -7,6 +7,11 @@
  * Must never: poll while the line is down (it sleeps until `wake()`, called when the line
  * opens, or `stop`); blame a unit for a lost line (`lost` polls again once reopened, without
  * settling the slot); poll after `stop` resolves.
+ *
+ * Probes (`POST /probe` through the agent): `probe(fn)` queues one request that runs between two
+ * polls, on the same line, never concurrently with a poll; it wakes a nap so it runs at once.
+ * One probe delays the sensors' polls by at most one request (one slot); the grid of each sensor
+ * is kept, so a late poll does not shift its cadence. A probe never settles a unit's health.
  */
 import { createScheduler, type PollOutcome, type ScheduleEntry, type SchedulerTuning } from './scheduler.ts';
 
@@ -28,6 +33,7 @@ export function createPollLoop(options: PollLoopOptions) {
   let stopped = false;
   let loop: Promise<void> | undefined;
   let wakeNap: (() => void) | undefined;
+  const probes: (() => Promise<void>)[] = [];
 
   /** Sleeps `ms`, or less if woken (the line opened) or stopped. */
   function nap(ms: number): Promise<void> {
@@ -47,6 +53,12 @@ export function createPollLoop(options: PollLoopOptions) {
     while (!stopped) {
       if (!options.isOpen()) {
         await nap(60_000);
+        continue;
+      }
+      const probe = probes.shift();
+      if (probe) {
+        await probe();
+        if (options.gapMs) await nap(options.gapMs);
         continue;
       }
       const next = scheduler.next();
@@ -83,5 +95,16 @@ export function createPollLoop(options: PollLoopOptions) {
       return loop ?? Promise.resolve();
     },
     isStopped: () => stopped,
+    /**
+     * Runs `fn` (one request on the line) between two polls; rejects at once when the line is
+     * not open or the loop is stopped. Probes queue one behind the other.
+     */
+    probe<T>(fn: () => Promise<T>): Promise<T> {
+      if (stopped || !options.isOpen()) return Promise.reject(new Error('the line is not open'));
+      return new Promise<T>((resolve, reject) => {
+        probes.push(() => fn().then(resolve, reject));
+        wakeNap?.();
+      });
+    },
   };
 }

@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Agent, createAgent } from '../agent.ts';
 import { loadConfig } from '../config.ts';
+import { writePasswordFile } from './password-file.ts';
 
 let dir: string;
 let file: string;
@@ -22,7 +23,7 @@ const configText = (sensors: string[], brokerPort = 0) =>
     'server: { url: "http://127.0.0.1:9", token_file: ./device.token }',
     'buffer: { path: ./buffer.db }',
     `broker: { port: ${brokerPort}, host: 127.0.0.1, allow_anonymous: true }`,
-    'api: { port: 0 }',
+    'api: { port: 0, password_file: ./tech.pass }',
     'sensors:',
     ...sensors,
     '',
@@ -32,6 +33,7 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vigia-config-api-'));
   file = join(dir, 'edge.yaml');
   writeFileSync(join(dir, 'device.token'), 'tok\n');
+  writePasswordFile(join(dir, 'tech.pass'), 'correct horse');
   writeFileSync(file, configText([sensor('tunnel.ch4', 't/ch4')]));
   agent = createAgent(loadConfig(file), {
     logger: pino({ level: 'silent' }),
@@ -52,7 +54,11 @@ afterEach(async () => {
 async function put(body: string, type = 'application/yaml', extra: Record<string, string> = {}) {
   const res = await fetch(`${agent?.addresses().api}/config`, {
     method: 'PUT',
-    headers: { 'content-type': type, ...extra },
+    headers: {
+      'content-type': type,
+      authorization: `Basic ${Buffer.from('technician:correct horse').toString('base64')}`,
+      ...extra,
+    },
     body,
   });
   return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string } } };
@@ -79,7 +85,7 @@ describe('PUT /config (agent in process, real HTTP)', () => {
       server: { url: 'http://127.0.0.1:9', token_file: './device.token' },
       buffer: { path: './buffer.db' },
       broker: { port: 0, host: '127.0.0.1', allow_anonymous: true },
-      api: { port: 0 },
+      api: { port: 0, password_file: './tech.pass' },
       sensors: [{ id: 'tunnel.o2', quantity: 'methane', unit: '%vol', source: { driver: 'mqtt', topic: 't/o2' } }],
     };
     expect((await put(JSON.stringify(json), 'application/json')).status).toBe(200);
@@ -122,12 +128,21 @@ describe('PUT /config (agent in process, real HTTP)', () => {
     const text = configText([sensor('tunnel.ch4', 't/ch4'), sensor('tunnel.co', 't/co')]);
     const fromPage = await put(text, 'application/yaml', { origin: 'http://evil.example' });
     expect(fromPage.status).toBe(403);
-    expect(fromPage.body.error?.message).toMatch(/not accepted from a web page/);
+    expect(fromPage.body.error?.message).toMatch(/another web site/);
     // fetch may not set Host; a raw request can, as a rebinding browser's would carry it.
     const api = new URL(agent!.addresses().api);
     const rebound = await new Promise<number>((resolve, reject) => {
       const req = request(
-        { host: api.hostname, port: api.port, path: '/config', method: 'PUT', headers: { host: 'evil.example:8081' } },
+        {
+          host: api.hostname,
+          port: api.port,
+          path: '/config',
+          method: 'PUT',
+          headers: {
+            host: 'evil.example:8081',
+            authorization: `Basic ${Buffer.from('technician:correct horse').toString('base64')}`,
+          },
+        },
         (res) => {
           res.resume();
           resolve(res.statusCode ?? 0);

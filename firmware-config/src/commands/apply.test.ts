@@ -7,13 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli as run } from '../run-cli.ts';
 
 // A stand-in for the agent's local API: records PUT /config, answers like the agent does.
-const puts: { type?: string; body: string }[] = [];
+const puts: { type?: string; auth?: string; body: string }[] = [];
 let answer = { status: 200, body: { applied: true, sensors: 1 } as object };
 const api = createServer((req: IncomingMessage, res) => {
   let body = '';
   req.on('data', (d) => (body += d));
   req.on('end', () => {
-    if (req.method === 'PUT' && req.url === '/config') puts.push({ type: req.headers['content-type'], body });
+    if (req.method === 'PUT' && req.url === '/config')
+      puts.push({ type: req.headers['content-type'], auth: req.headers.authorization, body });
     res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
   });
 });
@@ -40,7 +41,26 @@ describe('vigia-config apply (real process, stand-in agent API)', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('applied');
-    expect(puts.at(-1)).toEqual({ type: 'application/yaml', body: good });
+    expect(puts.at(-1)).toEqual({ type: 'application/yaml', auth: undefined, body: good });
+  });
+
+  it('sends the password from --password-file as Basic technician:<password>; a 401 says how to pass it', async () => {
+    const file = join(dir, 'good-auth.yaml');
+    writeFileSync(file, good);
+    const pass = join(dir, 'tech.txt');
+    writeFileSync(pass, 'correct horse\n');
+    const r = await run('apply', file, '--api', apiUrl, '--password-file', pass);
+    expect(r.status).toBe(0);
+    expect(puts.at(-1)?.auth).toBe(`Basic ${Buffer.from('technician:correct horse').toString('base64')}`);
+    const saved = answer;
+    answer = { status: 401, body: { error: { code: 'unauthorized', message: 'the technician password is needed' } } };
+    const refused = await run('apply', file, '--api', apiUrl);
+    answer = saved;
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('--password-file');
+    const missing = await run('apply', file, '--api', apiUrl, '--password-file', join(dir, 'nope'));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('cannot read --password-file');
   });
 
   it('sends nothing when the file is not valid here', async () => {

@@ -6,23 +6,28 @@
  * `--raw x` shows the value for a raw reading. `--sensor <id> [--api URL]` reads the sensor's
  * current raw value from the running agent (`GET /sensors`), and `--raw1 now` / `--raw2 now`
  * take that value as a point, so a calibration can be done step by step, from scripts too.
+ * `--password-file FILE` sends the technician password (password.ts), needed only when the agent
+ * has a viewer password and is reached from another machine.
  */
 import { parseArgs } from 'node:util';
 import { calibrate as apply, EdgeSensors } from '@vigia/shared';
 import { buildCalibration, type CalibrationInput, calibrationYaml, lineOf, tidy } from '../calibration.ts';
+import { technicianAuth } from '../password.ts';
 
 const USAGE = `usage: vigia-config calibrate --raw1 <raw> --value1 <value> --raw2 <raw> --value2 <value> [--raw x]
        vigia-config calibrate --scale <s> [--offset <o>] [--raw x]
-       vigia-config calibrate --sensor <id> [--api http://127.0.0.1:8081]   (the raw value now)
+       vigia-config calibrate --sensor <id> [--api http://127.0.0.1:8081] [--password-file FILE]   (the raw value now)
   with --sensor, --raw1 now / --raw2 now use the sensor's raw value now`;
 
 type SensorNow = { id: string; unit: string; raw: number; value: number; ts: number };
 
-async function readSensor(api: string, id: string): Promise<SensorNow | string> {
+async function readSensor(api: string, id: string, passwordFile?: string): Promise<SensorNow | string> {
   const url = new URL('/sensors', api);
+  const auth = passwordFile ? await technicianAuth(passwordFile) : {};
+  if (typeof auth === 'string') return auth;
   let res: Response;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    res = await fetch(url, { headers: auth, signal: AbortSignal.timeout(5000) });
   } catch {
     return `No answer from the agent at ${url.origin}. Is vigia-edge running? (systemctl status vigia-edge)`;
   }
@@ -53,6 +58,7 @@ export async function calibrate(args: string[]): Promise<number> {
         raw: { type: 'string' },
         sensor: { type: 'string' },
         api: { type: 'string', default: 'http://127.0.0.1:8081' },
+        'password-file': { type: 'string' },
       },
     }).values;
   } catch (err) {
@@ -62,7 +68,7 @@ export async function calibrate(args: string[]): Promise<number> {
 
   let now: SensorNow | undefined;
   if (values.sensor) {
-    const r = await readSensor(values.api as string, values.sensor);
+    const r = await readSensor(values.api as string, values.sensor, values['password-file'] as string | undefined);
     if (typeof r === 'string') {
       console.error(r);
       return 1;

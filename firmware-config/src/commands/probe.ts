@@ -8,6 +8,8 @@
  * The decoders are the agent's own (shared), so a value shown here is the value the agent reads.
  * Modbus TCP (`driver: modbus-tcp`) is not probed: a network address instead of a port gets a
  * message saying so and what to do instead (the agent's own `/status` per unit).
+ * With `--modbus` and an agent running that reads the port, the probe goes through the agent
+ * (`POST /probe`, probe/via-agent.ts: `--api`, `--password-file`) and the port is not opened here.
  * Exit code 0 when something usable arrived, 1 when not, 2 for bad options.
  */
 import { parseArgs } from 'node:util';
@@ -29,11 +31,12 @@ import {
 } from '@vigia/shared';
 import { escapeBytes, isNonPrintable, looksGarbled, otherBauds, takeLines } from '../probe/bytes.ts';
 import { describeOpenError } from '../probe/port-errors.ts';
+import { probeViaAgent } from '../probe/via-agent.ts';
 
 const USAGE = `usage: vigia-config probe <port> [--baud 9600] [--parity none] [--seconds 10]
          [--pattern 'PH=(?<value>[0-9.]+)' | --csv-column N [--csv-separator ,] | --json-path a.b]
        vigia-config probe <port> --modbus --unit 3 --register 16 [--type float32] [--word-order big]
-         [--function holding] [--baud 9600] [--parity none] [--seconds 10]`;
+         [--function holding] [--baud 9600] [--parity none] [--seconds 10] [--api URL] [--password-file FILE]`;
 
 /** What a decode error code means for a line, in words a technician can act on. */
 const LINE_ERRORS: Record<DecodeErrorCode, string> = {
@@ -161,7 +164,9 @@ export async function probe(args: string[]): Promise<number> {
       console.error(optionErrors(source.error));
       return 2;
     }
-    return probeModbus(source.data, seconds);
+    const planned = Math.max(1, Math.round((seconds * 1000) / POLL_EVERY_MS));
+    const viaAgent = await probeViaAgent(values.api, values['password-file'], source.data, planned);
+    return viaAgent ?? probeModbus(source.data, seconds);
   }
   for (const flag of ['unit', 'register', 'type', 'word-order', 'function'] as const) {
     if (values[flag] !== undefined) {
@@ -217,6 +222,8 @@ function parseOptions(args: string[]) {
       'csv-column': { type: 'string' },
       'csv-separator': { type: 'string' },
       'json-path': { type: 'string' },
+      api: { type: 'string', default: 'http://127.0.0.1:8081' },
+      'password-file': { type: 'string' },
     },
   });
 }

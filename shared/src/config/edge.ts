@@ -160,6 +160,16 @@ export const EdgeConfig = z
           .enum(['loopback', 'any'])
           .default('loopback')
           .describe('who may PUT /config: only this machine (default), or anyone who reaches the API'),
+        password_file: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('scrypt hash of the technician password (vigia-edge passwd); without it no change route is open'),
+        viewer_password_file: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('scrypt hash of a viewer password; when set, the operator page and reads need it too'),
       })
       .strict()
       .default({ port: 8081, host: '127.0.0.1', config_from: 'loopback' }),

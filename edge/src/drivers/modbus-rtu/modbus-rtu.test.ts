@@ -160,6 +160,50 @@ describe('modbus-rtu driver (socat pty pairs)', () => {
     expect(driver.unitCounts().get(1)).toMatchObject({ timeout: 0, crc: 0, garbled: 0, exception: 0 });
   });
 
+  it('probes through the running bus between polls: a dead unit probed, the live units keep their cadence', async () => {
+    const { a, b } = await pair();
+    const slave = await testSlave(b, [
+      [1, { registers: Uint16Array.from(words(21.5, 'float32', 'big')) }],
+      [2, { registers: Uint16Array.from([742, 743]) }],
+    ]);
+    const driver = make([
+      sensor('plant.u1', a, { unit_id: 1, type: 'float32' }, '200ms'),
+      sensor('plant.u2', a, { unit_id: 2, type: 'uint16' }, '200ms'),
+      sensor('plant.u3', a, { unit_id: 3, type: 'float32' }, '200ms'),
+    ]);
+    const src = (unit_id: number, register: number, type: ModbusRtuSource['type']) =>
+      sensor('x.probe', a, { unit_id, register, type }).source;
+    await driver.start();
+    await until(() => of('plant.u1').length > 0, 5000, 'first reading');
+    const windowMs = 4000;
+    const from = Date.now();
+    const outcomes: (number | string)[] = [];
+    while (Date.now() - from < windowMs) {
+      const unit = outcomes.length % 2 === 0 ? 3 : 2; // the dead unit, then a register no sensor reads
+      await driver.probe?.(src(unit, 1, 'uint16')).then(
+        (r) => outcomes.push(r.raw),
+        (err: { status: number }) => outcomes.push(`HTTP ${err.status}`),
+      );
+      await pause(400); // a technician pressing "probar" often, not a flood
+    }
+    await driver.stop();
+    const live = of('plant.u1').filter((s) => s.ts >= from && s.ts <= from + windowMs);
+    const gaps = live.slice(1).map((s, i) => s.ts - live[i].ts);
+    const figures = `u1 readings ${live.length}, largest gap ${Math.max(...gaps)} ms, probes ${JSON.stringify(outcomes)}, unit 3 requests ${slave.requests.get(3)}`;
+    expect(outcomes.filter((o) => o === 743).length, figures).toBeGreaterThanOrEqual(2);
+    expect(outcomes.filter((o) => o === 'HTTP 504').length, figures).toBeGreaterThanOrEqual(2);
+    expect(
+      outcomes.every((o) => o === 743 || o === 'HTTP 504'),
+      figures,
+    ).toBe(true);
+    // Each dead-unit probe takes the line for a timeout (~330 ms) and the grid skips the slot it
+    // covered: fewer readings than without probes, but never a burst and never a longer gap.
+    expect(live.length, figures).toBeGreaterThanOrEqual(0.5 * (windowMs / 200));
+    // Normal worst case: one dead-unit timeout (~330 ms) in the slot; a probe adds at most one more.
+    expect(Math.max(...gaps), figures).toBeLessThan(200 + 2 * 340 + 250);
+    expect(await driver.probe?.(src(1, 0, 'float32')).catch((e: Error) => e.message)).toMatch(/not open/);
+  });
+
   it('a dead unit is named in the status, in Spanish, while the others read', async () => {
     const { a, b } = await pair();
     await testSlave(b, [[1, { registers: Uint16Array.from([5]) }]]);

@@ -20,7 +20,14 @@ import {
 } from '@vigia/shared';
 import { createStatus } from '../../status.ts';
 import { createSerialTransport } from '../../transports/serial-port.ts';
-import type { Driver, DriverDeps, DriverModule, GroupProblem, Sample } from '../driver.ts';
+import {
+  type Driver,
+  type DriverDeps,
+  type DriverModule,
+  type GroupProblem,
+  ProbeError,
+  type Sample,
+} from '../driver.ts';
 import { createPollLoop } from '../poll-loop.ts';
 import type { PollOutcome, SchedulerTuning } from '../scheduler.ts';
 import { createBus, type Exchange, frameGapMs } from './bus.ts';
@@ -225,6 +232,39 @@ export function create(
     },
     status: () => (portStatus.get().state === 'ok' ? busStatus.get() : portStatus.get()),
     unitCounts: () => counts,
+    async probe(given) {
+      const source = given as ModbusRtuSource;
+      if (source.baud !== line.baud || source.parity !== line.parity)
+        throw new ProbeError(
+          422,
+          `${path} is read at ${line.baud} baud, parity ${line.parity}; a probe on it must use the same / ${path} se lee a ${line.baud} baudios, paridad ${line.parity}`,
+        );
+      const count = REGISTERS_PER_TYPE[source.type];
+      const expect = { unit: source.unit_id, functionCode: FUNCTION_CODES[source.function], count };
+      const request = readRequest(source.unit_id, source.function, source.register, count);
+      let result: Awaited<ReturnType<typeof bus.request>>;
+      try {
+        result = await pollLoop.probe(() => bus.request(request, expect));
+      } catch {
+        throw new ProbeError(409, `${path} is not open now: ${portStatus.get().detail}`);
+      }
+      const { exchange } = result;
+      switch (exchange.kind) {
+        case 'registers': {
+          const r = decodeRegisters(exchange.registers, source.type, source.word_order);
+          if (!r.ok) throw new ProbeError(422, decodeDetail('(probe)', source, r.code));
+          return { raw: r.value };
+        }
+        case 'exception':
+          throw new ProbeError(422, exceptionDetail(source, exchange.exception));
+        case 'port_lost':
+          throw new ProbeError(409, `${path} was lost during the probe / se perdió ${path} durante la prueba`);
+        case 'timeout':
+          throw new ProbeError(504, silentDetail('timeout', source.unit_id, source));
+        default:
+          throw new ProbeError(504, silentDetail(exchange.kind as SilentKind, source.unit_id, source));
+      }
+    },
   };
 }
 

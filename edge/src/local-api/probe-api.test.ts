@@ -1,0 +1,144 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type PtyPair, startPtyPair } from '../../../test/services/socat.ts';
+import { type Agent, createAgent } from '../agent.ts';
+import { loadConfig } from '../config.ts';
+import { startTestSlave, type TestSlave } from '../drivers/modbus-rtu/test-slave.ts';
+import { writePasswordFile } from './password-file.ts';
+
+const CONFIG_BIN = join(import.meta.dirname, '../../../firmware-config/bin/vigia-config.mjs');
+const PASS = 'correct horse';
+let dir: string;
+let pty: PtyPair;
+let slave: TestSlave;
+let agent: Agent;
+let api: string;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'vigia-probe-api-'));
+  pty = await startPtyPair();
+  slave = await startTestSlave(pty.b, new Map([[1, { registers: Uint16Array.from([742, 1234]) }]]));
+  writeFileSync(join(dir, 'device.token'), 'tok\n');
+  writePasswordFile(join(dir, 'tech.pass'), PASS);
+  writeFileSync(join(dir, 'pass.txt'), `${PASS}\n`);
+  const file = join(dir, 'edge.yaml');
+  writeFileSync(
+    file,
+    [
+      'device: { id: plant-01, site: mobile-plant }',
+      'server: { url: "http://127.0.0.1:9", token_file: ./device.token }',
+      'buffer: { path: ./buffer.db }',
+      'broker: { port: 0, host: 127.0.0.1 }',
+      'api: { port: 0, password_file: ./tech.pass }',
+      'sensors:',
+      `  - { id: plant.flow, quantity: volumetric_flow, unit: m3/h, interval: 200ms, source: { driver: modbus-rtu, port: ${pty.a}, unit_id: 1, register: 0, type: uint16 } }`,
+      '',
+    ].join('\n'),
+  );
+  agent = createAgent(loadConfig(file), {
+    logger: pino({ level: 'silent' }),
+    syncCheck: async () => 'unknown',
+    retry: { baseMs: 20, maxMs: 100 },
+  });
+  await agent.start();
+  api = agent.addresses().api;
+  const end = Date.now() + 5000;
+  while (!agent.sensors().sensors[0].latest && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+});
+
+afterEach(async () => {
+  await agent.stop();
+  await slave.stop();
+  await pty.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const auth = { authorization: `Basic ${Buffer.from(`technician:${PASS}`).toString('base64')}` };
+const source = (extra: Record<string, unknown>) => ({
+  driver: 'modbus-rtu',
+  port: pty.a,
+  unit_id: 1,
+  register: 1,
+  type: 'uint16',
+  ...extra,
+});
+async function probe(body: unknown, headers: Record<string, string> = auth) {
+  const res = await fetch(`${api}/probe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      raw?: number;
+      value?: number | null;
+      ms?: number;
+      error: { code: string; message: string; path?: string };
+    },
+  };
+}
+
+describe('POST /probe (agent in process, real HTTP, socat pty and a Modbus test slave)', () => {
+  it('reads a register no sensor reads, through the running bus: raw, calibrated value, ms', async () => {
+    const r = await probe({ source: source({}), calibrate: { scale: 0.5, offset: 1 } });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ raw: 1234, value: 618 });
+    expect(r.body.ms ?? -1).toBeGreaterThanOrEqual(0);
+    expect((await probe({ source: source({}) })).body).toMatchObject({ raw: 1234, value: null });
+    expect(agent.status().drivers[0].state).toBe('ok'); // the agent kept its port
+  });
+
+  it('answers in words: 504 for a dead unit, 422 naming the field, 409 for a port the agent does not hold, 401 without the password', async () => {
+    const dead = await probe({ source: source({ unit_id: 7 }) });
+    expect(dead.status).toBe(504);
+    expect(dead.body.error.message).toContain('la unidad 7 no responde');
+    const bad = await probe({ source: source({ type: 'float64' }) });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.path).toBe('source.type');
+    const other = await probe({ source: source({ port: '/dev/ttyNOPE' }) });
+    expect(other.status).toBe(409);
+    expect(other.body.error.code).toBe('line_not_held');
+    expect((await probe({ source: source({}) }, {})).status).toBe(401);
+  });
+
+  it('vigia-config probe --modbus goes through the running agent instead of opening the port', async () => {
+    const before = slave.requests.get(1) ?? 0;
+    const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [
+        CONFIG_BIN,
+        'probe',
+        pty.a,
+        '--modbus',
+        '--unit',
+        '1',
+        '--register',
+        '1',
+        '--type',
+        'uint16',
+        '--seconds',
+        '2',
+        '--api',
+        api,
+        '--password-file',
+        join(dir, 'pass.txt'),
+      ]);
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('la prueba pasa por el agente');
+    expect(r.stdout).toMatch(/#1 valor 1234/);
+    expect(r.stdout).toContain('resumen: 2 de 2');
+    expect(r.code).toBe(0);
+    expect(slave.requests.get(1) ?? 0).toBeGreaterThan(before);
+    expect(agent.status().drivers[0].state).toBe('ok');
+  });
+});
