@@ -58,8 +58,18 @@ export function installPackages(pnpmCmd) {
 }
 
 export function buildDashboard(pnpmCmd, { onlyIfStale = false } = {}) {
-  const sources = ['dashboard/src', 'dashboard/index.html', 'dashboard/vite.config.ts', 'shared/src', 'pnpm-lock.yaml'];
-  if (onlyIfStale && builtAfter('dashboard/dist/index.html', sources)) return;
+  const sources = [
+    'dashboard/src',
+    'dashboard/index.html',
+    'dashboard/pi',
+    'dashboard/vite.config.ts',
+    'dashboard/vite.page.config.ts',
+    'shared/src',
+    'pnpm-lock.yaml',
+  ];
+  // Two entries: the server's dashboard (dashboard/dist) and the page on the Pi (edge/dist/page).
+  const fresh = (output) => builtAfter(output, sources);
+  if (onlyIfStale && fresh('dashboard/dist/index.html') && fresh('edge/dist/page/index.html')) return;
   pnpm(pnpmCmd, ['--filter', '@vigia/dashboard', 'build']);
 }
 

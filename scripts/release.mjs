@@ -44,7 +44,8 @@ const out = resolve(values.out);
 if (archs.includes('arm64') && process.arch !== 'arm64') ensureDebianPackages(RELEASE_PACKAGES);
 const pnpmCmd = ensurePnpm();
 if (!existsSync(join(ROOT, 'node_modules', '.modules.yaml'))) installPackages(pnpmCmd);
-if (products.includes('vigia-server')) buildDashboard(pnpmCmd, { onlyIfStale: true });
+// The server carries the dashboard, the edge the page on the Pi: one build makes both.
+buildDashboard(pnpmCmd, { onlyIfStale: true });
 
 const { assemble, bundle } = await import('./release/assemble.mjs');
 const { PRODUCTS } = await import('./release/products.mjs');

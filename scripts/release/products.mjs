@@ -40,6 +40,8 @@ export const PRODUCTS = {
     files: () => [
       { path: 'systemd/vigia-edge.service', from: join(ROOT, 'edge', 'systemd', 'vigia-edge.service') },
       { path: 'examples/edge.yaml', from: join(ROOT, 'scripts', 'release', 'files', 'edge.yaml') },
+      // The page on the Pi, served from `page/` next to the bundle (edge/src/local-api/static-page.ts).
+      { path: 'lib/page', from: join(ROOT, 'edge', 'dist', 'page') },
       ...driverSamples(),
     ],
   },

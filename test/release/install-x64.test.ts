@@ -165,6 +165,8 @@ describe('x64 release: install.sh --root, upgrade, rollback', () => {
       'systemd/vigia-edge.service',
       'examples/edge.yaml',
       'examples/sensors/modbus-rtu.yaml',
+      'examples/sensors/modbus-tcp.yaml',
+      'lib/page/index.html',
     ]) {
       expect(existsSync(join(unpacked[V1].edge, path)), path).toBe(true);
     }
