@@ -376,9 +376,12 @@ export function storeContract(name: string, makeStore: () => Promise<StoreFixtur
       expect(await store.latest(['a'])).toEqual([r('a', ahead, 2)]);
     });
 
-    it('close twice is fine, and a write after close is rejected', async () => {
+    it('close twice is fine, and a write after close is rejected; status says ok after a write, stopped after close', async () => {
       const store = await fresh();
+      await store.write([r('a', T0, 1)]);
+      expect(store.status().state).toBe('ok');
       await store.close();
+      expect(store.status()).toEqual({ state: 'stopped', detail: expect.any(String) });
       await store.close();
       await expect(store.write([r('a', T0, 1)])).rejects.toThrow(/closed/);
       await expect(store.query('a', T0, T0 + 1, 1000)).rejects.toThrow(/closed/);

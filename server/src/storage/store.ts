@@ -72,8 +72,8 @@ export interface Store {
   latest(sensors?: readonly string[]): Promise<Reading[]>;
   /** Release the backend; calling it twice is fine. */
   close(): Promise<void>;
-  /** Reachability of an external engine (InfluxDB); an embedded store is always reachable. */
-  status?(): StoreStatus;
+  /** Reachability of an external engine (InfluxDB); an embedded store is `ok` until closed, then `stopped`. */
+  status(): StoreStatus;
 }
 
 /** Who writes (a device id) and when (server ms); kept with each revision. */
