@@ -17,17 +17,10 @@
  */
 import type { Breach, RuleEvent } from '@vigia/shared';
 import type { BreachRecord, NewBreach } from '../meta/compliance.ts';
-import type { ComplianceDeps } from './engine.ts';
+import type { ComplianceDeps, Why } from './deps.ts';
 import { changedFields, differs, reconcile } from './reconcile.ts';
 import { type Run, type Runs, runId } from './runs.ts';
 import { type BreachChange, breachRecord, breachView } from './views.ts';
-
-/**
- * Why breaches change: `evaluated` (in-order readings), `day_ended` (a period judged by the
- * clock), `no_data` (the timer), or a replay's cause: `late_data`, `correction`,
- * `permit_changed`, `zone_changed`, `restart`. `detail` says which data (sensor, from, to, count).
- */
-export type Why = { reason: string; detail?: Record<string, unknown> };
 
 export type BreachBook = {
   announce(b: BreachRecord, change: BreachChange): void;

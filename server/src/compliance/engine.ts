@@ -23,38 +23,15 @@
  *   and counted (`vigia_errors_total{component="compliance"}`, code = what failed, snake_case).
  */
 import type { Permit, Reading, Sample } from '@vigia/shared';
-import type { Logger } from 'pino';
-import type { Clock } from '../clock.ts';
-import type { LiveHub } from '../live/hub.ts';
 import type { BreachRecord, PermitVersion, RunKey } from '../meta/compliance.ts';
-import type { Meta } from '../meta/meta.ts';
-import type { Store } from '../storage/store.ts';
-import type { ErrorCounter } from '../telemetry.ts';
-import { createBreachBook, mergeWhy, type Why } from './breaches.ts';
+import { createBreachBook, mergeWhy } from './breaches.ts';
+import type { ComplianceDeps, ComplianceErrorCode, Why } from './deps.ts';
 import { createReplay } from './replay.ts';
 import { ruleStatus } from './rule-status.ts';
 import { active, createRuns, dedupe, END, isCalendar, type Run, runId } from './runs.ts';
 import type { BreachChange, RuleStatusView } from './views.ts';
-import type { Webhooks } from './webhooks.ts';
 
-export type ComplianceDeps = {
-  store: Store;
-  meta: Meta;
-  live: LiveHub;
-  clock: Clock;
-  log: Logger;
-  webhooks?: Webhooks;
-  /** How long past a silent sensor's hold the timer waits before closing its breach as no data. */
-  noDataGraceMs?: number;
-  /** Timer period for no-data checks (start()). */
-  tickMs?: number;
-  /** A site's IANA time zone, for calendar (daily) rules; default `DEFAULT_TIME_ZONE` (America/Bogota). */
-  timeZoneOf?: (site: string) => string;
-  /** Where errors are counted (`vigia_errors_total{component="compliance",code}`), besides the log. */
-  telemetry?: ErrorCounter;
-};
-
-export type { Why } from './breaches.ts';
+export type { ComplianceDeps, ComplianceErrorCode, Why } from './deps.ts';
 
 export type ComplianceEngine = {
   /**
@@ -93,13 +70,6 @@ export type ComplianceEngine = {
   stop(): Promise<void>;
 };
 
-/** `vigia_errors_total{component="compliance"}` codes. */
-export type ComplianceErrorCode =
-  | 'replay_failed'
-  | 'evaluation_failed'
-  | 'no_data_check_failed'
-  | 'period_judging_failed'
-  | 'checkpoint_unusable';
 const EVALUATED: Why = { reason: 'evaluated' };
 
 export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {

@@ -17,8 +17,8 @@
  */
 import { type Breach, createEvaluator, type EvaluatorSnapshot, type RuleEvent } from '@vigia/shared';
 import type { ReadingColumns } from '../storage/store.ts';
-import type { BreachBook, Why } from './breaches.ts';
-import type { ComplianceDeps } from './engine.ts';
+import type { BreachBook } from './breaches.ts';
+import type { ComplianceDeps, Why } from './deps.ts';
 import { evaluateSkippingQuiet } from './quiet-minutes.ts';
 import { active, END, type Run, type Runs } from './runs.ts';
 import { breachRecord } from './views.ts';

@@ -31,7 +31,7 @@ import {
 } from '@vigia/shared';
 import type { PermitVersion, RunKey } from '../meta/compliance.ts';
 import type { Meta } from '../meta/meta.ts';
-import type { Why } from './breaches.ts';
+import type { Why } from './deps.ts';
 import { waitingEvaluator, waitsForUnit } from './waiting-unit.ts';
 
 const HOUR_MS = 3_600_000;
