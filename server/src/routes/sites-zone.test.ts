@@ -20,7 +20,7 @@ const login = async (user: string) => {
   const res = await t.app.request('/api/v1/login', {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: ORIGIN },
-    body: JSON.stringify({ user, password: `${user}-password` }),
+    body: JSON.stringify({ user, password: `${user}-password-for-tests` }),
   });
   expect(res.status).toBe(200);
   return (res.headers.get('set-cookie') ?? '').split(';')[0];
