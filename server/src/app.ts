@@ -11,6 +11,7 @@ import { type ComplianceEngine, createComplianceEngine } from './compliance/engi
 import type { AppDeps } from './deps.ts';
 import { errorHandler, notFoundBody } from './http/on-error.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { createIngestService } from './ingest/service.ts';
 import { reportsRoutes } from './reports/route.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -45,7 +46,7 @@ export function createApp(deps: AppDeps): VigiaApp {
 
   app.use(securityHeaders());
   app.route('/', healthRoutes(telemetry, deps.store, deps));
-  app.route('/api/v1/ingest', ingestRoutes(deps, telemetry, compliance));
+  app.route('/api/v1/ingest', ingestRoutes(createIngestService({ ...deps, telemetry, compliance })));
   app.route('/api/v1', authRoutes(deps, requireRole));
   app.route('/api/v1/series', seriesRoutes(deps, requireRole));
   app.route('/api/v1/sensors', sensorsRoutes(deps, requireRole));

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { VigiaError } from '@vigia/shared';
-import { type Logger, pino } from 'pino';
+import { pino } from 'pino';
 import { Gauge } from 'prom-client';
 import { createApp } from './app.ts';
 import { addDevice, addUser, reassignSensor, revokeDevice, rotateDeviceToken } from './cli/admin.ts';
@@ -23,9 +23,7 @@ import { loadServerConfig } from './config.ts';
 import { readEnv, type ServerEnv } from './env.ts';
 import { createLiveHub } from './live/hub.ts';
 import { openMeta } from './meta/meta.ts';
-import { type InfluxStore, openInfluxStore } from './storage/influxdb/influxdb-store.ts';
-import { openSqliteStore } from './storage/sqlite/sqlite-store.ts';
-import type { Store } from './storage/store.ts';
+import { openStore } from './storage/open-store.ts';
 import { createTelemetry } from './telemetry.ts';
 
 const USAGE = `Usage:
@@ -127,32 +125,10 @@ async function runAdmin(env: ServerEnv, positionals: string[], values: Record<st
   throw new UsageError(`unknown command "${positionals.join(' ')}"`);
 }
 
-/**
- * Readings go to InfluxDB when VIGIA_INFLUX_URL is set, else to readings.db. An unreachable
- * InfluxDB does not stop the server: ingest answers 503 (the edge keeps and re-sends) until
- * it is back, and `vigia_store_up` in /metrics says 0.
- */
-function openReadings(env: ServerEnv, log: Logger): { store: Store; influx?: InfluxStore } {
-  if (!env.influx) {
-    console.log(`Readings: embedded SQLite store ${join(env.dataDir, 'readings.db')}`);
-    return { store: openSqliteStore(join(env.dataDir, 'readings.db')) };
-  }
-  const influx = openInfluxStore(env.influx);
-  console.log(`Readings: InfluxDB at ${influx.url}, database "${influx.db}" (metadata stays in ${metaFile(env)})`);
-  influx.connect().then(
-    () => log.info({ url: influx.url, db: influx.db }, 'influxConnected'),
-    (err: Error) => {
-      console.error(`vigia-server: ${err.message}; ingest answers 503 until InfluxDB is back (edges keep and re-send)`);
-      log.warn({ url: influx.url, err }, 'influxUnreachable');
-    },
-  );
-  return { store: influx, influx };
-}
-
 function runServer(env: ServerEnv): void {
   const log = pino({ level: env.logLevel, base: { component: 'vigia-server' } }, pino.destination(2));
   const meta = openMeta(metaFile(env));
-  const { store, influx } = openReadings(env, log);
+  const store = openStore(env, log);
   const live = createLiveHub();
   const telemetry = createTelemetry(log);
   const key = env.webhooks ? loadSigningKey(env.dataDir) : undefined;
@@ -181,11 +157,10 @@ function runServer(env: ServerEnv): void {
   });
   new Gauge({
     name: 'vigia_store_up',
-    help: 'The readings store: 1 when its last request succeeded (always for SQLite), 0 otherwise',
-    labelNames: ['backend'],
+    help: 'The readings store: 1 when it is reachable (an embedded one always is), 0 otherwise',
     registers: [app.telemetry.registry],
     collect() {
-      this.set({ backend: influx ? 'influxdb' : 'sqlite' }, !influx || influx.status().state === 'ok' ? 1 : 0);
+      this.set(store.status().state === 'ok' ? 1 : 0);
     },
   });
   const server = serve({ fetch: app.fetch, port: env.port, hostname: env.host }, (info) => {

@@ -2,8 +2,7 @@
  * The compliance engine: reading-rule evaluations per second on the pure evaluator path
  * (shared createEvaluator) and through the server's engine after real SQLite store writes, and
  * the re-evaluation of a backfill (20 sensors at 1 Hz, BENCH_COMPLIANCE_DAYS days, default 1),
- * side by side: the row path (as before column reads), every reading read as columns in the
- * engine's thread and on reader threads, and the store's default, which skips quiet minutes.
+ * side by side: every reading read as columns in the engine's thread and on reader threads, and the store's default, which skips quiet minutes.
  * Every path must find the same breaches. Then 7 days (12.1 M readings, the target) for the
  * last two when the extra fill fits in about a minute (BENCH_COMPLIANCE_7D=1/0 forces it).
  */
@@ -134,8 +133,6 @@ export const complianceBench: Bench = {
       };
       const inThread = openSqliteStore(join(dir, 'readings.db'), { readers: 0 });
       const paths = {
-        // A store without readingColumns: row objects, intervals found with rollups (the fallback).
-        rows: { ...store, readingColumns: undefined, minuteSummaries: undefined } satisfies Store,
         // Every reading read as columns (what rules other than instant get), in the engine's
         // thread or on the store's reader threads.
         columns_in_thread: { ...inThread, minuteSummaries: undefined } satisfies Store,
@@ -185,7 +182,7 @@ export const complianceBench: Bench = {
       const report = (days: number, fillS: number, m: Awaited<ReturnType<typeof measure>>, how: string) => {
         const total = days * 86_400 * SENSORS;
         const scale = `${days} day(s) × ${SENSORS} sensors at 1 Hz = ${total} readings, one instant range rule per sensor replayed from scratch (reads, evaluation, hourly checkpoints, ${m.breaches} breaches); ${how}; fill took ${round(fillS, 1)} s`;
-        const { rows, columns_in_thread, columns, quiet } = m.best;
+        const { columns_in_thread, columns, quiet } = m.best;
         const suffix = days === 1 ? '' : `_${days}d`;
         if (quiet !== undefined)
           emit({
@@ -200,23 +197,14 @@ export const complianceBench: Bench = {
             name: `compliance.backfill_reevaluation_all_read${suffix}`,
             value: round(columns, 2),
             unit: 's',
-            ...(rows !== undefined && { ratio: round(rows / columns, 2) }),
-            note: `${scale}; every reading read as columns on 2 reader threads (the path of rules other than instant); ratio = row path / this`,
+            note: `${scale}; every reading read as columns on 2 reader threads (the path of rules other than instant)`,
           });
         if (columns_in_thread !== undefined)
           emit({
             name: `compliance.backfill_reevaluation_in_thread${suffix}`,
             value: round(columns_in_thread, 2),
             unit: 's',
-            ...(rows !== undefined && { ratio: round(rows / columns_in_thread, 2) }),
-            note: `${scale}; every reading read as columns in the engine's thread (readers: 0); ratio = row path / this`,
-          });
-        if (rows !== undefined)
-          emit({
-            name: `compliance.backfill_reevaluation_rows${suffix}`,
-            value: round(rows, 2),
-            unit: 's',
-            note: `${scale}; row path: a store without readingColumns (the path before column reads; every store has them now)`,
+            note: `${scale}; every reading read as columns in the engine's thread (readers: 0)`,
           });
         if (quiet !== undefined)
           emit({
@@ -228,12 +216,7 @@ export const complianceBench: Bench = {
       };
       registerSensors(meta, fillSensors);
       const fill1 = await fill(0, DAYS);
-      report(
-        DAYS,
-        fill1,
-        await measure(['rows', 'columns_in_thread', 'columns', 'quiet'], 2),
-        'best of 2, interleaved',
-      );
+      report(DAYS, fill1, await measure(['columns_in_thread', 'columns', 'quiet'], 2), 'best of 2, interleaved');
       // 7 days (the target: ≤ 2 s) measured when asked, or when filling the rest fits in about a minute.
       const fill7 = FULL ?? (DAYS < 7 && ((7 - DAYS) / DAYS) * fill1 <= 60);
       if (fill7 && DAYS < 7) {
@@ -242,7 +225,7 @@ export const complianceBench: Bench = {
           7,
           fill1 + more,
           await measure(['columns', 'quiet'], 3),
-          'best of 3, interleaved; row path and in-thread reads: BENCH_COMPLIANCE_DAYS=7',
+          'best of 3, interleaved; in-thread reads: BENCH_COMPLIANCE_DAYS=7',
         );
       }
       await inThread.close();

@@ -45,7 +45,7 @@ type NodeInflux = {
     writePoints(points: unknown[], o: { precision: string }): Promise<void>;
   };
 };
-const nodeInflux = createRequire(new URL('../../server/package.json', import.meta.url))('influx') as NodeInflux;
+const nodeInflux = createRequire(import.meta.url)('influx') as NodeInflux;
 
 async function influxql(url: string, q: string): Promise<void> {
   const res = await fetch(`${url}/query`, {

@@ -22,12 +22,6 @@ import { changedFields, differs, reconcile } from './reconcile.ts';
 import { type Run, type Runs, runId } from './runs.ts';
 import { type BreachChange, breachRecord, breachView } from './views.ts';
 
-/**
- * Why breaches change: `evaluated` (in-order readings), `day_ended` (a period judged by the
- * clock), `no_data` (the timer), or a replay's cause: `late_data`, `correction`,
- * `permit_changed`, `zone_changed`, `restart`. `detail` says which data (sensor, from, to, count).
- */
-
 export type BreachBook = {
   announce(b: BreachRecord, change: BreachChange): void;
   /** Upsert the breaches an in-order push or the timer reported (last state of each wins). */

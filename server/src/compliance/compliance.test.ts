@@ -2,6 +2,7 @@
 // breaches through their routes, real SQLite files (the pure rule cases are tested in shared).
 import { ErrorBody, type Reading } from '@vigia/shared';
 import { afterEach, describe, expect, it } from 'vitest';
+import { permitOf, putPermits as putPermitsAs } from '../testing/permit.ts';
 import { makeTestApp, ORIGIN, T0, type TestApp } from '../testing/test-app.ts';
 import type { BreachView } from './views.ts';
 
@@ -33,13 +34,7 @@ const PH_RULE = {
   source: 'Permit resolution, art. 3',
 };
 const CH4_RULE = { id: 'ch4', sensor: 'tunnel.ch4', kind: 'max', max: 1, averaging: 'instant', severity: 'alarm' };
-const permit = (rules: object[], extra: object = {}) => ({
-  id: 'vertimiento-2025',
-  title: 'Permiso de vertimientos',
-  site: 'mobile-plant',
-  rules,
-  ...extra,
-});
+const permit = permitOf;
 
 type Ctx = { token: string; officer: string };
 
@@ -67,12 +62,7 @@ async function ingest(token: string, readings: Reading[]) {
   expect(res.status, await res.clone().text()).toBe(200);
 }
 
-const putPermits = (cookie: string, permits: object[]) =>
-  t!.app.request('/api/v1/permits', {
-    method: 'PUT',
-    headers: { cookie, origin: ORIGIN, 'content-type': 'application/json' },
-    body: JSON.stringify({ permits }),
-  });
+const putPermits = (cookie: string, permits: object[]) => putPermitsAs(t!, cookie, permits);
 
 async function breaches(cookie: string, query = `from=${T0 - 10 * DAY}&to=${T0 + 10 * DAY}`): Promise<BreachView[]> {
   const res = await t!.app.request(`/api/v1/breaches?${query}`, { headers: { cookie } });

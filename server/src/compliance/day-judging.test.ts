@@ -4,6 +4,7 @@
 // goes over again brings it back. Through the HTTP API, real SQLite files.
 import type { Reading } from '@vigia/shared';
 import { afterEach, describe, expect, it } from 'vitest';
+import { permitOf, putPermits } from '../testing/permit.ts';
 import { makeTestApp, ORIGIN, type TestApp } from '../testing/test-app.ts';
 import type { BreachView } from './views.ts';
 
@@ -43,13 +44,9 @@ async function setup(rules: object[], permitExtra: object = {}): Promise<Ctx> {
   const cookie = await t.signIn('maria', 'officer');
   // The sensors must be known before a permit names them: one reading the day before.
   await ingest(token, [{ sensor: (rules[0] as { sensor: string }).sensor, ts: DAY - 12 * H, value: 0 }]);
-  const res = await t.app.request('/api/v1/permits', {
-    method: 'PUT',
-    headers: { cookie, origin: ORIGIN, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      permits: [{ id: 'agua', title: 'Concesión de aguas', site: 'mobile-plant', rules, ...permitExtra }],
-    }),
-  });
+  const res = await putPermits(t, cookie, [
+    permitOf(rules, { id: 'agua', title: 'Concesión de aguas', ...permitExtra }),
+  ]);
   expect(res.status, await res.clone().text()).toBe(200);
   await t.compliance.idle();
   return { token, officer: 'maria' };

@@ -1,8 +1,8 @@
 /**
  * @module compliance/deps
- * What the compliance engine's modules share and nothing else: the engine's dependencies and the
- * reason a change to a judged breach is recorded with. Kept apart so runs, breaches and replay
- * can name them without importing the engine that wires them (no import cycles).
+ * The types the engine's parts share (engine.ts, breaches.ts, runs.ts, replay.ts): what the
+ * engine is built from, the error codes it counts, and why a breach changed. Kept apart so those
+ * modules import types from here and never from each other in a circle.
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
@@ -11,6 +11,13 @@ import type { Meta } from '../meta/meta.ts';
 import type { Store } from '../storage/store.ts';
 import type { ErrorCounter } from '../telemetry.ts';
 import type { Webhooks } from './webhooks.ts';
+
+/**
+ * Why breaches change: `evaluated` (in-order readings), `day_ended` (a period judged by the
+ * clock), `no_data` (the timer), or a replay's cause: `late_data`, `correction`,
+ * `permit_changed`, `zone_changed`, `restart`. `detail` says which data (sensor, from, to, count).
+ */
+export type Why = { reason: string; detail?: Record<string, unknown> };
 
 export type ComplianceDeps = {
   store: Store;
@@ -29,5 +36,10 @@ export type ComplianceDeps = {
   telemetry?: ErrorCounter;
 };
 
-/** Why stored breaches changed (breach history, withdrawals): `late_data`, `correction`, … */
-export type Why = { reason: string; detail?: Record<string, unknown> };
+/** `vigia_errors_total{component="compliance"}` codes. */
+export type ComplianceErrorCode =
+  | 'replay_failed'
+  | 'evaluation_failed'
+  | 'no_data_check_failed'
+  | 'period_judging_failed'
+  | 'checkpoint_unusable';

@@ -3,8 +3,9 @@
  * The compliance engine: every rule of every permit version, fed the readings of accepted
  * ingest batches, finds breaches in event time (when readings were taken), stores them and
  * announces them (live `breach` events, webhooks). This module is the ingest path, the replay
- * worker, permits, status and the timer; the parts are runs.ts (the registry of runs and their
- * checkpoints), breaches.ts (storing and announcing) and replay.ts (re-evaluation from the store).
+ * worker, permits and the timer; the parts are runs.ts (the registry of runs and their
+ * checkpoints), breaches.ts (storing and announcing), replay.ts (re-evaluation from the store)
+ * and rule-status.ts (what each active rule shows).
  *
  * Invariants:
  * - Readings at or before a run's watermark (late data, a backlog, a re-sent batch) are never
@@ -24,12 +25,13 @@
 import type { Permit, Reading, Sample } from '@vigia/shared';
 import type { BreachRecord, PermitVersion, RunKey } from '../meta/compliance.ts';
 import { createBreachBook, mergeWhy } from './breaches.ts';
-import type { ComplianceDeps, Why } from './deps.ts';
+import type { ComplianceDeps, ComplianceErrorCode, Why } from './deps.ts';
 import { createReplay } from './replay.ts';
+import { ruleStatus } from './rule-status.ts';
 import { active, createRuns, dedupe, END, isCalendar, type Run, runId } from './runs.ts';
 import type { BreachChange, RuleStatusView } from './views.ts';
 
-export type { ComplianceDeps, Why } from './deps.ts';
+export type { ComplianceDeps, ComplianceErrorCode, Why } from './deps.ts';
 
 export type ComplianceEngine = {
   /**
@@ -68,13 +70,6 @@ export type ComplianceEngine = {
   stop(): Promise<void>;
 };
 
-/** `vigia_errors_total{component="compliance"}` codes. */
-export type ComplianceErrorCode =
-  | 'replay_failed'
-  | 'evaluation_failed'
-  | 'no_data_check_failed'
-  | 'period_judging_failed'
-  | 'checkpoint_unusable';
 const EVALUATED: Why = { reason: 'evaluated' };
 
 export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
@@ -263,41 +258,7 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
   }
 
   // ---- status and timer --------------------------------------------------------------------
-  function status(now = deps.clock.now()): RuleStatusView[] {
-    const out: RuleStatusView[] = [];
-    for (const run of runs.all.values()) {
-      if (!active(run)) continue;
-      const s = run.ev.status();
-      const silent = run.lastTs === null || now - run.lastTs > run.holdMs;
-      if (run.waitingUnit) {
-        out.push({
-          permit: run.key.permit,
-          permit_version: run.key.version,
-          rule: run.key.rule,
-          sensor: run.sensor,
-          state: 'waiting_unit',
-          value: null,
-          at: null,
-          last_reading: null,
-          breach: null,
-        });
-        continue;
-      }
-      const open = s.breach && (s.state === 'breach' || s.state === 'clearing') ? s.breach : null;
-      out.push({
-        permit: run.key.permit,
-        permit_version: run.key.version,
-        rule: run.key.rule,
-        sensor: run.sensor,
-        state: silent ? 'no_data' : s.state,
-        value: silent ? null : s.value,
-        at: s.at,
-        last_reading: run.lastTs,
-        breach: open ? (meta.breachByKey(run.key, open.start)?.id ?? null) : null,
-      });
-    }
-    return out;
-  }
+  const status = (now = deps.clock.now()): RuleStatusView[] => ruleStatus(runs, meta, now);
 
   function tick(now = deps.clock.now()) {
     for (const run of runs.all.values()) {

@@ -4,7 +4,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTestApp, ORIGIN, T0, type TestApp } from '../testing/test-app.ts';
+import { permitOf, putPermits } from '../testing/permit.ts';
+import { makeTestApp, T0, type TestApp } from '../testing/test-app.ts';
 
 let t: TestApp | undefined;
 let server: Server | undefined;
@@ -35,11 +36,7 @@ async function withPermit() {
   const token = t!.device('plant-01');
   const officer = await t!.signIn('maria', 'officer');
   await ingest(token, [{ ts: T0 - 60_000, value: 0.1 }]);
-  const put = await t!.app.request('/api/v1/permits', {
-    method: 'PUT',
-    headers: { cookie: officer, origin: ORIGIN, 'content-type': 'application/json' },
-    body: JSON.stringify({ permits: [{ id: 'atm', title: 'Atmósfera', site: 'mobile-plant', rules: [RULE] }] }),
-  });
+  const put = await putPermits(t!, officer, [permitOf([RULE], { id: 'atm', title: 'Atmósfera' })]);
   expect(put.status, await put.clone().text()).toBe(200);
   await t!.compliance.idle();
   return token;

@@ -15,7 +15,7 @@
  *   never stored.
  * - The replayed evaluator becomes the run's live one only when the replay completed.
  */
-import { type Breach, createEvaluator, type EvaluatorSnapshot, type RuleEvent, type Sample } from '@vigia/shared';
+import { type Breach, createEvaluator, type EvaluatorSnapshot, type RuleEvent } from '@vigia/shared';
 import type { ReadingColumns } from '../storage/store.ts';
 import type { BreachBook } from './breaches.ts';
 import type { ComplianceDeps, Why } from './deps.ts';
@@ -30,12 +30,6 @@ const READS_AHEAD = 4;
 
 export function createReplay(deps: ComplianceDeps, runs: Runs, book: BreachBook) {
   const { meta, store, log } = deps;
-
-  const readRange = async (sensor: string, from: number, to: number): Promise<Sample[]> => {
-    if (store.readings) return store.readings(sensor, from, to);
-    const buckets = await store.query(sensor, from, to, 1);
-    return buckets.map((b) => ({ ts: b.ts, value: b.mean }));
-  };
 
   /** Starts of the non-empty `step`-wide chunks in [lo, hi), without scanning empty years. */
   async function chunksWithData(sensor: string, lo: number, hi: number, step: number): Promise<number[]> {
@@ -91,7 +85,7 @@ export function createReplay(deps: ComplianceDeps, runs: Runs, book: BreachBook)
       cpBytes += json.length;
       if (cpBytes > MAX_PENDING_CP_CHARS) meta.complianceTx(writeCps);
     };
-    if (store.readingColumns && store.minuteSummaries && run.compiled.averaging.kind === 'instant') {
+    if (store.minuteSummaries && run.compiled.averaging.kind === 'instant') {
       // Quiet minutes skipped (quiet-minutes.ts); only instant rules, the only ones canSkip approves.
       const columns = store.readingColumns.bind(store);
       const summaries = store.minuteSummaries.bind(store);
@@ -102,7 +96,7 @@ export function createReplay(deps: ComplianceDeps, runs: Runs, book: BreachBook)
         collect(await evaluateSkippingQuiet(ev, await summaries(run.sensor, a, b), read, a, b));
         checkpoint();
       }
-    } else if (store.readingColumns) {
+    } else {
       const columns = store.readingColumns.bind(store);
       const read = (start: number) =>
         columns(run.sensor, Math.max(lo, start), Math.min(hi, start + run.cpMs)).catch((err: Error) => err);
@@ -128,13 +122,6 @@ export function createReplay(deps: ComplianceDeps, runs: Runs, book: BreachBook)
           inFlight.length = 0;
           ahead = cols.next === null ? hi : Math.floor(cols.next / run.cpMs) * run.cpMs;
         }
-      }
-    } else {
-      for (const start of await chunksWithData(run.sensor, lo, hi, run.cpMs)) {
-        const rows = await readRange(run.sensor, Math.max(lo, start), Math.min(hi, start + run.cpMs));
-        if (rows.length === 0) continue;
-        collect(ev.push(rows));
-        checkpoint();
       }
     }
     const snap = ev.snapshot();

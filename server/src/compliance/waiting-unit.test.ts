@@ -3,7 +3,8 @@
 // batch's metadata gives the unit, evaluating the readings stored meanwhile. Through the real app.
 import { ErrorBody, type Reading } from '@vigia/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTestApp, ORIGIN, T0, type TestApp } from '../testing/test-app.ts';
+import { permitOf, putPermits } from '../testing/permit.ts';
+import { makeTestApp, T0, type TestApp } from '../testing/test-app.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies read loosely in assertions
 type Json = any;
@@ -49,12 +50,7 @@ async function setup() {
     });
     expect(res.status, await res.clone().text()).toBe(200);
   };
-  const put = (rules: object[]) =>
-    t.app.request('/api/v1/permits', {
-      method: 'PUT',
-      headers: { cookie: officer, origin: ORIGIN, 'content-type': 'application/json' },
-      body: JSON.stringify({ permits: [{ id: 'p', title: 'Permiso', site: 'mobile-plant', rules }] }),
-    });
+  const put = (rules: object[]) => putPermits(t, officer, [permitOf(rules, { id: 'p', title: 'Permiso' })]);
   const status = async () => {
     const res = await t.app.request('/api/v1/rules/status', { headers: { cookie: officer } });
     return ((await res.json()) as Json).rules as Json[];

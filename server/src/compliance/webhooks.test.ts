@@ -4,7 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTestApp, ORIGIN, T0, type TestApp } from '../testing/test-app.ts';
+import { permitOf, putPermits } from '../testing/permit.ts';
+import { makeTestApp, T0, type TestApp } from '../testing/test-app.ts';
 import { createWebhooks, type WebhookBody } from './webhooks.ts';
 
 let t: TestApp | undefined;
@@ -57,11 +58,7 @@ describe('breach webhooks', () => {
       });
     await ingest([{ ts: T0 - 1000, value: 0.1 }]);
     const rule = { id: 'ch4', sensor: 'tunnel.ch4', kind: 'max', max: 1, averaging: 'instant', severity: 'alarm' };
-    const put = await t.app.request('/api/v1/permits', {
-      method: 'PUT',
-      headers: { cookie, origin: ORIGIN },
-      body: JSON.stringify({ permits: [{ id: 'atm', title: 'Atmósfera', site: 'mobile-plant', rules: [rule] }] }),
-    });
+    const put = await putPermits(t, cookie, [permitOf([rule], { id: 'atm', title: 'Atmósfera' })]);
     expect(put.status).toBe(200);
     await t.compliance.idle();
     await ingest([

@@ -22,17 +22,8 @@ const MAX_SLICE_MS = 31 * 86_400_000;
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function reader(store: Store, sensor: string): Read {
-  if (store.readingColumns) {
-    const columns = store.readingColumns.bind(store);
-    return (from, to) => columns(sensor, from, to);
-  }
-  // Backends without the bulk read: raw readings without `bad`, or 1 ms buckets (quality lost).
-  return async (from, to) => {
-    const rows = store.readings
-      ? (await store.readings(sensor, from, to)).filter((r) => r.q !== 'bad')
-      : (await store.query(sensor, from, to, 1)).map((b) => ({ ts: b.ts, value: b.mean }));
-    return { ts: rows.map((r) => r.ts), value: rows.map((r) => r.value) };
-  };
+  const columns = store.readingColumns.bind(store);
+  return (from, to) => columns(sensor, from, to);
 }
 
 /** The good readings of `sensor` in [from, to), chunk by chunk. */

@@ -22,18 +22,12 @@ const MINUTE = 60_000;
 const SLICE_MS = 7 * 86_400_000;
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-type Needed = Required<Pick<Store, 'minuteSummaries' | 'readingColumns' | 'readings'>>;
+type Needed = Required<Pick<Store, 'minuteSummaries'>>;
 
 export function eligible(store: Store, rule: ReportRule): store is Store & Needed {
   const needs = dailyNeeds(rule);
   const rate = needs.total && rule.unit !== null && totalUnitOf(rule.unit) !== rule.unit;
-  return (
-    rule.holdMs >= 2 * MINUTE &&
-    !rate &&
-    store.minuteSummaries !== undefined &&
-    store.readingColumns !== undefined &&
-    store.readings !== undefined
-  );
+  return rule.holdMs >= 2 * MINUTE && !rate && store.minuteSummaries !== undefined;
 }
 
 /** Day rows of `rule` over [from, to) (readings from `from − holdMs` hold into it). */

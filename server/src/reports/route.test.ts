@@ -2,6 +2,7 @@
 // CSV download and HTML page, roles and parameter errors.
 import type { Reading } from '@vigia/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { permitOf, putPermits } from '../testing/permit.ts';
 import { makeTestApp, ORIGIN, type TestApp } from '../testing/test-app.ts';
 
 const MIN = 60_000;
@@ -46,30 +47,21 @@ beforeAll(async () => {
   officer = await t.signIn('maria', 'officer');
   operator = await t.signIn('ana', 'operator');
   await ingest(token, [{ sensor: 'plant.ph', ts: at(0), value: 7.2, q: 'good' }]);
-  const permit = {
-    id: 'vertimiento-2025',
-    title: 'Permiso de vertimientos',
-    site: 'mobile-plant',
-    rules: [
-      {
-        id: 'ph',
-        sensor: 'plant.ph',
-        kind: 'range',
-        min: 6,
-        max: 9,
-        averaging: 'instant',
-        pending: '5m',
-        clear: '1m',
-        severity: 'breach',
-        source: 'Res. 0631/2015, Art. 10; Res. CAR 0456 de 2024',
-      },
-    ],
-  };
-  const put = await t.app.request('/api/v1/permits', {
-    method: 'PUT',
-    headers: { cookie: officer, origin: ORIGIN, 'content-type': 'application/json' },
-    body: JSON.stringify({ permits: [permit] }),
-  });
+  const permit = permitOf([
+    {
+      id: 'ph',
+      sensor: 'plant.ph',
+      kind: 'range',
+      min: 6,
+      max: 9,
+      averaging: 'instant',
+      pending: '5m',
+      clear: '1m',
+      severity: 'breach',
+      source: 'Res. 0631/2015, Art. 10; Res. CAR 0456 de 2024',
+    },
+  ]);
+  const put = await putPermits(t, officer, [permit]);
   expect(put.status, await put.clone().text()).toBe(200);
   await ingest(token, phDay());
   await t.compliance.idle();

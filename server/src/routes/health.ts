@@ -28,7 +28,7 @@ export function healthRoutes(
   };
   return new Hono()
     .get('/health', (c) => {
-      const status = store.status?.() ?? { state: 'ok', detail: 'embedded store' };
+      const status = store.status();
       return c.json({ ok: status.state === 'ok' || status.state === 'starting', store: status });
     })
     .get('/metrics', async (c) => {

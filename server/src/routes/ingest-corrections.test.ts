@@ -3,7 +3,8 @@
 // value as a revision, is audit-logged and re-evaluates the rules.
 import { ErrorBody, type IngestBatchInput } from '@vigia/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestApp, ORIGIN, T0, type TestApp } from '../testing/test-app.ts';
+import { permitOf, putPermits } from '../testing/permit.ts';
+import { makeTestApp, T0, type TestApp } from '../testing/test-app.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies read loosely in assertions
 type Json = any;
@@ -154,11 +155,7 @@ describe('readings are evidence', () => {
       clear: '1m',
       severity: 'breach',
     };
-    const put = await t.app.request('/api/v1/permits', {
-      method: 'PUT',
-      headers: { cookie: officer, origin: ORIGIN, 'content-type': 'application/json' },
-      body: JSON.stringify({ permits: [{ id: 'p', title: 'Permiso', site: 'mobile-plant', rules: [rule] }] }),
-    });
+    const put = await putPermits(t, officer, [permitOf([rule], { id: 'p', title: 'Permiso' })]);
     expect(put.status, await put.clone().text()).toBe(200);
     await t.compliance.idle();
     const series = (value: (i: number) => number, correction = false) =>

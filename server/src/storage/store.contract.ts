@@ -6,18 +6,10 @@
 import { type Reading, ReadingConflictError } from '@vigia/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SeriesLabels, Store } from './store.ts';
+import { fix, r, readContract, type StoreOptionals, T0 } from './store-reads.contract.ts';
 
 /** A fresh, empty store and how to throw it away (delete its files, stop its server). */
 export type StoreFixture = { store: Store; dispose(): Promise<void> };
-
-const T0 = 1_764_000_000_000;
-const r = (sensor: string, ts: number, value: number, q: Reading['q'] = 'good'): Reading => ({ sensor, ts, value, q });
-/** The same reading sent as a correction. */
-const fix = (reading: Reading, reason?: string): Reading => ({
-  ...reading,
-  correction: true,
-  ...(reason && { reason }),
-});
 
 /** The conflicts a write was refused with (fails the test when it was not refused so). */
 async function refused(write: Promise<unknown>) {
@@ -29,7 +21,7 @@ async function refused(write: Promise<unknown>) {
   return (err as ReadingConflictError).conflicts;
 }
 
-export function storeContract(name: string, makeStore: () => Promise<StoreFixture>): void {
+export function storeContract(name: string, makeStore: () => Promise<StoreFixture>, options: StoreOptionals): void {
   describe(`Store contract: ${name}`, () => {
     let fixtures: StoreFixture[] = [];
     const fresh = async () => {
@@ -45,29 +37,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreFixtur
       fixtures = [];
     });
 
-    it('readingColumns: good and uncertain readings of [from, to) as columns, and the next ts (for replays)', async () => {
-      const store = await fresh();
-      if (!store.readingColumns) throw new Error(`${name}: readingColumns missing`);
-      await store.write([
-        r('a', T0 - 1000, 1),
-        r('a', T0, 2.5),
-        r('a', T0 + 1000, 3, 'bad'),
-        r('a', T0 + 2000, -0.1, 'uncertain'),
-        r('a', T0 + 3000, 4, 'bad'),
-        r('a', T0 + 9000, 5),
-        r('b', T0 + 1500, 9),
-      ]);
-      const cols = await store.readingColumns('a', T0, T0 + 3000);
-      expect([...cols.ts]).toEqual([T0, T0 + 2000]);
-      expect([...cols.value]).toEqual([2.5, -0.1]);
-      expect(cols.next).toBe(T0 + 3000); // any quality
-      expect((await store.readingColumns('a', T0 + 4000, T0 + 4000)).next).toBe(T0 + 9000);
-      const none = await store.readingColumns('a', T0 + 9001, T0 + 20_000);
-      expect([none.ts.length, none.value.length, none.next]).toEqual([0, 0, null]);
-      // A reading corrected to good over a stored bad one is good again, here too.
-      await store.write([fix(r('a', T0 + 1000, 3.5))]);
-      expect([...(await store.readingColumns('a', T0, T0 + 3000)).value]).toEqual([2.5, 3.5, -0.1]);
-    });
+    readContract(name, fresh, options);
 
     it('writing the same (sensor, ts) twice leaves one reading', async () => {
       const store = await fresh();
@@ -376,9 +346,12 @@ export function storeContract(name: string, makeStore: () => Promise<StoreFixtur
       expect(await store.latest(['a'])).toEqual([r('a', ahead, 2)]);
     });
 
-    it('close twice is fine, and a write after close is rejected', async () => {
+    it('close twice is fine, and a write after close is rejected; status says ok after a write, stopped after close', async () => {
       const store = await fresh();
+      await store.write([r('a', T0, 1)]);
+      expect(store.status().state).toBe('ok');
       await store.close();
+      expect(store.status()).toEqual({ state: 'stopped', detail: expect.any(String) });
       await store.close();
       await expect(store.write([r('a', T0, 1)])).rejects.toThrow(/closed/);
       await expect(store.query('a', T0, T0 + 1, 1000)).rejects.toThrow(/closed/);

@@ -45,35 +45,31 @@ export interface Store {
   revisions(sensor: string, from: number, to: number): Promise<Revision[]>;
   /** Buckets of `bucketMs` starting at `from`, over [from, to); empty buckets are left out. */
   query(sensor: string, from: number, to: number, bucketMs: number): Promise<SeriesBucket[]>;
-  /**
-   * The raw readings of one sensor in [from, to), oldest first (the compliance engine replays
-   * them after late data). Optional: without it the engine falls back to 1 ms `query` buckets,
-   * which lose the quality flag.
-   */
-  readings?(sensor: string, from: number, to: number): Promise<Reading[]>;
+  /** The raw readings of one sensor in [from, to), every quality, oldest first (reports read `bad` ones from it). */
+  readings(sensor: string, from: number, to: number): Promise<Reading[]>;
   /**
    * Bulk form of `readings` for the compliance replay, which reads millions of rows: the
    * readings of one sensor in [from, to) as columns, oldest first, leaving out `bad` ones (no
    * rule uses them), and `next`, the ts of the first reading at or after `to` (any quality), so
-   * a caller reading interval by interval skips empty ones. Optional: the engine falls back to
-   * `readings`.
+   * a caller reading interval by interval skips empty ones.
    * @example
    * const { ts, value, next } = await store.readingColumns('plant.ph', from, from + 3_600_000);
    */
-  readingColumns?(sensor: string, from: number, to: number): Promise<ReadingColumns>;
+  readingColumns(sensor: string, from: number, to: number): Promise<ReadingColumns>;
   /**
    * The minutes of one sensor overlapping [from, to) that hold readings (the first and last may
    * reach past the range), from the minute rollups, oldest first: each one's start, min and max
-   * value (over all its readings, `bad` ones too), and whether a `bad` reading is among them. Optional: with it the compliance replay skips
-   * minutes a rule cannot react to instead of reading them (compliance/quiet-minutes.ts).
+   * value (over all its readings, `bad` ones too), and whether a `bad` reading is among them.
+   * Optional (SQLite has it, InfluxDB not yet): with it the compliance replay skips minutes a rule
+   * cannot react to instead of reading them (compliance/quiet-minutes.ts), and reports use rollups.
    */
   minuteSummaries?(sensor: string, from: number, to: number): Promise<MinuteSummaries>;
   /** The newest reading of each sensor (of `sensors`, or of all); sensors without data are absent. */
   latest(sensors?: readonly string[]): Promise<Reading[]>;
   /** Release the backend; calling it twice is fine. */
   close(): Promise<void>;
-  /** Reachability of an external engine (InfluxDB); an embedded store is always reachable. */
-  status?(): StoreStatus;
+  /** Reachability of an external engine (InfluxDB); an embedded store is `ok` until closed, then `stopped`. */
+  status(): StoreStatus;
 }
 
 /** Who writes (a device id) and when (server ms); kept with each revision. */

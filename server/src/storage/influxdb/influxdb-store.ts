@@ -23,18 +23,12 @@
  * - Rollups `reading_1m`/`reading_1h` (rollups.ts) are written with each batch, in the same
  *   request as its raw lines, from one query made before it; writes are queued one at a
  *   time so each batch builds on the previous one. Queries of buckets >= 1 min read them.
+ * This file is the write side and the series pins; the queries are in reads.ts.
  */
-import {
-  InputError,
-  type Quality,
-  type Reading,
-  ReadingConflictError,
-  type SeriesBucket,
-  TransientError,
-} from '@vigia/shared';
-import { floorTo, HOUR_MS, MINUTE_MS, planSegments } from '../segments.ts';
+import { InputError, type Reading, ReadingConflictError, TransientError } from '@vigia/shared';
+import { floorTo, HOUR_MS, MINUTE_MS } from '../segments.ts';
 import { checkReadings, type SeriesLabels, type Store } from '../store.ts';
-import { batchMarkGood, beforeWrite, SENSORS_PER_QUERY, STATEMENTS_PER_REQUEST } from './before-write.ts';
+import { batchMarkGood, beforeWrite, SENSORS_PER_QUERY } from './before-write.ts';
 import {
   type ConnectionStatus,
   DatabaseMissingError,
@@ -42,12 +36,12 @@ import {
   type InfluxHttp,
   influxHttp,
 } from './influx-http.ts';
-import { decodeSensorTag, fieldString, MEASUREMENT, sensorIs, sensorOfKey, seriesKey } from './line-protocol.ts';
+import { fieldString, MEASUREMENT, sensorIs, sensorOfKey, seriesKey } from './line-protocol.ts';
+import { influxReads, wholeMs } from './reads.ts';
 import { judgeBatch, parseRevisions, revisionLines, revisionsStatement } from './revisions.ts';
 import {
   appendRollups,
   MINUTE_MEASUREMENT,
-  planFetches,
   type RollupPoints,
   rangeStatements,
   rollupTail,
@@ -74,15 +68,6 @@ export type InfluxStore = Store & {
 };
 
 const DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024;
-/** Requests in flight when a series query is answered from rollups. */
-const REQUESTS_IN_FLIGHT = 2;
-/**
- * More sub-minute bucket edges than this and the query is answered by one raw GROUP BY
- * instead: influxd 1.6 spends milliseconds per statement on raw points (tens of ms on a
- * series still in its cache), so a thousand edge statements cost more than scanning.
- */
-const MAX_EDGE_STATEMENTS = 64;
-
 /** Open the store; nothing is sent until `connect()` or the first call. */
 export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
   const http: InfluxHttp = influxHttp(options);
@@ -90,6 +75,7 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
   /** Sensor id → the series key every line for it starts with (its pinned tags). */
   const pins = new Map<string, { key: string; bytes: number }>();
   const useRollups = (options.queryFrom ?? 'rollups') === 'rollups';
+  const reads = influxReads(http);
   let ready: Promise<void> | undefined;
   let closed = false;
   /**
@@ -118,7 +104,7 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
     }
     if (pins.size > 0) await backfillRollups();
     tails.clear();
-    for (const r of await latestWhere('')) tails.set(r.sensor, { ts: r.ts });
+    for (const r of await reads.latestWhere('')) tails.set(r.sensor, { ts: r.ts });
   }
 
   /**
@@ -228,53 +214,6 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
     }
   }
 
-  /** Buckets from the rollups: planSegments, then the statements rollups.ts plans, a few requests at once. */
-  async function queryRollups(
-    sensor: string,
-    from: number,
-    to: number,
-    bucketMs: number,
-  ): Promise<SeriesBucket[] | undefined> {
-    const { fetches, sums, rawStatements } = planFetches(sensorIs(sensor), planSegments(from, to, bucketMs));
-    if (rawStatements > MAX_EDGE_STATEMENTS) return undefined;
-    const chunks: (typeof fetches)[] = [];
-    for (let i = 0; i < fetches.length; i += STATEMENTS_PER_REQUEST) {
-      chunks.push(fetches.slice(i, i + STATEMENTS_PER_REQUEST));
-    }
-    let next = 0;
-    const worker = async () => {
-      while (next < chunks.length) {
-        const chunk = chunks[next++];
-        const results = await http.query(chunk.map((f) => f.statement).join(';\n'));
-        chunk.forEach((f, i) => {
-          for (const s of results[i]?.series ?? []) f.take(s.values);
-        });
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(REQUESTS_IN_FLIGHT, chunks.length) }, worker));
-    return [...sums.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([b, { min, max, sum, n }]) => ({ ts: from + b * bucketMs, min, mean: sum / n, max, n }));
-  }
-
-  async function latestWhere(where: string): Promise<Reading[]> {
-    const results = await http.query(
-      `SELECT value, q FROM ${MEASUREMENT}${where} GROUP BY sensor ORDER BY time DESC LIMIT 1`,
-    );
-    return results
-      .flatMap((r) => r.series ?? [])
-      .flatMap((s) => {
-        // Columns by name: "q" is absent from the answer when no reading ever had one.
-        const [t, v, q] = ['time', 'value', 'q'].map((c) => s.columns.indexOf(c));
-        return s.values.map((row) => ({
-          sensor: decodeSensorTag(s.tags?.sensor ?? ''),
-          ts: Number(row[t]),
-          value: Number(row[v]),
-          q: ((q >= 0 ? row[q] : null) ?? 'good') as Quality,
-        }));
-      });
-  }
-
   return {
     url: http.url,
     db: options.db,
@@ -325,76 +264,41 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
     },
     async revisions(sensor, from, to) {
       ensureOpen();
-      for (const [name, v] of Object.entries({ from, to })) {
-        if (!Number.isSafeInteger(v)) throw new InputError('query_invalid', `${name} must be whole milliseconds`, name);
-      }
+      wholeMs({ from, to });
       const [result] = await withDatabase(() => http.query(revisionsStatement(sensor, from, to)));
       return parseRevisions(result);
     },
     async query(sensor, from, to, bucketMs) {
       ensureOpen();
-      for (const [name, v] of Object.entries({ from, to, bucketMs })) {
-        if (!Number.isSafeInteger(v)) throw new InputError('query_invalid', `${name} must be whole milliseconds`, name);
-      }
+      wholeMs({ from, to, bucketMs });
       if (bucketMs <= 0) throw new InputError('query_invalid', 'bucketMs must be positive', 'bucketMs');
       // Only a bucket at least a minute wide can hold a whole rollup bucket.
       if (useRollups && bucketMs >= MINUTE_MS) {
-        const buckets = await withDatabase(() => queryRollups(sensor, from, to, bucketMs));
+        const buckets = await withDatabase(() => reads.rollupBuckets(sensor, from, to, bucketMs));
         if (buckets) return buckets;
       }
-      // Buckets start at `from`: influxd aligns GROUP BY time to the epoch plus the offset.
-      const offset = ((from % bucketMs) + bucketMs) % bucketMs;
-      const [result] = await withDatabase(() =>
-        http.query(
-          `SELECT min(value), mean(value), max(value), count(value) FROM ${MEASUREMENT} ` +
-            `WHERE ${sensorIs(sensor)} AND time >= ${from}ms AND time < ${to}ms ` +
-            `GROUP BY time(${bucketMs}ms, ${offset}ms) fill(none)`,
-        ),
-      );
-      const values: unknown[][] = result?.series?.[0]?.values ?? [];
-      return values.map(
-        (v): SeriesBucket => ({
-          ts: Number(v[0]),
-          min: Number(v[1]),
-          mean: Number(v[2]),
-          max: Number(v[3]),
-          n: Number(v[4]),
-        }),
-      );
+      return withDatabase(() => reads.rawBuckets(sensor, from, to, bucketMs));
+    },
+    async readings(sensor, from, to) {
+      ensureOpen();
+      wholeMs({ from, to });
+      return withDatabase(() => reads.readings(sensor, from, to));
     },
     async readingColumns(sensor, from, to) {
       ensureOpen();
-      for (const [name, v] of Object.entries({ from, to })) {
-        if (!Number.isSafeInteger(v)) throw new InputError('query_invalid', `${name} must be whole milliseconds`, name);
-      }
-      // One request: the range (quality filtered here: a good reading has no `q`, and InfluxQL
-      // drops points whose field is missing from any comparison), and the first ts at or after `to`.
-      const [range, after] = await withDatabase(() =>
-        http.query(
-          `SELECT value, q FROM ${MEASUREMENT} WHERE ${sensorIs(sensor)} AND time >= ${from}ms AND time < ${to}ms;\n` +
-            `SELECT value FROM ${MEASUREMENT} WHERE ${sensorIs(sensor)} AND time >= ${to}ms ORDER BY time ASC LIMIT 1`,
-        ),
-      );
-      const s = range?.series?.[0];
-      const [t, v, q] = ['time', 'value', 'q'].map((c) => s?.columns.indexOf(c) ?? -1);
-      const rows = (s?.values ?? []).filter((row) => q < 0 || row[q] !== 'bad');
-      const next = after?.series?.[0]?.values?.[0]?.[0];
-      return {
-        ts: Float64Array.from(rows, (row) => Number(row[t])),
-        value: Float64Array.from(rows, (row) => Number(row[v])),
-        next: next === undefined ? null : Number(next),
-      };
+      wholeMs({ from, to });
+      return withDatabase(() => reads.readingColumns(sensor, from, to));
     },
     async latest(sensors) {
       ensureOpen();
-      if (sensors === undefined) return withDatabase(() => latestWhere(''));
+      if (sensors === undefined) return withDatabase(() => reads.latestWhere(''));
       const found = new Map<string, Reading>();
       for (let i = 0; i < sensors.length; i += SENSORS_PER_QUERY) {
         const where = ` WHERE ${sensors
           .slice(i, i + SENSORS_PER_QUERY)
           .map(sensorIs)
           .join(' OR ')}`;
-        for (const r of await withDatabase(() => latestWhere(where))) found.set(r.sensor, r);
+        for (const r of await withDatabase(() => reads.latestWhere(where))) found.set(r.sensor, r);
       }
       return sensors.flatMap((s) => found.get(s) ?? []);
     },

@@ -14,10 +14,14 @@ function tempFile(): { file: string; dispose(): Promise<void> } {
   return { file: join(dir, 'readings.db'), dispose: async () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-storeContract('sqlite', async () => {
-  const { file, dispose } = tempFile();
-  return { store: openSqliteStore(file), dispose };
-});
+storeContract(
+  'sqlite',
+  async () => {
+    const { file, dispose } = tempFile();
+    return { store: openSqliteStore(file), dispose };
+  },
+  { minuteSummaries: true },
+);
 
 describe('sqlite store (its own behaviour)', () => {
   it('keeps readings across a reopen of the same file', async () => {

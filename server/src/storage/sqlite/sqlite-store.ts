@@ -341,6 +341,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       }
       return out;
     },
+    status: () => (closed ? { state: 'stopped', detail: 'closed' } : { state: 'ok', detail: 'embedded store' }),
     async close() {
       if (closed) return;
       closed = true;
