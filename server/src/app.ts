@@ -12,6 +12,7 @@ import type { AppDeps } from './deps.ts';
 import { errorHandler, notFoundBody } from './http/on-error.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { reportsRoutes } from './reports/route.ts';
+import { createHeavySlots } from './reports/slots.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { breachesRoutes, rulesRoutes } from './routes/breaches.ts';
@@ -25,6 +26,7 @@ import { readingsRoutes } from './routes/readings.ts';
 import { sensorsRoutes } from './routes/sensors.ts';
 import { seriesRoutes } from './routes/series.ts';
 import { sitesRoutes } from './routes/sites.ts';
+import { templatesRoutes } from './routes/templates.ts';
 import { createTelemetry, type Telemetry } from './telemetry.ts';
 
 export type VigiaApp = Hono & { telemetry: Telemetry; compliance: ComplianceEngine };
@@ -57,8 +59,10 @@ export function createApp(deps: AppDeps): VigiaApp {
   );
   app.route('/api/v1/live', liveRoutes(deps, requireRole));
   app.route('/api/v1/audit', auditRoutes(deps, requireRole));
-  app.route('/api/v1/reports', reportsRoutes({ ...deps, compliance }, requireRole));
-  app.route('/api/v1/permits', permitsRoutes(deps, compliance, requireRole));
+  const heavySlots = createHeavySlots();
+  app.route('/api/v1/reports', reportsRoutes({ ...deps, compliance }, requireRole, heavySlots));
+  app.route('/api/v1/permits', permitsRoutes(deps, compliance, requireRole, heavySlots));
+  app.route('/api/v1/templates', templatesRoutes(requireRole));
   app.route('/api/v1/breaches', breachesRoutes(deps, compliance, requireRole));
   app.route('/api/v1/rules', rulesRoutes(deps, compliance, requireRole));
   app.all('/api/*', (c) => c.json(notFoundBody(c.req.path), 404));
