@@ -27,6 +27,7 @@ import { sensorsRoutes } from './routes/sensors.ts';
 import { seriesRoutes } from './routes/series.ts';
 import { sitesRoutes } from './routes/sites.ts';
 import { templatesRoutes } from './routes/templates.ts';
+import { mePasswordRoutes, usersRoutes } from './routes/users.ts';
 import { createTelemetry, type Telemetry } from './telemetry.ts';
 
 export type VigiaApp = Hono & { telemetry: Telemetry; compliance: ComplianceEngine };
@@ -63,6 +64,8 @@ export function createApp(deps: AppDeps): VigiaApp {
   app.route('/api/v1/reports', reportsRoutes({ ...deps, compliance }, requireRole, heavySlots));
   app.route('/api/v1/permits', permitsRoutes(deps, compliance, requireRole, heavySlots));
   app.route('/api/v1/templates', templatesRoutes(requireRole));
+  app.route('/api/v1/users', usersRoutes(deps, requireRole));
+  app.route('/api/v1/me', mePasswordRoutes(deps, requireRole));
   app.route('/api/v1/breaches', breachesRoutes(deps, compliance, requireRole));
   app.route('/api/v1/rules', rulesRoutes(deps, compliance, requireRole));
   app.all('/api/*', (c) => c.json(notFoundBody(c.req.path), 404));
