@@ -168,3 +168,38 @@ export function reportUrl(from: number, to: number, format: 'csv' | 'html', lang
   const query = new URLSearchParams({ from: String(from), to: String(to), format, lang });
   return `/api/v1/reports/compliance?${query}`;
 }
+
+/** A user as GET /api/v1/users lists it (admin only). */
+export type UserInfo = {
+  user: string;
+  role: string;
+  sites: string[];
+  all_sites: boolean;
+  disabled: boolean;
+  disabled_at: number | null;
+};
+
+export async function users(): Promise<UserInfo[]> {
+  return ((await request('/api/v1/users')) as { users: UserInfo[] }).users;
+}
+
+export async function addUser(body: {
+  user: string;
+  role: string;
+  sites: string[];
+  all_sites: boolean;
+  password: string;
+}): Promise<UserInfo> {
+  return (await request('/api/v1/users', { method: 'POST', body: JSON.stringify(body) })) as UserInfo;
+}
+
+/** PATCH /api/v1/users/:user: disabling or a new password signs the user out everywhere at once. */
+export async function patchUser(
+  name: string,
+  patch: { role?: string; sites?: string[]; all_sites?: boolean; disabled?: boolean; password?: string },
+): Promise<UserInfo> {
+  return (await request(`/api/v1/users/${encodeURIComponent(name)}`, {
+    method: 'PATCH',
+    body: JSON.stringify(patch),
+  })) as UserInfo;
+}

@@ -8,6 +8,7 @@ const LABEL = {
   report: 'navReport',
   devices: 'navDevices',
   sites: 'navSites',
+  users: 'navUsers',
 } as const;
 
 export function NavTabs({ route, role }: { route: Route; role: string }) {

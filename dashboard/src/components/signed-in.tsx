@@ -14,7 +14,10 @@ import { setSiteZone, siteZone, zoneOfSites } from '../site-zone.ts';
 import { useLive } from '../use-live.ts';
 import { useRoute } from '../use-route.ts';
 import { Header } from './header.tsx';
+import { LazyPage } from './lazy-page.tsx';
 import { NavTabs } from './nav-tabs.tsx';
+
+const loadUsersPage = () => import('../pages/users-page.tsx').then((m) => m.UsersPage);
 
 export type SignedInProps = { me: Me; onToggleLang: () => void; onLoggedOut: () => void };
 
@@ -58,6 +61,7 @@ export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
         {route === 'report' && <ReportPage me={me} />}
         {route === 'devices' && <DevicesPage snapshot={snapshot} />}
       </Fragment>
+      {route === 'users' && me.role === 'admin' && <LazyPage load={loadUsersPage} />}
       {route === 'sites' && (
         <SitesPage
           me={me}
