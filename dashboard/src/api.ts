@@ -4,7 +4,7 @@
  * `onUnauthorized` so the app shows the login form. Never retries on its own: callers
  * decide, because a retry loop on poor signal drains a cheap tablet's battery.
  */
-import { type Quality, type Quantity, SeriesResponse } from '@vigia/shared';
+import { type Permit, type Quality, type Quantity, SeriesResponse, type Template } from '@vigia/shared';
 import { type BreachRow, type PermitInfo, type RuleStatus, toBreachRow, toRuleStatus } from './compliance.ts';
 import { type DeviceHealth, toDeviceHealth } from './device-health.ts';
 
@@ -202,4 +202,37 @@ export async function patchUser(
     method: 'PATCH',
     body: JSON.stringify(patch),
   })) as UserInfo;
+}
+
+/** GET /api/v1/templates (officer, admin): the permit templates with every rule's sources. */
+export async function templates(): Promise<Template[]> {
+  return ((await request('/api/v1/templates')) as { templates: Template[] }).templates;
+}
+
+/** A previewed breach: the GET /api/v1/breaches shape, never stored (`id` null). */
+export type PreviewBreach = {
+  rule: string;
+  sensor: string;
+  start: number;
+  end: number | null;
+  peak: number;
+  limit: number;
+  unit: string | null;
+};
+
+/** POST /api/v1/permits/preview: what `permit` would have found over [from, to); stores nothing. */
+export async function previewPermit(
+  permit: Permit,
+  from: number,
+  to: number,
+): Promise<{ breaches: PreviewBreach[]; truncated: boolean }> {
+  return (await request('/api/v1/permits/preview', { method: 'POST', body: JSON.stringify({ permit, from, to }) })) as {
+    breaches: PreviewBreach[];
+    truncated: boolean;
+  };
+}
+
+/** PUT /api/v1/permits with one permit: a new version when it changed. */
+export async function putPermit(permit: Permit): Promise<void> {
+  await request('/api/v1/permits', { method: 'PUT', body: JSON.stringify({ permits: [permit] }) });
 }

@@ -9,6 +9,7 @@ const LABEL = {
   devices: 'navDevices',
   sites: 'navSites',
   users: 'navUsers',
+  permits: 'navPermits',
 } as const;
 
 export function NavTabs({ route, role }: { route: Route; role: string }) {

@@ -18,6 +18,7 @@ import { LazyPage } from './lazy-page.tsx';
 import { NavTabs } from './nav-tabs.tsx';
 
 const loadUsersPage = () => import('../pages/users-page.tsx').then((m) => m.UsersPage);
+const loadPermitsPage = () => import('../pages/permits-page.tsx').then((m) => m.PermitsPage);
 
 export type SignedInProps = { me: Me; onToggleLang: () => void; onLoggedOut: () => void };
 
@@ -62,6 +63,7 @@ export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
         {route === 'devices' && <DevicesPage snapshot={snapshot} />}
       </Fragment>
       {route === 'users' && me.role === 'admin' && <LazyPage load={loadUsersPage} />}
+      {route === 'permits' && (me.role === 'officer' || me.role === 'admin') && <LazyPage load={loadPermitsPage} />}
       {route === 'sites' && (
         <SitesPage
           me={me}
