@@ -94,8 +94,11 @@ function TemplateForm({
       } else values[r.id] = Number(text.replace(',', '.'));
     }
     const averaging = Object.fromEntries(Object.entries(draft.averaging).filter(([, v]) => v.trim() !== ''));
+    // The rules the officer gave a sensor (none given: all, so the messages say what is missing).
+    const chosen = template.rules.filter((r) => draft.sensors[r.parameter]).map((r) => r.id);
     const result = instantiateTemplate(template, {
       permit: { id: id.trim(), site, title: title.trim() || template.title },
+      rules: chosen.length > 0 ? chosen : undefined,
       sensors: Object.fromEntries(Object.entries(draft.sensors).filter(([, v]) => v !== '')),
       values,
       averaging,
