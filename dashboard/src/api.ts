@@ -4,7 +4,7 @@
  * `onUnauthorized` so the app shows the login form. Never retries on its own: callers
  * decide, because a retry loop on poor signal drains a cheap tablet's battery.
  */
-import { type Quality, type Quantity, SeriesResponse } from '@vigia/shared';
+import { type Permit, type Quality, type Quantity, SeriesResponse, type Template } from '@vigia/shared';
 import { type BreachRow, type PermitInfo, type RuleStatus, toBreachRow, toRuleStatus } from './compliance.ts';
 import { type DeviceHealth, toDeviceHealth } from './device-health.ts';
 
@@ -167,4 +167,72 @@ export async function ackBreach(id: string, note: string): Promise<BreachRow | n
 export function reportUrl(from: number, to: number, format: 'csv' | 'html', lang: string): string {
   const query = new URLSearchParams({ from: String(from), to: String(to), format, lang });
   return `/api/v1/reports/compliance?${query}`;
+}
+
+/** A user as GET /api/v1/users lists it (admin only). */
+export type UserInfo = {
+  user: string;
+  role: string;
+  sites: string[];
+  all_sites: boolean;
+  disabled: boolean;
+  disabled_at: number | null;
+};
+
+export async function users(): Promise<UserInfo[]> {
+  return ((await request('/api/v1/users')) as { users: UserInfo[] }).users;
+}
+
+export async function addUser(body: {
+  user: string;
+  role: string;
+  sites: string[];
+  all_sites: boolean;
+  password: string;
+}): Promise<UserInfo> {
+  return (await request('/api/v1/users', { method: 'POST', body: JSON.stringify(body) })) as UserInfo;
+}
+
+/** PATCH /api/v1/users/:user: disabling or a new password signs the user out everywhere at once. */
+export async function patchUser(
+  name: string,
+  patch: { role?: string; sites?: string[]; all_sites?: boolean; disabled?: boolean; password?: string },
+): Promise<UserInfo> {
+  return (await request(`/api/v1/users/${encodeURIComponent(name)}`, {
+    method: 'PATCH',
+    body: JSON.stringify(patch),
+  })) as UserInfo;
+}
+
+/** GET /api/v1/templates (officer, admin): the permit templates with every rule's sources. */
+export async function templates(): Promise<Template[]> {
+  return ((await request('/api/v1/templates')) as { templates: Template[] }).templates;
+}
+
+/** A previewed breach: the GET /api/v1/breaches shape, never stored (`id` null). */
+export type PreviewBreach = {
+  rule: string;
+  sensor: string;
+  start: number;
+  end: number | null;
+  peak: number;
+  limit: number;
+  unit: string | null;
+};
+
+/** POST /api/v1/permits/preview: what `permit` would have found over [from, to); stores nothing. */
+export async function previewPermit(
+  permit: Permit,
+  from: number,
+  to: number,
+): Promise<{ breaches: PreviewBreach[]; truncated: boolean }> {
+  return (await request('/api/v1/permits/preview', { method: 'POST', body: JSON.stringify({ permit, from, to }) })) as {
+    breaches: PreviewBreach[];
+    truncated: boolean;
+  };
+}
+
+/** PUT /api/v1/permits with one permit: a new version when it changed. */
+export async function putPermit(permit: Permit): Promise<void> {
+  await request('/api/v1/permits', { method: 'PUT', body: JSON.stringify({ permits: [permit] }) });
 }

@@ -2,12 +2,16 @@
  * @module route — pure: the page a location hash names. Plain hash routing ("#/breaches"),
  * no router library: five pages, and a reload or a shared link lands on the same one.
  */
-export type Route = 'live' | 'breaches' | 'report' | 'devices' | 'sites';
+export type Route = 'live' | 'breaches' | 'report' | 'devices' | 'sites' | 'users' | 'permits';
 
-export const ROUTES: readonly Route[] = ['live', 'breaches', 'report', 'devices', 'sites'];
+export const ROUTES: readonly Route[] = ['live', 'breaches', 'report', 'devices', 'sites', 'users', 'permits'];
 
 /** Pages only some roles are offered (the server refuses the others anyway). */
-export const ROUTE_ROLES: Partial<Record<Route, readonly string[]>> = { sites: ['admin'] };
+export const ROUTE_ROLES: Partial<Record<Route, readonly string[]>> = {
+  sites: ['admin'],
+  users: ['admin'],
+  permits: ['officer', 'admin'],
+};
 
 /** `#/breaches` → "breaches"; anything unknown (or empty) is the live page. */
 export function routeOf(hash: string): Route {

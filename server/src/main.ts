@@ -1,7 +1,7 @@
 /**
  * @module main
  * The `vigia-server` command. No arguments: serve. `device add`, `device revoke`, `device rotate-token`,
- * `user add`: admin tasks.
+ * `user add|list|disable|enable|passwd|remove`: admin tasks.
  * Reads the environment only through env.ts; builds the dependencies and hands them to
  * createApp. On SIGTERM/SIGINT: stop accepting, let in-flight requests finish (an
  * acknowledged batch is already committed), end live streams, close the databases, exit 0.
@@ -15,6 +15,7 @@ import { pino } from 'pino';
 import { Gauge } from 'prom-client';
 import { createApp } from './app.ts';
 import { addDevice, addUser, reassignSensor, revokeDevice, rotateDeviceToken } from './cli/admin.ts';
+import { deleteUser, listUsers, setUserDisabled, setUserPassword } from './cli/users.ts';
 import { systemClock } from './clock.ts';
 import { createComplianceEngine } from './compliance/engine.ts';
 import { loadSigningKey, redactUrl, webhookSecret } from './compliance/webhook-signing.ts';
@@ -33,6 +34,10 @@ const USAGE = `Usage:
   vigia-server device rotate-token <id>          a new token for the device (printed alone on the last line)
   vigia-server sensor reassign <id> --device <d>  give a sensor id to device d (another device claimed it first)
   vigia-server webhook secret <url>              print the signing secret of a webhook URL (for the receiver)
+  vigia-server user list                         the users: name, role, sites, enabled or disabled
+  vigia-server user disable|enable <name>        a disabled user cannot sign in; its sessions end at once
+  vigia-server user passwd <name> --password-stdin   a new password (sessions end); read from stdin
+  vigia-server user remove <name>                delete the user (its name stays in the audit log)
   vigia-server user add <name> --role <operator|officer|technician|admin> (--site <site>... | --all-sites) --password-stdin
                                                  create a user seeing those sites (none without either option);
                                                  the password (12+ characters, not a common one) is read from stdin
@@ -94,6 +99,10 @@ async function runAdmin(env: ServerEnv, positionals: string[], values: Record<st
     console.log(webhookSecret(loadSigningKey(env.dataDir), name));
     return;
   }
+  if (noun === 'user' && verb !== 'add') {
+    await runUserCommand(env, verb, name, extra, values);
+    return;
+  }
   if (verb !== 'add' || !name || extra.length > 0) throw new UsageError(`unknown command "${positionals.join(' ')}"`);
   if (noun === 'device') {
     const site = values.site as string[] | undefined;
@@ -123,6 +132,41 @@ async function runAdmin(env: ServerEnv, positionals: string[], values: Record<st
     return;
   }
   throw new UsageError(`unknown command "${positionals.join(' ')}"`);
+}
+
+/** `user list|disable|enable|passwd|remove` (cli/users.ts). */
+async function runUserCommand(
+  env: ServerEnv,
+  verb: string | undefined,
+  name: string | undefined,
+  extra: string[],
+  values: Record<string, unknown>,
+): Promise<void> {
+  if (verb === 'list' && !name) {
+    const meta = openMeta(metaFile(env));
+    try {
+      for (const line of listUsers(meta)) console.log(line);
+    } finally {
+      meta.close();
+    }
+    return;
+  }
+  if (!name || extra.length > 0 || !['disable', 'enable', 'passwd', 'remove'].includes(verb ?? '')) {
+    throw new UsageError(`unknown command "user ${[verb, name, ...extra].filter(Boolean).join(' ')}"`);
+  }
+  if (verb === 'passwd' && !values['password-stdin']) {
+    throw new UsageError('user passwd needs --password-stdin (the password is never taken from the command line)');
+  }
+  const password = verb === 'passwd' ? await readStdin() : '';
+  const meta = openMeta(metaFile(env));
+  try {
+    if (verb === 'disable' || verb === 'enable')
+      console.log(await setUserDisabled(meta, systemClock, name, verb === 'disable'));
+    else if (verb === 'passwd') console.log(await setUserPassword(meta, systemClock, name, password));
+    else console.log(deleteUser(meta, systemClock, name));
+  } finally {
+    meta.close();
+  }
 }
 
 function runServer(env: ServerEnv): void {

@@ -8,6 +8,8 @@ const LABEL = {
   report: 'navReport',
   devices: 'navDevices',
   sites: 'navSites',
+  users: 'navUsers',
+  permits: 'navPermits',
 } as const;
 
 export function NavTabs({ route, role }: { route: Route; role: string }) {

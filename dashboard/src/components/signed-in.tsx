@@ -14,7 +14,11 @@ import { setSiteZone, siteZone, zoneOfSites } from '../site-zone.ts';
 import { useLive } from '../use-live.ts';
 import { useRoute } from '../use-route.ts';
 import { Header } from './header.tsx';
+import { LazyPage } from './lazy-page.tsx';
 import { NavTabs } from './nav-tabs.tsx';
+
+const loadUsersPage = () => import('../pages/users-page.tsx').then((m) => m.UsersPage);
+const loadPermitsPage = () => import('../pages/permits-page.tsx').then((m) => m.PermitsPage);
 
 export type SignedInProps = { me: Me; onToggleLang: () => void; onLoggedOut: () => void };
 
@@ -58,6 +62,8 @@ export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
         {route === 'report' && <ReportPage me={me} />}
         {route === 'devices' && <DevicesPage snapshot={snapshot} />}
       </Fragment>
+      {route === 'users' && me.role === 'admin' && <LazyPage load={loadUsersPage} />}
+      {route === 'permits' && (me.role === 'officer' || me.role === 'admin') && <LazyPage load={loadPermitsPage} />}
       {route === 'sites' && (
         <SitesPage
           me={me}

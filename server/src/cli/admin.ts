@@ -81,6 +81,7 @@ export async function addUser(
   meta: Meta,
   clock: Clock,
   args: { name: string; role: string; sites: string[]; allSites?: boolean; password: string },
+  actor = 'cli',
 ): Promise<string> {
   const { name, role, sites } = parseInput(
     z.object({ name: UserName, role: Role, sites: z.array(SiteId) }),
@@ -97,7 +98,7 @@ export async function addUser(
     { name, role, sites, all_sites: allSites, password_hash: await hashPassword(args.password) },
     clock.now(),
   );
-  meta.audit('cli', 'user_added', { user: name, role, sites, all_sites: allSites }, clock.now());
+  meta.audit(actor, 'user_added', { user: name, role, sites, all_sites: allSites }, clock.now());
   const scope = allSites
     ? 'for all sites'
     : sites.length > 0

@@ -90,6 +90,9 @@ export type BreachFilter = {
   to: number;
   state?: BreachState;
   permit?: string;
+  sensor?: string;
+  /** true: only breaches in force (not withdrawn) nobody has acknowledged yet. */
+  unacknowledged?: boolean;
   /** Only these sites; empty means all. */
   sites: readonly string[];
 };
@@ -259,9 +262,11 @@ export function complianceRepo(db: Database.Database): ComplianceRepo {
       if (f.state === 'closed') where.push('end_ts IS NOT NULL AND withdrawn_at IS NULL');
       if (f.state === 'withdrawn') where.push('withdrawn_at IS NOT NULL');
       if (f.permit !== undefined) where.push('permit = @permit');
+      if (f.sensor !== undefined) where.push('sensor = @sensor');
+      if (f.unacknowledged) where.push('ack_by IS NULL AND withdrawn_at IS NULL');
       const rows = db
         .prepare(`SELECT * FROM breaches WHERE ${where.join(' AND ')} ORDER BY start, id`)
-        .all({ from: f.from, to: f.to, permit: f.permit }) as BreachRow[];
+        .all({ from: f.from, to: f.to, permit: f.permit, sensor: f.sensor }) as BreachRow[];
       return rows.map(fromRow).filter((b) => f.sites.length === 0 || f.sites.includes(b.site));
     },
     ackBreach(id, by, at, note) {

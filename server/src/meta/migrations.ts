@@ -162,6 +162,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE users ADD COLUMN all_sites INTEGER NOT NULL DEFAULT 0;
   UPDATE users SET all_sites = 1 WHERE sites = '[]';
   `,
+  // 8: users can be disabled (auth/user-changes.ts): a disabled user keeps its name in the audit
+  // log and its permits but cannot sign in, and its sessions are gone.
+  `
+  ALTER TABLE users ADD COLUMN disabled_at INTEGER;
+  `,
 ];
 
 /** Run the steps `db` has not seen yet, each in its own transaction. */

@@ -5,13 +5,12 @@
  * site's zone; `to` exclusive). The report is in the zone of the sites its permits belong to
  * (meta/sites.ts); permits of sites in different zones need `site` (or `permit`) to pick one.
  * 400 `invalid_query` names the bad parameter. At most MAX_RUNNING_REPORTS run at once per
- * server (429 `too_many_reports` with Retry-After beyond): each streams its readings
+ * server, shared with permit previews (slots.ts; 429 `too_many_reports` with Retry-After beyond): each streams its readings
  * (gather.ts), so one report costs bounded memory and leaves the event loop free between chunks.
  */
 import { DEFAULT_TIME_ZONE, dayClock, fixedOffsetMs, InputError } from '@vigia/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { RateLimitedError } from '../auth/rate-limit.ts';
 import type { SessionUser } from '../auth/roles.ts';
 import type { RequireRole, SessionVars } from '../auth/session.ts';
 import type { AppDeps } from '../deps.ts';
@@ -20,12 +19,12 @@ import { canSeeSite, siteScope } from '../routes/visibility.ts';
 import { csvFilename, renderCsv } from './csv.ts';
 import { type GatherDeps, gatherReport } from './gather.ts';
 import { renderHtml } from './html.ts';
+import { createHeavySlots, type HeavySlots } from './slots.ts';
+
+export { MAX_RUNNING_REPORTS } from './slots.ts';
 
 /** A year and a day: a longer report is refused. */
 export const MAX_REPORT_MS = 366 * 86_400_000;
-/** Reports produced at once by one server; a year of a 1 Hz sensor takes seconds of both cores. */
-export const MAX_RUNNING_REPORTS = 2;
-const RETRY_AFTER_S = 10;
 
 /** Local midnight of a YYYY-MM-DD date in `timeZone`. */
 function localMidnight(date: string, timeZone: string): number {
@@ -94,24 +93,18 @@ function reportScope(deps: AppDeps, user: SessionUser, q: { permit?: string; sit
   return { sites, timeZone: distinct[0] ?? DEFAULT_TIME_ZONE };
 }
 
-export function reportsRoutes(deps: AppDeps & GatherDeps, requireRole: RequireRole): Hono<{ Variables: SessionVars }> {
-  let running = 0;
+export function reportsRoutes(
+  deps: AppDeps & GatherDeps,
+  requireRole: RequireRole,
+  slots: HeavySlots = createHeavySlots(),
+): Hono<{ Variables: SessionVars }> {
   return new Hono<{ Variables: SessionVars }>().use(requireRole('officer', 'admin')).get('/compliance', async (c) => {
     const q = parseInput(ReportQuery, c.req.query(), 'invalid_query', 400);
     const user = c.var.user;
     const scope = reportScope(deps, user, q);
     const at = (v: string | number) => (typeof v === 'number' ? v : localMidnight(v, scope.timeZone));
     const period = parseInput(Period, { from: at(q.from), to: at(q.to) }, 'invalid_query', 400);
-    if (running >= MAX_RUNNING_REPORTS) {
-      throw new RateLimitedError(
-        `${MAX_RUNNING_REPORTS} reports are being produced; try again in ${RETRY_AFTER_S} s ` +
-          `(se están generando ${MAX_RUNNING_REPORTS} informes; reintente en ${RETRY_AFTER_S} s)`,
-        RETRY_AFTER_S,
-        'too_many_reports',
-      );
-    }
-    running++;
-    try {
+    return slots.run(async () => {
       const data = await gatherReport(deps, {
         from: period.from,
         to: period.to,
@@ -131,8 +124,6 @@ export function reportsRoutes(deps: AppDeps & GatherDeps, requireRole: RequireRo
       // The page is self-contained: forbid anything it might load or run.
       c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
       return c.html(renderHtml(data, q.lang));
-    } finally {
-      running--;
-    }
+    });
   });
 }

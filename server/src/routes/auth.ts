@@ -71,6 +71,20 @@ export function authRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Vari
           401,
         );
       }
+      if (user.disabled_at != null) {
+        deps.meta.audit(
+          'anonymous',
+          'login_failed',
+          { user: body.user, address: clientAddress(c), disabled: true },
+          now,
+        );
+        throw new InputError(
+          'user_disabled',
+          'this user is disabled: ask an administrator (este usuario está deshabilitado: consulte a un administrador)',
+          undefined,
+          403,
+        );
+      }
       perUser.succeed(key);
       perAddress.forgive(address);
       deps.meta.deleteExpiredSessions(now);

@@ -1,6 +1,6 @@
 /**
  * @module routes/breaches
- * `GET /api/v1/breaches?from&to[&state][&permit]` (any role): breaches overlapping [from, to),
+ * `GET /api/v1/breaches?from&to[&state][&permit][&sensor][&acknowledged=false]` (any role): breaches overlapping [from, to),
  * in event time, every one of them (withdrawn included) with its `state`.
  * `GET /api/v1/breaches/:id/history` (any role): the breach's stored changes, oldest first.
  * `POST /api/v1/breaches/:id/ack` (officer, admin): acknowledge once, with a note; audit-logged.
@@ -26,6 +26,8 @@ const BreachQuery = z
     to: z.coerce.number().int(),
     state: z.enum(['open', 'closed', 'withdrawn']).optional(),
     permit: z.string().min(1).optional(),
+    sensor: z.string().min(1).optional(),
+    acknowledged: z.enum(['false']).optional(),
   })
   .refine((q) => q.to > q.from, { message: 'to must be after from', path: ['to'] });
 
@@ -51,7 +53,12 @@ export function breachesRoutes(
   return new Hono<{ Variables: SessionVars }>()
     .get('/', requireRole(...ROLES), (c) => {
       const q = parseInput(BreachQuery, c.req.query(), 'invalid_query', 400);
-      const rows = deps.meta.listBreaches({ ...q, sites: siteScope(c.var.user) });
+      const { acknowledged, ...rest } = q;
+      const rows = deps.meta.listBreaches({
+        ...rest,
+        unacknowledged: acknowledged === 'false',
+        sites: siteScope(c.var.user),
+      });
       return c.json({ breaches: rows.map(show) });
     })
     .get('/:id/history', requireRole(...ROLES), (c) => {

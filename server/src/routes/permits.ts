@@ -4,17 +4,33 @@
  * version of each permit. A changed permit becomes a new version, effective from the change;
  * breaches found before keep the version they were found under. Every change is audit-logged
  * with a summary of what changed.
+ * `POST /api/v1/permits/preview` `{ permit, from, to }` (officer, admin): the breaches the permit
+ * would have had over [from, to) of stored history (compliance/preview.ts), stored nowhere. At
+ * most MAX_PREVIEW_MS long; shares the reports' cap on heavy reads (reports/slots.ts).
  */
+import { Permit } from '@vigia/shared';
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { ROLES } from '../auth/roles.ts';
 import type { RequireRole, SessionVars } from '../auth/session.ts';
 import type { ComplianceEngine } from '../compliance/engine.ts';
 import { checkPermits, PutPermitsBody, permitDiff } from '../compliance/permits.ts';
+import { previewPermit } from '../compliance/preview.ts';
 import type { AppDeps } from '../deps.ts';
 import { parseInput, parseJson } from '../http/parse-input.ts';
 import { JSON_BODY_LIMITS, readBodyText } from '../http/read-body.ts';
 import type { PermitVersion } from '../meta/compliance.ts';
+import { createHeavySlots, type HeavySlots } from '../reports/slots.ts';
 import { canSeeSite, siteScope } from './visibility.ts';
+
+/** A preview covers at most a year and a day, like a report. */
+export const MAX_PREVIEW_MS = 366 * 86_400_000;
+
+const PreviewBody = z
+  .object({ permit: Permit, from: z.number().int(), to: z.number().int() })
+  .strict()
+  .refine((q) => q.to > q.from, { message: 'to must be after from', path: ['to'] })
+  .refine((q) => q.to - q.from <= MAX_PREVIEW_MS, { message: 'the period may be at most 366 days', path: ['to'] });
 
 const view = (v: PermitVersion) => ({
   ...v.permit,
@@ -28,6 +44,7 @@ export function permitsRoutes(
   deps: AppDeps,
   engine: ComplianceEngine,
   requireRole: RequireRole,
+  slots: HeavySlots = createHeavySlots(),
 ): Hono<{ Variables: SessionVars }> {
   return new Hono<{ Variables: SessionVars }>()
     .get('/', requireRole(...ROLES), (c) => {
@@ -59,5 +76,20 @@ export function permitsRoutes(
         out.push(v);
       }
       return c.json({ permits: out.map(view), changed });
+    })
+    .post('/preview', requireRole('officer', 'admin'), async (c) => {
+      const body = parseInput(
+        PreviewBody,
+        parseJson(await readBodyText(c.req.raw, JSON_BODY_LIMITS)),
+        'invalid_permit',
+        422,
+      );
+      // The same checks as a save (sensors known and at the permit's site, the caller's sites),
+      // the version label aside: a preview of an edit is not a conflict.
+      const { version: _v, ...permit } = body.permit;
+      checkPermits([permit], deps.meta.listSensors([]), engine.currentPermits(), siteScope(c.var.user));
+      const to = Math.min(body.to, deps.clock.now());
+      if (to <= body.from) return c.json({ breaches: [], truncated: false });
+      return slots.run(async () => c.json(await previewPermit(deps, permit, body.from, to)));
     });
 }

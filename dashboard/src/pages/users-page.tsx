@@ -1,0 +1,268 @@
+/**
+ * @module users-page — admins list, create and change users (GET/POST/PATCH /api/v1/users):
+ * role, sites, disabled, a new password. The server enforces the rules (password policy, the
+ * last admin, admin only) and its refusal is shown in words; disabling a user or a new password
+ * signs that user out everywhere at once (its open live pages stop). Loaded only when opened
+ * (components/lazy-page.tsx), so the first load of the dashboard does not carry it.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { addUser, users as fetchUsers, patchUser, type UserInfo } from '../api.ts';
+import { errorText } from '../error-text.ts';
+import { useI18n } from '../i18n.ts';
+
+const ROLES = ['operator', 'officer', 'technician', 'admin'] as const;
+const siteList = (text: string) =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+
+type Status = { kind: 'idle' | 'busy' | 'saved' } | { kind: 'error'; text: string };
+
+function StatusLine({ status }: { status: Status }) {
+  const { t } = useI18n();
+  if (status.kind === 'saved')
+    return (
+      <p class="message" role="status">
+        {t('userSaved')}
+      </p>
+    );
+  if (status.kind === 'error')
+    return (
+      <p class="message message--error" role="alert">
+        {status.text}
+      </p>
+    );
+  return null;
+}
+
+function useSave(): [Status, (work: () => Promise<void>) => Promise<void>] {
+  const { t } = useI18n();
+  const [status, setStatus] = useState<Status>({ kind: 'idle' });
+  const run = async (work: () => Promise<void>) => {
+    setStatus({ kind: 'busy' });
+    try {
+      await work();
+      setStatus({ kind: 'saved' });
+    } catch (err) {
+      setStatus({ kind: 'error', text: t('userFailed', { detail: errorText(err, t) }) });
+    }
+  };
+  return [status, run];
+}
+
+function UserForm({ user, onSaved }: { user: UserInfo; onSaved: (u: UserInfo) => void }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const [role, setRole] = useState(user.role);
+  const [sites, setSites] = useState(user.sites.join(', '));
+  const [all, setAll] = useState(user.all_sites);
+  const [password, setPassword] = useState('');
+  const [status, save] = useSave();
+  const id = (f: string) => `user-${user.user}-${f}`;
+  const submit = (e: Event) => {
+    e.preventDefault();
+    void save(async () =>
+      onSaved(await patchUser(user.user, { role, sites: all ? [] : siteList(sites), all_sites: all })),
+    );
+  };
+  return (
+    <form class="card card--wide user" data-user={user.user} onSubmit={submit} noValidate>
+      <h2 class="card__title">
+        {user.user}{' '}
+        <span class="user__state" data-disabled={String(user.disabled)}>
+          {user.disabled ? t('userDisabled', { time: i18n.siteDateTime(user.disabled_at ?? 0) }) : t('userEnabled')}
+        </span>
+      </h2>
+      <label class="field" for={id('role')}>
+        <span class="field__label">{t('userRole')}</span>
+        <select
+          id={id('role')}
+          class="field__input"
+          name="role"
+          value={role}
+          onChange={(e) => setRole(e.currentTarget.value)}
+        >
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label class="field" for={id('all')}>
+        <input
+          id={id('all')}
+          type="checkbox"
+          name="all_sites"
+          checked={all}
+          onChange={(e) => setAll(e.currentTarget.checked)}
+        />{' '}
+        <span class="field__label">{t('userAllSites')}</span>
+      </label>
+      {!all && (
+        <label class="field" for={id('sites')}>
+          <span class="field__label">{t('userSites')}</span>
+          <input
+            id={id('sites')}
+            class="field__input"
+            name="sites"
+            value={sites}
+            onInput={(e) => setSites(e.currentTarget.value)}
+          />
+        </label>
+      )}
+      <button type="submit" class="button button--primary" disabled={status.kind === 'busy'}>
+        {t('userSave')}
+      </button>{' '}
+      <button
+        type="button"
+        class="button"
+        data-action={user.disabled ? 'enable' : 'disable'}
+        disabled={status.kind === 'busy'}
+        onClick={() => void save(async () => onSaved(await patchUser(user.user, { disabled: !user.disabled })))}
+      >
+        {user.disabled ? t('userEnable') : t('userDisable')}
+      </button>
+      <label class="field" for={id('password')}>
+        <span class="field__label">{t('userNewPassword')}</span>
+        <input
+          id={id('password')}
+          class="field__input"
+          type="password"
+          autocomplete="new-password"
+          name="password"
+          value={password}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+        />
+      </label>
+      <button
+        type="button"
+        class="button"
+        data-action="password"
+        disabled={status.kind === 'busy' || password.length === 0}
+        onClick={() =>
+          void save(async () => {
+            onSaved(await patchUser(user.user, { password }));
+            setPassword('');
+          })
+        }
+      >
+        {t('userSetPassword')}
+      </button>
+      <StatusLine status={status} />
+    </form>
+  );
+}
+
+function NewUserForm({ onAdded }: { onAdded: (u: UserInfo) => void }) {
+  const { t } = useI18n();
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<string>('operator');
+  const [sites, setSites] = useState('');
+  const [all, setAll] = useState(false);
+  const [password, setPassword] = useState('');
+  const [status, save] = useSave();
+  const submit = (e: Event) => {
+    e.preventDefault();
+    void save(async () => {
+      onAdded(await addUser({ user: name.trim(), role, sites: all ? [] : siteList(sites), all_sites: all, password }));
+      setName('');
+      setPassword('');
+    });
+  };
+  return (
+    <form class="card card--wide user-new" onSubmit={submit} noValidate>
+      <h2 class="card__title">{t('userAdd')}</h2>
+      <label class="field" for="new-user-name">
+        <span class="field__label">{t('userName')}</span>
+        <input
+          id="new-user-name"
+          class="field__input"
+          name="user"
+          value={name}
+          onInput={(e) => setName(e.currentTarget.value)}
+        />
+      </label>
+      <label class="field" for="new-user-role">
+        <span class="field__label">{t('userRole')}</span>
+        <select
+          id="new-user-role"
+          class="field__input"
+          name="role"
+          value={role}
+          onChange={(e) => setRole(e.currentTarget.value)}
+        >
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label class="field" for="new-user-all">
+        <input id="new-user-all" type="checkbox" checked={all} onChange={(e) => setAll(e.currentTarget.checked)} />{' '}
+        <span class="field__label">{t('userAllSites')}</span>
+      </label>
+      {!all && (
+        <label class="field" for="new-user-sites">
+          <span class="field__label">{t('userSites')}</span>
+          <input
+            id="new-user-sites"
+            class="field__input"
+            name="sites"
+            value={sites}
+            onInput={(e) => setSites(e.currentTarget.value)}
+          />
+        </label>
+      )}
+      <label class="field" for="new-user-password">
+        <span class="field__label">{t('userPassword')}</span>
+        <input
+          id="new-user-password"
+          class="field__input"
+          type="password"
+          autocomplete="new-password"
+          name="password"
+          value={password}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+        />
+      </label>
+      <button type="submit" class="button button--primary" disabled={status.kind === 'busy'}>
+        {t('userAdd')}
+      </button>
+      <StatusLine status={status} />
+    </form>
+  );
+}
+
+export function UsersPage() {
+  const { t } = useI18n();
+  const [list, setList] = useState<UserInfo[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    fetchUsers().then(setList, setError);
+  }, []);
+  const replace = (u: UserInfo) =>
+    setList((l) => {
+      const rest = (l ?? []).filter((x) => x.user !== u.user);
+      return [...rest, u].sort((a, b) => a.user.localeCompare(b.user));
+    });
+  return (
+    <main class="main main--narrow" data-page="users">
+      <div class="page-head">
+        <h1 class="page-head__title">{t('usersTitle')}</h1>
+      </div>
+      {error !== null && (
+        <p class="message message--error" role="alert">
+          {t('usersError', { detail: errorText(error, t) })}
+        </p>
+      )}
+      {list === null && error === null && <p class="message">{t('usersLoading')}</p>}
+      <NewUserForm onAdded={replace} />
+      {list?.map((u) => (
+        <UserForm key={`${u.user}:${u.disabled}`} user={u} onSaved={replace} />
+      ))}
+    </main>
+  );
+}
