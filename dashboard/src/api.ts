@@ -168,3 +168,9 @@ export function reportUrl(from: number, to: number, format: 'csv' | 'html', lang
   const query = new URLSearchParams({ from: String(from), to: String(to), format, lang });
   return `/api/v1/reports/compliance?${query}`;
 }
+
+/** The link to a sensor's raw readings as CSV (a download): `;` and decimal comma for `es`. */
+export function readingsUrl(sensor: string, from: number, to: number, locale: string): string {
+  const query = new URLSearchParams({ sensor, from: String(from), to: String(to), format: 'csv', locale });
+  return `/api/v1/readings?${query}`;
+}
