@@ -30,6 +30,8 @@ export type SensorInfo = {
   name?: string | null;
   quantity: Quantity | string;
   unit: string;
+  /** Typical interval between readings (learnt by the server); null or absent while unknown. */
+  interval_ms?: number | null;
   last: { ts: number; value: number; q: Quality } | null;
 };
 

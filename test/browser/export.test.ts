@@ -1,7 +1,8 @@
 /**
- * Browser test: export a day. An operator on a phone (360 px) and on a desktop (1280 px) picks
+ * Browser test: export a day, and staleness per sensor. An operator on a phone (360 px) and on a desktop (1280 px) picks
  * "Últimas 24 h" under the chart and downloads the CSV; its rows equal the readings the API
- * answers in JSON for the same range (read from the download's URL). Real vigia-server process,
+ * answers in JSON for the same range (read from the download's URL). A sensor read every 60 s
+ * whose last reading is 45 s old stays live, while a 1 Hz one as quiet turns grey. Real vigia-server process,
  * real Debian Chromium (playwright-core). Fails (never skips) when Chromium is missing.
  */
 import { readFileSync } from 'node:fs';
@@ -14,6 +15,8 @@ const OPERATOR = { user: 'ana', role: 'operator', password: 'operadora-2026' };
 const PH = { id: 'plant.ph', name: 'pH descarga', quantity: 'ph', unit: 'pH' };
 /** One reading a minute for 30 h: the last 24 h hold about 1440 of them. */
 const COUNT = 30 * 60;
+const SLOW = { id: 'plant.flow', name: 'Caudal', quantity: 'volumetric_flow', unit: 'm3/h' };
+const FAST = { id: 'plant.turbidity', name: 'Turbiedad', quantity: 'turbidity', unit: 'NTU' };
 
 let rig: BrowserRig | undefined;
 let browser: Browser | undefined;
@@ -33,11 +36,39 @@ beforeAll(async () => {
   }));
   const res = await postIngest(baseUrl, token, { device: 'plant-01', sensors: [PH], readings });
   expect(res.status, res.text).toBe(200);
+  // Both fall quiet 45 s ago: the 60 s one is between two readings, the 1 Hz one is silent.
+  const quiet = now - 45_000;
+  const paced = await postIngest(baseUrl, token, {
+    device: 'plant-01',
+    sensors: [SLOW, FAST],
+    readings: [
+      ...Array.from({ length: 10 }, (_, i) => ({ sensor: SLOW.id, ts: quiet - (9 - i) * 60_000, value: 12 + i })),
+      ...Array.from({ length: 60 }, (_, i) => ({ sensor: FAST.id, ts: quiet - (59 - i) * 1000, value: 40 })),
+    ],
+  });
+  expect(paced.status, paced.text).toBe(200);
   browser = await rig.launch();
 }, 180_000);
 
 afterAll(async () => {
   await rig?.close();
+});
+
+describe('staleness per sensor', () => {
+  it('keeps a 60 s sensor live 45 s after its last reading, and greys a 1 Hz one as quiet', async () => {
+    const p = await browser!.newPage({
+      viewport: { width: 360, height: 800 },
+      locale: 'es-CO',
+      timezoneId: 'America/Bogota',
+    });
+    await signInThroughForm(p, `${baseUrl}/`, OPERATOR.user, OPERATOR.password);
+    const slow = p.locator(`[data-sensor="${SLOW.id}"]`);
+    const fast = p.locator(`[data-sensor="${FAST.id}"]`);
+    await expect.poll(() => fast.getAttribute('class'), { timeout: 10_000 }).toContain('tile--stale');
+    expect(await slow.getAttribute('class')).toContain('tile--ok');
+    expect(await slow.textContent()).not.toContain('Sin datos desde');
+    await p.close();
+  }, 60_000);
 });
 
 describe('export a day', () => {
@@ -51,6 +82,7 @@ describe('export a day', () => {
       });
       const p = await context.newPage();
       await signInThroughForm(p, `${baseUrl}/`, OPERATOR.user, OPERATOR.password);
+      await p.locator(`[data-sensor="${PH.id}"]`).click();
       const panel = p.locator(`[data-chart-sensor="${PH.id}"]`);
       await panel.getByLabel('Periodo a descargar').selectOption({ label: 'Últimas 24 h' });
       const [download] = await Promise.all([
