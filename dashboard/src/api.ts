@@ -165,6 +165,15 @@ export async function ackBreach(id: string, note: string): Promise<BreachRow | n
   return toBreachRow(raw, serverNow());
 }
 
+/** POST /api/v1/breaches/:id/notes: an operator's note (never an acknowledgement); answers the breach. */
+export async function addBreachNote(id: string, note: string): Promise<BreachRow | null> {
+  const body = await request(`/api/v1/breaches/${encodeURIComponent(id)}/notes`, {
+    method: 'POST',
+    body: JSON.stringify({ note }),
+  });
+  return toBreachRow(body, serverNow());
+}
+
 /** The link to the monthly compliance report (a download, not a fetch: the browser opens it). */
 export function reportUrl(from: number, to: number, format: 'csv' | 'html', lang: string): string {
   const query = new URLSearchParams({ from: String(from), to: String(to), format, lang });

@@ -3,7 +3,8 @@
  * alarm: the summary bar counts it, a two-tone siren starts (OscillatorNode.start, recorded by
  * an init script wrapping Web Audio), the tile turns to ALARMA, and a tap on the bar shows its
  * chart. "Silenciar" then keeps the next alarm quiet while the bar still counts it. At 1280 px
- * a permit breach sounds a different tone, and the bar lists the safety alarms first.
+ * a permit breach sounds a different tone, the bar lists the safety alarms first, and the
+ * operator adds a note to the breach (shown on it, not an acknowledgement).
  * Real vigia-server process, real Debian Chromium (playwright-core); fails (never skips) when
  * Chromium is missing.
  */
@@ -165,6 +166,16 @@ describe('alarms for operators', () => {
       .poll(() => page.locator(`[data-sensor="${PH.id}"]`).getAttribute('data-look'), { timeout: 15_000 })
       .toBe('breach');
     await screenshot(page, shotDir, 'alarm-bar-1280.png');
+
+    // The operator notes what was done on the breach; it shows there and acknowledges nothing.
+    await page.goto(`${baseUrl}/#/breaches`);
+    const card = page.locator('[data-breach][data-state="open"]').filter({ hasText: 'pH descarga' }).first();
+    await card.getByRole('button', { name: 'Agregar nota' }).click();
+    await card.getByLabel(/Qué se hizo/).fill('válvula cerrada 10:50');
+    await card.getByRole('button', { name: 'Guardar nota' }).click();
+    await expect.poll(() => card.locator('.breach__notes').getAttribute('data-notes'), { timeout: 5000 }).toBe('1');
+    expect(await card.locator('.breach__notes').textContent()).toContain('válvula cerrada 10:50');
+    expect(await card.locator('.breach__ack').getAttribute('data-ack')).toBe('no');
     await context.close();
   }, 90_000);
 });
