@@ -4,7 +4,8 @@
  * an init script wrapping Web Audio), the tile turns to ALARMA, and a tap on the bar shows its
  * chart. "Silenciar" then keeps the next alarm quiet while the bar still counts it. At 1280 px
  * a permit breach sounds a different tone, the bar lists the safety alarms first, and the
- * operator adds a note to the breach (shown on it, not an acknowledgement).
+ * edge's local safety alarm (sent with its status) is listed as local and sounds; the operator
+ * adds a note to the breach (shown on it, not an acknowledgement).
  * Real vigia-server process, real Debian Chromium (playwright-core); fails (never skips) when
  * Chromium is missing.
  */
@@ -166,6 +167,18 @@ describe('alarms for operators', () => {
       .poll(() => page.locator(`[data-sensor="${PH.id}"]`).getAttribute('data-look'), { timeout: 15_000 })
       .toBe('breach');
     await screenshot(page, shotDir, 'alarm-bar-1280.png');
+
+    // The edge's own safety alarm, sent with its status: listed as local, and it sounds the siren.
+    await ingest({
+      device: 'plant-01',
+      readings: [],
+      status: { backlog: 0, dropped: 0, safety_alarms: [{ rule: 'ch4-local', sensor: CO1.id, since: Date.now() }] },
+    });
+    const local = bar.locator('[data-local="1"]');
+    await local.waitFor({ timeout: 10_000 });
+    expect(await local.textContent()).toContain('alarma local del equipo');
+    expect(await bar.getAttribute('data-open')).toBe('4');
+    await expect.poll(() => oscillators(page), { timeout: 5000 }).toContain('sawtooth');
 
     // The operator notes what was done on the breach; it shows there and acknowledges nothing.
     await page.goto(`${baseUrl}/#/breaches`);

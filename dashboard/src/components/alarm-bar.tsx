@@ -4,6 +4,8 @@
  * sensor on the live page. When one opens (a live `breach` event `opened`) the screen sounds,
  * vibrates and notifies (alarm-signals.ts) unless "Silenciar" is on; silencing clears nothing.
  * Open means: the rule's state is `breach` (GET /api/v1/rules/status, live events applied).
+ * The edge's local safety alarms (its `safety_alarms`, sent with each batch's status and
+ * relayed as live `device` events) are listed too, marked as local, and sound when they appear.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import {
@@ -22,7 +24,16 @@ import type { Live } from '../live.ts';
 import type { Compliance } from '../use-compliance.ts';
 import { useNow } from '../use-now.ts';
 
-export type OpenAlarm = { key: string; sensor: string; alarm: boolean; since: number | null; rule: string };
+export type OpenAlarm = {
+  key: string;
+  sensor: string;
+  alarm: boolean;
+  since: number | null;
+  rule: string;
+  /** Raised by the edge's local safety rules, not the server's permits. */
+  local?: boolean;
+};
+type LocalAlarms = ReadonlyMap<string, OpenAlarm[]>;
 
 /** Open alarms and breaches, worst first: alarm severity, then the oldest, then by sensor. */
 export function openAlarms(c: Pick<Compliance, 'rules' | 'statuses' | 'breaches'>): OpenAlarm[] {
@@ -39,11 +50,14 @@ export function openAlarms(c: Pick<Compliance, 'rules' | 'statuses' | 'breaches'
       out.push({ key, sensor, alarm: isAlarmSeverity(ref.rule.severity), since, rule: ref.rule.id });
     }
   }
-  return out.sort(
-    (a, b) =>
-      Number(b.alarm) - Number(a.alarm) ||
-      (a.since ?? Number.POSITIVE_INFINITY) - (b.since ?? Number.POSITIVE_INFINITY) ||
-      a.sensor.localeCompare(b.sensor),
+  return out.sort(worstFirst);
+}
+
+function worstFirst(a: OpenAlarm, b: OpenAlarm): number {
+  return (
+    Number(b.alarm) - Number(a.alarm) ||
+    (a.since ?? Number.POSITIVE_INFINITY) - (b.since ?? Number.POSITIVE_INFINITY) ||
+    a.sensor.localeCompare(b.sensor)
   );
 }
 
@@ -56,6 +70,7 @@ export function AlarmBar({ live, compliance, onGo }: AlarmBarProps) {
   const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
   const [silenced, setSilenced] = useState(() => silencedUntil());
   const [askable, setAskable] = useState(canAskNotifications);
+  const [local, setLocal] = useState<LocalAlarms>(new Map());
 
   useEffect(() => {
     fetchSensors()
@@ -80,7 +95,44 @@ export function AlarmBar({ live, compliance, onGo }: AlarmBarProps) {
     [live, names, i18n],
   );
 
-  const open = useMemo(() => openAlarms(compliance), [compliance.rules, compliance.statuses, compliance.breaches]);
+  // The edge's local alarms: each device's status replaces its list; a new one sounds.
+  useEffect(
+    () =>
+      live.subscribe((event) => {
+        if (event.kind !== 'device' || !event.device.status) return;
+        const { device } = event;
+        const list = (device.status?.safety_alarms ?? []).map(
+          (a): OpenAlarm => ({
+            key: `local/${device.device}/${a.rule}`,
+            sensor: a.sensor,
+            alarm: true,
+            since: a.since,
+            rule: a.rule,
+            local: true,
+          }),
+        );
+        setLocal((prev) => {
+          const before = new Set((prev.get(device.device) ?? []).map((a) => a.key));
+          const fresh = list.filter((a) => !before.has(a.key));
+          if (fresh.length > 0) {
+            const name = names.get(fresh[0].sensor) ?? fresh[0].sensor;
+            const sounded = signalAlarm('safety', t('alarmNotifyTitle', { name }), t('alarmLocal'), fresh[0].key);
+            document.body.dataset.lastSignal = sounded ? 'safety' : 'silenced';
+          }
+          if (list.length === 0 && !prev.has(device.device)) return prev;
+          const next = new Map(prev);
+          if (list.length === 0) next.delete(device.device);
+          else next.set(device.device, list);
+          return next;
+        });
+      }),
+    [live, names, i18n],
+  );
+
+  const open = useMemo(
+    () => [...[...local.values()].flat(), ...openAlarms(compliance)].sort(worstFirst),
+    [local, compliance.rules, compliance.statuses, compliance.breaches],
+  );
   const alarms = open.filter((a) => a.alarm).length;
   const isSilenced = silenced > now;
   const silence = () => {
@@ -111,10 +163,12 @@ export function AlarmBar({ live, compliance, onGo }: AlarmBarProps) {
                 type="button"
                 class={`alarm-bar__item${a.alarm ? ' alarm-bar__item--alarm' : ''}`}
                 data-alarm-sensor={a.sensor}
+                data-local={a.local ? '1' : undefined}
                 onClick={() => onGo(a.sensor)}
               >
                 {a.alarm ? '⚠ ' : ''}
                 {names.get(a.sensor) ?? a.sensor}
+                {a.local && ` · ${t('alarmLocal')}`}
                 {a.since !== null && ` · ${t('alarmSince', { time: i18n.clock(a.since, now) })}`}
               </button>
             </li>
