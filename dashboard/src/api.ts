@@ -30,6 +30,8 @@ export type SensorInfo = {
   name?: string | null;
   quantity: Quantity | string;
   unit: string;
+  /** Typical interval between readings (learnt by the server); null or absent while unknown. */
+  interval_ms?: number | null;
   last: { ts: number; value: number; q: Quality } | null;
 };
 
@@ -163,6 +165,15 @@ export async function ackBreach(id: string, note: string): Promise<BreachRow | n
   return toBreachRow(raw, serverNow());
 }
 
+/** POST /api/v1/breaches/:id/notes: an operator's note (never an acknowledgement); answers the breach. */
+export async function addBreachNote(id: string, note: string): Promise<BreachRow | null> {
+  const body = await request(`/api/v1/breaches/${encodeURIComponent(id)}/notes`, {
+    method: 'POST',
+    body: JSON.stringify({ note }),
+  });
+  return toBreachRow(body, serverNow());
+}
+
 /** The link to the monthly compliance report (a download, not a fetch: the browser opens it). */
 export function reportUrl(from: number, to: number, format: 'csv' | 'html', lang: string): string {
   const query = new URLSearchParams({ from: String(from), to: String(to), format, lang });
@@ -235,4 +246,10 @@ export async function previewPermit(
 /** PUT /api/v1/permits with one permit: a new version when it changed. */
 export async function putPermit(permit: Permit): Promise<void> {
   await request('/api/v1/permits', { method: 'PUT', body: JSON.stringify({ permits: [permit] }) });
+}
+
+/** The link to a sensor's raw readings as CSV (a download): `;` and decimal comma for `es`. */
+export function readingsUrl(sensor: string, from: number, to: number, locale: string): string {
+  const query = new URLSearchParams({ sensor, from: String(from), to: String(to), format: 'csv', locale });
+  return `/api/v1/readings?${query}`;
 }

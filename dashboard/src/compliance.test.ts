@@ -67,6 +67,7 @@ describe('breach rows from the wire', () => {
       limit: 9,
       unit: 'pH',
       acknowledged: null,
+      notes: [],
       change: null,
       state: 'open',
       availability: null,

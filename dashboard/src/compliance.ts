@@ -26,6 +26,8 @@ export type BreachRow = {
   limit: number | null;
   unit: string | null;
   acknowledged: { by: string; at: number; note: string } | null;
+  /** Operators' notes of what was done, oldest first (POST /api/v1/breaches/:id/notes). */
+  notes?: { by: string; at: number; note: string }[];
   /** On live events: opened | updated | closed | withdrawn (re-evaluation no longer finds it). */
   change: string | null;
   /** open | closed | withdrawn (kept, never deleted: re-evaluation no longer finds it). */
@@ -101,6 +103,7 @@ export function toBreachRow(raw: unknown, now = Date.now()): BreachRow | null {
     limit: num(b.limit),
     unit: str(b.unit),
     acknowledged: ackOf(b.acknowledged),
+    notes: Array.isArray(b.notes) ? b.notes.map(ackOf).filter((n) => n !== null) : [],
     change: str(b.change),
     state: b.state === 'withdrawn' ? 'withdrawn' : end === null ? 'open' : 'closed',
     availability: num(b.availability),

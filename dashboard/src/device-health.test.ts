@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { GROWING_WARN_MS, growthWarning, liveWindowReadings, nextTrend } from './backlog-trend.ts';
 import {
   applyLiveDevice,
   applyReadingTimes,
@@ -72,19 +73,19 @@ describe('contact', () => {
 });
 
 describe('backlog', () => {
-  it('says the queue and when it drains', () => {
+  it('says the queue and when it drains: catching up is not a warning', () => {
     const d = dev({ backlog: 2340, backlog_rate: 13, eta_s: 180 });
     expect(backlogText(d, 'es')).toEqual({
       text: `2${NBSP}340 lecturas en cola — se vacía en ~3 min`,
       rate: 'Enviando 13 lecturas/s',
-      tone: 'warn',
+      tone: 'ok',
     });
     expect(backlogText(d, 'en').text).toBe(`2${NBSP}340 readings queued — drains in ~3 min`);
   });
   it('says plainly when it is not draining, empty, or unknown', () => {
     expect(backlogText(dev({ backlog: 500, backlog_rate: 0, eta_s: null }), 'es')).toMatchObject({
       text: '500 lecturas en cola — no se está vaciando',
-      tone: 'bad',
+      tone: 'warn',
     });
     expect(backlogText(dev({ backlog: 0 }), 'es').text).toBe('Sin lecturas en cola: todo enviado');
     expect(backlogText(dev({ backlog: null }), 'es').tone).toBe('unknown');
@@ -165,7 +166,7 @@ describe('server rows and live events', () => {
       },
     });
     expect(d).toMatchObject({ id: 'p', last_seen: 5, backlog: 1, dropped: null, eta_s: null });
-    expect(d?.sensors).toEqual([{ id: 'x', name: 'X', last_ts: 4, silent_after_ms: 300_000 }]);
+    expect(d?.sensors).toEqual([{ id: 'x', name: 'X', last_ts: 4, silent_after_ms: 300_000, interval_ms: null }]);
     expect(toDeviceHealth({ id: 3 })).toBeNull();
   });
   it('applies a newer device event as the server stores it, and ignores an older one', () => {
@@ -190,5 +191,34 @@ describe('server rows and live events', () => {
       applyLiveDevice(d, { device: 'plant-01', last_seen: NOW - 60_000, status: { backlog: 1, dropped: 0 } }),
     ).toBe(d);
     expect(applyLiveDevice(d, { device: 'plant-01', last_seen: NOW })).toMatchObject({ last_seen: NOW, backlog: 0 });
+  });
+});
+
+describe('backlog: a warning only when it keeps growing', () => {
+  it('calls the live lane of a connected device normal, not a queue that is not draining', () => {
+    // "10 lecturas en cola — no se está vaciando" in red was shown for a healthy device.
+    expect(backlogText(dev({ backlog: 10, backlog_rate: 0, eta_s: null }), 'es')).toEqual({
+      text: '10 lecturas en envío (normal en vivo)',
+      rate: null,
+      tone: 'ok',
+    });
+  });
+  it('warns when it grew for longer than the threshold, saying by how much', () => {
+    let trend = nextTrend(undefined, 500, NOW);
+    trend = nextTrend(trend, 800, NOW + 60_000);
+    expect(backlogText(dev({ backlog: 800, backlog_rate: 0, eta_s: null }), 'es', trend).tone).toBe('warn');
+    trend = nextTrend(trend, 1400, NOW + GROWING_WARN_MS);
+    expect(backlogText(dev({ backlog: 1400, backlog_rate: 0, eta_s: null }), 'es', trend)).toEqual({
+      text: `1${NBSP}400 lecturas en cola — creció 900 en 2 min`,
+      rate: null,
+      tone: 'bad',
+    });
+    // Any drop restarts the run: draining again is no longer a warning.
+    trend = nextTrend(trend, 1300, NOW + GROWING_WARN_MS + 1000);
+    expect(growthWarning(trend)).toBeNull();
+  });
+  it('sizes the live window from the sensors: 2 s of readings each, at least 10', () => {
+    expect(liveWindowReadings([])).toBe(10);
+    expect(liveWindowReadings([100, 100, 1000, null])).toBe(43);
   });
 });

@@ -3,7 +3,9 @@
  * and `reading` events, and said in words for the Devices page (docs/api.md, "Device health").
  * Absolute times are in the site's zone (site-zone.ts), like breaches.
  */
+
 import type { LiveDevice } from '@vigia/shared';
+import { type BacklogTrend, growthWarning, liveWindowReadings } from './backlog-trend.ts';
 import { formatDuration, formatSiteTime as formatTime, type Lang, localeFor } from './format.ts';
 import { translate } from './i18n.ts';
 import { siteZone } from './site-zone.ts';
@@ -18,6 +20,8 @@ export type DeviceSensor = {
   name: string | null;
   last_ts: number | null;
   silent_after_ms: number;
+  /** Typical interval between its readings (learnt by the server); absent or null while unknown. */
+  interval_ms?: number | null;
 };
 
 export type DeviceHealth = {
@@ -54,6 +58,7 @@ export function toDeviceHealth(raw: unknown): DeviceHealth | null {
           name: typeof s.name === 'string' ? s.name : null,
           last_ts: num(s.last_ts),
           silent_after_ms: num(s.silent_after_ms) ?? 5 * 60_000,
+          interval_ms: num(s.interval_ms),
         }))
     : [];
   return {
@@ -165,19 +170,35 @@ export function lastSeenText(d: DeviceHealth, now: number, lang: Lang): string {
 
 export type Tone = 'ok' | 'warn' | 'bad' | 'unknown';
 
-/** The backlog in words, with its drain rate when draining. */
-export function backlogText(d: DeviceHealth, lang: Lang): { text: string; rate: string | null; tone: Tone } {
+/**
+ * The backlog in words, with its drain rate when draining. Not a warning while it drains or
+ * holds no more than one live window; a warning (`bad`) only when `trend` says it has grown for
+ * longer than GROWING_WARN_MS, saying by how much (backlog-trend.ts).
+ */
+export function backlogText(
+  d: DeviceHealth,
+  lang: Lang,
+  trend?: BacklogTrend,
+): { text: string; rate: string | null; tone: Tone } {
   if (d.backlog === null) return { text: translate(lang, 'statusUnknown'), rate: null, tone: 'unknown' };
   if (d.backlog === 0) return { text: translate(lang, 'backlogEmpty'), rate: null, tone: 'ok' };
   const count = formatCount(d.backlog);
+  const growing = growthWarning(trend);
+  if (growing) {
+    const grew = { count, growth: formatCount(growing.growth), minutes: String(Math.round(growing.ms / 60_000)) };
+    return { text: translate(lang, 'backlogGrowing', grew), rate: null, tone: 'bad' };
+  }
+  if (d.backlog <= liveWindowReadings(d.sensors.map((s) => s.interval_ms))) {
+    return { text: translate(lang, 'backlogLive', { count }), rate: null, tone: 'ok' };
+  }
   const rate =
     d.backlog_rate !== null && d.backlog_rate > 0
       ? translate(lang, 'backlogRate', { rate: formatCount(d.backlog_rate) })
       : null;
   if (d.eta_s !== null && d.backlog_rate !== null && d.backlog_rate > 0) {
-    return { text: translate(lang, 'backlogDraining', { count, eta: formatEta(d.eta_s) }), rate, tone: 'warn' };
+    return { text: translate(lang, 'backlogDraining', { count, eta: formatEta(d.eta_s) }), rate, tone: 'ok' };
   }
-  return { text: translate(lang, 'backlogNotDraining', { count }), rate, tone: 'bad' };
+  return { text: translate(lang, 'backlogNotDraining', { count }), rate, tone: 'warn' };
 }
 
 /** Dropped readings and the lost period in words. */

@@ -7,6 +7,16 @@
 /** No reading for longer than this and the tile turns grey. */
 export const STALE_AFTER_MS = 30_000;
 
+/**
+ * When a sensor with typical interval `intervalMs` counts as stale: two intervals and 10 s of
+ * transport slack, never sooner than STALE_AFTER_MS (a 1 Hz sensor, an unknown interval). A
+ * sensor read every 60 s (ESPHome's default) turns grey after 130 s, not between two readings.
+ */
+export function staleAfterMs(intervalMs: number | null | undefined): number {
+  if (intervalMs == null || !Number.isFinite(intervalMs) || intervalMs <= 0) return STALE_AFTER_MS;
+  return Math.max(STALE_AFTER_MS, Math.round(2 * intervalMs + 10_000));
+}
+
 export type TileState = 'ok' | 'stale' | 'never';
 
 /**

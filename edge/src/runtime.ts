@@ -142,6 +142,11 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Ma
     mono: deps.mono,
     onAnswer: clock.observeServerDate,
     clockOffsetMs: () => clock.status().offset_ms,
+    safetyAlarms: () =>
+      safety
+        .status()
+        .filter((s) => s.state === 'breach')
+        .map((s) => ({ rule: s.rule, sensor: s.sensor, since: s.since === null ? null : Math.round(s.since) })),
   });
   const probe = createServerProbe({
     serverUrl: config.server.url,

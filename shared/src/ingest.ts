@@ -4,7 +4,7 @@
  * registered with its name, quantity and unit; `status` carries the edge's own health.
  */
 import { z } from 'zod';
-import { DeviceId } from './ids.ts';
+import { DeviceId, SensorId } from './ids.ts';
 import { Reading } from './reading.ts';
 import { SensorMeta } from './sensor.ts';
 
@@ -28,6 +28,23 @@ export const DeviceStatus = z
       .min(0)
       .optional()
       .describe('seconds until the backlog is drained at that rate; absent while it is not draining'),
+    safety_alarms: z
+      .array(
+        z
+          .object({
+            rule: z.string().min(1).max(100),
+            sensor: SensorId,
+            since: z
+              .number()
+              .int()
+              .nullable()
+              .describe('when the alarm opened (epoch ms once the edge clock is trusted)'),
+          })
+          .strict(),
+      )
+      .max(100)
+      .optional()
+      .describe("the edge's local safety rules in breach now (edge/src/safety); absent from older edges"),
   })
   .strict();
 export type DeviceStatus = z.infer<typeof DeviceStatus>;

@@ -7,6 +7,7 @@
 import { type BreachRow, isAlarmSeverity, limitText, type RuleRef } from '../compliance.ts';
 import { type I18n, useI18n } from '../i18n.ts';
 import { AckForm } from './ack-form.tsx';
+import { BreachNotes } from './breach-notes.tsx';
 import { StateIcon } from './state-icon.tsx';
 
 export type BreachCardProps = {
@@ -15,10 +16,12 @@ export type BreachCardProps = {
   sensorUnit: string;
   rule: RuleRef | null;
   canAck: boolean;
+  /** Operators, officers and admins may add notes (breach-notes.tsx). */
+  canNote?: boolean;
   onAcked: (breach: BreachRow | null) => void;
 };
 
-export function BreachCard({ breach: b, sensorName, sensorUnit, rule, canAck, onAcked }: BreachCardProps) {
+export function BreachCard({ breach: b, sensorName, sensorUnit, rule, canAck, canNote, onAcked }: BreachCardProps) {
   const i18n = useI18n();
   const { t } = i18n;
   const alarm = isAlarmSeverity(b.severity);
@@ -105,6 +108,7 @@ export function BreachCard({ breach: b, sensorName, sensorUnit, rule, canAck, on
           <p class="breach__ack-none">{t('ackNone')}</p>
         )}
       </section>
+      <BreachNotes breach={b} canNote={canNote === true && !withdrawn} onSaved={onAcked} />
     </article>
   );
 }

@@ -11,6 +11,7 @@ import { limitText, limitValues, type RuleRef } from '../compliance.ts';
 import { useI18n } from '../i18n.ts';
 import type { Live, LiveState } from '../live.ts';
 import { STALE_AFTER_MS } from '../staleness.ts';
+import { ExportLink } from './export-link.tsx';
 
 const WINDOW_MS = 3_600_000;
 /** 360 buckets of 10 s: finer than a phone's chart has pixels for, coarse enough for bad signal. */
@@ -155,6 +156,7 @@ export function ChartPanel({ sensor, live, connection, rules, spans }: ChartPane
         )}
         {load.kind === 'ready' && cols[0].length === 0 && <p class="panel__note">{i18n.t('chartEmpty')}</p>}
       </div>
+      <ExportLink sensor={sensor.id} />
     </section>
   );
 }

@@ -4,6 +4,8 @@
  * drains, dropped readings with the lost period, the clock, and the silent sensors.
  */
 import type { ComponentChildren } from 'preact';
+import { useRef } from 'preact/hooks';
+import { type BacklogTrend, nextTrend } from '../backlog-trend.ts';
 import {
   backlogText,
   clockText,
@@ -40,7 +42,12 @@ function Fact({
 export function DeviceCard({ device, now }: { device: DeviceHealth; now: number }) {
   const { t, lang, duration } = useI18n();
   const contact = contactOf(device, now);
-  const backlog = backlogText(device, lang);
+  // Each status the card sees moves the backlog's trend (a warning only when it keeps growing).
+  const trend = useRef<BacklogTrend | undefined>(undefined);
+  if (device.backlog !== null && device.status_at !== null && device.status_at !== trend.current?.at) {
+    trend.current = nextTrend(trend.current, device.backlog, device.status_at);
+  }
+  const backlog = backlogText(device, lang, trend.current);
   const dropped = droppedText(device, lang);
   const clock = clockText(device, lang);
   const sensors = sensorsText(device, now, lang);

@@ -42,6 +42,7 @@ export function SensorGrid({
           rules={rulesOf(s.id) ?? NO_RULES}
           rule={ruleStateOf(s.id)}
           breachSince={breachSinceOf(s.id)}
+          intervalMs={s.interval_ms}
         />
       ))}
     </div>

@@ -7,7 +7,7 @@
 import type { Quality } from '@vigia/shared';
 import { limitText, pendingMs, type RuleRef, type SensorRuleState } from '../compliance.ts';
 import { useI18n } from '../i18n.ts';
-import { type TileState, tileState } from '../staleness.ts';
+import { staleAfterMs, type TileState, tileState } from '../staleness.ts';
 import { type TileLook, tileLook } from '../tile-look.ts';
 import { StateIcon } from './state-icon.tsx';
 
@@ -29,6 +29,8 @@ export type SensorTileProps = {
   rule: SensorRuleState | null;
   /** Start of the open breach, when known. */
   breachSince: number | null;
+  /** The sensor's typical interval (staleness.ts `staleAfterMs`); absent: the fixed default. */
+  intervalMs?: number | null;
 };
 
 function statusText(i18n: ReturnType<typeof useI18n>, p: SensorTileProps, state: TileState, look: TileLook): string {
@@ -53,7 +55,7 @@ function statusText(i18n: ReturnType<typeof useI18n>, p: SensorTileProps, state:
 export function SensorTile(props: SensorTileProps) {
   const { id, name, quantity, unit, last, now, selected, onSelect, rules, rule, breachSince } = props;
   const i18n = useI18n();
-  const state: TileState = tileState(last?.ts, now);
+  const state: TileState = tileState(last?.ts, now, staleAfterMs(props.intervalMs));
   const look = tileLook(state, rule);
   const status = statusText(i18n, props, state, look);
   const loud = look.kind === 'breach' || look.kind === 'alarm';

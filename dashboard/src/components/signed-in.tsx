@@ -11,8 +11,10 @@ import { LivePage } from '../pages/live-page.tsx';
 import { ReportPage } from '../pages/report-page.tsx';
 import { SitesPage } from '../pages/sites-page.tsx';
 import { setSiteZone, siteZone, zoneOfSites } from '../site-zone.ts';
+import { useCompliance } from '../use-compliance.ts';
 import { useLive } from '../use-live.ts';
 import { useRoute } from '../use-route.ts';
+import { AlarmBar } from './alarm-bar.tsx';
 import { Header } from './header.tsx';
 import { LazyPage } from './lazy-page.tsx';
 import { NavTabs } from './nav-tabs.tsx';
@@ -25,6 +27,14 @@ export type SignedInProps = { me: Me; onToggleLang: () => void; onLoggedOut: () 
 export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
   const { live, snapshot } = useLive();
   const route = useRoute();
+  // One compliance state for the alarm bar (every page) and the live page's tiles.
+  const compliance = useCompliance(live);
+  // The sensor the alarm bar asked the live page to show; the counter re-focuses the same one.
+  const [focus, setFocus] = useState<{ sensor: string; n: number } | null>(null);
+  const goToAlarm = (sensor: string) => {
+    setFocus((f) => ({ sensor, n: (f?.n ?? 0) + 1 }));
+    if (route !== 'live') location.hash = '#/live';
+  };
   // Times are shown in the sites' zone: until GET /api/v1/sites answers, the default (Bogotá).
   const [zone, setZone] = useState(siteZone());
   const [siteList, setSiteList] = useState<SiteInfo[] | null>(null);
@@ -54,10 +64,11 @@ export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
         onToggleLang={onToggleLang}
         onLogout={signOut}
       />
+      <AlarmBar live={live} compliance={compliance} onGo={goToAlarm} />
       <NavTabs route={route} role={me.role} />
       {/* A new zone redraws the pages (charts place their ticks in it when created). */}
       <Fragment key={zone}>
-        {route === 'live' && <LivePage me={me} live={live} snapshot={snapshot} />}
+        {route === 'live' && <LivePage me={me} live={live} snapshot={snapshot} compliance={compliance} focus={focus} />}
         {route === 'breaches' && <BreachesPage me={me} />}
         {route === 'report' && <ReportPage me={me} />}
         {route === 'devices' && <DevicesPage snapshot={snapshot} />}

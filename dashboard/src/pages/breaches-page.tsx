@@ -104,6 +104,7 @@ export function BreachesPage({ me }: { me: Me }) {
                   sensorUnit={sensor?.unit ?? ''}
                   rule={findRule(permits, b.permit, b.rule)}
                   canAck={canAck}
+                  canNote={me.role !== 'technician'}
                   onAcked={acked}
                 />
               );

@@ -4,6 +4,7 @@
  * `<body data-ready="1">` once the sensor list has loaded (for tests).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { keepAwake } from '../alarm-signals.ts';
 import { sensors as fetchSensors, type Me, type SensorInfo } from '../api.ts';
 import { type BreachRow, isAlarmSeverity, limitsStale, type RuleRef, ruleKey, worstRuleState } from '../compliance.ts';
 import { ChartPanel } from '../components/chart-panel.tsx';
@@ -11,21 +12,27 @@ import { SensorGrid } from '../components/sensor-grid.tsx';
 import type { TileReading } from '../components/sensor-tile.tsx';
 import { useI18n } from '../i18n.ts';
 import type { Live, LiveSnapshot } from '../live.ts';
-import { useCompliance } from '../use-compliance.ts';
+import type { Compliance } from '../use-compliance.ts';
 import { useNow } from '../use-now.ts';
 
 /** An unknown sensor on the live stream refetches the list, at most this often. */
 const REFETCH_MIN_MS = 10_000;
 const NO_RULES: readonly RuleRef[] = [];
 
-export type LivePageProps = { me: Me; live: Live; snapshot: LiveSnapshot };
+export type LivePageProps = {
+  me: Me;
+  live: Live;
+  snapshot: LiveSnapshot;
+  compliance: Compliance;
+  /** A sensor to select and scroll to (from the alarm bar); `n` changes on each request. */
+  focus?: { sensor: string; n: number } | null;
+};
 
-export function LivePage({ live, snapshot }: LivePageProps) {
+export function LivePage({ live, snapshot, compliance, focus }: LivePageProps) {
   const i18n = useI18n();
   const { t } = i18n;
   const now = useNow(1000);
   const [openedAt] = useState(() => Date.now());
-  const compliance = useCompliance(live);
   const [list, setList] = useState<SensorInfo[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
@@ -42,6 +49,14 @@ export function LivePage({ live, snapshot }: LivePageProps) {
   }, []);
 
   useEffect(load, []);
+  // The operator's screen stays on while this page is open (where the browser can).
+  useEffect(keepAwake, []);
+
+  useEffect(() => {
+    if (!focus) return;
+    setSelected(focus.sensor);
+    document.querySelector(`[data-sensor="${CSS.escape(focus.sensor)}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [focus?.n, list === null]);
 
   useEffect(() => {
     if (list === null) return;

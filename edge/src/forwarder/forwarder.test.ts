@@ -122,6 +122,28 @@ describe('forwarder (stand-in ingest endpoint)', () => {
     expect(await telemetry.registry.getSingleMetricAsString('vigia_sent_total')).toMatch(/vigia_sent_total 3/);
   });
 
+  it("sends the local safety alarms in breach with the status, marked by the safety rules' ids", async () => {
+    const s = await standIn(() => ({ status: 200, body: { accepted: 1 } }));
+    server = s.server;
+    await buffer.append(readings(1));
+    const telemetry = createTelemetry({ logger: pino({ level: 'silent' }) });
+    const alarm = { rule: 'ch4-max', sensor: 'tunnel.ch4', since: 1_764_000_000_000 };
+    const fwd = createForwarder({
+      buffer,
+      serverUrl: s.url,
+      token: 'tok-123',
+      device: 'plant-01',
+      sensors,
+      telemetry,
+      backoff: { baseMs: 20, maxMs: 50 },
+      safetyAlarms: () => [alarm],
+    });
+    fwd.start();
+    await until(() => buffer.stats().pending === 0);
+    await fwd.stop();
+    expect(IngestBatch.parse(s.seen[0].body).status?.safety_alarms).toEqual([alarm]);
+  });
+
   it('sends in batches of at most batchSize, oldest first, and wakes promptly for new readings', async () => {
     const s = await standIn((seen) => ({
       status: 200,

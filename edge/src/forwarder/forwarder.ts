@@ -103,6 +103,8 @@ export type ForwarderOptions = {
   onAnswer?: (date: string | null, sentMono: number, recvMono: number) => void;
   /** Trusted time − wall clock (ms) for the batch status; null while not trusted. */
   clockOffsetMs?: () => number | null;
+  /** The local safety rules in breach now, sent with every status (edge/src/safety). */
+  safetyAlarms?: () => NonNullable<DeviceStatus['safety_alarms']>;
 };
 
 export type ForwarderState = {
@@ -242,6 +244,7 @@ export function createForwarder(options: ForwarderOptions) {
       ...(stats.last_drop ? { dropped_from: stats.last_drop.from_ts, dropped_to: stats.last_drop.to_ts } : {}),
       backlog_rate: p.backlog_rate,
       ...(p.eta_s !== null ? { eta_s: p.eta_s } : {}),
+      ...(options.safetyAlarms ? { safety_alarms: options.safetyAlarms() } : {}),
     };
   }
 

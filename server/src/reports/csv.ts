@@ -161,6 +161,7 @@ export function renderCsv(data: ReportData): string {
       'ack_at',
       'ack_note',
       'availability_pct',
+      'operator_notes',
     ],
     ps.flatMap((p) =>
       p.breaches.map((b) => [
@@ -185,6 +186,7 @@ export function renderCsv(data: ReportData): string {
         b.ack ? t(b.ack.at) : null,
         b.ack?.note,
         b.availability === null ? null : num(b.availability * 100, 1),
+        (b.notes ?? []).map((n) => `${t(n.at)} ${n.by}: ${n.note}`).join(' | ') || null,
       ]),
     ),
   );

@@ -10,6 +10,7 @@
  * on the SQLite store) they are read instead (rollup-days.ts). Rules are read one after the other.
  */
 import { compileRule, holdMsFor, type Permit } from '@vigia/shared';
+import { breachNotes } from '../compliance/breach-notes.ts';
 import type { ComplianceEngine } from '../compliance/engine.ts';
 import { breachView } from '../compliance/views.ts';
 import type { PermitVersion } from '../meta/compliance.ts';
@@ -129,6 +130,7 @@ async function gatherPermit(
       outOfBoundsMs: b.out_of_bounds_ms,
       availability: b.availability,
       ack: b.acknowledged,
+      notes: breachNotes(deps.meta, b.id),
       withdrawn:
         b.withdrawn_at === null
           ? null

@@ -93,7 +93,13 @@ function breachesPart(p: ReportPermit, c: Ctx): string {
       : `<em>${esc(c.tx.notAcked)}</em>`;
     const peak = `${numberText(b.peak, c.lang)}${u}<br><span class="note">${localTime(b.peakTs, c.tz)}</span>`;
     const figures = `<tr>${td(`${esc(b.rule)} <span class="note">v${b.version}</span><br><span class="note">${esc(b.sensor)}</span>`)}${td(localTime(b.start, c.tz), 't')}${td(end, 't')}${td(durationText(b.durationMs), 'n')}${td(peak, 'n')}${td(`${numberText(b.limit, c.lang)}${u}`, 'n')}${td(excessText(excessOf(b), c), 'n')}${td(availText(b.availability, c), 'n')}</tr>`;
-    return `<tbody class="breach">${figures}<tr class="ack"><td colspan="${head.length}"><strong>${esc(c.tx.ack)}:</strong> ${ack}</td></tr></tbody>`;
+    const notes = (b.notes ?? [])
+      .map(
+        (n) =>
+          `<br><strong>${esc(c.tx.operatorNote)}:</strong> ${esc(n.note)} <span class="note">(${esc(n.by)}, ${localTime(n.at, c.tz)})</span>`,
+      )
+      .join('');
+    return `<tbody class="breach">${figures}<tr class="ack"><td colspan="${head.length}"><strong>${esc(c.tx.ack)}:</strong> ${ack}${notes}</td></tr></tbody>`;
   });
   const th = head.map((h, i) => `<th${i >= 3 ? ' class="n"' : ''}>${esc(h)}</th>`).join('');
   return `<h3>${esc(c.tx.breaches)}</h3><table><thead><tr>${th}</tr></thead>${bodies.join('')}</table><p class="note">${esc(c.tx.exceedanceNote)} ${esc(c.tx.dataShareNote)}</p>`;

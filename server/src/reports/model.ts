@@ -73,6 +73,8 @@ export type ReportBreach = {
   /** How complete the data behind it was, 0..1 (null: found before the server kept it). */
   availability: number | null;
   ack: { by: string; at: number; note: string } | null;
+  /** Operators' notes (compliance/breach-notes.ts), oldest first; absent or empty when none. */
+  notes?: { by: string; at: number; note: string }[];
   /** A withdrawn breach (re-evaluation no longer finds it): when, why, which data; else null. */
   withdrawn: { at: number; reason: string; detail: Record<string, unknown>; mergedInto: number | null } | null;
 };

@@ -4,6 +4,9 @@
  * in event time, every one of them (withdrawn included) with its `state`.
  * `GET /api/v1/breaches/:id/history` (any role): the breach's stored changes, oldest first.
  * `POST /api/v1/breaches/:id/ack` (officer, admin): acknowledge once, with a note; audit-logged.
+ * `POST /api/v1/breaches/:id/notes` (operator, officer, admin): add an operator's note (what was
+ * done); never acknowledges; audit-logged (compliance/breach-notes.ts). Every breach answered
+ * here carries its `notes`, oldest first.
  * `GET /api/v1/rules/status` (any role) lives in rulesRoutes below. A breach of a site the user
  * may not see is answered as unknown (404), like one that does not exist.
  */
@@ -12,6 +15,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { ROLES } from '../auth/roles.ts';
 import type { RequireRole, SessionVars } from '../auth/session.ts';
+import { addBreachNote, breachNotes, MAX_NOTES } from '../compliance/breach-notes.ts';
 import type { ComplianceEngine } from '../compliance/engine.ts';
 import { breachView } from '../compliance/views.ts';
 import type { AppDeps } from '../deps.ts';
@@ -40,8 +44,10 @@ export function breachesRoutes(
   engine: ComplianceEngine,
   requireRole: RequireRole,
 ): Hono<{ Variables: SessionVars }> {
-  const show = (b: BreachRecord) =>
-    breachView(b, engine.watermarkOf({ permit: b.permit, version: b.permit_version, rule: b.rule }));
+  const show = (b: BreachRecord) => ({
+    ...breachView(b, engine.watermarkOf({ permit: b.permit, version: b.permit_version, rule: b.rule })),
+    notes: breachNotes(deps.meta, b.id),
+  });
   /** The breach named by `:id` if the user may see its site; else 404 breach_unknown. */
   const visibleBreach = (param: string, user: SessionVars['user']): BreachRecord => {
     const id = Number(param);
@@ -64,6 +70,31 @@ export function breachesRoutes(
     .get('/:id/history', requireRole(...ROLES), (c) => {
       const b = visibleBreach(c.req.param('id'), c.var.user);
       return c.json({ breach: show(b), history: deps.meta.breachHistory(b.id) });
+    })
+    .post('/:id/notes', requireRole('operator', 'officer', 'admin'), async (c) => {
+      const found = visibleBreach(c.req.param('id'), c.var.user);
+      const { note } = parseInput(
+        AckBody,
+        parseJson(await readBodyText(c.req.raw, JSON_BODY_LIMITS)),
+        'invalid_body',
+        422,
+      );
+      const now = deps.clock.now();
+      const by = c.var.user.user;
+      deps.meta.complianceTx(() => {
+        if (breachNotes(deps.meta, found.id).length >= MAX_NOTES)
+          throw new InputError('too_many_notes', `breach ${found.id} has ${MAX_NOTES} notes already`, 'note', 409);
+        addBreachNote(deps.meta, found.id, { by, at: now, note });
+        deps.meta.audit(
+          by,
+          'breach_note_added',
+          { breach: found.id, permit: found.permit, rule: found.rule, note },
+          now,
+        );
+      });
+      const b = deps.meta.breachById(found.id)!;
+      engine.announce(b, 'updated');
+      return c.json(show(b), 201);
     })
     .post('/:id/ack', requireRole('officer', 'admin'), async (c) => {
       const found = visibleBreach(c.req.param('id'), c.var.user);

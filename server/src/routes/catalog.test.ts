@@ -40,6 +40,7 @@ describe('GET /api/v1/sensors and /api/v1/devices', () => {
           name: null,
           quantity: 'volumetric_flow',
           unit: 'm3/h',
+          interval_ms: null,
           last: null,
         },
         {
@@ -49,6 +50,8 @@ describe('GET /api/v1/sensors and /api/v1/devices', () => {
           name: 'pH',
           quantity: 'ph',
           unit: 'pH',
+          // Learnt from the two readings 1 s apart: the dashboard greys the tile from it.
+          interval_ms: 1000,
           last: { ts: T0 + 1000, value: 8, q: 'bad' },
         },
       ],

@@ -1,4 +1,8 @@
-/** @module routes/sensors — `GET /api/v1/sensors`: the sensors a user may see, with their latest reading. */
+/**
+ * @module routes/sensors — `GET /api/v1/sensors`: the sensors a user may see, with their latest
+ * reading and `interval_ms`, the typical interval between readings learnt at ingest
+ * (meta/sensor-health.ts; null until known): the dashboard greys a tile after it, not a fixed time.
+ */
 import { Hono } from 'hono';
 import { ROLES } from '../auth/roles.ts';
 import type { RequireRole, SessionVars } from '../auth/session.ts';
@@ -18,6 +22,7 @@ export function sensorsRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ V
         name: s.name,
         quantity: s.quantity,
         unit: s.unit,
+        interval_ms: s.interval_ms === null ? null : Math.round(s.interval_ms),
         last: last ? { ts: last.ts, value: last.value, q: last.q } : null,
       };
     });

@@ -1,0 +1,32 @@
+/**
+ * @module compliance/breach-notes
+ * Operators' notes on a breach ("ventilador reiniciado 10:50"): what was done, by whom, when.
+ * A note is one more entry of the breach's stored history (change `note`, reason `operator`,
+ * detail `{ by, note }`), so it needs no table of its own and is kept with the breach forever,
+ * in order. A note never acknowledges, closes or changes the breach: acknowledgement stays
+ * with officers (POST /api/v1/breaches/:id/ack).
+ */
+import type { Meta } from '../meta/meta.ts';
+
+export type BreachNote = { by: string; at: number; note: string };
+
+/** At most this many notes on one breach (a 2,000-character note each). */
+export const MAX_NOTES = 200;
+
+/** The notes of breach `id`, oldest first. */
+export function breachNotes(meta: Pick<Meta, 'breachHistory'>, id: number): BreachNote[] {
+  return meta
+    .breachHistory(id)
+    .filter((h) => h.change === 'note')
+    .map((h) => ({ by: String(h.detail.by ?? ''), at: h.at, note: String(h.detail.note ?? '') }));
+}
+
+export function addBreachNote(meta: Pick<Meta, 'addBreachHistory'>, id: number, n: BreachNote): void {
+  meta.addBreachHistory({
+    breach: id,
+    at: n.at,
+    change: 'note',
+    reason: 'operator',
+    detail: { by: n.by, note: n.note },
+  });
+}
