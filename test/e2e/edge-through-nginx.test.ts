@@ -1,8 +1,8 @@
 /**
  * The edge agent forwarding over HTTPS through the shipped nginx example (separate processes:
- * server, nginx, edge, plant simulator). The edge is given only the proxy's https URL, and
- * trusts the test's self-signed certificate through Node's NODE_EXTRA_CA_CERTS (the edge's own
- * `server.ca_file` is another change); readings arriving in the server prove the path.
+ * server, nginx, edge, plant simulator). The edge is given only the proxy's https URL and the
+ * test's self-signed certificate as its `server.ca_file` (a site without a public name);
+ * readings arriving in the server prove the path.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,7 +41,7 @@ describe('edge agent behind the nginx example (separate processes)', () => {
       dir,
       serverPort,
       edgeServerUrl: `https://localhost:${httpsPort}`,
-      edgeEnv: { NODE_EXTRA_CA_CERTS: caFile },
+      edgeServerCaFile: caFile,
     });
     const s = stack;
     await waitFor(

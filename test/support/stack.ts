@@ -44,6 +44,8 @@ export type StackOptions = {
   edgeConfig?: Partial<Pick<EdgeConfigInput, 'buffer' | 'forward' | 'safety' | 'api'>>;
   /** Where the edge forwards to (default: the server itself), e.g. a TLS proxy in front of it. */
   edgeServerUrl?: string;
+  /** The edge's `server.ca_file`: the site CA or pinned certificate it trusts for `edgeServerUrl`. */
+  edgeServerCaFile?: string;
   /** Extra environment of the edge process (e.g. the wrong-clock test hook). */
   edgeEnv?: Record<string, string>;
   /** Start the server with the stack (default true); false: no network at start, `startServer()` later. */
@@ -187,7 +189,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const sensors = (opts.sensors ?? demoSensors)({ serialLinePort, modbusPort });
     const edgeConfig: EdgeConfigInput = {
       device,
-      server: { url: opts.edgeServerUrl ?? serverUrl, token_file: './device.token' },
+      server: {
+        url: opts.edgeServerUrl ?? serverUrl,
+        token_file: './device.token',
+        ...(opts.edgeServerCaFile ? { ca_file: opts.edgeServerCaFile } : {}),
+      },
       buffer: { path: './edge-data/buffer.db', max_mb: 512 },
       broker: {
         port: brokerPort,
