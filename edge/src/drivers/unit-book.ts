@@ -3,19 +3,38 @@
  * What a polled Modbus instance (modbus-rtu: one port; modbus-tcp: one host and port) books about
  * its polls, written once for both drivers: per-unit counts of readings and of polls that gave
  * none, the problems that make its status detail, the readings it emits and the errors it
- * reports (`driver:<id>` or `driver:<id>#<unit>`). Each driver keeps only what differs: how a
- * request goes out and which causes make a unit silent.
+ * reports (`driver:<id>` or `driver:<id>#<unit>`), the poll loop's entries, and the instance's
+ * start/stop/status. Each driver keeps only what differs: how a request goes out on its line and
+ * which causes make a unit silent.
  *
  * Must never: emit a reading from registers that do not decode (counted as a sensor problem and
- * reported, no reading); let one sensor's bad decode mark its whole unit as failing; leave an
- * emit unfinished after `drain()` resolves (the driver's `stop` waits on it).
+ * reported, no reading); let one sensor's bad decode mark its whole unit as failing; let the
+ * instance's `stop` return before every emit has finished (nothing is emitted after it).
  */
-import { decodeRegisters, InputError, type RegisterType, type WordOrder } from '@vigia/shared';
+import {
+  DEFAULT_POLL_INTERVAL_MS,
+  decodeRegisters,
+  InputError,
+  type RegisterType,
+  type SensorConfig,
+  type WordOrder,
+} from '@vigia/shared';
 import type { StatusTracker } from '../status.ts';
-import type { DriverDeps, Sample } from './driver.ts';
+import type { Driver, DriverDeps, Sample } from './driver.ts';
+import type { ScheduleEntry } from './scheduler.ts';
 
 /** The fields of a modbus-rtu or modbus-tcp source that the book reads. */
 export type UnitSource = { unit_id: number; register: number; type: RegisterType; word_order: WordOrder };
+
+/** The poll loop's entries: each sensor's unit, polled at its own `interval`. */
+export function pollEntries(sensors: readonly SensorConfig[]): ScheduleEntry[] {
+  return sensors.map((s) => ({
+    unit: (s.source as UnitSource).unit_id,
+    intervalMs: Math.max(1, s.interval ?? DEFAULT_POLL_INTERVAL_MS),
+  }));
+}
+
+type Startable = { start(): void | Promise<void>; stop(): Promise<void> };
 
 export type UnitBookOptions<C> = {
   /** The instance id, e.g. `modbus-tcp:10.0.0.5:502`. */
@@ -53,7 +72,6 @@ export function createUnitBook<C extends { readings: number }>(options: UnitBook
 
   return {
     counts: counts as ReadonlyMap<number, C>,
-    status,
     report,
     /** Counts of one unit (every unit id of the instance has them from the start). */
     unitCount: (unit: number) => counts.get(unit) as C,
@@ -95,7 +113,30 @@ export function createUnitBook<C extends { readings: number }>(options: UnitBook
       if (all.length) status.set('retrying', all.join('; '));
       else status.set('ok', `leyendo ${where} (unidades ${unitIds.join(', ')})`);
     },
-    /** Resolves once every reading emitted so far has been handed on (or its error reported). */
-    drain: () => Promise.all(inFlight).then(() => undefined),
+    /**
+     * The instance's `start`, `stop` and `status` over its poll loop and its line (a serial port,
+     * a TCP connection): `stop` ends the loop and the line, then waits for every emit, so nothing
+     * is emitted after it returns; the status is the line's until it is up, then the polls'.
+     */
+    lifecycle(
+      pollLoop: Startable,
+      line: Startable,
+      lineStatus: StatusTracker,
+    ): Pick<Driver, 'start' | 'stop' | 'status'> {
+      return {
+        async start() {
+          pollLoop.start();
+          await line.start();
+        },
+        async stop() {
+          const ended = pollLoop.stop();
+          await line.stop();
+          await ended;
+          await Promise.all(inFlight);
+          lineStatus.set('stopped', 'detenido');
+        },
+        status: () => (lineStatus.get().state === 'ok' ? status.get() : lineStatus.get()),
+      };
+    },
   };
 }

@@ -10,20 +10,13 @@
  * give no reading); throw out of `start` (a missing or lost adapter is reopened with capped
  * backoff); emit after `stop` returns.
  */
-import {
-  ConfigError,
-  DEFAULT_POLL_INTERVAL_MS,
-  InputError,
-  type ModbusRtuSource,
-  type SensorConfig,
-  TransientError,
-} from '@vigia/shared';
+import { ConfigError, InputError, type ModbusRtuSource, type SensorConfig, TransientError } from '@vigia/shared';
 import { createStatus } from '../../status.ts';
 import { createSerialTransport } from '../../transports/serial-port.ts';
 import { type Driver, type DriverDeps, type DriverModule, type GroupProblem, ProbeError } from '../driver.ts';
 import { createPollLoop } from '../poll-loop.ts';
 import type { PollOutcome, SchedulerTuning } from '../scheduler.ts';
-import { createUnitBook } from '../unit-book.ts';
+import { createUnitBook, pollEntries } from '../unit-book.ts';
 import { createBus, type Exchange, frameGapMs } from './bus.ts';
 import { decodeRegisters, REGISTERS_PER_TYPE } from './decode.ts';
 import { FUNCTION_CODES, type ReplyExpectation, readRequest } from './frame.ts';
@@ -110,10 +103,7 @@ export function create(
   });
   const { report } = book;
   const pollLoop = createPollLoop({
-    entries: polls.map((p, i) => ({
-      unit: p.source.unit_id,
-      intervalMs: Math.max(1, sensors[i].interval ?? DEFAULT_POLL_INTERVAL_MS),
-    })),
+    entries: pollEntries(sensors),
     tuning,
     clock: deps.clock,
     isOpen: () => bus.isOpen(),
@@ -184,18 +174,7 @@ export function create(
   return {
     id,
     sensors: polls.map((p) => p.sensor),
-    async start() {
-      pollLoop.start();
-      await transport.start();
-    },
-    async stop() {
-      const ended = pollLoop.stop();
-      await transport.stop();
-      await ended;
-      await book.drain();
-      portStatus.set('stopped', 'detenido');
-    },
-    status: () => (portStatus.get().state === 'ok' ? book.status.get() : portStatus.get()),
+    ...book.lifecycle(pollLoop, transport, portStatus),
     unitCounts: () => book.counts,
     async probe(given) {
       const source = given as ModbusRtuSource;

@@ -15,7 +15,6 @@
  */
 import {
   ConfigError,
-  DEFAULT_POLL_INTERVAL_MS,
   FUNCTION_CODES,
   InputError,
   type ModbusTcpSource,
@@ -26,7 +25,7 @@ import { createStatus } from '../../status.ts';
 import type { Driver, DriverDeps, DriverModule, GroupProblem } from '../driver.ts';
 import { createPollLoop } from '../poll-loop.ts';
 import type { PollOutcome, SchedulerTuning } from '../scheduler.ts';
-import { createUnitBook } from '../unit-book.ts';
+import { createUnitBook, pollEntries } from '../unit-book.ts';
 import { createTcpConnection, type Exchange } from './connection.ts';
 import { REGISTERS_PER_TYPE } from './decode.ts';
 import * as msg from './messages.ts';
@@ -98,10 +97,7 @@ export function create(
   });
   const { report } = book;
   const pollLoop = createPollLoop({
-    entries: polls.map((p, i) => ({
-      unit: p.source.unit_id,
-      intervalMs: Math.max(1, sensors[i].interval ?? DEFAULT_POLL_INTERVAL_MS),
-    })),
+    entries: pollEntries(sensors),
     tuning,
     clock: deps.clock,
     isOpen: () => conn.isOpen(),
@@ -183,18 +179,7 @@ export function create(
   return {
     id,
     sensors: polls.map((p) => p.sensor),
-    async start() {
-      pollLoop.start();
-      await conn.start();
-    },
-    async stop() {
-      const ended = pollLoop.stop();
-      await conn.stop();
-      await ended;
-      await book.drain();
-      connStatus.set('stopped', 'detenido');
-    },
-    status: () => (connStatus.get().state === 'ok' ? book.status.get() : connStatus.get()),
+    ...book.lifecycle(pollLoop, conn, connStatus),
     unitCounts: () => book.counts,
   };
 }
