@@ -15,12 +15,13 @@ import {
   DEFAULT_POLL_INTERVAL_MS,
   decodeRegisters,
   InputError,
+  REGISTERS_PER_TYPE,
   type RegisterType,
   type SensorConfig,
   type WordOrder,
 } from '@vigia/shared';
 import type { StatusTracker } from '../status.ts';
-import type { Driver, DriverDeps, Sample } from './driver.ts';
+import type { Driver, DriverDeps, GroupProblem, Sample } from './driver.ts';
 import type { ScheduleEntry } from './scheduler.ts';
 
 /** The fields of a modbus-rtu or modbus-tcp source that the book reads. */
@@ -32,6 +33,18 @@ export function pollEntries(sensors: readonly SensorConfig[]): ScheduleEntry[] {
     unit: (s.source as UnitSource).unit_id,
     intervalMs: Math.max(1, s.interval ?? DEFAULT_POLL_INTERVAL_MS),
   }));
+}
+
+/** A sensor whose value would run past register 65535, or undefined (both drivers' `checkGroup`). */
+export function registerRangeProblem(sensor: SensorConfig, index: number): GroupProblem | undefined {
+  const src = sensor.source as UnitSource;
+  const needs = REGISTERS_PER_TYPE[src.type];
+  if (src.register + needs - 1 <= 0xffff) return undefined;
+  return {
+    index,
+    key: 'register',
+    message: `sensor ${sensor.id}: a ${src.type} needs ${needs} registers, so it cannot start at register ${src.register} (the last register is 65535)`,
+  };
 }
 
 type Startable = { start(): void | Promise<void>; stop(): Promise<void> };

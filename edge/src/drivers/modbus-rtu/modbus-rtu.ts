@@ -16,7 +16,7 @@ import { createSerialTransport } from '../../transports/serial-port.ts';
 import { type Driver, type DriverDeps, type DriverModule, type GroupProblem, ProbeError } from '../driver.ts';
 import { createPollLoop } from '../poll-loop.ts';
 import type { PollOutcome, SchedulerTuning } from '../scheduler.ts';
-import { createUnitBook, pollEntries } from '../unit-book.ts';
+import { createUnitBook, pollEntries, registerRangeProblem } from '../unit-book.ts';
 import { createBus, type Exchange, frameGapMs } from './bus.ts';
 import { decodeRegisters, REGISTERS_PER_TYPE } from './decode.ts';
 import { FUNCTION_CODES, type ReplyExpectation, readRequest } from './frame.ts';
@@ -59,13 +59,8 @@ export function checkGroup(sensors: readonly SensorConfig[]): GroupProblem[] {
         key: src.baud !== line.baud ? 'baud' : 'parity',
         message: `sensor ${s.id} reads ${src.port} at ${src.baud} baud, parity ${src.parity}, but sensor ${first.id} reads it at ${line.baud} baud, parity ${line.parity}; sensors on one RS-485 port must use the same baud and parity`,
       });
-    const last = src.register + REGISTERS_PER_TYPE[src.type] - 1;
-    if (last > 0xffff)
-      problems.push({
-        index,
-        key: 'register',
-        message: `sensor ${s.id}: a ${src.type} needs ${REGISTERS_PER_TYPE[src.type]} registers, so it cannot start at register ${src.register} (the last register is 65535)`,
-      });
+    const range = registerRangeProblem(s, index);
+    if (range) problems.push(range);
   });
   return problems;
 }

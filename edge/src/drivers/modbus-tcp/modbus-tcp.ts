@@ -25,7 +25,7 @@ import { createStatus } from '../../status.ts';
 import type { Driver, DriverDeps, DriverModule, GroupProblem } from '../driver.ts';
 import { createPollLoop } from '../poll-loop.ts';
 import type { PollOutcome, SchedulerTuning } from '../scheduler.ts';
-import { createUnitBook, pollEntries } from '../unit-book.ts';
+import { createUnitBook, pollEntries, registerRangeProblem } from '../unit-book.ts';
 import { createTcpConnection, type Exchange } from './connection.ts';
 import { REGISTERS_PER_TYPE } from './decode.ts';
 import * as msg from './messages.ts';
@@ -55,13 +55,8 @@ type Poll = { sensor: string; source: ModbusTcpSource; count: number; functionCo
 export function checkGroup(sensors: readonly SensorConfig[]): GroupProblem[] {
   const problems: GroupProblem[] = [];
   sensors.forEach((s, index) => {
-    const src = s.source as ModbusTcpSource;
-    if (src.register + REGISTERS_PER_TYPE[src.type] - 1 > 0xffff)
-      problems.push({
-        index,
-        key: 'register',
-        message: `sensor ${s.id}: a ${src.type} needs ${REGISTERS_PER_TYPE[src.type]} registers, so it cannot start at register ${src.register} (the last register is 65535)`,
-      });
+    const range = registerRangeProblem(s, index);
+    if (range) problems.push(range);
   });
   return problems;
 }
