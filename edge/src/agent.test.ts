@@ -10,16 +10,9 @@ import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { until } from '../../test/services/util.ts';
 import { type Agent, createAgent } from './agent.ts';
 import { parseConfig } from './config.ts';
-
-const until = async (check: () => boolean, ms = 5000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 let dir: string;
 let ingest: Server;

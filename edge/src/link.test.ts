@@ -16,18 +16,11 @@ import { EdgeStatus, IngestBatch } from '@vigia/shared';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { until } from '../../test/services/util.ts';
 import { type Agent, createAgent } from './agent.ts';
 import { loadConfigText } from './config.ts';
 
 const CLI = join(import.meta.dirname, '..', '..', 'firmware-config', 'bin', 'vigia-config.mjs');
-const until = async (check: () => boolean, ms = 5000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
-
 let dir: string;
 let server: Server;
 let url: string;

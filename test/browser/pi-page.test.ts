@@ -7,7 +7,6 @@
  * the page's first-load budget (≤ 60 KB of gzipped JavaScript).
  * Never installs browsers; fails (never skips) when Chromium is missing.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, requireChromium, screenshot, screenshotDir } from '../support/chromium.ts';
+import { buildPiPage } from '../support/dashboard-build.ts';
 import { REPO } from '../support/process.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
@@ -25,12 +25,7 @@ let browser: Browser | undefined;
 
 beforeAll(async () => {
   requireChromium();
-  const vite = join(REPO, 'dashboard', 'node_modules', 'vite', 'bin', 'vite.js');
-  execFileSync(process.execPath, [vite, 'build', '--config', 'vite.page.config.ts'], {
-    cwd: join(REPO, 'dashboard'),
-    stdio: 'pipe',
-    timeout: 120_000,
-  });
+  await buildPiPage();
   dir = mkdtempSync(join(tmpdir(), 'vigia-pi-page-'));
   stack = await startStack({
     dir,

@@ -6,7 +6,6 @@
  * belong to the quantity) is refused naming the field, and the running config is unchanged.
  * Never installs browsers; fails (never skips) when Chromium is missing.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePasswordFile } from '../../edge/src/local-api/password-file.ts';
 import { freePort } from '../services/util.ts';
 import { launchChromium, requireChromium, screenshot, screenshotDir } from '../support/chromium.ts';
-import { REPO } from '../support/process.ts';
+import { buildPiPage } from '../support/dashboard-build.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
 const PASS = 'tecnico-seguro-2026';
@@ -25,12 +24,7 @@ let browser: Browser | undefined;
 
 beforeAll(async () => {
   requireChromium();
-  const vite = join(REPO, 'dashboard', 'node_modules', 'vite', 'bin', 'vite.js');
-  execFileSync(process.execPath, [vite, 'build', '--config', 'vite.page.config.ts'], {
-    cwd: join(REPO, 'dashboard'),
-    stdio: 'pipe',
-    timeout: 120_000,
-  });
+  await buildPiPage();
   dir = mkdtempSync(join(tmpdir(), 'vigia-pi-tech-'));
   writePasswordFile(join(dir, 'tech.pass'), PASS);
   const apiPort = await freePort();

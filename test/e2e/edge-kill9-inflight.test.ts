@@ -18,7 +18,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../services/util.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 import { numberedSensors, type Publisher, startPublisher } from './support/publisher.ts';
-import { countByValue, edgeStatus, storedRows } from './support/readings.ts';
+import { settleDelivery, storedRows } from './support/readings.ts';
 
 const CUTS = Number(process.env.VIGIA_INFLIGHT_CUTS ?? 8);
 const SENSORS = 10;
@@ -84,23 +84,7 @@ describe('edge agent: kill -9 while readings wait for the server (separate proce
     const acked = [...publisher.acked].sort((a, b) => a - b);
     const published = publisher.published();
 
-    const missing = () => {
-      const have = countByValue(storedRows(s));
-      return acked.filter((v) => !have.has(v));
-    };
-    await waitFor(
-      async () => missing().length === 0 && (await edgeStatus(s)).buffer.pending === 0,
-      60_000,
-      () =>
-        `${missing().length} of ${acked.length} acknowledged readings never reached the server, e.g. ${missing().slice(0, 10)}:\n${s.edge.log().slice(-3000)}`,
-      100,
-    );
-
-    const rows = storedRows(s);
-    const counts = countByValue(rows);
-    const twice = [...counts].filter(([, n]) => n > 1).map(([v]) => v);
-    const invented = rows.filter((r) => !Number.isInteger(r.value) || r.value < 1 || r.value > published);
-    const misfiled = rows.filter((r) => r.sensor !== sensorOf(r.value));
+    const { rows, missing, twice, invented, misfiled, distinct } = await settleDelivery(s, acked, published, sensorOf);
     console.log(
       `kill -9 in flight: ${CUTS} cuts (${cutsUnderLoad} with PUBACKs outstanding); ${published} published, ` +
         `${acked.length} PUBACKed (${ackedWhileFrozen} while the server was frozen longer than the stage window: committed to disk; ` +
@@ -117,10 +101,10 @@ describe('edge agent: kill -9 while readings wait for the server (separate proce
     expect(mostAckedInShortFreeze).toBeLessThanOrEqual(100);
     // Longer freezes than the stage window: the disk took over and those readings were PUBACKed.
     expect(ackedWhileFrozen).toBeGreaterThan(0);
-    expect(missing()).toEqual([]);
+    expect(missing).toEqual([]);
     expect(twice).toEqual([]);
     expect(invented).toEqual([]);
     expect(misfiled).toEqual([]);
-    expect(rows.length).toBe(counts.size);
+    expect(rows.length).toBe(distinct);
   }, 600_000);
 });

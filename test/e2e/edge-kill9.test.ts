@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../services/util.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 import { numberedSensors, type Publisher, startPublisher } from './support/publisher.ts';
-import { countByValue, edgeStatus, storedRows } from './support/readings.ts';
+import { settleDelivery } from './support/readings.ts';
 
 const CUTS = Number(process.env.VIGIA_KILL_CUTS ?? 50);
 const SENSORS = 10;
@@ -67,23 +67,7 @@ describe('edge agent: kill -9 under load (separate processes)', () => {
     const published = publisher.published();
 
     // Condition, not time: wait until every acknowledged reading reached the server.
-    const missing = () => {
-      const have = countByValue(storedRows(s));
-      return acked.filter((v) => !have.has(v));
-    };
-    await waitFor(
-      async () => missing().length === 0 && (await edgeStatus(s)).buffer.pending === 0,
-      60_000,
-      () =>
-        `${missing().length} of ${acked.length} acknowledged readings never reached the server, e.g. ${missing().slice(0, 10)}:\n${s.edge.log().slice(-3000)}`,
-      100,
-    );
-
-    const rows = storedRows(s);
-    const counts = countByValue(rows);
-    const twice = [...counts].filter(([, n]) => n > 1).map(([v]) => v);
-    const invented = rows.filter((r) => !Number.isInteger(r.value) || r.value < 1 || r.value > published);
-    const misfiled = rows.filter((r) => r.sensor !== sensorOf(r.value));
+    const { rows, missing, twice, invented, misfiled, distinct } = await settleDelivery(s, acked, published, sensorOf);
     const extra = rows.length - acked.length; // stored although the PUBACK was lost with the cut
     console.log(
       `kill -9: ${CUTS} cuts (${cutsUnderLoad} with readings in flight) in ${Math.round((cutsDoneAt - t0) / 1000)} s; ` +
@@ -93,10 +77,10 @@ describe('edge agent: kill -9 under load (separate processes)', () => {
 
     expect(acked.length).toBeGreaterThan(CUTS * 10); // the load was real
     expect(cutsUnderLoad).toBeGreaterThan(CUTS / 2); // and cuts hit readings in flight
-    expect(missing()).toEqual([]);
+    expect(missing).toEqual([]);
     expect(twice).toEqual([]);
     expect(invented).toEqual([]);
     expect(misfiled).toEqual([]);
-    expect(rows.length).toBe(counts.size);
+    expect(rows.length).toBe(distinct);
   }, 600_000);
 });

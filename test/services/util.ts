@@ -49,6 +49,11 @@ export async function waitFor(
   }
 }
 
+/** `waitFor` for in-process tests: every 10 ms, 5 s by default, a plain timeout message. */
+export function until(check: () => boolean, ms = 5000): Promise<void> {
+  return waitFor(check, ms, () => 'timed out waiting', 10);
+}
+
 /** A TCP port that was free a moment ago on 127.0.0.1. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -59,3 +59,21 @@ export async function ensureDashboardBuilt(): Promise<void> {
     rmdirSync(LOCK);
   }
 }
+
+/**
+ * Build the page on the Pi (`vite.page.config.ts`, into edge/dist/page), always: it is small and
+ * its freshness is not tracked. Under the same lock, so two workers never write it at once.
+ */
+export async function buildPiPage(): Promise<void> {
+  await waitFor(tryLock, 180_000, () => `dashboard build lock ${LOCK} still held`, 200);
+  try {
+    const viteBin = join(DASHBOARD, 'node_modules', 'vite', 'bin', 'vite.js');
+    execFileSync(process.execPath, [viteBin, 'build', '--config', 'vite.page.config.ts'], {
+      cwd: DASHBOARD,
+      stdio: 'pipe',
+      timeout: 120_000,
+    });
+  } finally {
+    rmdirSync(LOCK);
+  }
+}

@@ -7,6 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { IngestBatch, type Reading, type SensorConfig } from '@vigia/shared';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { until } from '../../../test/services/util.ts';
 import { createBuffer, type ReadingBuffer } from '../buffer/buffer.ts';
 import { createTelemetry } from '../telemetry.ts';
 import { createForwarder } from './forwarder.ts';
@@ -46,14 +47,6 @@ async function standIn(reply: Reply): Promise<{ url: string; seen: Seen[]; serve
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server };
 }
-
-const until = async (check: () => boolean, ms = 5000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 let dir: string;
 let buffer: ReadingBuffer;

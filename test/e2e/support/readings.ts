@@ -1,5 +1,6 @@
 /** @module test/e2e/support/readings — what reached the server: its readings.db, read-only, and its devices. */
 import Database from 'better-sqlite3';
+import { waitFor } from '../../services/util.ts';
 import { ApiClient } from '../../support/client.ts';
 import { DEMO_USER, type Stack } from '../../support/stack.ts';
 
@@ -25,6 +26,54 @@ export function countByValue(rows: readonly StoredRow[]): Map<number, number> {
   const out = new Map<number, number>();
   for (const r of rows) out.set(r.value, (out.get(r.value) ?? 0) + 1);
   return out;
+}
+
+export type Delivery = {
+  rows: StoredRow[];
+  /** Acknowledged values not stored. */
+  missing: number[];
+  /** Values stored more than once. */
+  twice: number[];
+  /** Rows whose value was never published (not an integer in 1..published). */
+  invented: StoredRow[];
+  /** Rows stored under another sensor than the one the value was published for. */
+  misfiled: StoredRow[];
+  /** How many distinct values were stored. */
+  distinct: number;
+};
+
+/**
+ * Waits (up to 60 s) until every acknowledged value reached the server and the agent's buffer is
+ * empty, then sorts what was stored. The kill -9 tests' verdict: `missing`, `twice`, `invented`
+ * and `misfiled` must all be empty.
+ */
+export async function settleDelivery(
+  stack: Stack,
+  acked: readonly number[],
+  published: number,
+  sensorOf: (value: number) => string,
+): Promise<Delivery> {
+  const missing = () => {
+    const have = countByValue(storedRows(stack));
+    return acked.filter((v) => !have.has(v));
+  };
+  await waitFor(
+    async () => missing().length === 0 && (await edgeStatus(stack)).buffer.pending === 0,
+    60_000,
+    () =>
+      `${missing().length} of ${acked.length} acknowledged readings never reached the server, e.g. ${missing().slice(0, 10)}:\n${stack.edge.log().slice(-3000)}`,
+    100,
+  );
+  const rows = storedRows(stack);
+  const counts = countByValue(rows);
+  return {
+    rows,
+    missing: missing(),
+    twice: [...counts].filter(([, n]) => n > 1).map(([v]) => v),
+    invented: rows.filter((r) => !Number.isInteger(r.value) || r.value < 1 || r.value > published),
+    misfiled: rows.filter((r) => r.sensor !== sensorOf(r.value)),
+    distinct: counts.size,
+  };
 }
 
 export type EdgeStatusLite = {

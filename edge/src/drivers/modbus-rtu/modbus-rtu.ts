@@ -10,26 +10,13 @@
  * give no reading); throw out of `start` (a missing or lost adapter is reopened with capped
  * backoff); emit after `stop` returns.
  */
-import {
-  ConfigError,
-  DEFAULT_POLL_INTERVAL_MS,
-  InputError,
-  type ModbusRtuSource,
-  type SensorConfig,
-  TransientError,
-} from '@vigia/shared';
+import { ConfigError, InputError, type ModbusRtuSource, type SensorConfig, TransientError } from '@vigia/shared';
 import { createStatus } from '../../status.ts';
 import { createSerialTransport } from '../../transports/serial-port.ts';
-import {
-  type Driver,
-  type DriverDeps,
-  type DriverModule,
-  type GroupProblem,
-  ProbeError,
-  type Sample,
-} from '../driver.ts';
+import { type Driver, type DriverDeps, type DriverModule, type GroupProblem, ProbeError } from '../driver.ts';
 import { createPollLoop } from '../poll-loop.ts';
 import type { PollOutcome, SchedulerTuning } from '../scheduler.ts';
+import { createUnitBook, pollEntries, registerRangeProblem } from '../unit-book.ts';
 import { createBus, type Exchange, frameGapMs } from './bus.ts';
 import { decodeRegisters, REGISTERS_PER_TYPE } from './decode.ts';
 import { FUNCTION_CODES, type ReplyExpectation, readRequest } from './frame.ts';
@@ -72,13 +59,8 @@ export function checkGroup(sensors: readonly SensorConfig[]): GroupProblem[] {
         key: src.baud !== line.baud ? 'baud' : 'parity',
         message: `sensor ${s.id} reads ${src.port} at ${src.baud} baud, parity ${src.parity}, but sensor ${first.id} reads it at ${line.baud} baud, parity ${line.parity}; sensors on one RS-485 port must use the same baud and parity`,
       });
-    const last = src.register + REGISTERS_PER_TYPE[src.type] - 1;
-    if (last > 0xffff)
-      problems.push({
-        index,
-        key: 'register',
-        message: `sensor ${s.id}: a ${src.type} needs ${REGISTERS_PER_TYPE[src.type]} registers, so it cannot start at register ${src.register} (the last register is 65535)`,
-      });
+    const range = registerRangeProblem(s, index);
+    if (range) problems.push(range);
   });
   return problems;
 }
@@ -104,21 +86,19 @@ export function create(
     };
   });
   const unitIds = [...new Set(polls.map((p) => p.source.unit_id))].sort((a, b) => a - b);
-  const counts = new Map<number, UnitCounts>(
-    unitIds.map((u) => [u, { readings: 0, timeout: 0, crc: 0, garbled: 0, exception: 0 }]),
-  );
-  const unitProblems = new Map<number, string>();
-  const sensorProblems = new Map<string, string>();
   const portStatus = createStatus(`abriendo ${path}`, deps.clock);
-  const busStatus = createStatus(`leyendo ${path}`, deps.clock);
-  const inFlight = new Set<Promise<void>>();
-  const report = (err: Error, unit?: number) =>
-    deps.telemetry.report(err, unit === undefined ? `driver:${id}` : `driver:${id}#${unit}`, 'receive');
+  const book = createUnitBook<UnitCounts>({
+    id,
+    where: path,
+    unitIds,
+    zero: () => ({ readings: 0, timeout: 0, crc: 0, garbled: 0, exception: 0 }),
+    status: createStatus(`leyendo ${path}`, deps.clock),
+    deps,
+    decodeDetail,
+  });
+  const { report } = book;
   const pollLoop = createPollLoop({
-    entries: polls.map((p, i) => ({
-      unit: p.source.unit_id,
-      intervalMs: Math.max(1, sensors[i].interval ?? DEFAULT_POLL_INTERVAL_MS),
-    })),
+    entries: pollEntries(sensors),
     tuning,
     clock: deps.clock,
     isOpen: () => bus.isOpen(),
@@ -128,7 +108,7 @@ export function create(
       if (pollLoop.isStopped() || exchange.kind === 'port_lost') return 'lost';
       return settle(poll, exchange, at);
     },
-    afterPoll: () => refreshStatus(),
+    afterPoll: () => book.refreshStatus(),
     gapMs: frameGapMs(line.baud),
   });
 
@@ -156,60 +136,30 @@ export function create(
     onOpen(port) {
       port.on('data', (chunk: Buffer) => bus.onData(chunk));
       bus.attach(port);
-      refreshStatus();
+      book.refreshStatus();
       pollLoop.wake();
     },
     onLost: () => bus.detach(),
   });
 
-  function refreshStatus(): void {
-    const all = [...unitProblems.values(), ...sensorProblems.values()];
-    if (all.length) busStatus.set('retrying', all.join('; '));
-    else busStatus.set('ok', `leyendo ${path} (unidades ${unitIds.join(', ')})`);
-  }
-
-  function emit(samples: Sample[]): void {
-    const p = deps.emit(samples).catch((err) => {
-      deps.telemetry.report(err, `driver:${id}`, 'process');
-    });
-    inFlight.add(p);
-    p.finally(() => inFlight.delete(p));
-  }
-
   /** Books one poll's outcome: a reading, or counted errors and a status detail. */
   function settle(poll: Poll, exchange: Exchange, at: number): PollOutcome {
     const { source, sensor } = poll;
     const unit = source.unit_id;
-    const count = counts.get(unit) as UnitCounts;
-    if (exchange.kind === 'registers' || exchange.kind === 'exception') unitProblems.delete(unit);
+    const count = book.unitCount(unit);
+    if (exchange.kind === 'registers' || exchange.kind === 'exception') book.unitAnswered(unit);
     switch (exchange.kind) {
-      case 'registers': {
-        const r = decodeRegisters(exchange.registers, source.type, source.word_order);
-        if (!r.ok) {
-          sensorProblems.set(sensor, decodeDetail(sensor, source, r.code));
-          report(
-            new InputError(
-              `decode_${r.code}`,
-              `sensor ${sensor}: unit ${unit} register ${source.register} on ${path} not usable as ${source.type} (${r.code})`,
-            ),
-            unit,
-          );
-          return 'answered';
-        }
-        sensorProblems.delete(sensor);
-        count.readings++;
-        emit([{ sensor, ts: at, raw: r.value }]);
-        return 'answered';
-      }
+      case 'registers':
+        return book.registers(sensor, source, exchange.registers, at);
       case 'exception':
         count.exception++;
-        sensorProblems.set(sensor, exceptionDetail(source, exchange.exception));
+        book.sensorFailed(sensor, exceptionDetail(source, exchange.exception));
         report(new InputError('modbus_exception', exceptionLog(sensor, source, exchange.exception)), unit);
         return 'answered';
       default: {
         const kind = exchange.kind as SilentKind;
         count[kind]++;
-        unitProblems.set(unit, silentDetail(kind, unit, source));
+        book.unitFailed(unit, silentDetail(kind, unit, source));
         report(new TransientError(`modbus_${kind}`, silentLog(kind, unit, source), { stage: 'receive' }), unit);
         return 'silent';
       }
@@ -219,19 +169,8 @@ export function create(
   return {
     id,
     sensors: polls.map((p) => p.sensor),
-    async start() {
-      pollLoop.start();
-      await transport.start();
-    },
-    async stop() {
-      const ended = pollLoop.stop();
-      await transport.stop();
-      await ended;
-      await Promise.all(inFlight);
-      portStatus.set('stopped', 'detenido');
-    },
-    status: () => (portStatus.get().state === 'ok' ? busStatus.get() : portStatus.get()),
-    unitCounts: () => counts,
+    ...book.lifecycle(pollLoop, transport, portStatus),
+    unitCounts: () => book.counts,
     async probe(given) {
       const source = given as ModbusRtuSource;
       if (source.baud !== line.baud || source.parity !== line.parity)

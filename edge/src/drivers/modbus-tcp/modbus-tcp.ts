@@ -15,7 +15,6 @@
  */
 import {
   ConfigError,
-  DEFAULT_POLL_INTERVAL_MS,
   FUNCTION_CODES,
   InputError,
   type ModbusTcpSource,
@@ -23,11 +22,12 @@ import {
   TransientError,
 } from '@vigia/shared';
 import { createStatus } from '../../status.ts';
-import type { Driver, DriverDeps, DriverModule, GroupProblem, Sample } from '../driver.ts';
+import type { Driver, DriverDeps, DriverModule, GroupProblem } from '../driver.ts';
 import { createPollLoop } from '../poll-loop.ts';
 import type { PollOutcome, SchedulerTuning } from '../scheduler.ts';
+import { createUnitBook, pollEntries, registerRangeProblem } from '../unit-book.ts';
 import { createTcpConnection, type Exchange } from './connection.ts';
-import { decodeRegisters, REGISTERS_PER_TYPE } from './decode.ts';
+import { REGISTERS_PER_TYPE } from './decode.ts';
 import * as msg from './messages.ts';
 import { schema } from './schema.ts';
 
@@ -55,13 +55,8 @@ type Poll = { sensor: string; source: ModbusTcpSource; count: number; functionCo
 export function checkGroup(sensors: readonly SensorConfig[]): GroupProblem[] {
   const problems: GroupProblem[] = [];
   sensors.forEach((s, index) => {
-    const src = s.source as ModbusTcpSource;
-    if (src.register + REGISTERS_PER_TYPE[src.type] - 1 > 0xffff)
-      problems.push({
-        index,
-        key: 'register',
-        message: `sensor ${s.id}: a ${src.type} needs ${REGISTERS_PER_TYPE[src.type]} registers, so it cannot start at register ${src.register} (the last register is 65535)`,
-      });
+    const range = registerRangeProblem(s, index);
+    if (range) problems.push(range);
   });
   return problems;
 }
@@ -85,21 +80,19 @@ export function create(
     };
   });
   const unitIds = [...new Set(polls.map((p) => p.source.unit_id))].sort((a, b) => a - b);
-  const counts = new Map<number, UnitCounts>(
-    unitIds.map((u) => [u, { readings: 0, timeout: 0, garbled: 0, exception: 0 }]),
-  );
-  const unitProblems = new Map<number, string>();
-  const sensorProblems = new Map<string, string>();
   const connStatus = createStatus(`conectando a ${host}:${port}`, deps.clock);
-  const pollStatus = createStatus(`leyendo ${host}:${port}`, deps.clock);
-  const inFlight = new Set<Promise<void>>();
-  const report = (err: Error, unit?: number) =>
-    deps.telemetry.report(err, unit === undefined ? `driver:${id}` : `driver:${id}#${unit}`, 'receive');
+  const book = createUnitBook<UnitCounts>({
+    id,
+    where: `${host}:${port}`,
+    unitIds,
+    zero: () => ({ readings: 0, timeout: 0, garbled: 0, exception: 0 }),
+    status: createStatus(`leyendo ${host}:${port}`, deps.clock),
+    deps,
+    decodeDetail: msg.decodeDetail,
+  });
+  const { report } = book;
   const pollLoop = createPollLoop({
-    entries: polls.map((p, i) => ({
-      unit: p.source.unit_id,
-      intervalMs: Math.max(1, sensors[i].interval ?? DEFAULT_POLL_INTERVAL_MS),
-    })),
+    entries: pollEntries(sensors),
     tuning,
     clock: deps.clock,
     isOpen: () => conn.isOpen(),
@@ -118,7 +111,7 @@ export function create(
       if (pollLoop.isStopped() || exchange.kind === 'conn_lost') return 'lost';
       return settle(poll, exchange, at);
     },
-    afterPoll: () => refreshStatus(),
+    afterPoll: () => book.refreshStatus(),
   });
 
   const conn = createTcpConnection({
@@ -139,70 +132,40 @@ export function create(
         );
     },
     onOpen: () => {
-      refreshStatus();
+      book.refreshStatus();
       pollLoop.wake();
     },
   });
-
-  function refreshStatus(): void {
-    const all = [...unitProblems.values(), ...sensorProblems.values()];
-    if (all.length) pollStatus.set('retrying', all.join('; '));
-    else pollStatus.set('ok', `leyendo ${host}:${port} (unidades ${unitIds.join(', ')})`);
-  }
-
-  function emit(samples: Sample[]): void {
-    const p = deps.emit(samples).catch((err) => {
-      deps.telemetry.report(err, `driver:${id}`, 'process');
-    });
-    inFlight.add(p);
-    p.finally(() => inFlight.delete(p));
-  }
 
   /** Books one poll's outcome: a reading, or counted errors and a status detail. */
   function settle(poll: Poll, exchange: Exchange, at: number): PollOutcome {
     const { source, sensor } = poll;
     const unit = source.unit_id;
-    const count = counts.get(unit) as UnitCounts;
+    const count = book.unitCount(unit);
     switch (exchange.kind) {
-      case 'registers': {
-        unitProblems.delete(unit);
-        const r = decodeRegisters(exchange.registers, source.type, source.word_order);
-        if (!r.ok) {
-          sensorProblems.set(sensor, msg.decodeDetail(sensor, source, r.code));
-          report(
-            new InputError(
-              `decode_${r.code}`,
-              `sensor ${sensor}: unit ${unit} register ${source.register} on ${host}:${port} not usable as ${source.type} (${r.code})`,
-            ),
-            unit,
-          );
-          return 'answered';
-        }
-        sensorProblems.delete(sensor);
-        count.readings++;
-        emit([{ sensor, ts: at, raw: r.value }]);
-        return 'answered';
-      }
+      case 'registers':
+        book.unitAnswered(unit);
+        return book.registers(sensor, source, exchange.registers, at);
       case 'exception': {
         count.exception++;
         report(new InputError('modbus_exception', msg.exceptionLog(sensor, source, exchange.exception)), unit);
         // 10/11: the gateway answers for a unit that does not: the unit is as good as silent.
         if (exchange.exception === 10 || exchange.exception === 11) {
-          unitProblems.set(unit, msg.exceptionDetail(source, exchange.exception));
+          book.unitFailed(unit, msg.exceptionDetail(source, exchange.exception));
           return 'silent';
         }
-        unitProblems.delete(unit);
-        sensorProblems.set(sensor, msg.exceptionDetail(source, exchange.exception));
+        book.unitAnswered(unit);
+        book.sensorFailed(sensor, msg.exceptionDetail(source, exchange.exception));
         return 'answered';
       }
       case 'garbled':
         count.garbled++;
-        unitProblems.set(unit, msg.garbledDetail(source));
+        book.unitFailed(unit, msg.garbledDetail(source));
         report(new TransientError('modbus_garbled', msg.garbledLog(source), { stage: 'receive' }), unit);
         return 'silent';
       default:
         count.timeout++;
-        unitProblems.set(unit, msg.timeoutDetail(source));
+        book.unitFailed(unit, msg.timeoutDetail(source));
         report(new TransientError('modbus_timeout', msg.timeoutLog(source), { stage: 'receive' }), unit);
         return 'silent';
     }
@@ -211,19 +174,8 @@ export function create(
   return {
     id,
     sensors: polls.map((p) => p.sensor),
-    async start() {
-      pollLoop.start();
-      await conn.start();
-    },
-    async stop() {
-      const ended = pollLoop.stop();
-      await conn.stop();
-      await ended;
-      await Promise.all(inFlight);
-      connStatus.set('stopped', 'detenido');
-    },
-    status: () => (connStatus.get().state === 'ok' ? pollStatus.get() : connStatus.get()),
-    unitCounts: () => counts,
+    ...book.lifecycle(pollLoop, conn, connStatus),
+    unitCounts: () => book.counts,
   };
 }
 
