@@ -1,7 +1,17 @@
 import type { ApiClient } from '../support/client.ts';
 
 /** One benchmark figure, printed as one JSON line by `npm run bench`. */
-export type Figure = { name: string; value: number; unit: string; ratio?: number; note?: string };
+export type Figure = {
+  name: string;
+  value: number;
+  unit: string;
+  ratio?: number;
+  note?: string;
+  /** Readings published but not stored (the peer bench). */
+  lost?: number;
+  /** Peak RSS in MB of the side that receives (the peer bench). */
+  rss_mb?: number;
+};
 export type Emit = (f: Figure) => void;
 export type Bench = { name: string; run: (emit: Emit) => Promise<void> };
 

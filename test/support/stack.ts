@@ -46,6 +46,8 @@ export type StackOptions = {
   edgeServerUrl?: string;
   /** The edge's `server.ca_file`: the site CA or pinned certificate it trusts for `edgeServerUrl`. */
   edgeServerCaFile?: string;
+  /** Extra environment of the server process (e.g. `VIGIA_INFLUX_URL` for the InfluxDB store). */
+  serverEnv?: Record<string, string>;
   /** Extra environment of the edge process (e.g. the wrong-clock test hook). */
   edgeEnv?: Record<string, string>;
   /** Start the server with the stack (default true); false: no network at start, `startServer()` later. */
@@ -134,6 +136,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     VIGIA_PORT: String(serverPort),
     VIGIA_HOST: '127.0.0.1',
     VIGIA_DATA_DIR: join(dir, 'server-data'),
+    ...opts.serverEnv,
   };
   const ptys: PtyPair[] = [];
   const procs: Proc[] = [];
