@@ -225,9 +225,14 @@ async function postProbe(deps: LocalApiDeps, req: IncomingMessage): Promise<Answ
   }
 }
 
+/**
+ * The request's path without query or fragment. Not new URL(): a request for "//x" parses as a
+ * host and throws (a 500, or outside `route` an uncaught error and a hung request; fuzz.test.ts).
+ */
+const pathOf = (req: IncomingMessage) => (req.url ?? '/').split(/[?#]/)[0];
+
 async function route(deps: LocalApiDeps, req: IncomingMessage): Promise<Answer> {
-  // Not new URL(): a request for "//x" would parse as a host and throw (a 500; found by fuzz.test.ts).
-  const path = (req.url ?? '/').split(/[?#]/)[0];
+  const path = pathOf(req);
   const read = req.method === 'GET' || req.method === 'HEAD';
   if (req.method === 'POST' && path === '/login') return login(deps, req);
   if (req.method === 'POST' && path === '/logout') {
@@ -262,7 +267,7 @@ function send(res: ServerResponse, { status, type, text, headers }: Answer): voi
 /** The local API as a `node:http` request listener. */
 export function createLocalApi(deps: LocalApiDeps): RequestListener {
   return (req, res) => {
-    if (req.method === 'GET' && deps.events && new URL(req.url ?? '/', 'http://agent').pathname === '/events') {
+    if (req.method === 'GET' && deps.events && pathOf(req) === '/events') {
       const denied = deps.access.forRead(req);
       if (denied) return send(res, refused(denied));
       if (!deps.events.open(req, res))
