@@ -245,7 +245,13 @@ describe('x64 release: install.sh --root, upgrade, rollback', () => {
         broker: {
           port: brokerPort,
           host: '127.0.0.1',
-          users: [{ username: 'node1', password_file: r('etc', 'vigia', 'node1.pw') }],
+          users: [
+            {
+              username: 'node1',
+              password_file: r('etc', 'vigia', 'node1.pw'),
+              topics: numberedSensors('inst', SENSORS).map((s) => s.source.topic),
+            },
+          ],
         },
         api: { port: apiPort, host: '127.0.0.1' },
         sensors: numberedSensors('inst', SENSORS),
