@@ -7,9 +7,10 @@
  * better-sqlite3) come from the release cache outside the repository (scripts/release/runtime.mjs).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { builtAfter } from '../../scripts/bootstrap.mjs';
 import { REPO } from './process.ts';
 
 /** What a release holds: a change to any of these rebuilds the test releases. */
@@ -33,17 +34,6 @@ const SOURCES = [
 
 /** Runs a release's own arm64 Node on this x64 machine (no binfmt_misc: qemu is called explicitly). */
 export const QEMU_ARM64 = ['qemu-aarch64-static', '-L', '/usr/aarch64-linux-gnu'];
-
-function newest(path: string): number {
-  let st: ReturnType<typeof statSync>;
-  try {
-    st = statSync(path);
-  } catch {
-    return 0;
-  }
-  if (!st.isDirectory()) return st.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))));
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -70,8 +60,7 @@ export async function releaseBuild(req: ReleaseRequest): Promise<string> {
     }
   }
   try {
-    const built = existsSync(marker) ? statSync(marker).mtimeMs : 0;
-    if (built > 0 && SOURCES.every((s) => newest(join(REPO, s)) <= built)) return out;
+    if (builtAfter(marker, SOURCES)) return out;
     rmSync(out, { recursive: true, force: true });
     const args = ['scripts/release.mjs', '--out', out, '--version', req.version];
     args.push('--product', req.products.join(','), '--arch', req.archs.join(','));
