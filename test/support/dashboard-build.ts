@@ -2,7 +2,8 @@
  * @module test/support/dashboard-build
  * The browser tests load the built dashboard (dashboard/dist) from vigia-server. Rebuild it
  * when dist/index.html is missing or older than any source the build reads (dashboard/src,
- * dashboard/index.html, shared/src). One build at a time across test workers (a lock dir).
+ * dashboard/index.html, shared/src); the same for the page on the Pi (edge/dist/page). One
+ * build at a time across test workers (a lock dir).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
@@ -14,9 +15,8 @@ import { REPO } from './process.ts';
 
 const DASHBOARD = join(REPO, 'dashboard');
 const SOURCES = ['dashboard/src', 'dashboard/index.html', 'shared/src'];
+const PAGE_SOURCES = ['dashboard/src', 'dashboard/pi', 'dashboard/vite.page.config.ts', 'shared/src', 'pnpm-lock.yaml'];
 const LOCK = join(tmpdir(), 'vigia-dashboard-build.lock');
-
-const isFresh = () => builtAfter('dashboard/dist/index.html', SOURCES);
 
 /**
  * `pnpm --filter @vigia/dashboard build`. pnpm sometimes fails before running anything while
@@ -49,8 +49,8 @@ function tryLock(): boolean {
   }
 }
 
-/** Build the dashboard unless dist is newer than every source; waits for a build in another worker. */
-export async function ensureDashboardBuilt(): Promise<void> {
+/** Runs `build` under the lock unless `isFresh()` (asked again once the lock is held: another worker may have built). */
+async function buildUnlessFresh(isFresh: () => boolean, build: () => void): Promise<void> {
   if (isFresh()) return;
   await waitFor(tryLock, 180_000, () => `dashboard build lock ${LOCK} still held`, 200);
   try {
@@ -60,20 +60,26 @@ export async function ensureDashboardBuilt(): Promise<void> {
   }
 }
 
+/** Build the dashboard unless dist is newer than every source; waits for a build in another worker. */
+export function ensureDashboardBuilt(): Promise<void> {
+  return buildUnlessFresh(() => builtAfter('dashboard/dist/index.html', SOURCES), build);
+}
+
 /**
- * Build the page on the Pi (`vite.page.config.ts`, into edge/dist/page), always: it is small and
- * its freshness is not tracked. Under the same lock, so two workers never write it at once.
+ * Build the page on the Pi (`vite.page.config.ts`, into edge/dist/page) unless it is newer than
+ * every source it reads (those `npm start` checks, scripts/bootstrap.mjs); under the same lock,
+ * so two workers never write it at once.
  */
-export async function buildPiPage(): Promise<void> {
-  await waitFor(tryLock, 180_000, () => `dashboard build lock ${LOCK} still held`, 200);
-  try {
-    const viteBin = join(DASHBOARD, 'node_modules', 'vite', 'bin', 'vite.js');
-    execFileSync(process.execPath, [viteBin, 'build', '--config', 'vite.page.config.ts'], {
-      cwd: DASHBOARD,
-      stdio: 'pipe',
-      timeout: 120_000,
-    });
-  } finally {
-    rmdirSync(LOCK);
-  }
+export function buildPiPage(): Promise<void> {
+  return buildUnlessFresh(
+    () => builtAfter('edge/dist/page/index.html', PAGE_SOURCES),
+    () => {
+      const viteBin = join(DASHBOARD, 'node_modules', 'vite', 'bin', 'vite.js');
+      execFileSync(process.execPath, [viteBin, 'build', '--config', 'vite.page.config.ts'], {
+        cwd: DASHBOARD,
+        stdio: 'pipe',
+        timeout: 120_000,
+      });
+    },
+  );
 }
