@@ -53,22 +53,22 @@ export async function settleDelivery(
   published: number,
   sensorOf: (value: number) => string,
 ): Promise<Delivery> {
-  const missing = () => {
-    const have = countByValue(storedRows(stack));
-    return acked.filter((v) => !have.has(v));
-  };
+  const missingFrom = (counts: Map<number, number>) => acked.filter((v) => !counts.has(v));
+  const missing = () => missingFrom(countByValue(storedRows(stack)));
   await waitFor(
     async () => missing().length === 0 && (await edgeStatus(stack)).buffer.pending === 0,
     60_000,
-    () =>
-      `${missing().length} of ${acked.length} acknowledged readings never reached the server, e.g. ${missing().slice(0, 10)}:\n${stack.edge.log().slice(-3000)}`,
+    () => {
+      const left = missing();
+      return `${left.length} of ${acked.length} acknowledged readings never reached the server, e.g. ${left.slice(0, 10)}:\n${stack.edge.log().slice(-3000)}`;
+    },
     100,
   );
   const rows = storedRows(stack);
   const counts = countByValue(rows);
   return {
     rows,
-    missing: missing(),
+    missing: missingFrom(counts),
     twice: [...counts].filter(([, n]) => n > 1).map(([v]) => v),
     invented: rows.filter((r) => !Number.isInteger(r.value) || r.value < 1 || r.value > published),
     misfiled: rows.filter((r) => r.sensor !== sensorOf(r.value)),
