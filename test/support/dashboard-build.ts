@@ -6,11 +6,10 @@
  * build at a time across test workers (a lock dir).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtAfter } from '../../scripts/bootstrap.mjs';
-import { waitFor } from '../services/util.ts';
+import { withLockDir } from './lock-dir.ts';
 import { REPO } from './process.ts';
 
 const DASHBOARD = join(REPO, 'dashboard');
@@ -37,27 +36,13 @@ function build(): void {
   }
 }
 
-function tryLock(): boolean {
-  try {
-    mkdirSync(LOCK);
-    return true;
-  } catch {
-    // Another worker builds; a lock older than a build can take is left over from a crash.
-    const held = statSync(LOCK, { throwIfNoEntry: false });
-    if (held && Date.now() - held.mtimeMs > 180_000) rmSync(LOCK, { recursive: true, force: true });
-    return false;
-  }
-}
-
 /** Runs `build` under the lock unless `isFresh()` (asked again once the lock is held: another worker may have built). */
 async function buildUnlessFresh(isFresh: () => boolean, build: () => void): Promise<void> {
   if (isFresh()) return;
-  await waitFor(tryLock, 180_000, () => `dashboard build lock ${LOCK} still held`, 200);
-  try {
+  // A lock older than a build can take (3 minutes) is left over from a crash.
+  await withLockDir(LOCK, 180_000, () => {
     if (!isFresh()) build();
-  } finally {
-    rmdirSync(LOCK);
-  }
+  });
 }
 
 /** Build the dashboard unless dist is newer than every source; waits for a build in another worker. */
