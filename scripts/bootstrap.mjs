@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -81,10 +81,11 @@ export function buildEdge(pnpmCmd, { onlyIfStale = false } = {}) {
 }
 
 /**
- * Whether `output` exists and is newer than every file of `sources` (paths under ROOT). `npm
- * start` skips a fresh build: faster, and a demo started while tests run does not empty
- * dashboard/dist or rewrite edge/dist under them. The browser tests ask the same
- * (test/support/dashboard-build.ts).
+ * Whether `output` exists and is newer than every file of `sources` (paths under ROOT; `output`
+ * may also be absolute, e.g. a marker file in a temp folder). `npm start` skips a fresh build:
+ * faster, and a demo started while tests run does not empty dashboard/dist or rewrite edge/dist
+ * under them. The browser and release tests ask the same (test/support/dashboard-build.ts,
+ * test/support/release.ts).
  */
 export function builtAfter(output, sources) {
   const newest = (path) => {
@@ -97,7 +98,7 @@ export function builtAfter(output, sources) {
     if (!st.isDirectory()) return st.mtimeMs;
     return Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))));
   };
-  const built = newest(join(ROOT, output));
+  const built = newest(resolve(ROOT, output));
   return built > 0 && sources.every((s) => newest(join(ROOT, s)) <= built);
 }
 

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exampleSite, type NginxService, selfSignedCertificate, startNginx } from '../services/nginx.ts';
+import { type NginxService, startExampleNginx } from '../services/nginx.ts';
 import { freePort, waitFor } from '../services/util.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 import { storedRows } from './support/readings.ts';
@@ -26,21 +26,16 @@ afterAll(async () => {
 describe('edge agent behind the nginx example (separate processes)', () => {
   it('forwards readings over https through the proxy', async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigia-edge-nginx-'));
-    const pair = selfSignedCertificate();
-    const caFile = join(dir, 'site-ca.pem');
-    writeFileSync(caFile, pair.cert);
     const serverPort = await freePort();
-    const httpsPort = await freePort();
     // nginx first: it connects to the server only per request.
-    nginx = await startNginx({
-      site: exampleSite({ https: httpsPort, http: await freePort(), upstream: serverPort }),
-      port: httpsPort,
-      files: { 'cert.pem': pair.cert, 'key.pem': pair.key },
-    });
+    const proxy = await startExampleNginx(serverPort);
+    nginx = proxy;
+    const caFile = join(dir, 'site-ca.pem');
+    writeFileSync(caFile, proxy.cert);
     stack = await startStack({
       dir,
       serverPort,
-      edgeServerUrl: `https://localhost:${httpsPort}`,
+      edgeServerUrl: `https://localhost:${proxy.httpsPort}`,
       edgeServerCaFile: caFile,
     });
     const s = stack;

@@ -14,15 +14,14 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleSite, type NginxService, selfSignedCertificate, startNginx } from '../services/nginx.ts';
-import { freePort } from '../services/util.ts';
+import { type ExampleNginx, startExampleNginx } from '../services/nginx.ts';
 import { type ServerProcess, serverProcess } from '../support/server.ts';
 
 const USER = { user: 'ana', role: 'operator', password: 'ana-long-password', site: 'mobile-plant' };
 
 let dir: string;
 let server: ServerProcess;
-let nginx: NginxService;
+let nginx: ExampleNginx;
 let cert: string;
 let token: string;
 let httpsPort: number;
@@ -82,15 +81,8 @@ beforeAll(async () => {
   token = await server.addDevice('plant-01', 'mobile-plant');
   await server.addUser(USER);
   await server.start();
-  const pair = selfSignedCertificate();
-  cert = pair.cert;
-  httpsPort = await freePort();
-  httpPort = await freePort();
-  nginx = await startNginx({
-    site: exampleSite({ https: httpsPort, http: httpPort, upstream: server.port }),
-    port: httpsPort,
-    files: { 'cert.pem': pair.cert, 'key.pem': pair.key },
-  });
+  nginx = await startExampleNginx(server.port);
+  ({ cert, httpsPort, httpPort } = nginx);
 });
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { numberedSensors, type Publisher, startPublisher } from '../e2e/support/publisher.ts';
-import { countByValue, edgeStatus, storedRows } from '../e2e/support/readings.ts';
+import { countByValue, storedOnceAcked, storedRows } from '../e2e/support/readings.ts';
 import { requireCommand, waitFor } from '../services/util.ts';
 import { demoSensors } from '../simulator/sensors.ts';
 import { ApiClient } from '../support/client.ts';
@@ -100,19 +100,15 @@ describe('arm64 edge release under qemu', () => {
     await p.stop();
     const acked = [...p.acked];
 
-    const missing = () => {
-      const have = countByValue(storedRows(s, "WHERE sensor LIKE 'arm.%'"));
-      return acked.filter((v) => !have.has(v));
-    };
-    await waitFor(
-      async () => missing().length === 0 && (await edgeStatus(s)).buffer.pending === 0,
-      120_000,
-      () =>
-        `${missing().length} of ${acked.length} acknowledged readings never reached the server:\n${s.edge.log().slice(-3000)}`,
-      500,
+    const counts = countByValue(
+      await storedOnceAcked(s, acked, {
+        where: "WHERE sensor LIKE 'arm.%'",
+        timeoutMs: 120_000,
+        intervalMs: 500,
+        log: () => s.edge.log().slice(-3000),
+      }),
     );
-    const counts = countByValue(storedRows(s, "WHERE sensor LIKE 'arm.%'"));
     expect([...counts].filter(([, n]) => n > 1)).toEqual([]);
-    expect(missing()).toEqual([]);
+    expect(acked.filter((v) => !counts.has(v))).toEqual([]);
   }, 600_000);
 });

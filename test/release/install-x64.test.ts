@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { numberedSensors, type Publisher, startPublisher } from '../e2e/support/publisher.ts';
-import { countByValue, edgeStatus, storedRows } from '../e2e/support/readings.ts';
+import { countByValue, edgeStatus, storedOnceAcked } from '../e2e/support/readings.ts';
 import { freePort, requireCommand, waitFor } from '../services/util.ts';
 import { type Proc, startNode } from '../support/process.ts';
 import { extract, NO_WORKSPACE_ENV, releaseBuild } from '../support/release.ts';
@@ -111,18 +111,12 @@ async function publish(n: number) {
 }
 
 async function allStored() {
-  const missing = () => {
-    const have = countByValue(storedRows(site(), "WHERE sensor LIKE 'inst.%'"));
-    return acked.filter((v) => !have.has(v));
-  };
-  await waitFor(
-    async () => missing().length === 0 && (await edgeStatus(site())).buffer.pending === 0,
-    60_000,
-    () =>
-      `${missing().length} of ${acked.length} acknowledged readings not on the server:\n${edge?.log().slice(-2000)}`,
-    200,
-  );
-  const twice = [...countByValue(storedRows(site(), "WHERE sensor LIKE 'inst.%'"))].filter(([, n]) => n > 1);
+  const rows = await storedOnceAcked(site(), acked, {
+    where: "WHERE sensor LIKE 'inst.%'",
+    intervalMs: 200,
+    log: () => edge?.log().slice(-2000) ?? '',
+  });
+  const twice = [...countByValue(rows)].filter(([, n]) => n > 1);
   expect(twice).toEqual([]);
 }
 

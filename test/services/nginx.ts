@@ -5,7 +5,8 @@
  * on high loopback ports. The test gives the `server { }` blocks (e.g. the shipped example
  * with its ports and paths replaced); this wraps them in a minimal main config. Ready when
  * the first listen port accepts a TCP connection. Also: the shipped example made runnable here
- * (`exampleSite`) and a self-signed certificate for localhost (`selfSignedCertificate`).
+ * (`exampleSite`), a self-signed certificate for localhost (`selfSignedCertificate`), and the
+ * two together in front of a server (`startExampleNginx`).
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,14 +15,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnDaemon } from './daemon.ts';
-import { requireCommand, waitFor } from './util.ts';
+import { freePort, requireCommand, waitFor } from './util.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../server/deploy/nginx/vigia.conf', import.meta.url));
 
 export type NginxService = { dir: string; stop: () => Promise<void> };
 
 /** The main config around `site` (http-context text); every path inside `dir`. */
-export function nginxMainConfig(dir: string): string {
+function nginxMainConfig(dir: string): string {
   return `# test nginx: foreground, own prefix, paths in ${dir}
 daemon off;
 worker_processes 1;
@@ -146,4 +147,22 @@ export function exampleSite(ports: { https: number; http: number; upstream: numb
   s = replaceIn(s, '/etc/ssl/vigia/fullchain.pem', '{dir}/cert.pem');
   s = replaceIn(s, '/etc/ssl/vigia/privkey.pem', '{dir}/key.pem');
   return s;
+}
+
+export type ExampleNginx = NginxService & { httpsPort: number; httpPort: number; cert: string };
+
+/**
+ * The shipped example on free ports in front of 127.0.0.1:`upstream`, with a new self-signed
+ * certificate for localhost (`cert`, PEM: what a client or the edge must trust).
+ */
+export async function startExampleNginx(upstream: number): Promise<ExampleNginx> {
+  const { cert, key } = selfSignedCertificate();
+  const httpsPort = await freePort();
+  const httpPort = await freePort();
+  const nginx = await startNginx({
+    site: exampleSite({ https: httpsPort, http: httpPort, upstream }),
+    port: httpsPort,
+    files: { 'cert.pem': cert, 'key.pem': key },
+  });
+  return { ...nginx, httpsPort, httpPort, cert };
 }

@@ -2,21 +2,20 @@
  * @module test/support/dashboard-build
  * The browser tests load the built dashboard (dashboard/dist) from vigia-server. Rebuild it
  * when dist/index.html is missing or older than any source the build reads (dashboard/src,
- * dashboard/index.html, shared/src). One build at a time across test workers (a lock dir).
+ * dashboard/index.html, shared/src); the same for the page on the Pi (edge/dist/page). One
+ * build at a time across test workers (a lock dir).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtAfter } from '../../scripts/bootstrap.mjs';
-import { waitFor } from '../services/util.ts';
+import { withLockDir } from './lock-dir.ts';
 import { REPO } from './process.ts';
 
 const DASHBOARD = join(REPO, 'dashboard');
 const SOURCES = ['dashboard/src', 'dashboard/index.html', 'shared/src'];
+const PAGE_SOURCES = ['dashboard/src', 'dashboard/pi', 'dashboard/vite.page.config.ts', 'shared/src', 'pnpm-lock.yaml'];
 const LOCK = join(tmpdir(), 'vigia-dashboard-build.lock');
-
-const isFresh = () => builtAfter('dashboard/dist/index.html', SOURCES);
 
 /**
  * `pnpm --filter @vigia/dashboard build`. pnpm sometimes fails before running anything while
@@ -37,43 +36,35 @@ function build(): void {
   }
 }
 
-function tryLock(): boolean {
-  try {
-    mkdirSync(LOCK);
-    return true;
-  } catch {
-    // Another worker builds; a lock older than a build can take is left over from a crash.
-    const held = statSync(LOCK, { throwIfNoEntry: false });
-    if (held && Date.now() - held.mtimeMs > 180_000) rmSync(LOCK, { recursive: true, force: true });
-    return false;
-  }
+/** Runs `build` under the lock unless `isFresh()` (asked again once the lock is held: another worker may have built). */
+async function buildUnlessFresh(isFresh: () => boolean, build: () => void): Promise<void> {
+  if (isFresh()) return;
+  // A lock older than a build can take (3 minutes) is left over from a crash.
+  await withLockDir(LOCK, 180_000, () => {
+    if (!isFresh()) build();
+  });
 }
 
 /** Build the dashboard unless dist is newer than every source; waits for a build in another worker. */
-export async function ensureDashboardBuilt(): Promise<void> {
-  if (isFresh()) return;
-  await waitFor(tryLock, 180_000, () => `dashboard build lock ${LOCK} still held`, 200);
-  try {
-    if (!isFresh()) build();
-  } finally {
-    rmdirSync(LOCK);
-  }
+export function ensureDashboardBuilt(): Promise<void> {
+  return buildUnlessFresh(() => builtAfter('dashboard/dist/index.html', SOURCES), build);
 }
 
 /**
- * Build the page on the Pi (`vite.page.config.ts`, into edge/dist/page), always: it is small and
- * its freshness is not tracked. Under the same lock, so two workers never write it at once.
+ * Build the page on the Pi (`vite.page.config.ts`, into edge/dist/page) unless it is newer than
+ * every source it reads (those `npm start` checks, scripts/bootstrap.mjs); under the same lock,
+ * so two workers never write it at once.
  */
-export async function buildPiPage(): Promise<void> {
-  await waitFor(tryLock, 180_000, () => `dashboard build lock ${LOCK} still held`, 200);
-  try {
-    const viteBin = join(DASHBOARD, 'node_modules', 'vite', 'bin', 'vite.js');
-    execFileSync(process.execPath, [viteBin, 'build', '--config', 'vite.page.config.ts'], {
-      cwd: DASHBOARD,
-      stdio: 'pipe',
-      timeout: 120_000,
-    });
-  } finally {
-    rmdirSync(LOCK);
-  }
+export function buildPiPage(): Promise<void> {
+  return buildUnlessFresh(
+    () => builtAfter('edge/dist/page/index.html', PAGE_SOURCES),
+    () => {
+      const viteBin = join(DASHBOARD, 'node_modules', 'vite', 'bin', 'vite.js');
+      execFileSync(process.execPath, [viteBin, 'build', '--config', 'vite.page.config.ts'], {
+        cwd: DASHBOARD,
+        stdio: 'pipe',
+        timeout: 120_000,
+      });
+    },
+  );
 }

@@ -7,9 +7,11 @@
  * better-sqlite3) come from the release cache outside the repository (scripts/release/runtime.mjs).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { builtAfter } from '../../scripts/bootstrap.mjs';
+import { withLockDir } from './lock-dir.ts';
 import { REPO } from './process.ts';
 
 /** What a release holds: a change to any of these rebuilds the test releases. */
@@ -34,66 +36,41 @@ const SOURCES = [
 /** Runs a release's own arm64 Node on this x64 machine (no binfmt_misc: qemu is called explicitly). */
 export const QEMU_ARM64 = ['qemu-aarch64-static', '-L', '/usr/aarch64-linux-gnu'];
 
-function newest(path: string): number {
-  let st: ReturnType<typeof statSync>;
-  try {
-    st = statSync(path);
-  } catch {
-    return 0;
-  }
-  if (!st.isDirectory()) return st.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))));
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 export type ReleaseRequest = { version: string; products: string[]; archs: string[] };
 
 /** Folder holding `<product>-<version>-linux-<arch>.tar.gz` for the request (built if stale). */
 export async function releaseBuild(req: ReleaseRequest): Promise<string> {
   const out = join(tmpdir(), 'vigia-release-test', `${req.version}-${req.products.join('+')}-${req.archs.join('+')}`);
   const marker = join(out, '.built');
-  const lock = `${out}.lock`;
   mkdirSync(join(out, '..'), { recursive: true });
-  const deadline = Date.now() + 20 * 60_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      // A lock left by a killed run goes stale after 20 minutes.
-      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 20 * 60_000) {
-        rmSync(lock, { recursive: true, force: true });
-      }
-      if (Date.now() > deadline) throw new Error(`${lock} held for 20 minutes: remove it if no test runs`);
-      await sleep(500);
-    }
-  }
-  try {
-    const built = existsSync(marker) ? statSync(marker).mtimeMs : 0;
-    if (built > 0 && SOURCES.every((s) => newest(join(REPO, s)) <= built)) return out;
-    rmSync(out, { recursive: true, force: true });
-    const args = ['scripts/release.mjs', '--out', out, '--version', req.version];
-    args.push('--product', req.products.join(','), '--arch', req.archs.join(','));
-    let log = '';
-    const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-      child.stdout.on('data', (d) => {
-        log += d;
+  // A lock left by a killed run goes stale after 20 minutes.
+  return withLockDir(
+    `${out}.lock`,
+    20 * 60_000,
+    async () => {
+      if (builtAfter(marker, SOURCES)) return out;
+      rmSync(out, { recursive: true, force: true });
+      const args = ['scripts/release.mjs', '--out', out, '--version', req.version];
+      args.push('--product', req.products.join(','), '--arch', req.archs.join(','));
+      let log = '';
+      const code = await new Promise<number | null>((resolve, reject) => {
+        const child = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+        child.stdout.on('data', (d) => {
+          log += d;
+        });
+        child.stderr.on('data', (d) => {
+          log += d;
+        });
+        child.once('error', reject);
+        child.once('exit', resolve);
       });
-      child.stderr.on('data', (d) => {
-        log += d;
-      });
-      child.once('error', reject);
-      child.once('exit', resolve);
-    });
-    if (code !== 0)
-      throw new Error(`npm run release ${args.slice(1).join(' ')} failed (exit ${code}):\n${log.slice(-4000)}`);
-    writeFileSync(marker, `${new Date().toISOString()}\n`);
-    return out;
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+      if (code !== 0)
+        throw new Error(`npm run release ${args.slice(1).join(' ')} failed (exit ${code}):\n${log.slice(-4000)}`);
+      writeFileSync(marker, `${new Date().toISOString()}\n`);
+      return out;
+    },
+    500,
+  );
 }
 
 /** Unpacks a tarball into `into`; returns its one top folder. */

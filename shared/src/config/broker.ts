@@ -43,7 +43,6 @@ export const BrokerLimits = z
       .describe('connection attempts per client address per minute; more are closed at once'),
   })
   .strict();
-const LIMITS_DEFAULT = { max_packet_kb: 64, max_connections: 64, connections_per_minute: 30 };
 
 export const BrokerConfig = z
   .object({
@@ -68,7 +67,7 @@ export const BrokerConfig = z
       .describe('serve MQTT over TLS (port 8883 by default)'),
     allow_anonymous: z.boolean().default(false),
     users: z.array(BrokerUser).default([]),
-    limits: BrokerLimits.default(LIMITS_DEFAULT),
+    limits: BrokerLimits.prefault({}),
   })
   .strict()
   .refine((b) => !b.ca_file || b.url?.startsWith('mqtts:'), {
@@ -80,7 +79,6 @@ export const BrokerConfig = z
     path: ['tls'],
   });
 export type BrokerConfig = z.infer<typeof BrokerConfig>;
-export const BROKER_DEFAULT = { host: '0.0.0.0', allow_anonymous: false, users: [], limits: LIMITS_DEFAULT };
 
 /** The port the embedded broker listens on: `port`, else 8883 with TLS, else 1883. */
 export function brokerPort(broker: Pick<BrokerConfig, 'port' | 'tls'>): number {

@@ -9,7 +9,7 @@ import { Duration } from '../duration.ts';
 import { DeviceId, SensorId, SiteId } from '../ids.ts';
 import { Rule, ruleIdCheck } from '../rules/permit.ts';
 import { isUnitOf, QUANTITY_NAMES } from '../units.ts';
-import { BROKER_DEFAULT, BrokerConfig } from './broker.ts';
+import { BrokerConfig } from './broker.ts';
 import { ModbusRtuSource } from './sources/modbus-rtu.ts';
 import { ModbusTcpSource } from './sources/modbus-tcp.ts';
 import { MqttSource } from './sources/mqtt.ts';
@@ -151,7 +151,7 @@ export const EdgeConfig = z
       })
       .strict()
       .default({ path: './data/buffer.db', max_mb: 512 }),
-    broker: BrokerConfig.default(BROKER_DEFAULT),
+    broker: BrokerConfig.prefault({}),
     api: z
       .object({
         port: Port.default(8081),

@@ -43,9 +43,34 @@ export type Delivery = {
 };
 
 /**
- * Waits (up to 60 s) until every acknowledged value reached the server and the agent's buffer is
- * empty, then sorts what was stored. The kill -9 tests' verdict: `missing`, `twice`, `invented`
- * and `misfiled` must all be empty.
+ * Waits (up to `timeoutMs`, default 60 s) until every acknowledged value is among the stored rows
+ * (`where`, e.g. "WHERE sensor LIKE 'arm.%'") and the agent's buffer is empty; then those rows.
+ * `log` adds the agent's log to the timeout message.
+ */
+export async function storedOnceAcked(
+  site: Pick<Stack, 'readingsDb' | 'apiUrl'>,
+  acked: readonly number[],
+  opts: { where?: string; timeoutMs?: number; intervalMs?: number; log?: () => string } = {},
+): Promise<StoredRow[]> {
+  const missing = () => {
+    const have = countByValue(storedRows(site, opts.where));
+    return acked.filter((v) => !have.has(v));
+  };
+  await waitFor(
+    async () => missing().length === 0 && (await edgeStatus(site)).buffer.pending === 0,
+    opts.timeoutMs ?? 60_000,
+    () => {
+      const left = missing();
+      return `${left.length} of ${acked.length} acknowledged readings never reached the server, e.g. ${left.slice(0, 10)}:\n${opts.log?.() ?? ''}`;
+    },
+    opts.intervalMs ?? 100,
+  );
+  return storedRows(site, opts.where);
+}
+
+/**
+ * `storedOnceAcked`, then sorts what was stored. The kill -9 tests' verdict: `missing`, `twice`,
+ * `invented` and `misfiled` must all be empty.
  */
 export async function settleDelivery(
   stack: Stack,
@@ -53,22 +78,11 @@ export async function settleDelivery(
   published: number,
   sensorOf: (value: number) => string,
 ): Promise<Delivery> {
-  const missing = () => {
-    const have = countByValue(storedRows(stack));
-    return acked.filter((v) => !have.has(v));
-  };
-  await waitFor(
-    async () => missing().length === 0 && (await edgeStatus(stack)).buffer.pending === 0,
-    60_000,
-    () =>
-      `${missing().length} of ${acked.length} acknowledged readings never reached the server, e.g. ${missing().slice(0, 10)}:\n${stack.edge.log().slice(-3000)}`,
-    100,
-  );
-  const rows = storedRows(stack);
+  const rows = await storedOnceAcked(stack, acked, { log: () => stack.edge.log().slice(-3000) });
   const counts = countByValue(rows);
   return {
     rows,
-    missing: missing(),
+    missing: acked.filter((v) => !counts.has(v)),
     twice: [...counts].filter(([, n]) => n > 1).map(([v]) => v),
     invented: rows.filter((r) => !Number.isInteger(r.value) || r.value < 1 || r.value > published),
     misfiled: rows.filter((r) => r.sensor !== sensorOf(r.value)),
