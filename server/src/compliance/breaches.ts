@@ -49,25 +49,23 @@ export function createBreachBook(deps: ComplianceDeps, runs: Runs): BreachBook {
   /** Store `next` over `old` (or as a new row); the history row and the live change it makes. */
   function put(old: BreachRecord | undefined, next: NewBreach, why: Why, now: number): [number, BreachChange][] {
     const fields = changedFields(old, next);
-    if (!old) {
-      const id = meta.insertBreach(next, now);
-      history(id, 'opened', why, now, { fields });
-      return next.end !== null
+    // A breach new or back in force is announced opened, and closed too when it has ended.
+    const opened = (id: number): [number, BreachChange][] =>
+      next.end !== null
         ? [
             [id, 'opened'],
             [id, 'closed'],
           ]
         : [[id, 'opened']];
+    if (!old) {
+      const id = meta.insertBreach(next, now);
+      history(id, 'opened', why, now, { fields });
+      return opened(id);
     }
     meta.updateBreach(old.id, next, now);
     if (old.withdrawn_at !== null) {
       history(old.id, 'restored', why, now, { fields });
-      return next.end !== null
-        ? [
-            [old.id, 'opened'],
-            [old.id, 'closed'],
-          ]
-        : [[old.id, 'opened']];
+      return opened(old.id);
     }
     const closed = old.end === null && next.end !== null;
     history(old.id, closed ? 'closed' : 'updated', why, now, { fields });

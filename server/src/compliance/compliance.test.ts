@@ -2,6 +2,7 @@
 // breaches through their routes, real SQLite files (the pure rule cases are tested in shared).
 import { ErrorBody, type Reading } from '@vigia/shared';
 import { afterEach, describe, expect, it } from 'vitest';
+import { postBatch } from '../testing/ingest.ts';
 import { permitOf, putPermits as putPermitsAs } from '../testing/permit.ts';
 import { makeTestApp, ORIGIN, T0, type TestApp } from '../testing/test-app.ts';
 import type { BreachView } from './views.ts';
@@ -54,11 +55,7 @@ async function setup(rules: object[] = [PH_RULE, CH4_RULE]): Promise<Ctx> {
 }
 
 async function ingest(token: string, readings: Reading[]) {
-  const res = await t!.app.request('/api/v1/ingest', {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ device: 'plant-01', sensors: SENSORS, readings }),
-  });
+  const res = await postBatch(t!, token, { device: 'plant-01', sensors: SENSORS, readings });
   expect(res.status, await res.clone().text()).toBe(200);
 }
 
@@ -348,14 +345,10 @@ describe('permits belong to their site', () => {
     await setup();
     // Site B has its own device and sensor, and an officer limited to it.
     const tokenB = t!.device('plant-b', 'other-plant');
-    const res = await t!.app.request('/api/v1/ingest', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${tokenB}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        device: 'plant-b',
-        sensors: [{ id: 'b.ph', quantity: 'ph', unit: 'pH' }],
-        readings: [{ sensor: 'b.ph', ts: T0, value: 7 }],
-      }),
+    const res = await postBatch(t!, tokenB, {
+      device: 'plant-b',
+      sensors: [{ id: 'b.ph', quantity: 'ph', unit: 'pH' }],
+      readings: [{ sensor: 'b.ph', ts: T0, value: 7 }],
     });
     expect(res.status, await res.clone().text()).toBe(200);
     const officerB = await t!.signIn('pedro', 'officer', ['other-plant']);

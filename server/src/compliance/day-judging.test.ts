@@ -4,6 +4,7 @@
 // goes over again brings it back. Through the HTTP API, real SQLite files.
 import type { Reading } from '@vigia/shared';
 import { afterEach, describe, expect, it } from 'vitest';
+import { postBatch } from '../testing/ingest.ts';
 import { permitOf, putPermits } from '../testing/permit.ts';
 import { makeTestApp, ORIGIN, type TestApp } from '../testing/test-app.ts';
 import type { BreachView } from './views.ts';
@@ -53,14 +54,10 @@ async function setup(rules: object[], permitExtra: object = {}): Promise<Ctx> {
 }
 
 async function ingest(token: string, readings: Omit<Reading, 'q'>[]) {
-  const res = await t!.app.request('/api/v1/ingest', {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      device: 'plant-01',
-      sensors: SENSORS,
-      readings: readings.map((r) => ({ ...r, q: 'good' })),
-    }),
+  const res = await postBatch(t!, token, {
+    device: 'plant-01',
+    sensors: SENSORS,
+    readings: readings.map((r) => ({ ...r, q: 'good' })),
   });
   expect(res.status, await res.clone().text()).toBe(200);
   await t!.compliance.idle();

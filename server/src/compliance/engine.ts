@@ -166,6 +166,14 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
     });
   }
 
+  /** Resolves when no replay is queued or running. */
+  async function drain() {
+    while (worker || pending.size > 0) {
+      kick();
+      await worker;
+    }
+  }
+
   // ---- ingest ------------------------------------------------------------------------------
   function accept(readings: readonly Reading[], why?: Why) {
     try {
@@ -315,12 +323,7 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
     announce: book.announce,
     siteZoneChanged,
     unitsKnown,
-    async idle() {
-      while (worker || pending.size > 0) {
-        kick();
-        await worker;
-      }
-    },
+    idle: drain,
     start() {
       deps.webhooks?.start();
       timer = setInterval(() => tick(), deps.tickMs ?? 30_000);
@@ -328,10 +331,7 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
     },
     async stop() {
       clearInterval(timer);
-      while (worker || pending.size > 0) {
-        kick();
-        await worker;
-      }
+      await drain();
       stopped = true;
       for (const run of runs.all.values()) if (active(run) && run.watermark !== null) runs.saveCheckpoint(run);
       await deps.webhooks?.stop();

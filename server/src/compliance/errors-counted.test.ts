@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { postBatch } from '../testing/ingest.ts';
 import { permitOf, putPermits } from '../testing/permit.ts';
 import { makeTestApp, T0, type TestApp } from '../testing/test-app.ts';
 
@@ -20,14 +21,10 @@ const SENSORS = [{ id: 'tunnel.ch4', quantity: 'methane', unit: '%vol' }];
 const RULE = { id: 'ch4', sensor: 'tunnel.ch4', kind: 'max', max: 1, averaging: 'instant', severity: 'alarm' };
 
 async function ingest(token: string, readings: { ts: number; value: number }[]) {
-  const res = await t!.app.request('/api/v1/ingest', {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      device: 'plant-01',
-      sensors: SENSORS,
-      readings: readings.map((r) => ({ sensor: 'tunnel.ch4', q: 'good', ...r })),
-    }),
+  const res = await postBatch(t!, token, {
+    device: 'plant-01',
+    sensors: SENSORS,
+    readings: readings.map((r) => ({ sensor: 'tunnel.ch4', q: 'good', ...r })),
   });
   expect(res.status, await res.clone().text()).toBe(200);
 }

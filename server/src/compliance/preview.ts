@@ -18,7 +18,7 @@ import { compileRule, createEvaluator, InputError, type Permit, type RuleEvent }
 import type { Meta } from '../meta/meta.ts';
 import { readingChunks } from '../reports/read-chunks.ts';
 import type { Store } from '../storage/store.ts';
-import { type BreachView, breachRecord } from './views.ts';
+import { type BreachView, breachRecord, openBreach } from './views.ts';
 import { waitsForUnit } from './waiting-unit.ts';
 
 /** Breaches answered a rule at most; a rule breached more often than this is shown cut short. */
@@ -28,8 +28,6 @@ export const MAX_PREVIEW_BREACHES = 1000;
 export type PreviewBreach = Omit<BreachView, 'id'> & { id: null };
 
 export type PreviewResult = { breaches: PreviewBreach[]; truncated: boolean };
-
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Evaluates every rule of `permit` over [from, to) of stored history. */
 export async function previewPermit(
@@ -61,14 +59,12 @@ export async function previewPermit(
         else out.push(view(breachRecord(key, permit.site, unit, e.breach)));
       }
     };
-    for await (const chunk of readingChunks(deps.store, rule.sensor, from, to)) {
+    // readingChunks yields to the event loop between chunks.
+    for await (const chunk of readingChunks(deps.store, rule.sensor, from, to))
       take(ev.pushColumns(chunk.ts, chunk.value));
-      await yieldToLoop();
-    }
     take(ev.advanceTo(to));
-    const st = ev.status();
-    if (st.breach && (st.state === 'breach' || st.state === 'clearing') && found < MAX_PREVIEW_BREACHES) {
-      const b = st.breach;
+    const b = openBreach(ev.status());
+    if (b && found < MAX_PREVIEW_BREACHES) {
       out.push(view(breachRecord(key, permit.site, unit, { ...b, end: null })));
     }
   }

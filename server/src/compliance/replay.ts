@@ -21,7 +21,7 @@ import type { BreachBook } from './breaches.ts';
 import type { ComplianceDeps, Why } from './deps.ts';
 import { evaluateSkippingQuiet } from './quiet-minutes.ts';
 import { active, END, type Run, type Runs } from './runs.ts';
-import { breachRecord } from './views.ts';
+import { breachRecord, openBreach } from './views.ts';
 
 /** Replay checkpoints held for the final transaction, at most this much JSON (then written early). */
 const MAX_PENDING_CP_CHARS = 32 * 1024 * 1024;
@@ -85,9 +85,9 @@ export function createReplay(deps: ComplianceDeps, runs: Runs, book: BreachBook)
       cpBytes += json.length;
       if (cpBytes > MAX_PENDING_CP_CHARS) meta.complianceTx(writeCps);
     };
+    const columns = store.readingColumns.bind(store);
     if (store.minuteSummaries && run.compiled.averaging.kind === 'instant') {
       // Quiet minutes skipped (quiet-minutes.ts); only instant rules, the only ones canSkip approves.
-      const columns = store.readingColumns.bind(store);
       const summaries = store.minuteSummaries.bind(store);
       const read = (from: number, to: number) => columns(run.sensor, from, to);
       for (const start of await chunksWithData(run.sensor, lo, hi, run.cpMs)) {
@@ -97,7 +97,6 @@ export function createReplay(deps: ComplianceDeps, runs: Runs, book: BreachBook)
         checkpoint();
       }
     } else {
-      const columns = store.readingColumns.bind(store);
       const read = (start: number) =>
         columns(run.sensor, Math.max(lo, start), Math.min(hi, start + run.cpMs)).catch((err: Error) => err);
       // The next intervals are read while one is evaluated (the SQLite store serves reads on
@@ -134,9 +133,8 @@ export function createReplay(deps: ComplianceDeps, runs: Runs, book: BreachBook)
       collect(ev.advanceTo(run.watermark)); // a no-data close the timer had made
     }
     const fresh = closed.map((b) => breachRecord(run.key, run.site, run.unit, b));
-    const st = ev.status();
-    if (st.breach && (st.state === 'breach' || st.state === 'clearing')) {
-      const b = st.breach;
+    const b = openBreach(ev.status());
+    if (b) {
       fresh.push(
         openClosedBy
           ? breachRecord(run.key, run.site, run.unit, { ...b, end: run.to, durationMs: run.to - b.start }, openClosedBy)

@@ -8,35 +8,23 @@
  */
 import type { Meta } from '../meta/meta.ts';
 import { active, type Runs } from './runs.ts';
-import type { RuleStatusView } from './views.ts';
+import { openBreach, type RuleStatusView } from './views.ts';
 
 /** The status of every active rule at `now` (server ms). */
 export function ruleStatus(runs: Runs, meta: Pick<Meta, 'breachByKey'>, now: number): RuleStatusView[] {
   const out: RuleStatusView[] = [];
   for (const run of runs.all.values()) {
     if (!active(run)) continue;
-    const s = run.ev.status();
-    const silent = run.lastTs === null || now - run.lastTs > run.holdMs;
+    const rule = { permit: run.key.permit, permit_version: run.key.version, rule: run.key.rule, sensor: run.sensor };
     if (run.waitingUnit) {
-      out.push({
-        permit: run.key.permit,
-        permit_version: run.key.version,
-        rule: run.key.rule,
-        sensor: run.sensor,
-        state: 'waiting_unit',
-        value: null,
-        at: null,
-        last_reading: null,
-        breach: null,
-      });
+      out.push({ ...rule, state: 'waiting_unit', value: null, at: null, last_reading: null, breach: null });
       continue;
     }
-    const open = s.breach && (s.state === 'breach' || s.state === 'clearing') ? s.breach : null;
+    const s = run.ev.status();
+    const silent = run.lastTs === null || now - run.lastTs > run.holdMs;
+    const open = openBreach(s);
     out.push({
-      permit: run.key.permit,
-      permit_version: run.key.version,
-      rule: run.key.rule,
-      sensor: run.sensor,
+      ...rule,
       state: silent ? 'no_data' : s.state,
       value: silent ? null : s.value,
       at: s.at,

@@ -4,8 +4,12 @@
  * "Compliance"). Candidates for shared/ as zod schemas once the dashboard reads them (docs/design.md C2),
  * as auth/roles.ts says of its own.
  */
-import type { Breach, RuleStatusState } from '@vigia/shared';
+import type { Breach, RuleStatus, RuleStatusState } from '@vigia/shared';
 import { type BreachRecord, type BreachState, breachState, type NewBreach, type RunKey } from '../meta/compliance.ts';
+
+/** The breach still open in an evaluator's status (in breach or clearing), else null. */
+export const openBreach = (s: RuleStatus): Breach | null =>
+  s.breach && (s.state === 'breach' || s.state === 'clearing') ? s.breach : null;
 
 /** The stored breach as the API shows it: the acknowledgement as one object (null until given). */
 export type BreachView = Omit<BreachRecord, 'ack_by' | 'ack_at' | 'ack_note'> & {

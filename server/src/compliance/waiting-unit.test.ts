@@ -3,6 +3,7 @@
 // batch's metadata gives the unit, evaluating the readings stored meanwhile. Through the real app.
 import { ErrorBody, type Reading } from '@vigia/shared';
 import { afterEach, describe, expect, it } from 'vitest';
+import { postBatch } from '../testing/ingest.ts';
 import { permitOf, putPermits } from '../testing/permit.ts';
 import { makeTestApp, T0, type TestApp } from '../testing/test-app.ts';
 
@@ -43,11 +44,7 @@ async function setup() {
   const token = t.device('plant-01');
   const officer = await t.signIn('maria', 'officer');
   const ingest = async (readings: Reading[], sensors?: object[]) => {
-    const res = await t.app.request('/api/v1/ingest', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ device: 'plant-01', readings, ...(sensors && { sensors }) }),
-    });
+    const res = await postBatch(t, token, { device: 'plant-01', readings, ...(sensors && { sensors }) });
     expect(res.status, await res.clone().text()).toBe(200);
   };
   const put = (rules: object[]) => putPermits(t, officer, [permitOf(rules, { id: 'p', title: 'Permiso' })]);

@@ -235,15 +235,14 @@ export function createIngestService(deps: IngestDeps): IngestService {
       checkCorrections(batch.readings);
 
       const claims = sensorClaims(batch);
-      deps.meta.claimSensors(device.id, claims, now);
+      // The claim answers each sensor's quantity and unit: no second read per sensor.
       const labels = new Map<string, SeriesLabels>();
-      for (const s of claims) {
-        const row = deps.meta.sensorById(s.id);
-        labels.set(s.id, {
+      for (const [id, s] of deps.meta.claimSensors(device.id, claims, now)) {
+        labels.set(id, {
           site: device.site,
           device: device.id,
-          quantity: row?.quantity ?? undefined,
-          unit: row?.unit ?? undefined,
+          quantity: s.quantity ?? undefined,
+          unit: s.unit ?? undefined,
         });
       }
       const { revisions } = await deps.store.write(batch.readings, labels, { by: device.id, at: now });

@@ -22,12 +22,18 @@ export type SensorRow = {
   interval_ms: number | null;
 };
 
+/** What a sensor measures, as stored (null until its device sends metadata). */
+export type SensorDescription = Pick<SensorRow, 'quantity' | 'unit'>;
+
 /** A sensor id a batch mentions, where in the batch (for the error path), and its metadata if sent. */
 export type SensorClaim = { id: string; path: string; meta?: SensorMeta };
 
 export type SensorRepo = {
-  /** Check that `device` may write every claimed id, then register new ids and update metadata; all or nothing. */
-  claimSensors(device: string, claims: readonly SensorClaim[], now: number): void;
+  /**
+   * Check that `device` may write every claimed id, then register new ids and update metadata; all
+   * or nothing. Answers each claimed sensor's quantity and unit as now stored (the store's labels).
+   */
+  claimSensors(device: string, claims: readonly SensorClaim[], now: number): Map<string, SensorDescription>;
   /** Sensors of `sites`, or every sensor when `sites` is empty. */
   listSensors(sites: readonly string[]): SensorRow[];
   sensorById(id: string): SensorRow | undefined;
@@ -45,7 +51,7 @@ const SELECT = `SELECT s.id, s.device, d.site, s.name, s.quantity, s.unit, s.fir
   FROM sensors s JOIN devices d ON d.id = s.device`;
 
 export function sensorRepo(db: Database.Database): SensorRepo {
-  const owner = db.prepare('SELECT device FROM sensors WHERE id = ?');
+  const owner = db.prepare('SELECT device, quantity, unit FROM sensors WHERE id = ?');
   const insert = db.prepare('INSERT OR IGNORE INTO sensors (id, device, first_seen) VALUES (?, ?, ?)');
   // The device's latest description wins (a technician may rename a sensor).
   const describe = db.prepare('UPDATE sensors SET name = @name, quantity = @quantity, unit = @unit WHERE id = @id');
@@ -70,8 +76,10 @@ export function sensorRepo(db: Database.Database): SensorRepo {
   });
 
   const claim = db.transaction((device: string, claims: readonly SensorClaim[], now: number) => {
+    const described = new Map<string, SensorDescription>();
     for (const c of claims) {
-      const row = owner.get(c.id) as { device: string } | undefined;
+      const row = owner.get(c.id) as ({ device: string } & SensorDescription) | undefined;
+      described.set(c.id, { quantity: row?.quantity ?? null, unit: row?.unit ?? null });
       if (row && row.device !== device) {
         throw new InputError(
           'sensor_taken',
@@ -85,8 +93,10 @@ export function sensorRepo(db: Database.Database): SensorRepo {
       insert.run(c.id, device, now);
       if (c.meta) {
         describe.run({ id: c.id, name: c.meta.name ?? null, quantity: c.meta.quantity, unit: c.meta.unit });
+        described.set(c.id, { quantity: c.meta.quantity, unit: c.meta.unit });
       }
     }
+    return described;
   });
 
   return {

@@ -26,12 +26,6 @@ export const STATEMENTS_PER_REQUEST = 250;
  *   the minutes it touches and the stored minute rollups of the hours it touches.
  */
 export async function beforeWrite(http: InfluxHttp, readings: readonly Reading[]) {
-  const markGood = new Set<Reading>();
-  const notGood = new Map<string, Set<number>>(); // sensor → ts stored (or earlier in the batch) as not good
-  const mark = (sensor: string, ts: number) => {
-    const times = notGood.get(sensor) ?? new Set<number>();
-    notGood.set(sensor, times.add(ts));
-  };
   const sensors = new Set(readings.map((r) => r.sensor));
   const only = sensors.size <= SENSORS_PER_QUERY ? ` AND (${[...sensors].map(sensorIs).join(' OR ')})` : '';
   const stamps = readings.map((r) => r.ts);
@@ -64,7 +58,6 @@ export async function beforeWrite(http: InfluxHttp, readings: readonly Reading[]
         for (const row of s.values) {
           values.set(Number(row[t]), Number(row[v]));
           if (q >= 0 && row[q] !== null && row[q] !== 'good') {
-            mark(sensor, Number(row[t]));
             const qs = storedQ.get(sensor) ?? new Map<number, Quality>();
             storedQ.set(sensor, qs.set(Number(row[t]), row[q] as Quality));
           }
@@ -78,19 +71,25 @@ export async function beforeWrite(http: InfluxHttp, readings: readonly Reading[]
       }
     }
   });
-  for (const r of readings) {
-    if (r.q !== 'good') mark(r.sensor, r.ts);
-    else if (notGood.get(r.sensor)?.has(r.ts)) markGood.add(r);
-  }
   const storedAt = (sensor: string, ts: number) => {
     const value = stored.get(sensor)?.get(ts);
     return value === undefined ? undefined : { value, q: storedQ.get(sensor)?.get(ts) ?? ('good' as const) };
   };
-  return { markGood, rollups: batchRollups(readings, stored, storedMinutes), storedAt };
+  return {
+    markGood: batchMarkGood(readings, storedQ),
+    rollups: batchRollups(readings, stored, storedMinutes),
+    storedAt,
+  };
 }
 
-/** Good readings following a not-good one at the same (sensor, ts) earlier in the batch. */
-export function batchMarkGood(readings: readonly Reading[]): Set<Reading> {
+/**
+ * Good readings following a not-good one at the same (sensor, ts): earlier in the batch, or
+ * stored so (`storedNotGood`: sensor → ts → quality of readings stored as not good).
+ */
+export function batchMarkGood(
+  readings: readonly Reading[],
+  storedNotGood?: ReadonlyMap<string, ReadonlyMap<number, Quality>>,
+): Set<Reading> {
   const out = new Set<Reading>();
   const notGood = new Map<string, Set<number>>(); // no key string per reading: this runs on every batch
   for (const r of readings) {
@@ -98,7 +97,8 @@ export function batchMarkGood(readings: readonly Reading[]): Set<Reading> {
       const times = notGood.get(r.sensor);
       if (times) times.add(r.ts);
       else notGood.set(r.sensor, new Set([r.ts]));
-    } else if (notGood.size > 0 && notGood.get(r.sensor)?.has(r.ts)) out.add(r);
+    } else if ((notGood.size > 0 && notGood.get(r.sensor)?.has(r.ts)) || storedNotGood?.get(r.sensor)?.has(r.ts))
+      out.add(r);
   }
   return out;
 }
