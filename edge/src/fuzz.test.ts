@@ -17,6 +17,7 @@ import { pino } from 'pino';
 import { SerialPort } from 'serialport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PtyPair, startPtyPair } from '../../test/services/socat.ts';
+import { until } from '../../test/services/util.ts';
 import { type Agent, createAgent } from './agent.ts';
 import { loadConfigText } from './config.ts';
 
@@ -27,14 +28,6 @@ let pair: PtyPair;
 let agent: Agent;
 let brokerPort: number;
 let device: SerialPort;
-
-const until = async (check: () => boolean, ms = 5000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vigia-fuzz-'));

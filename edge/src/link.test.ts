@@ -4,8 +4,8 @@
  * MQTT publish goes in, `/status` and `vigia-config status` say the link is encrypted. With a
  * certificate the agent does not trust, nothing is sent and the readings stay buffered.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { EdgeStatus, IngestBatch } from '@vigia/shared';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from '../../test/services/nginx.ts';
 import { until } from '../../test/services/util.ts';
 import { type Agent, createAgent } from './agent.ts';
 import { loadConfigText } from './config.ts';
@@ -27,20 +28,11 @@ let url: string;
 let received: { auth: string | undefined; readings: number }[];
 let agent: Agent | undefined;
 
+/** A certificate for 127.0.0.1 and its key; the certificate also goes to `<name>.pem` (a `ca_file`). */
 function selfSigned(name: string) {
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1'].concat([
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(dir, `${name}.key`),
-      '-out',
-      join(dir, `${name}.pem`),
-    ]),
-    { stdio: 'ignore' },
-  );
-  return { cert: readFileSync(join(dir, `${name}.pem`), 'utf8'), key: readFileSync(join(dir, `${name}.key`), 'utf8') };
+  const pair = selfSignedCertificate();
+  writeFileSync(join(dir, `${name}.pem`), pair.cert);
+  return pair;
 }
 
 beforeEach(async () => {

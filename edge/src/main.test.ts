@@ -5,27 +5,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EdgeStatus } from '@vigia/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runNode } from '../../test/support/process.ts';
 import { verifyPassword } from './local-api/access.ts';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '../bin/vigia-edge.mjs');
 
-function run(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    });
-    if (input !== undefined) child.stdin?.end(input);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr?.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** `vigia-edge <args>` to its end, with `input` on stdin. */
+const run = (args: string[], input?: string) => runNode(BIN, args, { input });
 
 let dir: string;
 beforeEach(() => {

@@ -3,14 +3,11 @@
  * per-user publish/subscribe permissions, the alarm topic reserved to the agent, retained
  * publishes only where allowed, refusals counted, the packet-size limit, connection limits, TLS.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mqtt from 'mqtt';
 import mqttPacket from 'mqtt-packet';
 import { afterEach, describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from '../../../test/services/nginx.ts';
 import { createMqttClientIntake } from '../transports/mqtt-client.ts';
 import type { MqttIntake } from '../transports/mqtt-intake.ts';
 import { createEmbeddedBroker, type RefusedAction } from './embedded-broker.ts';
@@ -20,14 +17,11 @@ const SENSORS = ['vigia/tunnel-1/ch4', 'vigia/tunnel-2/ch4'];
 const ALARM = 'vigia/plant-01/alarm';
 
 let broker: MqttIntake | undefined;
-let dir: string | undefined;
 const clients: mqtt.MqttClient[] = [];
 afterEach(async () => {
   for (const c of clients.splice(0)) c.end(true);
   await broker?.stop();
   broker = undefined;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
 });
 
 async function start(
@@ -215,30 +209,8 @@ describe('embedded broker limits (raw TCP)', () => {
 
 describe('embedded broker over TLS', () => {
   it('serves mqtts with the configured certificate; a client trusting it as CA publishes; plain MQTT is refused', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'vigia-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-    const b = await start({ tls: { cert, key: readFileSync(join(dir, 'key.pem'), 'utf8') } });
+    const { cert, key } = selfSignedCertificate();
+    const b = await start({ tls: { cert, key } });
     expect(b.url).toMatch(/^mqtts:\/\/127\.0\.0\.1:\d+$/);
     const node = await connect(b.url, 'node1', 'pw-1', { ca: cert });
     expect(await outcome(node, SENSORS[0], '0.9')).toBe('acked');

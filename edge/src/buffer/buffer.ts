@@ -282,7 +282,7 @@ export function createBuffer(options: BufferOptions) {
       options.onDropped?.(theDrop);
     }
     for (const [i, w] of group.entries()) w.resolve(results[i]);
-    if (pending > 0) for (const wake of [...waiters]) wake();
+    if (pending > 0) wakeAll();
   }
 
   function schedule(): void {
@@ -518,7 +518,7 @@ export function createBuffer(options: BufferOptions) {
         );
         return { corrected, conflicts: clashing.length, unplaceable };
       })();
-      if (result.corrected > 0) for (const wake of [...waiters]) wake();
+      if (result.corrected > 0) wakeAll();
       return result;
     },
 
@@ -561,7 +561,7 @@ export function createBuffer(options: BufferOptions) {
       staging.spillAll();
       commitNow();
       closed = true;
-      for (const wake of [...waiters]) wake();
+      wakeAll();
       db?.close();
       db = undefined;
       sql = undefined;

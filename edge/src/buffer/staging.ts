@@ -74,8 +74,6 @@ export function createStaging(options: StagingOptions) {
   const byKey = new Map<string, Staged>();
   /** Not yet taken by the live lane, oldest first. */
   let fresh: Staged[] = [];
-  /** The staged batch out to the server (may hold spilled readings until it is settled). */
-  let lease: Staged[] | null = null;
   let timer: NodeJS.Timeout | undefined;
 
   function settle(e: Staged): void {
@@ -182,7 +180,6 @@ export function createStaging(options: StagingOptions) {
     take(limit: number): Staged[] {
       const batch = fresh.slice(0, limit);
       fresh = fresh.slice(batch.length);
-      lease = batch.length ? batch : null;
       return batch;
     },
 
@@ -199,13 +196,11 @@ export function createStaging(options: StagingOptions) {
         else if (e.rowId !== null) rows.push(e.rowId);
         settle(e);
       }
-      if (lease === batch || lease?.[0] === batch[0]) lease = null;
       return rows;
     },
 
     /** The batch was not delivered: its readings still staged go back to the front, in order. */
     release(batch: readonly Staged[]): void {
-      if (lease?.[0] === batch[0]) lease = null;
       const back = batch.filter((e) => !e.spilled && !e.acked);
       if (back.length) fresh = [...back, ...fresh];
     },
@@ -219,7 +214,6 @@ export function createStaging(options: StagingOptions) {
       }
       const gone = new Set(out);
       fresh = fresh.filter((e) => !gone.has(e));
-      if (lease?.[0] === batch[0]) lease = null;
       return out;
     },
 
@@ -246,7 +240,6 @@ export function createStaging(options: StagingOptions) {
     hasFresh: (): boolean => fresh.length > 0,
     /** When the oldest staged reading not out yet was staged (clock ms), or null. */
     freshSince: (): number | null => fresh[0]?.at ?? null,
-    isOn: (): boolean => linkUp,
   };
 }
 export type Staging = ReturnType<typeof createStaging>;

@@ -47,6 +47,11 @@ export function registerRangeProblem(sensor: SensorConfig, index: number): Group
   };
 }
 
+/** The status detail for registers that do not decode as the sensor's `type` (both drivers, and modbus-rtu's probe). */
+export function decodeDetail(sensor: string, source: UnitSource, code: string): string {
+  return `el sensor ${sensor} (unidad ${source.unit_id}, registro ${source.register}) entrega un valor no válido (${code}) — revise type y word_order`;
+}
+
 type Startable = { start(): void | Promise<void>; stop(): Promise<void> };
 
 export type UnitBookOptions<C> = {
@@ -60,8 +65,6 @@ export type UnitBookOptions<C> = {
   /** The poll status (the line's own status is the driver's). */
   status: StatusTracker;
   deps: Pick<DriverDeps, 'emit' | 'telemetry'>;
-  /** The user-facing detail for a value that does not decode. */
-  decodeDetail(sensor: string, source: UnitSource, code: string): string;
 };
 
 export function createUnitBook<C extends { readings: number }>(options: UnitBookOptions<C>) {
@@ -105,7 +108,7 @@ export function createUnitBook<C extends { readings: number }>(options: UnitBook
       const unit = source.unit_id;
       const r = decodeRegisters(registers, source.type, source.word_order);
       if (!r.ok) {
-        sensorProblems.set(sensor, options.decodeDetail(sensor, source, r.code));
+        sensorProblems.set(sensor, decodeDetail(sensor, source, r.code));
         report(
           new InputError(
             `decode_${r.code}`,

@@ -51,7 +51,8 @@ export function verifyPassword(password: string, stored: string): boolean {
   return timingSafeEqual(got, want);
 }
 
-function isLoopback(address: string | undefined): boolean {
+/** A loopback peer address (IPv4, IPv6, or IPv4-mapped IPv6). */
+export function isLoopback(address: string | undefined): boolean {
   return !!address && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
 }
 

@@ -38,7 +38,7 @@ import { z } from 'zod';
 import { type LoadedConfig, loadConfigText } from '../config.ts';
 import { writeConfigAtomically } from '../config-file.ts';
 import { ProbeError } from '../drivers/driver.ts';
-import type { Access, Refusal } from './access.ts';
+import { type Access, isLoopback, type Refusal, SESSION_COOKIE } from './access.ts';
 import type { Events } from './events.ts';
 import { passwordProblem, writePasswordFile } from './password-file.ts';
 
@@ -71,10 +71,6 @@ const DISK_ONLY: { key: string; get: (c: LoadedConfig['config']) => unknown }[] 
 ];
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
-
-function isLoopback(address: string | undefined): boolean {
-  return !!address && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
-}
 
 /** `localhost`, `127.x.x.x` or `[::1]`, with or without a port; absent counts as loopback (HTTP/1.0). */
 function isLoopbackHost(host: string | undefined): boolean {
@@ -237,7 +233,7 @@ async function route(deps: LocalApiDeps, req: IncomingMessage): Promise<Answer> 
   if (req.method === 'POST' && path === '/login') return login(deps, req);
   if (req.method === 'POST' && path === '/logout') {
     deps.access.logout(req);
-    return { ...json({ ok: true }), headers: { 'set-cookie': 'vigia_session=; Path=/; Max-Age=0' } };
+    return { ...json({ ok: true }), headers: { 'set-cookie': `${SESSION_COOKIE}=; Path=/; Max-Age=0` } };
   }
   if (req.method === 'PUT' && path === '/password') return putPassword(deps, req);
   if (req.method === 'POST' && path === '/probe') return postProbe(deps, req);

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type PtyPair, startPtyPair } from '../../../test/services/socat.ts';
+import { runNode } from '../../../test/support/process.ts';
 import { type Agent, createAgent } from '../agent.ts';
 import { loadConfig } from '../config.ts';
 import { startTestSlave, type TestSlave } from '../drivers/modbus-rtu/test-slave.ts';
@@ -108,31 +108,23 @@ describe('POST /probe (agent in process, real HTTP, socat pty and a Modbus test 
 
   it('vigia-config probe --modbus goes through the running agent instead of opening the port', async () => {
     const before = slave.requests.get(1) ?? 0;
-    const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [
-        CONFIG_BIN,
-        'probe',
-        pty.a,
-        '--modbus',
-        '--unit',
-        '1',
-        '--register',
-        '1',
-        '--type',
-        'uint16',
-        '--seconds',
-        '2',
-        '--api',
-        api,
-        '--password-file',
-        join(dir, 'pass.txt'),
-      ]);
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const r = await runNode(CONFIG_BIN, [
+      'probe',
+      pty.a,
+      '--modbus',
+      '--unit',
+      '1',
+      '--register',
+      '1',
+      '--type',
+      'uint16',
+      '--seconds',
+      '2',
+      '--api',
+      api,
+      '--password-file',
+      join(dir, 'pass.txt'),
+    ]);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('la prueba pasa por el agente');
     expect(r.stdout).toMatch(/#1 valor 1234/);

@@ -24,7 +24,7 @@ export type SerialTransportOptions = {
   /** Called once per failed open or lost port, with the underlying error. */
   onError: (err: Error) => void;
   /** The port is open: attach readers. Called once per successful open. */
-  onOpen: (port: OpenSerialPort, serial: SerialModule) => void;
+  onOpen: (port: OpenSerialPort) => void;
   /** The port opened last is gone (lost, or closed by `stop`). */
   onLost?: () => void;
 };
@@ -102,7 +102,7 @@ export function createSerialTransport(options: SerialTransportOptions) {
         if (!port.isOpen) return resolve();
         port.close(() => resolve());
       });
-    options.onOpen(port, serial);
+    options.onOpen(port);
     return { lost };
   }
 

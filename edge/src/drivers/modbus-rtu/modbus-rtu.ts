@@ -16,11 +16,11 @@ import { createSerialTransport } from '../../transports/serial-port.ts';
 import { type Driver, type DriverDeps, type DriverModule, type GroupProblem, ProbeError } from '../driver.ts';
 import { createPollLoop } from '../poll-loop.ts';
 import type { PollOutcome, SchedulerTuning } from '../scheduler.ts';
-import { createUnitBook, pollEntries, registerRangeProblem } from '../unit-book.ts';
+import { createUnitBook, decodeDetail, pollEntries, registerRangeProblem } from '../unit-book.ts';
 import { createBus, type Exchange, frameGapMs } from './bus.ts';
 import { decodeRegisters, REGISTERS_PER_TYPE } from './decode.ts';
 import { FUNCTION_CODES, type ReplyExpectation, readRequest } from './frame.ts';
-import { decodeDetail, exceptionDetail, exceptionLog, type SilentKind, silentDetail, silentLog } from './messages.ts';
+import { exceptionDetail, exceptionLog, type SilentKind, silentDetail, silentLog } from './messages.ts';
 import { schema } from './schema.ts';
 
 export type ModbusRtuTuning = SchedulerTuning & {
@@ -94,7 +94,6 @@ export function create(
     zero: () => ({ readings: 0, timeout: 0, crc: 0, garbled: 0, exception: 0 }),
     status: createStatus(`leyendo ${path}`, deps.clock),
     deps,
-    decodeDetail,
   });
   const { report } = book;
   const pollLoop = createPollLoop({

@@ -30,7 +30,3 @@ export function exceptionDetail(source: ModbusTcpSource, exception: number): str
 export function exceptionLog(sensor: string, source: ModbusTcpSource, exception: number): string {
   return `sensor ${sensor}: unit ${source.unit_id} on ${at(source)} answered exception ${exception} (${exceptionName(exception, 'en')}) for ${source.function} register ${source.register}`;
 }
-
-export function decodeDetail(sensor: string, source: ModbusTcpSource, code: string): string {
-  return `el sensor ${sensor} (unidad ${source.unit_id}, registro ${source.register}) entrega un valor no válido (${code}) — revise type y word_order`;
-}

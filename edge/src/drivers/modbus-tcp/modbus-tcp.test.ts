@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:net';
 import { type ModbusTcpSource, SensorConfig } from '@vigia/shared';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { freePort } from '../../../../test/services/util.ts';
+import { freePort, waitFor } from '../../../../test/services/util.ts';
 import { createRegisterMap, startModbusTcpGateway } from '../../../../test/simulator/transports/modbus.ts';
 import { createTelemetry, type Telemetry } from '../../telemetry.ts';
 import type { Sample } from '../driver.ts';
@@ -18,13 +18,8 @@ const sensor = (id: string, port: number, source: Source, interval = '100ms') =>
     source: { driver: 'modbus-tcp', host: '127.0.0.1', port, unit_id: 1, register: 0, type: 'float32', ...source },
   });
 
-const until = async (check: () => boolean | Promise<boolean>, ms = 5000, what = 'condition') => {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+const until = (check: () => boolean | Promise<boolean>, ms = 5000, what = 'condition') =>
+  waitFor(check, ms, () => `timed out waiting for ${what}`, 20);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let telemetry: Telemetry;

@@ -88,7 +88,6 @@ export function create(
     zero: () => ({ readings: 0, timeout: 0, garbled: 0, exception: 0 }),
     status: createStatus(`leyendo ${host}:${port}`, deps.clock),
     deps,
-    decodeDetail: msg.decodeDetail,
   });
   const { report } = book;
   const pollLoop = createPollLoop({

@@ -10,7 +10,7 @@ import { SensorConfig } from '@vigia/shared';
 import { pino } from 'pino';
 import { afterEach, expect, it } from 'vitest';
 import { type PtyPair, startPtyPair } from '../../../../test/services/socat.ts';
-import { freePort } from '../../../../test/services/util.ts';
+import { freePort, waitFor } from '../../../../test/services/util.ts';
 import type { RecordLine } from '../../../../test/simulator/record.ts';
 import { demoSensors } from '../../../../test/simulator/sensors.ts';
 import { type Proc, startNode } from '../../../../test/support/process.ts';
@@ -24,13 +24,8 @@ afterEach(async () => {
   for (const c of cleanups.reverse()) await c();
   cleanups.length = 0;
 });
-const until = async (check: () => boolean, ms: number, what: string) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+const until = (check: () => boolean, ms: number, what: string) =>
+  waitFor(check, ms, () => `timed out waiting for ${what}`);
 
 function simulator(dir: string, args: string[]): Proc {
   const sim = startNode('simulator', 'test/simulator/main.ts', [...args, '--seed', '5', '--local-start-hour', '9'], {
