@@ -8,6 +8,7 @@
 import type { InputHTMLAttributes } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { addUser, users as fetchUsers, patchUser, type UserInfo } from '../api.ts';
+import { StatusLine, useSave } from '../components/save-status.tsx';
 import { errorText } from '../error-text.ts';
 import { useI18n } from '../i18n.ts';
 
@@ -17,40 +18,6 @@ const siteList = (text: string) =>
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
-
-type Status = { kind: 'idle' | 'busy' | 'saved' } | { kind: 'error'; text: string };
-
-function StatusLine({ status }: { status: Status }) {
-  const { t } = useI18n();
-  if (status.kind === 'saved')
-    return (
-      <p class="message" role="status">
-        {t('userSaved')}
-      </p>
-    );
-  if (status.kind === 'error')
-    return (
-      <p class="message message--error" role="alert">
-        {status.text}
-      </p>
-    );
-  return null;
-}
-
-function useSave(): [Status, (work: () => Promise<void>) => Promise<void>] {
-  const { t } = useI18n();
-  const [status, setStatus] = useState<Status>({ kind: 'idle' });
-  const run = async (work: () => Promise<void>) => {
-    setStatus({ kind: 'busy' });
-    try {
-      await work();
-      setStatus({ kind: 'saved' });
-    } catch (err) {
-      setStatus({ kind: 'error', text: t('userFailed', { detail: errorText(err, t) }) });
-    }
-  };
-  return [status, run];
-}
 
 const PASSWORD: InputHTMLAttributes<HTMLInputElement> = { type: 'password', autocomplete: 'new-password' };
 
@@ -131,7 +98,7 @@ function UserForm({ user, onSaved }: { user: UserInfo; onSaved: (u: UserInfo) =>
   const { t } = i18n;
   const [access, setAccess] = useState<Access>({ role: user.role, all: user.all_sites, sites: user.sites.join(', ') });
   const [password, setPassword] = useState('');
-  const [status, save] = useSave();
+  const [status, save] = useSave('userFailed');
   const id = `user-${user.user}`;
   const submit = (e: Event) => {
     e.preventDefault();
@@ -180,7 +147,7 @@ function UserForm({ user, onSaved }: { user: UserInfo; onSaved: (u: UserInfo) =>
       >
         {t('userSetPassword')}
       </button>
-      <StatusLine status={status} />
+      <StatusLine status={status} saved={t('userSaved')} />
     </form>
   );
 }
@@ -190,7 +157,7 @@ function NewUserForm({ onAdded }: { onAdded: (u: UserInfo) => void }) {
   const [name, setName] = useState('');
   const [access, setAccess] = useState<Access>({ role: 'operator', all: false, sites: '' });
   const [password, setPassword] = useState('');
-  const [status, save] = useSave();
+  const [status, save] = useSave('userFailed');
   const submit = (e: Event) => {
     e.preventDefault();
     void save(async () => {
@@ -215,7 +182,7 @@ function NewUserForm({ onAdded }: { onAdded: (u: UserInfo) => void }) {
       <button type="submit" class="button button--primary" disabled={status.kind === 'busy'}>
         {t('userAdd')}
       </button>
-      <StatusLine status={status} />
+      <StatusLine status={status} saved={t('userSaved')} />
     </form>
   );
 }
