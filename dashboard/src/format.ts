@@ -80,24 +80,22 @@ export function zoneName(timeZone: string, lang: Lang): string {
 
 export type TimeStyle = 'clock' | 'clock_seconds' | 'date' | 'datetime';
 
+const TIME = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } as const;
+const DATE = { day: '2-digit', month: '2-digit', year: 'numeric' } as const;
+const PARTS = {
+  time: TIME,
+  time_s: { ...TIME, second: '2-digit' },
+  day: { day: '2-digit', month: '2-digit' },
+  date: DATE,
+  datetime: { ...DATE, ...TIME },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
-function fmt(lang: Lang, timeZone: string, part: 'time' | 'time_s' | 'day' | 'date' | 'datetime'): Intl.DateTimeFormat {
+function fmt(lang: Lang, timeZone: string, part: keyof typeof PARTS): Intl.DateTimeFormat {
   const key = `${lang}|${timeZone}|${part}`;
   let f = timeFormats.get(key);
   if (!f) {
-    const time = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } as const;
-    const date = { day: '2-digit', month: '2-digit', year: 'numeric' } as const;
-    const options: Intl.DateTimeFormatOptions =
-      part === 'time'
-        ? time
-        : part === 'time_s'
-          ? { ...time, second: '2-digit' }
-          : part === 'day'
-            ? { day: '2-digit', month: '2-digit' }
-            : part === 'date'
-              ? date
-              : { ...date, ...time };
-    f = new Intl.DateTimeFormat(localeFor(lang), { ...options, timeZone });
+    f = new Intl.DateTimeFormat(localeFor(lang), { ...PARTS[part], timeZone });
     timeFormats.set(key, f);
   }
   return f;

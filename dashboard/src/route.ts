@@ -7,11 +7,16 @@ export type Route = 'live' | 'breaches' | 'report' | 'devices' | 'sites' | 'user
 export const ROUTES: readonly Route[] = ['live', 'breaches', 'report', 'devices', 'sites', 'users', 'permits'];
 
 /** Pages only some roles are offered (the server refuses the others anyway). */
-export const ROUTE_ROLES: Partial<Record<Route, readonly string[]>> = {
+const ROUTE_ROLES: Partial<Record<Route, readonly string[]>> = {
   sites: ['admin'],
   users: ['admin'],
   permits: ['officer', 'admin'],
 };
+
+/** Whether `role` is offered `route` (ROUTE_ROLES; every role for the others). */
+export function offered(route: Route, role: string): boolean {
+  return ROUTE_ROLES[route]?.includes(role) ?? true;
+}
 
 /** `#/breaches` → "breaches"; anything unknown (or empty) is the live page. */
 export function routeOf(hash: string): Route {

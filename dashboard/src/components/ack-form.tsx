@@ -55,39 +55,71 @@ export function AckForm({ breachId, onAcked }: AckFormProps) {
     }
   };
 
-  const id = `ack-note-${breachId}`;
   return (
-    <form class="ack" onSubmit={submit} noValidate>
-      <label class="field" for={id}>
-        <span class="field__label">{t('ackNote')}</span>
+    <NoteForm
+      id={`ack-note-${breachId}`}
+      label={t('ackNote')}
+      rows={3}
+      name="note"
+      required
+      value={note}
+      onInput={setNote}
+      error={error}
+      busy={busy}
+      saveLabel={busy ? t('ackSaving') : t('ackSave')}
+      onSubmit={submit}
+      onCancel={() => {
+        setOpen(false);
+        setError(null);
+      }}
+    />
+  );
+}
+
+export type NoteFormProps = {
+  id: string;
+  label: string;
+  rows: number;
+  name?: string;
+  required?: boolean;
+  maxLength?: number;
+  value: string;
+  onInput: (note: string) => void;
+  error: string | null;
+  busy: boolean;
+  saveLabel: string;
+  onSubmit: (e: Event) => void;
+  onCancel: () => void;
+};
+
+/** The note form an acknowledgement and an operator's note share: a note, its error, save and cancel. */
+export function NoteForm(p: NoteFormProps) {
+  const { t } = useI18n();
+  return (
+    <form class="ack" onSubmit={p.onSubmit} noValidate>
+      <label class="field" for={p.id}>
+        <span class="field__label">{p.label}</span>
       </label>
       <textarea
-        id={id}
+        id={p.id}
         class="field__input ack__note"
-        name="note"
-        rows={3}
-        required
-        value={note}
-        onInput={(e) => setNote(e.currentTarget.value)}
+        name={p.name}
+        rows={p.rows}
+        required={p.required}
+        maxLength={p.maxLength}
+        value={p.value}
+        onInput={(e) => p.onInput(e.currentTarget.value)}
       />
-      {error && (
+      {p.error && (
         <p class="message message--error" role="alert">
-          {error}
+          {p.error}
         </p>
       )}
       <div class="ack__actions">
-        <button type="submit" class="button button--dark" disabled={busy}>
-          {busy ? t('ackSaving') : t('ackSave')}
+        <button type="submit" class="button button--dark" disabled={p.busy}>
+          {p.saveLabel}
         </button>
-        <button
-          type="button"
-          class="button button--quiet"
-          disabled={busy}
-          onClick={() => {
-            setOpen(false);
-            setError(null);
-          }}
-        >
+        <button type="button" class="button button--quiet" disabled={p.busy} onClick={p.onCancel}>
           {t('ackCancel')}
         </button>
       </div>

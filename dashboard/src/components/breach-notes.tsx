@@ -8,6 +8,7 @@ import { addBreachNote } from '../api.ts';
 import type { BreachRow } from '../compliance.ts';
 import { errorText } from '../error-text.ts';
 import { useI18n } from '../i18n.ts';
+import { NoteForm } from './ack-form.tsx';
 
 export type BreachNotesProps = {
   breach: BreachRow;
@@ -44,7 +45,6 @@ export function BreachNotes({ breach, canNote, onSaved }: BreachNotesProps) {
     }
     setBusy(false);
   };
-  const id = `note-${breach.id}`;
   return (
     <section class="breach__notes" data-notes={notes.length}>
       <h3 class="breach__ack-title">{t('notesTitle')}</h3>
@@ -64,32 +64,19 @@ export function BreachNotes({ breach, canNote, onSaved }: BreachNotesProps) {
         </button>
       )}
       {canNote && open && (
-        <form class="ack" onSubmit={submit} noValidate>
-          <label class="field" for={id}>
-            <span class="field__label">{t('noteLabel')}</span>
-          </label>
-          <textarea
-            id={id}
-            class="field__input ack__note"
-            rows={2}
-            maxLength={2000}
-            value={note}
-            onInput={(e) => setNote(e.currentTarget.value)}
-          />
-          {error && (
-            <p class="message message--error" role="alert">
-              {error}
-            </p>
-          )}
-          <div class="ack__actions">
-            <button type="submit" class="button button--dark" disabled={busy}>
-              {busy ? t('noteSaving') : t('noteSave')}
-            </button>
-            <button type="button" class="button button--quiet" disabled={busy} onClick={() => setOpen(false)}>
-              {t('ackCancel')}
-            </button>
-          </div>
-        </form>
+        <NoteForm
+          id={`note-${breach.id}`}
+          label={t('noteLabel')}
+          rows={2}
+          maxLength={2000}
+          value={note}
+          onInput={setNote}
+          error={error}
+          busy={busy}
+          saveLabel={busy ? t('noteSaving') : t('noteSave')}
+          onSubmit={submit}
+          onCancel={() => setOpen(false)}
+        />
       )}
     </section>
   );

@@ -1,6 +1,6 @@
 /** @module nav-tabs — the sections as links (hash routing): live, breaches, report, devices, and sites for admins. */
 import { useI18n } from '../i18n.ts';
-import { hrefOf, ROUTE_ROLES, ROUTES, type Route } from '../route.ts';
+import { hrefOf, offered, ROUTES, type Route } from '../route.ts';
 
 const LABEL = {
   live: 'navLive',
@@ -16,7 +16,7 @@ export function NavTabs({ route, role }: { route: Route; role: string }) {
   const { t } = useI18n();
   return (
     <nav class="tabs" aria-label={t('navLabel')}>
-      {ROUTES.filter((r) => ROUTE_ROLES[r]?.includes(role) ?? true).map((r) => (
+      {ROUTES.filter((r) => offered(r, role)).map((r) => (
         <a
           key={r}
           class={`tabs__tab${r === route ? ' tabs__tab--current' : ''}`}

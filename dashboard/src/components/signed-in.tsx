@@ -10,6 +10,7 @@ import { DevicesPage } from '../pages/devices-page.tsx';
 import { LivePage } from '../pages/live-page.tsx';
 import { ReportPage } from '../pages/report-page.tsx';
 import { SitesPage } from '../pages/sites-page.tsx';
+import { offered } from '../route.ts';
 import { setSiteZone, siteZone, zoneOfSites } from '../site-zone.ts';
 import { useCompliance } from '../use-compliance.ts';
 import { useLive } from '../use-live.ts';
@@ -73,8 +74,8 @@ export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
         {route === 'report' && <ReportPage me={me} />}
         {route === 'devices' && <DevicesPage snapshot={snapshot} />}
       </Fragment>
-      {route === 'users' && me.role === 'admin' && <LazyPage load={loadUsersPage} />}
-      {route === 'permits' && (me.role === 'officer' || me.role === 'admin') && <LazyPage load={loadPermitsPage} />}
+      {route === 'users' && offered(route, me.role) && <LazyPage load={loadUsersPage} />}
+      {route === 'permits' && offered(route, me.role) && <LazyPage load={loadPermitsPage} />}
       {route === 'sites' && (
         <SitesPage
           me={me}

@@ -20,6 +20,7 @@ import {
   serverNow,
 } from '../api.ts';
 import type { PermitInfo } from '../compliance.ts';
+import { type SaveStatus, StatusLine } from '../components/save-status.tsx';
 import { errorText } from '../error-text.ts';
 import { useI18n } from '../i18n.ts';
 
@@ -76,9 +77,7 @@ function TemplateForm({
   const [draft, setDraft] = useState<Draft>({ sensors: {}, values: {}, averaging: {} });
   const [issues, setIssues] = useState<string[]>([]);
   const [preview, setPreview] = useState<PreviewBreach[] | null>(null);
-  const [status, setStatus] = useState<{ kind: 'idle' | 'busy' | 'saved' } | { kind: 'error'; text: string }>({
-    kind: 'idle',
-  });
+  const [status, setStatus] = useState<SaveStatus>({ kind: 'idle' });
   const set = (part: keyof Draft, key: string, value: string) =>
     setDraft((d) => ({ ...d, [part]: { ...d[part], [key]: value } }));
 
@@ -254,16 +253,7 @@ function TemplateForm({
           <PreviewList breaches={preview} />
         </div>
       )}
-      {status.kind === 'saved' && (
-        <p class="message" role="status">
-          {t('permitSaved')}
-        </p>
-      )}
-      {status.kind === 'error' && (
-        <p class="message message--error" role="alert">
-          {status.text}
-        </p>
-      )}
+      <StatusLine status={status} saved={t('permitSaved')} />
     </form>
   );
 }

@@ -5,6 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import { type Me, putSite, type SiteInfo } from '../api.ts';
+import { StatusLine, useSave } from '../components/save-status.tsx';
 import { errorText } from '../error-text.ts';
 import { useI18n } from '../i18n.ts';
 
@@ -17,18 +18,10 @@ function SiteForm({ site, onSaved }: { site: SiteInfo; onSaved: (site: SiteInfo)
   const { t } = useI18n();
   const [name, setName] = useState(site.name ?? site.id);
   const [zone, setZone] = useState(site.time_zone);
-  const [state, setState] = useState<{ kind: 'idle' | 'busy' | 'saved' } | { kind: 'error'; text: string }>({
-    kind: 'idle',
-  });
-  const submit = async (e: Event) => {
+  const [state, save] = useSave('siteSaveFailed');
+  const submit = (e: Event) => {
     e.preventDefault();
-    setState({ kind: 'busy' });
-    try {
-      onSaved(await putSite(site.id, name.trim(), zone.trim()));
-      setState({ kind: 'saved' });
-    } catch (err) {
-      setState({ kind: 'error', text: t('siteSaveFailed', { detail: errorText(err, t) }) });
-    }
+    void save(async () => onSaved(await putSite(site.id, name.trim(), zone.trim())));
   };
   const id = (field: string) => `site-${site.id}-${field}`;
   return (
@@ -58,16 +51,7 @@ function SiteForm({ site, onSaved }: { site: SiteInfo; onSaved: (site: SiteInfo)
       <button type="submit" class="button button--primary" disabled={state.kind === 'busy'}>
         {t('siteSave')}
       </button>
-      {state.kind === 'saved' && (
-        <p class="message" role="status">
-          {t('siteSaved')}
-        </p>
-      )}
-      {state.kind === 'error' && (
-        <p class="message message--error" role="alert">
-          {state.text}
-        </p>
-      )}
+      <StatusLine status={state} saved={t('siteSaved')} />
     </form>
   );
 }

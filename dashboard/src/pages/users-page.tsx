@@ -5,8 +5,10 @@
  * signs that user out everywhere at once (its open live pages stop). Loaded only when opened
  * (components/lazy-page.tsx), so the first load of the dashboard does not carry it.
  */
+import type { InputHTMLAttributes } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { addUser, users as fetchUsers, patchUser, type UserInfo } from '../api.ts';
+import { StatusLine, useSave } from '../components/save-status.tsx';
 import { errorText } from '../error-text.ts';
 import { useI18n } from '../i18n.ts';
 
@@ -17,54 +19,90 @@ const siteList = (text: string) =>
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 
-type Status = { kind: 'idle' | 'busy' | 'saved' } | { kind: 'error'; text: string };
+const PASSWORD: InputHTMLAttributes<HTMLInputElement> = { type: 'password', autocomplete: 'new-password' };
 
-function StatusLine({ status }: { status: Status }) {
-  const { t } = useI18n();
-  if (status.kind === 'saved')
-    return (
-      <p class="message" role="status">
-        {t('userSaved')}
-      </p>
-    );
-  if (status.kind === 'error')
-    return (
-      <p class="message message--error" role="alert">
-        {status.text}
-      </p>
-    );
-  return null;
+/** One labelled text input; `password` makes it a new-password field. */
+function TextField(props: {
+  id: string;
+  name: string;
+  label: string;
+  value: string;
+  onInput: (v: string) => void;
+  password?: boolean;
+}) {
+  return (
+    <label class="field" for={props.id}>
+      <span class="field__label">{props.label}</span>
+      <input
+        id={props.id}
+        class="field__input"
+        {...(props.password ? PASSWORD : {})}
+        name={props.name}
+        value={props.value}
+        onInput={(e) => props.onInput(e.currentTarget.value)}
+      />
+    </label>
+  );
 }
 
-function useSave(): [Status, (work: () => Promise<void>) => Promise<void>] {
+type Access = { role: string; all: boolean; sites: string };
+
+/** Role, all sites, and the sites (when not all): the same fields on a new user and an existing one. */
+function AccessFields({ id, access, onChange }: { id: string; access: Access; onChange: (a: Access) => void }) {
   const { t } = useI18n();
-  const [status, setStatus] = useState<Status>({ kind: 'idle' });
-  const run = async (work: () => Promise<void>) => {
-    setStatus({ kind: 'busy' });
-    try {
-      await work();
-      setStatus({ kind: 'saved' });
-    } catch (err) {
-      setStatus({ kind: 'error', text: t('userFailed', { detail: errorText(err, t) }) });
-    }
-  };
-  return [status, run];
+  return (
+    <>
+      <label class="field" for={`${id}-role`}>
+        <span class="field__label">{t('userRole')}</span>
+        <select
+          id={`${id}-role`}
+          class="field__input"
+          name="role"
+          value={access.role}
+          onChange={(e) => onChange({ ...access, role: e.currentTarget.value })}
+        >
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label class="field" for={`${id}-all`}>
+        <input
+          id={`${id}-all`}
+          type="checkbox"
+          name="all_sites"
+          checked={access.all}
+          onChange={(e) => onChange({ ...access, all: e.currentTarget.checked })}
+        />{' '}
+        <span class="field__label">{t('userAllSites')}</span>
+      </label>
+      {!access.all && (
+        <TextField
+          id={`${id}-sites`}
+          name="sites"
+          label={t('userSites')}
+          value={access.sites}
+          onInput={(sites) => onChange({ ...access, sites })}
+        />
+      )}
+    </>
+  );
 }
+
+const accessBody = ({ role, all, sites }: Access) => ({ role, sites: all ? [] : siteList(sites), all_sites: all });
 
 function UserForm({ user, onSaved }: { user: UserInfo; onSaved: (u: UserInfo) => void }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const [role, setRole] = useState(user.role);
-  const [sites, setSites] = useState(user.sites.join(', '));
-  const [all, setAll] = useState(user.all_sites);
+  const [access, setAccess] = useState<Access>({ role: user.role, all: user.all_sites, sites: user.sites.join(', ') });
   const [password, setPassword] = useState('');
-  const [status, save] = useSave();
-  const id = (f: string) => `user-${user.user}-${f}`;
+  const [status, save] = useSave('userFailed');
+  const id = `user-${user.user}`;
   const submit = (e: Event) => {
     e.preventDefault();
-    void save(async () =>
-      onSaved(await patchUser(user.user, { role, sites: all ? [] : siteList(sites), all_sites: all })),
-    );
+    void save(async () => onSaved(await patchUser(user.user, accessBody(access))));
   };
   return (
     <form class="card card--wide user" data-user={user.user} onSubmit={submit} noValidate>
@@ -74,44 +112,7 @@ function UserForm({ user, onSaved }: { user: UserInfo; onSaved: (u: UserInfo) =>
           {user.disabled ? t('userDisabled', { time: i18n.siteDateTime(user.disabled_at ?? 0) }) : t('userEnabled')}
         </span>
       </h2>
-      <label class="field" for={id('role')}>
-        <span class="field__label">{t('userRole')}</span>
-        <select
-          id={id('role')}
-          class="field__input"
-          name="role"
-          value={role}
-          onChange={(e) => setRole(e.currentTarget.value)}
-        >
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {r}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label class="field" for={id('all')}>
-        <input
-          id={id('all')}
-          type="checkbox"
-          name="all_sites"
-          checked={all}
-          onChange={(e) => setAll(e.currentTarget.checked)}
-        />{' '}
-        <span class="field__label">{t('userAllSites')}</span>
-      </label>
-      {!all && (
-        <label class="field" for={id('sites')}>
-          <span class="field__label">{t('userSites')}</span>
-          <input
-            id={id('sites')}
-            class="field__input"
-            name="sites"
-            value={sites}
-            onInput={(e) => setSites(e.currentTarget.value)}
-          />
-        </label>
-      )}
+      <AccessFields id={id} access={access} onChange={setAccess} />
       <button type="submit" class="button button--primary" disabled={status.kind === 'busy'}>
         {t('userSave')}
       </button>{' '}
@@ -124,18 +125,14 @@ function UserForm({ user, onSaved }: { user: UserInfo; onSaved: (u: UserInfo) =>
       >
         {user.disabled ? t('userEnable') : t('userDisable')}
       </button>
-      <label class="field" for={id('password')}>
-        <span class="field__label">{t('userNewPassword')}</span>
-        <input
-          id={id('password')}
-          class="field__input"
-          type="password"
-          autocomplete="new-password"
-          name="password"
-          value={password}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-        />
-      </label>
+      <TextField
+        id={`${id}-password`}
+        name="password"
+        label={t('userNewPassword')}
+        value={password}
+        onInput={setPassword}
+        password
+      />
       <button
         type="button"
         class="button"
@@ -150,7 +147,7 @@ function UserForm({ user, onSaved }: { user: UserInfo; onSaved: (u: UserInfo) =>
       >
         {t('userSetPassword')}
       </button>
-      <StatusLine status={status} />
+      <StatusLine status={status} saved={t('userSaved')} />
     </form>
   );
 }
@@ -158,15 +155,13 @@ function UserForm({ user, onSaved }: { user: UserInfo; onSaved: (u: UserInfo) =>
 function NewUserForm({ onAdded }: { onAdded: (u: UserInfo) => void }) {
   const { t } = useI18n();
   const [name, setName] = useState('');
-  const [role, setRole] = useState<string>('operator');
-  const [sites, setSites] = useState('');
-  const [all, setAll] = useState(false);
+  const [access, setAccess] = useState<Access>({ role: 'operator', all: false, sites: '' });
   const [password, setPassword] = useState('');
-  const [status, save] = useSave();
+  const [status, save] = useSave('userFailed');
   const submit = (e: Event) => {
     e.preventDefault();
     void save(async () => {
-      onAdded(await addUser({ user: name.trim(), role, sites: all ? [] : siteList(sites), all_sites: all, password }));
+      onAdded(await addUser({ user: name.trim(), ...accessBody(access), password }));
       setName('');
       setPassword('');
     });
@@ -174,64 +169,20 @@ function NewUserForm({ onAdded }: { onAdded: (u: UserInfo) => void }) {
   return (
     <form class="card card--wide user-new" onSubmit={submit} noValidate>
       <h2 class="card__title">{t('userAdd')}</h2>
-      <label class="field" for="new-user-name">
-        <span class="field__label">{t('userName')}</span>
-        <input
-          id="new-user-name"
-          class="field__input"
-          name="user"
-          value={name}
-          onInput={(e) => setName(e.currentTarget.value)}
-        />
-      </label>
-      <label class="field" for="new-user-role">
-        <span class="field__label">{t('userRole')}</span>
-        <select
-          id="new-user-role"
-          class="field__input"
-          name="role"
-          value={role}
-          onChange={(e) => setRole(e.currentTarget.value)}
-        >
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {r}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label class="field" for="new-user-all">
-        <input id="new-user-all" type="checkbox" checked={all} onChange={(e) => setAll(e.currentTarget.checked)} />{' '}
-        <span class="field__label">{t('userAllSites')}</span>
-      </label>
-      {!all && (
-        <label class="field" for="new-user-sites">
-          <span class="field__label">{t('userSites')}</span>
-          <input
-            id="new-user-sites"
-            class="field__input"
-            name="sites"
-            value={sites}
-            onInput={(e) => setSites(e.currentTarget.value)}
-          />
-        </label>
-      )}
-      <label class="field" for="new-user-password">
-        <span class="field__label">{t('userPassword')}</span>
-        <input
-          id="new-user-password"
-          class="field__input"
-          type="password"
-          autocomplete="new-password"
-          name="password"
-          value={password}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-        />
-      </label>
+      <TextField id="new-user-name" name="user" label={t('userName')} value={name} onInput={setName} />
+      <AccessFields id="new-user" access={access} onChange={setAccess} />
+      <TextField
+        id="new-user-password"
+        name="password"
+        label={t('userPassword')}
+        value={password}
+        onInput={setPassword}
+        password
+      />
       <button type="submit" class="button button--primary" disabled={status.kind === 'busy'}>
         {t('userAdd')}
       </button>
-      <StatusLine status={status} />
+      <StatusLine status={status} saved={t('userSaved')} />
     </form>
   );
 }

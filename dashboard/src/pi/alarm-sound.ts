@@ -47,6 +47,5 @@ export function createAlarmSound() {
         timer = undefined;
       }
     },
-    sounding: () => timer !== undefined,
   };
 }

@@ -19,7 +19,6 @@ const ES = {
   agentLost: 'Sin conexión con el equipo Vigía de la planta; reintentando…',
   alarmBanner: 'ALARMA: {sensors}',
   noSensors: 'Este equipo no tiene sensores configurados',
-  ruleState: 'Regla local {rule}: {state}',
 } as const;
 
 const EN: Record<keyof typeof ES, string> = {
@@ -37,7 +36,6 @@ const EN: Record<keyof typeof ES, string> = {
   agentLost: 'No connection to the plant’s Vigía device; retrying…',
   alarmBanner: 'ALARM: {sensors}',
   noSensors: 'This device has no sensors configured',
-  ruleState: 'Local rule {rule}: {state}',
 };
 
 export type PiWord = keyof typeof ES;
