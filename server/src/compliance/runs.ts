@@ -153,7 +153,10 @@ export function createRuns(meta: Meta, timeZoneOf: (site: string) => string = ()
   return { all, bySensor, add, rebuild, saveCheckpoint, storeCheckpoint };
 }
 
-/** Readings sorted by ts, one per ts (the last one, as the store keeps the last write). */
+/**
+ * Readings sorted by ts, one per ts (the last one: the store refuses a different value for a
+ * stored (sensor, ts) unless it is a correction, so a repeat is the same value or its correction).
+ */
 export function dedupe(sorted: Sample[]): Sample[] {
   let w = 0;
   for (let i = 0; i < sorted.length; i++) {
