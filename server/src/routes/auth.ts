@@ -14,8 +14,8 @@ import { dummyPasswordHash, verifyPassword } from '../auth/secrets.ts';
 import { clearSessionCookie, isSameOrigin, type RequireRole, type SessionVars, startSession } from '../auth/session.ts';
 import type { AppDeps } from '../deps.ts';
 import { clientInfo } from '../http/client-info.ts';
-import { parseInput, parseJson } from '../http/parse-input.ts';
-import { readBodyText } from '../http/read-body.ts';
+import { parseInput } from '../http/parse-input.ts';
+import { readJsonBody } from '../http/read-body.ts';
 
 const LOGIN_LIMITS = { maxWireBytes: 16 * 1024, maxDecodedBytes: 16 * 1024 };
 
@@ -35,12 +35,7 @@ export function authRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Vari
       if (c.req.header('origin') && !isSameOrigin(c)) {
         throw new InputError('cross_origin', 'sign in from the dashboard itself', undefined, 403);
       }
-      const body = parseInput(
-        LoginRequest,
-        parseJson(await readBodyText(c.req.raw, LOGIN_LIMITS)),
-        'invalid_login',
-        422,
-      );
+      const body = parseInput(LoginRequest, await readJsonBody(c.req.raw, LOGIN_LIMITS), 'invalid_login', 422);
       const address = clientAddress(c);
       const key = `${address}|${body.user}`;
       const now = deps.clock.now();
