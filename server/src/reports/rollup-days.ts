@@ -16,11 +16,11 @@
 import type { Store } from '../storage/store.ts';
 import { dailyNeeds, dayRow, dayWindows, totalUnitOf } from './availability.ts';
 import type { DayRow, ReportRule } from './model.ts';
+import { yieldToLoop } from './read-chunks.ts';
 
 const MINUTE = 60_000;
 /** Minute summaries read at once: a week (10,080 at most). */
 const SLICE_MS = 7 * 86_400_000;
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 type Needed = Required<Pick<Store, 'minuteSummaries'>>;
 
