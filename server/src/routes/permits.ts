@@ -20,7 +20,7 @@ import type { AppDeps } from '../deps.ts';
 import { parseInput } from '../http/parse-input.ts';
 import { readJsonBody } from '../http/read-body.ts';
 import type { PermitVersion } from '../meta/compliance.ts';
-import { createHeavySlots, type HeavySlots } from '../reports/slots.ts';
+import type { HeavySlots } from '../reports/slots.ts';
 import { canSeeSite, siteScope } from './visibility.ts';
 
 /** A preview covers at most a year and a day, like a report. */
@@ -44,7 +44,7 @@ export function permitsRoutes(
   deps: AppDeps,
   engine: ComplianceEngine,
   requireRole: RequireRole,
-  slots: HeavySlots = createHeavySlots(),
+  slots: HeavySlots,
 ): Hono<{ Variables: SessionVars }> {
   return new Hono<{ Variables: SessionVars }>()
     .get('/', requireRole(...ROLES), (c) => {
