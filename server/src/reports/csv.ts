@@ -140,7 +140,7 @@ export function renderCsv(data: ReportData): string {
   );
   // Every breach column once, by its stable key; the two breach sections pick from these.
   const breachCell = {
-    permit: (p, _) => p.id,
+    permit: (p) => p.id,
     version: (_, b) => num(b.version),
     id: (_, b) => num(b.id),
     rule: (_, b) => b.rule,
