@@ -23,7 +23,7 @@ import { createWebhooks } from './compliance/webhooks.ts';
 import { loadServerConfig } from './config.ts';
 import { readEnv, type ServerEnv } from './env.ts';
 import { createLiveHub } from './live/hub.ts';
-import { openMeta } from './meta/meta.ts';
+import { type Meta, openMeta } from './meta/meta.ts';
 import { openStore } from './storage/open-store.ts';
 import { createTelemetry } from './telemetry.ts';
 
@@ -58,35 +58,32 @@ async function readStdin(): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
+/** An admin task on meta.db: print the line(s) it returns; meta.db is closed whatever happens. */
+async function printFromMeta(
+  env: ServerEnv,
+  task: (meta: Meta) => string | string[] | Promise<string | string[]>,
+): Promise<void> {
+  const meta = openMeta(metaFile(env));
+  try {
+    const out = await task(meta);
+    for (const line of typeof out === 'string' ? [out] : out) console.log(line);
+  } finally {
+    meta.close();
+  }
+}
+
 async function runAdmin(env: ServerEnv, positionals: string[], values: Record<string, unknown>): Promise<void> {
   const [noun, verb, name, ...extra] = positionals;
   if (noun === 'device' && verb === 'revoke' && name && extra.length === 0) {
-    const meta = openMeta(metaFile(env));
-    try {
-      console.log(revokeDevice(meta, systemClock, { id: name }));
-    } finally {
-      meta.close();
-    }
-    return;
+    return printFromMeta(env, (meta) => revokeDevice(meta, systemClock, { id: name }));
   }
   if (noun === 'device' && verb === 'rotate-token' && name && extra.length === 0) {
-    const meta = openMeta(metaFile(env));
-    try {
-      for (const line of rotateDeviceToken(meta, systemClock, { id: name })) console.log(line);
-    } finally {
-      meta.close();
-    }
-    return;
+    return printFromMeta(env, (meta) => rotateDeviceToken(meta, systemClock, { id: name }));
   }
   if (noun === 'sensor' && verb === 'reassign' && name && extra.length === 0) {
     if (typeof values.device !== 'string') throw new UsageError('sensor reassign needs --device <device>');
-    const meta = openMeta(metaFile(env));
-    try {
-      for (const line of reassignSensor(meta, systemClock, { id: name, device: values.device })) console.log(line);
-    } finally {
-      meta.close();
-    }
-    return;
+    const device = values.device;
+    return printFromMeta(env, (meta) => reassignSensor(meta, systemClock, { id: name, device }));
   }
   if (noun === 'webhook' && verb === 'secret' && name && extra.length === 0) {
     if (!URL.canParse(name) || !['http:', 'https:'].includes(new URL(name).protocol)) {
@@ -107,13 +104,7 @@ async function runAdmin(env: ServerEnv, positionals: string[], values: Record<st
   if (noun === 'device') {
     const site = values.site as string[] | undefined;
     if (site?.length !== 1) throw new UsageError('device add needs exactly one --site <site>');
-    const meta = openMeta(metaFile(env));
-    try {
-      for (const line of addDevice(meta, systemClock, { id: name, site: site[0] })) console.log(line);
-    } finally {
-      meta.close();
-    }
-    return;
+    return printFromMeta(env, (meta) => addDevice(meta, systemClock, { id: name, site: site[0] }));
   }
   if (noun === 'user') {
     if (typeof values.role !== 'string') throw new UsageError('user add needs --role <role>');
@@ -121,15 +112,10 @@ async function runAdmin(env: ServerEnv, positionals: string[], values: Record<st
       throw new UsageError('user add needs --password-stdin (the password is never taken from the command line)');
     }
     const password = await readStdin();
-    const meta = openMeta(metaFile(env));
-    try {
-      const sites = (values.site as string[] | undefined) ?? [];
-      const allSites = values['all-sites'] === true;
-      console.log(await addUser(meta, systemClock, { name, role: values.role, sites, allSites, password }));
-    } finally {
-      meta.close();
-    }
-    return;
+    const role = values.role;
+    const sites = (values.site as string[] | undefined) ?? [];
+    const allSites = values['all-sites'] === true;
+    return printFromMeta(env, (meta) => addUser(meta, systemClock, { name, role, sites, allSites, password }));
   }
   throw new UsageError(`unknown command "${positionals.join(' ')}"`);
 }
@@ -143,13 +129,7 @@ async function runUserCommand(
   values: Record<string, unknown>,
 ): Promise<void> {
   if (verb === 'list' && !name) {
-    const meta = openMeta(metaFile(env));
-    try {
-      for (const line of listUsers(meta)) console.log(line);
-    } finally {
-      meta.close();
-    }
-    return;
+    return printFromMeta(env, listUsers);
   }
   if (!name || extra.length > 0 || !['disable', 'enable', 'passwd', 'remove'].includes(verb ?? '')) {
     throw new UsageError(`unknown command "user ${[verb, name, ...extra].filter(Boolean).join(' ')}"`);
@@ -158,15 +138,11 @@ async function runUserCommand(
     throw new UsageError('user passwd needs --password-stdin (the password is never taken from the command line)');
   }
   const password = verb === 'passwd' ? await readStdin() : '';
-  const meta = openMeta(metaFile(env));
-  try {
-    if (verb === 'disable' || verb === 'enable')
-      console.log(await setUserDisabled(meta, systemClock, name, verb === 'disable'));
-    else if (verb === 'passwd') console.log(await setUserPassword(meta, systemClock, name, password));
-    else console.log(deleteUser(meta, systemClock, name));
-  } finally {
-    meta.close();
-  }
+  return printFromMeta(env, (meta) => {
+    if (verb === 'disable' || verb === 'enable') return setUserDisabled(meta, systemClock, name, verb === 'disable');
+    if (verb === 'passwd') return setUserPassword(meta, systemClock, name, password);
+    return deleteUser(meta, systemClock, name);
+  });
 }
 
 function runServer(env: ServerEnv): void {

@@ -6,6 +6,7 @@
  */
 import { gunzip } from 'node:zlib';
 import { InputError } from '@vigia/shared';
+import { parseJson } from './parse-input.ts';
 
 export type BodyLimits = { maxWireBytes: number; maxDecodedBytes: number };
 
@@ -66,4 +67,9 @@ export async function readBodyText(req: Request, limits: BodyLimits): Promise<st
   const wire = await readCapped(req, limits.maxWireBytes);
   const body = encoding === 'gzip' ? await gunzipCapped(wire, limits.maxDecodedBytes) : wire;
   return body.toString('utf8');
+}
+
+/** A JSON body read within `limits`, parsed (400 `invalid_json` when it is not JSON). */
+export async function readJsonBody(req: Request, limits: BodyLimits = JSON_BODY_LIMITS): Promise<unknown> {
+  return parseJson(await readBodyText(req, limits));
 }

@@ -14,10 +14,12 @@ import type { DayRow, ReportRule } from './model.ts';
 
 export type RawReading = { ts: number; value: number; q?: string };
 
+type DayWindow = { day: string; start: number; end: number };
+
 /** The site-local days meeting [from, to), each cut to [from, to). */
-export function dayWindows(from: number, to: number, timeZone: string): { day: string; start: number; end: number }[] {
+export function dayWindows(from: number, to: number, timeZone: string): DayWindow[] {
   const dayOf = dayClock(timeZone);
-  const out: { day: string; start: number; end: number }[] = [];
+  const out: DayWindow[] = [];
   for (let t = from; t < to; ) {
     const d = dayOf(t);
     const end = Math.min(d.end, to);
@@ -37,6 +39,20 @@ export function totalUnitOf(unit: string | null): string | undefined {
 export function dailyNeeds(rule: ReportRule): { mean: boolean; total: boolean } {
   const isRate = rule.unit !== null && rateBaseMs(rule.unit) !== undefined;
   return { mean: rule.averaging === 'daily_mean', total: rule.averaging === 'daily_total' || isRate };
+}
+
+/** A day row's availability part: `coveredMs` of day window `w` held by good readings. */
+export function dayRow(version: number, rule: ReportRule, w: DayWindow, coveredMs: number): DayRow {
+  return {
+    version,
+    rule: rule.id,
+    sensor: rule.sensor,
+    day: w.day,
+    start: w.start,
+    end: w.end,
+    coveredMs,
+    availability: coveredMs / (w.end - w.start),
+  };
 }
 
 /**
@@ -90,16 +106,7 @@ export function dayFold(version: number, rule: ReportRule, from: number, to: num
       prevTs = Number.NaN;
       return windows.map((w, k) => {
         const a = acc[k];
-        const row: DayRow = {
-          version,
-          rule: rule.id,
-          sensor: rule.sensor,
-          day: w.day,
-          start: w.start,
-          end: w.end,
-          coveredMs: a.covered,
-          availability: a.covered / (w.end - w.start),
-        };
+        const row = dayRow(version, rule, w, a.covered);
         if (needs.mean) row.mean = a.n ? a.sum / a.n : null;
         if (needs.total) {
           // As shared/rules/daily.ts: a rate integrates with the hold model, an amount sums.

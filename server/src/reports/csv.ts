@@ -8,7 +8,7 @@
  * times ISO 8601 with the site's offset, whatever `lang` the HTML uses: it is the data annex.
  */
 import { csvNumber, isoLocal, localDate } from './format.ts';
-import { type ReportData, type ReportRule, reportSites } from './model.ts';
+import { type ReportBreach, type ReportData, type ReportPermit, type ReportRule, reportSites } from './model.ts';
 import { excessOf, summarize } from './summary.ts';
 
 /** A cell we wrote as a number; every other cell is text. */
@@ -138,9 +138,48 @@ export function renderCsv(data: ReportData): string {
       ]),
     ),
   );
-  section(
+  // Every breach column once, by its stable key; the two breach sections pick from these.
+  const breachCell = {
+    permit: (p) => p.id,
+    version: (_, b) => num(b.version),
+    id: (_, b) => num(b.id),
+    rule: (_, b) => b.rule,
+    sensor: (_, b) => b.sensor,
+    severity: (_, b) => b.severity,
+    start: (_, b) => t(b.start),
+    end: (_, b) => t(b.end),
+    duration_min: (_, b) => num(b.durationMs / 60_000, 2),
+    peak: (_, b) => num(b.peak),
+    peak_at: (_, b) => t(b.peakTs),
+    limit: (_, b) => num(b.limit),
+    unit: (_, b) => b.unit,
+    excess: (_, b) => num(excessOf(b).excess),
+    exceedance_unit_s: (_, b) => num(b.exceedance),
+    out_of_bounds_min: (_, b) => num(b.outOfBoundsMs / 60_000, 2),
+    ack_by: (_, b) => b.ack?.by,
+    ack_at: (_, b) => (b.ack ? t(b.ack.at) : null),
+    ack_note: (_, b) => b.ack?.note,
+    availability_pct: (_, b) => (b.availability === null ? null : num(b.availability * 100, 1)),
+    operator_notes: (_, b) => (b.notes ?? []).map((n) => `${t(n.at)} ${n.by}: ${n.note}`).join(' | ') || null,
+    withdrawn_at: (_, b) => t(b.withdrawn?.at ?? null),
+    withdrawn_reason: (_, b) => b.withdrawn?.reason,
+    merged_into: (_, b) => (b.withdrawn?.mergedInto == null ? null : num(b.withdrawn.mergedInto)),
+    data_sensor: (_, b) => (typeof b.withdrawn?.detail.sensor === 'string' ? b.withdrawn.detail.sensor : null),
+    data_from: (_, b) => (typeof b.withdrawn?.detail.from === 'number' ? t(b.withdrawn.detail.from) : null),
+    data_to: (_, b) => (typeof b.withdrawn?.detail.to === 'number' ? t(b.withdrawn.detail.to) : null),
+  } satisfies Record<string, (p: ReportPermit, b: ReportBreach) => Cell>;
+  const breachSection = (
+    name: string,
+    columns: (keyof typeof breachCell)[],
+    list: (p: ReportPermit) => ReportBreach[],
+  ) =>
+    section(
+      [name, ...columns],
+      ps.flatMap((p) => list(p).map((b) => ['', ...columns.map((k) => breachCell[k](p, b))])),
+    );
+  breachSection(
+    'breaches',
     [
-      'breaches',
       'permit',
       'version',
       'id',
@@ -163,37 +202,12 @@ export function renderCsv(data: ReportData): string {
       'availability_pct',
       'operator_notes',
     ],
-    ps.flatMap((p) =>
-      p.breaches.map((b) => [
-        '',
-        p.id,
-        num(b.version),
-        num(b.id),
-        b.rule,
-        b.sensor,
-        b.severity,
-        t(b.start),
-        t(b.end),
-        num(b.durationMs / 60_000, 2),
-        num(b.peak),
-        t(b.peakTs),
-        num(b.limit),
-        b.unit,
-        num(excessOf(b).excess),
-        num(b.exceedance),
-        num(b.outOfBoundsMs / 60_000, 2),
-        b.ack?.by,
-        b.ack ? t(b.ack.at) : null,
-        b.ack?.note,
-        b.availability === null ? null : num(b.availability * 100, 1),
-        (b.notes ?? []).map((n) => `${t(n.at)} ${n.by}: ${n.note}`).join(' | ') || null,
-      ]),
-    ),
+    (p) => p.breaches,
   );
   // Withdrawn breaches apart: kept as a record, not counted in the summary.
-  section(
+  breachSection(
+    'withdrawn_breaches',
     [
-      'withdrawn_breaches',
       'permit',
       'version',
       'id',
@@ -210,26 +224,7 @@ export function renderCsv(data: ReportData): string {
       'data_from',
       'data_to',
     ],
-    ps.flatMap((p) =>
-      p.withdrawn.map((b) => [
-        '',
-        p.id,
-        num(b.version),
-        num(b.id),
-        b.rule,
-        b.sensor,
-        t(b.start),
-        t(b.end),
-        num(b.peak),
-        b.unit,
-        t(b.withdrawn!.at),
-        b.withdrawn!.reason,
-        b.withdrawn!.mergedInto === null ? null : num(b.withdrawn!.mergedInto),
-        typeof b.withdrawn!.detail.sensor === 'string' ? b.withdrawn!.detail.sensor : null,
-        typeof b.withdrawn!.detail.from === 'number' ? t(b.withdrawn!.detail.from) : null,
-        typeof b.withdrawn!.detail.to === 'number' ? t(b.withdrawn!.detail.to) : null,
-      ]),
-    ),
+    (p) => p.withdrawn,
   );
   section(
     [

@@ -2,7 +2,8 @@
 // and /health keeps answering while a large report streams its readings. No timing asserted.
 import type { Reading } from '@vigia/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestApp, ORIGIN, T0, type TestApp } from '../testing/test-app.ts';
+import { permitOf, putPermits } from '../testing/permit.ts';
+import { makeTestApp, T0, type TestApp } from '../testing/test-app.ts';
 import { MAX_RUNNING_REPORTS } from './route.ts';
 
 /** Days of one 1 Hz sensor: enough that a report reads many chunks. */
@@ -30,32 +31,24 @@ beforeAll(async () => {
     }),
   });
   expect(res.status).toBe(200);
-  const put = await t.app.request('/api/v1/permits', {
-    method: 'PUT',
-    headers: { cookie: officer, origin: ORIGIN, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      permits: [
+  const put = await putPermits(t, officer, [
+    permitOf(
+      [
+        // A 5 s hold: the report reads every raw reading (the rollups would not be exact).
         {
-          id: 'vertimiento',
-          title: 'Vertimientos',
-          site: 'mobile-plant',
-          rules: [
-            // A 5 s hold: the report reads every raw reading (the rollups would not be exact).
-            {
-              id: 'ph',
-              sensor: 'plant.ph',
-              kind: 'range',
-              min: 6,
-              max: 9,
-              averaging: 'daily_mean',
-              expected_interval: '5s',
-              severity: 'breach',
-            },
-          ],
+          id: 'ph',
+          sensor: 'plant.ph',
+          kind: 'range',
+          min: 6,
+          max: 9,
+          averaging: 'daily_mean',
+          expected_interval: '5s',
+          severity: 'breach',
         },
       ],
-    }),
-  });
+      { id: 'vertimiento', title: 'Vertimientos' },
+    ),
+  ]);
   expect(put.status, await put.clone().text()).toBe(200);
   // Straight into the store (the engine need not see them): one reading a second.
   for (let day = 0; day < DAYS; day++) {

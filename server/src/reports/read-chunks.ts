@@ -10,8 +10,6 @@
 import type { Store } from '../storage/store.ts';
 
 export type Chunk = { ts: ArrayLike<number>; value: ArrayLike<number> };
-/** `next`: the first reading at or after the slice's end, null when none; absent when unknown. */
-type Read = (from: number, to: number) => Promise<Chunk & { next?: number | null }>;
 
 /** Rows a chunk aims at: a few ms of work for the fold, and a few hundred kB of columns. */
 export const TARGET_ROWS = 20_000;
@@ -19,29 +17,30 @@ const FIRST_SLICE_MS = 3_600_000;
 const MIN_SLICE_MS = 60_000;
 const MAX_SLICE_MS = 31 * 86_400_000;
 
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Let the event loop serve others (health, ingest, the live stream) between long reads. */
+export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-function reader(store: Store, sensor: string): Read {
-  const columns = store.readingColumns.bind(store);
-  return (from, to) => columns(sensor, from, to);
+/**
+ * The next slice, aimed at `targetRows` from the density of the one just read ([at, end) held
+ * `rows`): an empty slice quadruples, never beyond 31 days nor below `minMs`.
+ */
+export function aimSlice(slice: number, at: number, end: number, rows: number, targetRows: number, minMs: number) {
+  return rows === 0
+    ? Math.min(MAX_SLICE_MS, slice * 4)
+    : Math.max(minMs, Math.min(MAX_SLICE_MS, Math.floor(((end - at) * targetRows) / rows)));
 }
 
 /** The good readings of `sensor` in [from, to), chunk by chunk. */
 export async function* readingChunks(store: Store, sensor: string, from: number, to: number): AsyncGenerator<Chunk> {
-  const read = reader(store, sensor);
   let slice = FIRST_SLICE_MS;
   for (let at = from; at < to; ) {
     const end = Math.min(to, at + slice);
-    const chunk = await read(at, end);
+    const chunk = await store.readingColumns(sensor, at, end);
     if (chunk.ts.length > 0) yield chunk;
-    // Aim the next slice at TARGET_ROWS from this one's density.
-    const rows = chunk.ts.length;
-    slice =
-      rows === 0
-        ? Math.min(MAX_SLICE_MS, slice * 4)
-        : Math.max(MIN_SLICE_MS, Math.min(MAX_SLICE_MS, Math.floor(((end - at) * TARGET_ROWS) / rows)));
+    slice = aimSlice(slice, at, end, chunk.ts.length, TARGET_ROWS, MIN_SLICE_MS);
+    // `next`: the first reading at or after the slice's end, so an empty stretch is jumped.
     if (chunk.next === null) break;
-    at = chunk.next !== undefined && chunk.next > end ? Math.min(to, chunk.next) : end;
+    at = chunk.next > end ? Math.min(to, chunk.next) : end;
     await yieldToLoop();
   }
 }

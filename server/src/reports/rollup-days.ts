@@ -14,13 +14,13 @@
  * `eligible` says when this applies; otherwise gather.ts streams raw readings into `dayFold`.
  */
 import type { Store } from '../storage/store.ts';
-import { dailyNeeds, dayWindows, totalUnitOf } from './availability.ts';
+import { dailyNeeds, dayRow, dayWindows, totalUnitOf } from './availability.ts';
 import type { DayRow, ReportRule } from './model.ts';
+import { yieldToLoop } from './read-chunks.ts';
 
 const MINUTE = 60_000;
 /** Minute summaries read at once: a week (10,080 at most). */
 const SLICE_MS = 7 * 86_400_000;
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 type Needed = Required<Pick<Store, 'minuteSummaries'>>;
 
@@ -94,16 +94,7 @@ export async function rollupDays(
   const out: DayRow[] = [];
   for (let k = 0; k < windows.length; k++) {
     const w = windows[k];
-    const row: DayRow = {
-      version,
-      rule: rule.id,
-      sensor: rule.sensor,
-      day: w.day,
-      start: w.start,
-      end: w.end,
-      coveredMs: covered[k],
-      availability: covered[k] / (w.end - w.start),
-    };
+    const row = dayRow(version, rule, w, covered[k]);
     if (needs.mean || needs.total) {
       let n = 0;
       let sum = 0;

@@ -19,7 +19,7 @@ import { canSeeSite, siteScope } from '../routes/visibility.ts';
 import { csvFilename, renderCsv } from './csv.ts';
 import { type GatherDeps, gatherReport } from './gather.ts';
 import { renderHtml } from './html.ts';
-import { createHeavySlots, type HeavySlots } from './slots.ts';
+import type { HeavySlots } from './slots.ts';
 
 export { MAX_RUNNING_REPORTS } from './slots.ts';
 
@@ -96,7 +96,7 @@ function reportScope(deps: AppDeps, user: SessionUser, q: { permit?: string; sit
 export function reportsRoutes(
   deps: AppDeps & GatherDeps,
   requireRole: RequireRole,
-  slots: HeavySlots = createHeavySlots(),
+  slots: HeavySlots,
 ): Hono<{ Variables: SessionVars }> {
   return new Hono<{ Variables: SessionVars }>().use(requireRole('officer', 'admin')).get('/compliance', async (c) => {
     const q = parseInput(ReportQuery, c.req.query(), 'invalid_query', 400);

@@ -7,20 +7,19 @@
  * Logout also ends that session's live streams.
  */
 import { InputError } from '@vigia/shared';
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import { createLoginLimiter, RateLimitedError } from '../auth/rate-limit.ts';
 import { LoginRequest, ROLES, type SessionUser } from '../auth/roles.ts';
 import { dummyPasswordHash, verifyPassword } from '../auth/secrets.ts';
 import { clearSessionCookie, isSameOrigin, type RequireRole, type SessionVars, startSession } from '../auth/session.ts';
 import type { AppDeps } from '../deps.ts';
 import { clientInfo } from '../http/client-info.ts';
-import { parseInput, parseJson } from '../http/parse-input.ts';
-import { readBodyText } from '../http/read-body.ts';
+import { parseInput } from '../http/parse-input.ts';
+import { readJsonBody } from '../http/read-body.ts';
 
 const LOGIN_LIMITS = { maxWireBytes: 16 * 1024, maxDecodedBytes: 16 * 1024 };
 
 export function authRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Variables: SessionVars }> {
-  const clientAddress = (c: Context) => clientInfo(c, deps.trustProxy).address;
   // Per (address, user) and per address, so neither many users from one address nor many
   // parallel tries for one user get past the limit; and few password checks at once, because
   // scrypt runs on the worker pool that also gunzips ingest batches.
@@ -35,13 +34,9 @@ export function authRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Vari
       if (c.req.header('origin') && !isSameOrigin(c)) {
         throw new InputError('cross_origin', 'sign in from the dashboard itself', undefined, 403);
       }
-      const body = parseInput(
-        LoginRequest,
-        parseJson(await readBodyText(c.req.raw, LOGIN_LIMITS)),
-        'invalid_login',
-        422,
-      );
-      const address = clientAddress(c);
+      const body = parseInput(LoginRequest, await readJsonBody(c.req.raw, LOGIN_LIMITS), 'invalid_login', 422);
+      const client = clientInfo(c, deps.trustProxy);
+      const address = client.address;
       const key = `${address}|${body.user}`;
       const now = deps.clock.now();
       perUser.check(key, now);
@@ -63,7 +58,7 @@ export function authRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Vari
       }
       if (!user || !ok) {
         // Not yet anyone: the name tried is detail, not actor. Throttled tries (429) are not logged.
-        deps.meta.audit('anonymous', 'login_failed', { user: body.user, address: clientAddress(c) }, now);
+        deps.meta.audit('anonymous', 'login_failed', { user: body.user, address }, now);
         throw new InputError(
           'bad_credentials',
           'wrong user name or password (usuario o contraseña incorrectos)',
@@ -72,12 +67,7 @@ export function authRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Vari
         );
       }
       if (user.disabled_at != null) {
-        deps.meta.audit(
-          'anonymous',
-          'login_failed',
-          { user: body.user, address: clientAddress(c), disabled: true },
-          now,
-        );
+        deps.meta.audit('anonymous', 'login_failed', { user: body.user, address, disabled: true }, now);
         throw new InputError(
           'user_disabled',
           'this user is disabled: ask an administrator (este usuario está deshabilitado: consulte a un administrador)',
@@ -88,8 +78,8 @@ export function authRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Vari
       perUser.succeed(key);
       perAddress.forgive(address);
       deps.meta.deleteExpiredSessions(now);
-      startSession(c, deps.meta, deps.clock, user.name, clientInfo(c, deps.trustProxy).https);
-      deps.meta.audit(user.name, 'login_succeeded', { address: clientAddress(c) }, now);
+      startSession(c, deps.meta, deps.clock, user.name, client.https);
+      deps.meta.audit(user.name, 'login_succeeded', { address }, now);
       const answer: SessionUser = { user: user.name, role: user.role, sites: user.sites, all_sites: user.all_sites };
       return c.json(answer);
     })
@@ -97,7 +87,8 @@ export function authRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Vari
       deps.meta.deleteSession(c.var.sessionIdHash);
       deps.live.closeSession(c.var.sessionIdHash);
       clearSessionCookie(c);
-      deps.meta.audit(c.var.user.user, 'logged_out', { address: clientAddress(c) }, deps.clock.now());
+      const { address } = clientInfo(c, deps.trustProxy);
+      deps.meta.audit(c.var.user.user, 'logged_out', { address }, deps.clock.now());
       return c.json({ ok: true });
     })
     .get('/me', anyRole, (c) => c.json(c.var.user));

@@ -1,6 +1,7 @@
 // GET /api/v1/breaches filters the officer's page uses: by sensor, and only the unacknowledged
 // ones (acknowledged=false; withdrawn ones are not waiting for anyone), with state and permit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { permitOf, putPermits } from '../testing/permit.ts';
 import { makeTestApp, ORIGIN, T0, type TestApp } from '../testing/test-app.ts';
 
 let t: TestApp;
@@ -38,20 +39,9 @@ beforeAll(async () => {
     averaging: 'instant',
     severity: 'breach',
   });
-  const put = await t.app.request('/api/v1/permits', {
-    method: 'PUT',
-    headers: { cookie: officer, origin: ORIGIN, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      permits: [
-        {
-          id: 'p',
-          title: 'P',
-          site: 'mobile-plant',
-          rules: [rule('ph', 'plant.ph', 9), rule('temp', 'plant.temp', 40)],
-        },
-      ],
-    }),
-  });
+  const put = await putPermits(t, officer, [
+    permitOf([rule('ph', 'plant.ph', 9), rule('temp', 'plant.temp', 40)], { id: 'p', title: 'P' }),
+  ]);
   expect(put.status, await put.clone().text()).toBe(200);
   const readings = [];
   for (let i = 0; i < 60; i++) {

@@ -2,6 +2,7 @@
 // report; a note never acknowledges.
 import type { Reading } from '@vigia/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { permitOf, putPermits } from '../testing/permit.ts';
 import { makeTestApp, ORIGIN, T0, type TestApp } from '../testing/test-app.ts';
 
 const DAY = 86_400_000;
@@ -45,11 +46,7 @@ beforeEach(async () => {
   operator = await t.signIn('ana', 'operator', ['mobile-plant']);
   await ingest(token, [{ sensor: 'tunnel.ch4', ts: T0 - DAY / 2, value: 0.1, q: 'good' }]);
   const rule = { id: 'ch4', sensor: 'tunnel.ch4', kind: 'max', max: 1, averaging: 'instant', severity: 'alarm' };
-  const res = await t.app.request('/api/v1/permits', {
-    method: 'PUT',
-    headers: { cookie: officer, origin: ORIGIN, 'content-type': 'application/json' },
-    body: JSON.stringify({ permits: [{ id: 'atmosfera', title: 'Atmósfera', site: 'mobile-plant', rules: [rule] }] }),
-  });
+  const res = await putPermits(t, officer, [permitOf([rule], { id: 'atmosfera', title: 'Atmósfera' })]);
   expect(res.status, await res.clone().text()).toBe(200);
   await t.compliance.idle();
   await ingest(

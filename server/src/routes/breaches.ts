@@ -19,8 +19,8 @@ import { addBreachNote, breachNotes, MAX_NOTES } from '../compliance/breach-note
 import type { ComplianceEngine } from '../compliance/engine.ts';
 import { breachView } from '../compliance/views.ts';
 import type { AppDeps } from '../deps.ts';
-import { parseInput, parseJson } from '../http/parse-input.ts';
-import { JSON_BODY_LIMITS, readBodyText } from '../http/read-body.ts';
+import { parseInput } from '../http/parse-input.ts';
+import { readJsonBody } from '../http/read-body.ts';
 import type { BreachRecord } from '../meta/compliance.ts';
 import { canSeeSite, siteScope } from './visibility.ts';
 
@@ -73,12 +73,7 @@ export function breachesRoutes(
     })
     .post('/:id/notes', requireRole('operator', 'officer', 'admin'), async (c) => {
       const found = visibleBreach(c.req.param('id'), c.var.user);
-      const { note } = parseInput(
-        AckBody,
-        parseJson(await readBodyText(c.req.raw, JSON_BODY_LIMITS)),
-        'invalid_body',
-        422,
-      );
+      const { note } = parseInput(AckBody, await readJsonBody(c.req.raw), 'invalid_body', 422);
       const now = deps.clock.now();
       const by = c.var.user.user;
       deps.meta.complianceTx(() => {
@@ -99,12 +94,7 @@ export function breachesRoutes(
     .post('/:id/ack', requireRole('officer', 'admin'), async (c) => {
       const found = visibleBreach(c.req.param('id'), c.var.user);
       const id = found.id;
-      const { note } = parseInput(
-        AckBody,
-        parseJson(await readBodyText(c.req.raw, JSON_BODY_LIMITS)),
-        'invalid_body',
-        422,
-      );
+      const { note } = parseInput(AckBody, await readJsonBody(c.req.raw), 'invalid_body', 422);
       const now = deps.clock.now();
       const user = c.var.user.user;
       const acked = deps.meta.complianceTx(() => {

@@ -7,8 +7,8 @@
  */
 import { IngestBatch as IngestBatchSchema } from '@vigia/shared';
 import { Hono } from 'hono';
-import { parseInput, parseJson } from '../http/parse-input.ts';
-import { readBodyText } from '../http/read-body.ts';
+import { parseInput } from '../http/parse-input.ts';
+import { readJsonBody } from '../http/read-body.ts';
 import type { IngestService } from '../ingest/service.ts';
 
 export const INGEST_LIMITS = { maxWireBytes: 5 * 1024 * 1024, maxDecodedBytes: 50 * 1024 * 1024 };
@@ -17,8 +17,7 @@ export function ingestRoutes(ingest: IngestService): Hono {
   return new Hono().post('/', async (c) => {
     const token = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
     const device = ingest.authenticate(token);
-    const text = await readBodyText(c.req.raw, INGEST_LIMITS);
-    const batch = parseInput(IngestBatchSchema, parseJson(text), 'invalid_batch', 422);
+    const batch = parseInput(IngestBatchSchema, await readJsonBody(c.req.raw, INGEST_LIMITS), 'invalid_batch', 422);
     return c.json(await ingest.accept(device, batch));
   });
 }

@@ -17,10 +17,10 @@ import type { ComplianceEngine } from '../compliance/engine.ts';
 import { checkPermits, PutPermitsBody, permitDiff } from '../compliance/permits.ts';
 import { previewPermit } from '../compliance/preview.ts';
 import type { AppDeps } from '../deps.ts';
-import { parseInput, parseJson } from '../http/parse-input.ts';
-import { JSON_BODY_LIMITS, readBodyText } from '../http/read-body.ts';
+import { parseInput } from '../http/parse-input.ts';
+import { readJsonBody } from '../http/read-body.ts';
 import type { PermitVersion } from '../meta/compliance.ts';
-import { createHeavySlots, type HeavySlots } from '../reports/slots.ts';
+import type { HeavySlots } from '../reports/slots.ts';
 import { canSeeSite, siteScope } from './visibility.ts';
 
 /** A preview covers at most a year and a day, like a report. */
@@ -44,7 +44,7 @@ export function permitsRoutes(
   deps: AppDeps,
   engine: ComplianceEngine,
   requireRole: RequireRole,
-  slots: HeavySlots = createHeavySlots(),
+  slots: HeavySlots,
 ): Hono<{ Variables: SessionVars }> {
   return new Hono<{ Variables: SessionVars }>()
     .get('/', requireRole(...ROLES), (c) => {
@@ -52,12 +52,7 @@ export function permitsRoutes(
       return c.json({ permits: permits.map(view) });
     })
     .put('/', requireRole('officer', 'admin'), async (c) => {
-      const body = parseInput(
-        PutPermitsBody,
-        parseJson(await readBodyText(c.req.raw, JSON_BODY_LIMITS)),
-        'invalid_permit',
-        422,
-      );
+      const body = parseInput(PutPermitsBody, await readJsonBody(c.req.raw), 'invalid_permit', 422);
       const current = engine.currentPermits();
       checkPermits(body.permits, deps.meta.listSensors([]), current, siteScope(c.var.user));
       const now = deps.clock.now();
@@ -78,12 +73,7 @@ export function permitsRoutes(
       return c.json({ permits: out.map(view), changed });
     })
     .post('/preview', requireRole('officer', 'admin'), async (c) => {
-      const body = parseInput(
-        PreviewBody,
-        parseJson(await readBodyText(c.req.raw, JSON_BODY_LIMITS)),
-        'invalid_permit',
-        422,
-      );
+      const body = parseInput(PreviewBody, await readJsonBody(c.req.raw), 'invalid_permit', 422);
       // The same checks as a save (sensors known and at the permit's site, the caller's sites),
       // the version label aside: a preview of an edit is not a conflict.
       const { version: _v, ...permit } = body.permit;

@@ -16,6 +16,7 @@
 import type { Reading } from '@vigia/shared';
 import { csvText } from '../reports/csv.ts';
 import { isoLocal } from '../reports/format.ts';
+import { aimSlice } from '../reports/read-chunks.ts';
 import type { Store } from '../storage/store.ts';
 
 export type ExportFormat = 'csv' | 'json';
@@ -34,14 +35,8 @@ export type ExportRequest = {
 export const TARGET_ROWS = 10_000;
 const FIRST_SLICE_MS = 3_600_000;
 const MIN_SLICE_MS = 1_000;
-const MAX_SLICE_MS = 31 * 86_400_000;
 
 type Row = Pick<Reading, 'ts' | 'value'> & { q: Reading['q'] | '' };
-
-/** Readings of [from, to) oldest first, from either store (`readings` is in the store contract). */
-function reader(store: Store, sensor: string): (from: number, to: number) => Promise<Row[]> {
-  return (from, to) => store.readings(sensor, from, to);
-}
 
 /** Slices of readings of [from, to), each with the set of corrected ts in it. */
 export async function* exportSlices(
@@ -50,19 +45,15 @@ export async function* exportSlices(
   from: number,
   to: number,
 ): AsyncGenerator<{ rows: Row[]; corrected: Set<number> }> {
-  const read = reader(store, sensor);
   let slice = FIRST_SLICE_MS;
   for (let at = from; at < to; ) {
     const end = Math.min(to, at + slice);
-    const rows = await read(at, end);
+    const rows: Row[] = await store.readings(sensor, at, end);
     if (rows.length > 0) {
       const corrected = new Set((await store.revisions(sensor, at, end)).map((r) => r.ts));
       yield { rows, corrected };
     }
-    slice =
-      rows.length === 0
-        ? Math.min(MAX_SLICE_MS, slice * 4)
-        : Math.max(MIN_SLICE_MS, Math.min(MAX_SLICE_MS, Math.floor(((end - at) * TARGET_ROWS) / rows.length)));
+    slice = aimSlice(slice, at, end, rows.length, TARGET_ROWS, MIN_SLICE_MS);
     at = end;
   }
 }

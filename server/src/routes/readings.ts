@@ -7,7 +7,7 @@
  * MAX_RUNNING_EXPORTS at once per server (429 `too_many_exports` beyond). Nothing here writes:
  * readings change only through ingest, and every change leaves a revision and an audit entry.
  */
-import { InputError, SensorId } from '@vigia/shared';
+import { SensorId } from '@vigia/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { RateLimitedError } from '../auth/rate-limit.ts';
@@ -16,7 +16,7 @@ import type { RequireRole, SessionVars } from '../auth/session.ts';
 import type { AppDeps } from '../deps.ts';
 import { parseInput } from '../http/parse-input.ts';
 import { exportFilename, exportStream } from './readings-export.ts';
-import { canSeeSite } from './visibility.ts';
+import { visibleSensor } from './visibility.ts';
 
 /** A year and a day, as for reports. */
 export const MAX_EXPORT_MS = 366 * 86_400_000;
@@ -41,23 +41,16 @@ const RevisionsQuery = z
 
 export function readingsRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Variables: SessionVars }> {
   let running = 0;
-  const visibleSensor = (user: SessionVars['user'], id: string) => {
-    const sensor = deps.meta.sensorById(id);
-    if (!sensor || !canSeeSite(user, sensor.site)) {
-      throw new InputError('sensor_unknown', `no sensor "${id}" (see GET /api/v1/sensors)`, 'sensor', 404);
-    }
-    return sensor;
-  };
   return new Hono<{ Variables: SessionVars }>()
     .get('/revisions', requireRole(...ROLES), async (c) => {
       const q = parseInput(RevisionsQuery, c.req.query(), 'invalid_query', 400);
-      visibleSensor(c.var.user, q.sensor);
+      visibleSensor(deps.meta, c.var.user, q.sensor);
       const revisions = await deps.store.revisions(q.sensor, q.from, q.to);
       return c.json({ sensor: q.sensor, from: q.from, to: q.to, revisions });
     })
     .get('/', requireRole(...ROLES), (c) => {
       const q = parseInput(ExportQuery, c.req.query(), 'invalid_query', 400);
-      const sensor = visibleSensor(c.var.user, q.sensor);
+      const sensor = visibleSensor(deps.meta, c.var.user, q.sensor);
       if (running >= MAX_RUNNING_EXPORTS) {
         throw new RateLimitedError(
           `${MAX_RUNNING_EXPORTS} exports are running; try again in ${RETRY_AFTER_S} s ` +

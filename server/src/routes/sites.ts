@@ -11,8 +11,8 @@ import { z } from 'zod';
 import { ROLES } from '../auth/roles.ts';
 import type { RequireRole, SessionVars } from '../auth/session.ts';
 import type { AppDeps } from '../deps.ts';
-import { parseInput, parseJson } from '../http/parse-input.ts';
-import { JSON_BODY_LIMITS, readBodyText } from '../http/read-body.ts';
+import { parseInput } from '../http/parse-input.ts';
+import { readJsonBody } from '../http/read-body.ts';
 import { canonicalTimeZone, type SiteRow } from '../meta/sites.ts';
 import { canSeeSite, siteScope } from './visibility.ts';
 
@@ -44,12 +44,7 @@ export function sitesRoutes(
       if (!canSeeSite(c.var.user, id) || !deps.meta.siteById(id)) {
         throw new InputError('site_unknown', `no site "${id}" (see GET /api/v1/sites)`, 'id', 404);
       }
-      const body = parseInput(
-        PutSiteBody,
-        parseJson(await readBodyText(c.req.raw, JSON_BODY_LIMITS)),
-        'invalid_site',
-        422,
-      );
+      const body = parseInput(PutSiteBody, await readJsonBody(c.req.raw), 'invalid_site', 422);
       const zone = canonicalTimeZone(body.time_zone);
       if (!zone) {
         throw new InputError(

@@ -14,8 +14,8 @@ import type { RequireRole, SessionVars } from '../auth/session.ts';
 import { changeUser, UserPatch, userView } from '../auth/user-changes.ts';
 import { addUser } from '../cli/admin.ts';
 import type { AppDeps } from '../deps.ts';
-import { parseInput, parseJson } from '../http/parse-input.ts';
-import { JSON_BODY_LIMITS, readBodyText } from '../http/read-body.ts';
+import { parseInput } from '../http/parse-input.ts';
+import { readJsonBody } from '../http/read-body.ts';
 
 const NewUser = z
   .object({
@@ -32,7 +32,6 @@ const PasswordChange = z
   .strict();
 
 export function usersRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Variables: SessionVars }> {
-  const body = async (req: Request) => parseJson(await readBodyText(req, JSON_BODY_LIMITS));
   const ctx = (actor: string) => ({
     meta: deps.meta,
     actor,
@@ -42,7 +41,7 @@ export function usersRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Var
   return new Hono<{ Variables: SessionVars }>()
     .get('/', requireRole('admin'), (c) => c.json({ users: deps.meta.listUsers().map(userView) }))
     .post('/', requireRole('admin'), async (c) => {
-      const u = parseInput(NewUser, await body(c.req.raw), 'invalid_body', 422);
+      const u = parseInput(NewUser, await readJsonBody(c.req.raw), 'invalid_body', 422);
       await addUser(
         deps.meta,
         deps.clock,
@@ -52,7 +51,7 @@ export function usersRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Var
       return c.json(userView(deps.meta.userByName(u.user)!), 201);
     })
     .patch('/:user', requireRole('admin'), async (c) => {
-      const patch = parseInput(UserPatch, await body(c.req.raw), 'invalid_body', 422);
+      const patch = parseInput(UserPatch, await readJsonBody(c.req.raw), 'invalid_body', 422);
       return c.json(await changeUser(ctx(c.var.user.user), c.req.param('user'), patch));
     });
 }
@@ -62,7 +61,7 @@ export function mePasswordRoutes(deps: AppDeps, requireRole: RequireRole): Hono<
   return new Hono<{ Variables: SessionVars }>().post('/password', requireRole(...ROLES), async (c) => {
     const { old_password, new_password } = parseInput(
       PasswordChange,
-      parseJson(await readBodyText(c.req.raw, JSON_BODY_LIMITS)),
+      await readJsonBody(c.req.raw),
       'invalid_body',
       422,
     );
