@@ -14,11 +14,19 @@ export type BreachNote = { by: string; at: number; note: string };
 export const MAX_NOTES = 200;
 
 /** The notes of breach `id`, oldest first. */
-export function breachNotes(meta: Pick<Meta, 'breachHistory'>, id: number): BreachNote[] {
-  return meta
-    .breachHistory(id)
-    .filter((h) => h.change === 'note')
-    .map((h) => ({ by: String(h.detail.by ?? ''), at: h.at, note: String(h.detail.note ?? '') }));
+export function breachNotes(meta: Pick<Meta, 'breachHistoryOf'>, id: number): BreachNote[] {
+  return notesByBreach(meta, [id]).get(id) ?? [];
+}
+
+/** The notes of every breach in `ids`, oldest first, in one read (for lists and reports). */
+export function notesByBreach(meta: Pick<Meta, 'breachHistoryOf'>, ids: readonly number[]): Map<number, BreachNote[]> {
+  const out = new Map<number, BreachNote[]>();
+  for (const h of meta.breachHistoryOf(ids, 'note')) {
+    const notes = out.get(h.breach) ?? [];
+    notes.push({ by: String(h.detail.by ?? ''), at: h.at, note: String(h.detail.note ?? '') });
+    out.set(h.breach, notes);
+  }
+  return out;
 }
 
 export function addBreachNote(meta: Pick<Meta, 'addBreachHistory'>, id: number, n: BreachNote): void {

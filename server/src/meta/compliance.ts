@@ -115,6 +115,8 @@ export type ComplianceRepo = {
   withdrawBreach(id: number, at: number, reason: string, detail: Record<string, unknown>, mergedInto?: number): void;
   addBreachHistory(row: Omit<BreachHistoryRow, 'seq'>): void;
   breachHistory(id: number): BreachHistoryRow[];
+  /** The history rows of kind `change` of all breaches `ids`, by breach then oldest first (one query). */
+  breachHistoryOf(ids: readonly number[], change: string): BreachHistoryRow[];
   listBreaches(f: BreachFilter): BreachRecord[];
   /** Set the acknowledgement unless there is one; false when there already was. */
   ackBreach(id: number, by: string, at: number, note: string): boolean;
@@ -188,6 +190,9 @@ export function complianceRepo(db: Database.Database): ComplianceRepo {
       'INSERT INTO breach_history (breach, at, change, reason, detail) VALUES (@breach, @at, @change, @reason, @detail)',
     ),
     history: db.prepare('SELECT * FROM breach_history WHERE breach = ? ORDER BY seq'),
+    historyOf: db.prepare(
+      'SELECT * FROM breach_history WHERE change = ? AND breach IN (SELECT value FROM json_each(?)) ORDER BY breach, seq',
+    ),
     ack: db.prepare('UPDATE breaches SET ack_by = ?, ack_at = ?, ack_note = ? WHERE id = ? AND ack_by IS NULL'),
     saveCp: db.prepare(
       `INSERT OR REPLACE INTO rule_checkpoints (permit, permit_version, rule, watermark, snapshot)
@@ -253,8 +258,10 @@ export function complianceRepo(db: Database.Database): ComplianceRepo {
       q.addHistory.run({ ...row, detail: JSON.stringify(row.detail) });
     },
     breachHistory(id) {
-      const rows = q.history.all(id) as (Omit<BreachHistoryRow, 'detail'> & { detail: string })[];
-      return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+      return historyRows(q.history.all(id));
+    },
+    breachHistoryOf(ids, change) {
+      return ids.length === 0 ? [] : historyRows(q.historyOf.all(change, JSON.stringify(ids)));
     },
     listBreaches(f) {
       const where = ['start < @to', '(end_ts IS NULL OR end_ts > @from)'];
@@ -303,4 +310,11 @@ export function complianceRepo(db: Database.Database): ComplianceRepo {
       return row.t ?? undefined;
     },
   };
+}
+
+function historyRows(rows: unknown[]): BreachHistoryRow[] {
+  return (rows as (Omit<BreachHistoryRow, 'detail'> & { detail: string })[]).map((r) => ({
+    ...r,
+    detail: JSON.parse(r.detail) as Record<string, unknown>,
+  }));
 }

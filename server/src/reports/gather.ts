@@ -10,7 +10,7 @@
  * on the SQLite store) they are read instead (rollup-days.ts). Rules are read one after the other.
  */
 import { compileRule, holdMsFor, type Permit } from '@vigia/shared';
-import { breachNotes } from '../compliance/breach-notes.ts';
+import { notesByBreach } from '../compliance/breach-notes.ts';
 import type { ComplianceEngine } from '../compliance/engine.ts';
 import { breachView } from '../compliance/views.ts';
 import type { PermitVersion } from '../meta/compliance.ts';
@@ -108,6 +108,10 @@ async function gatherPermit(
     }
   }
   const rows = deps.meta.listBreaches({ from: q.from, to: q.to, permit: last.id, sites: q.sites });
+  const notes = notesByBreach(
+    deps.meta,
+    rows.map((r) => r.id),
+  );
   const all = rows.map((r): ReportBreach => {
     const wm = deps.compliance
       ? deps.compliance.watermarkOf({ permit: r.permit, version: r.permit_version, rule: r.rule })
@@ -130,7 +134,7 @@ async function gatherPermit(
       outOfBoundsMs: b.out_of_bounds_ms,
       availability: b.availability,
       ack: b.acknowledged,
-      notes: breachNotes(deps.meta, b.id),
+      notes: notes.get(b.id) ?? [],
       withdrawn:
         b.withdrawn_at === null
           ? null

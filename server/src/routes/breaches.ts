@@ -15,7 +15,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { ROLES } from '../auth/roles.ts';
 import type { RequireRole, SessionVars } from '../auth/session.ts';
-import { addBreachNote, breachNotes, MAX_NOTES } from '../compliance/breach-notes.ts';
+import { addBreachNote, breachNotes, MAX_NOTES, notesByBreach } from '../compliance/breach-notes.ts';
 import type { ComplianceEngine } from '../compliance/engine.ts';
 import { breachView } from '../compliance/views.ts';
 import type { AppDeps } from '../deps.ts';
@@ -44,9 +44,9 @@ export function breachesRoutes(
   engine: ComplianceEngine,
   requireRole: RequireRole,
 ): Hono<{ Variables: SessionVars }> {
-  const show = (b: BreachRecord) => ({
+  const show = (b: BreachRecord, notes = breachNotes(deps.meta, b.id)) => ({
     ...breachView(b, engine.watermarkOf({ permit: b.permit, version: b.permit_version, rule: b.rule })),
-    notes: breachNotes(deps.meta, b.id),
+    notes,
   });
   /** The breach named by `:id` if the user may see its site; else 404 breach_unknown. */
   const visibleBreach = (param: string, user: SessionVars['user']): BreachRecord => {
@@ -65,7 +65,11 @@ export function breachesRoutes(
         unacknowledged: acknowledged === 'false',
         sites: siteScope(c.var.user),
       });
-      return c.json({ breaches: rows.map(show) });
+      const notes = notesByBreach(
+        deps.meta,
+        rows.map((b) => b.id),
+      );
+      return c.json({ breaches: rows.map((b) => show(b, notes.get(b.id) ?? [])) });
     })
     .get('/:id/history', requireRole(...ROLES), (c) => {
       const b = visibleBreach(c.req.param('id'), c.var.user);
