@@ -97,14 +97,20 @@ it('modbus-rtu (socat pty) and modbus-tcp read the same values from one simulato
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as RecordLine);
+  const sentOf = (id: string) => sent.find((r) => r.sensor === id)?.value;
   for (const id of ids) {
-    const value = sent.find((r) => r.sensor === id)?.value;
+    const value = sentOf(id);
     expect(value, id).toBeTypeOf('number');
     expect(rtu.last(id), id).toBe(value);
     expect(tcp.last(id), id).toBe(value);
   }
+  // As many different values as the simulator wrote, not one register read three times. The map
+  // holds register-sized numbers, so two sensors can hold the same value at a given moment (seen
+  // once in a full run): compare with what was written rather than assume three.
   const values = new Set(ids.map((id) => tcp.last(id)));
-  expect(values.size, 'three different values, not one register read three times').toBe(3);
+  const written = new Set(ids.map(sentOf));
+  expect(written.size, 'the simulator wrote more than one value').toBeGreaterThan(1);
+  expect(values.size, 'different values, not one register read three times').toBe(written.size);
 
   // A power cut of the simulator: the TCP driver says so, then comes back on its own.
   await sim.kill9();
