@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorBody } from '@vigia/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTestApp, type TestApp } from './testing/test-app.ts';
+import { makeTestApp, type TestApp } from '../test-support/test-app.ts';
 
 let t: TestApp | undefined;
 afterEach(async () => {

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runServerCli, SERVER_BIN, serveServer, spawnListening } from './testing/server-process.ts';
+import { runServerCli, SERVER_BIN, serveServer, spawnListening } from '../test-support/server-process.ts';
 
 const T0 = 1_764_000_000_000;
 

@@ -4,9 +4,9 @@
 // goes over again brings it back. Through the HTTP API, real SQLite files.
 import type { Reading } from '@vigia/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { postBatch } from '../testing/ingest.ts';
-import { permitOf, putPermits } from '../testing/permit.ts';
-import { makeTestApp, ORIGIN, type TestApp } from '../testing/test-app.ts';
+import { postBatch } from '../../test-support/ingest.ts';
+import { permitOf, putPermits } from '../../test-support/permit.ts';
+import { makeTestApp, ORIGIN, type TestApp } from '../../test-support/test-app.ts';
 import type { BreachView } from './views.ts';
 
 let t: TestApp | undefined;

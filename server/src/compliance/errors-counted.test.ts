@@ -4,9 +4,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { postBatch } from '../testing/ingest.ts';
-import { permitOf, putPermits } from '../testing/permit.ts';
-import { makeTestApp, T0, type TestApp } from '../testing/test-app.ts';
+import { postBatch } from '../../test-support/ingest.ts';
+import { permitOf, putPermits } from '../../test-support/permit.ts';
+import { makeTestApp, T0, type TestApp } from '../../test-support/test-app.ts';
 
 let t: TestApp | undefined;
 let server: Server | undefined;

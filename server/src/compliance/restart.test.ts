@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runServerCli, serveServer } from '../testing/server-process.ts';
+import { runServerCli, serveServer } from '../../test-support/server-process.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies read loosely in assertions
 type Json = any;

@@ -3,9 +3,9 @@
 // batch's metadata gives the unit, evaluating the readings stored meanwhile. Through the real app.
 import { ErrorBody, type Reading } from '@vigia/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { postBatch } from '../testing/ingest.ts';
-import { permitOf, putPermits } from '../testing/permit.ts';
-import { makeTestApp, T0, type TestApp } from '../testing/test-app.ts';
+import { postBatch } from '../../test-support/ingest.ts';
+import { permitOf, putPermits } from '../../test-support/permit.ts';
+import { makeTestApp, T0, type TestApp } from '../../test-support/test-app.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies read loosely in assertions
 type Json = any;

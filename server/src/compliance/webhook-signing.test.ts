@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runServerCli } from '../testing/server-process.ts';
-import { makeTestApp, type TestApp } from '../testing/test-app.ts';
+import { runServerCli } from '../../test-support/server-process.ts';
+import { makeTestApp, type TestApp } from '../../test-support/test-app.ts';
 import { KEY_FILE, loadSigningKey, redactUrl, webhookSecret } from './webhook-signing.ts';
 import { createWebhooks } from './webhooks.ts';
 

@@ -4,8 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { permitOf, putPermits } from '../testing/permit.ts';
-import { makeTestApp, T0, type TestApp } from '../testing/test-app.ts';
+import { permitOf, putPermits } from '../../test-support/permit.ts';
+import { makeTestApp, T0, type TestApp } from '../../test-support/test-app.ts';
 import { createWebhooks, type WebhookBody } from './webhooks.ts';
 
 let t: TestApp | undefined;

@@ -11,7 +11,7 @@ import type { ErrorBody } from '@vigia/shared';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addUser } from '../cli/admin.ts';
-import { makeTestApp, type TestApp } from '../testing/test-app.ts';
+import { makeTestApp, type TestApp } from '../../test-support/test-app.ts';
 import { securityHeaders } from './security-headers.ts';
 
 let t: TestApp | undefined;

@@ -2,8 +2,8 @@
 // and /health keeps answering while a large report streams its readings. No timing asserted.
 import type { Reading } from '@vigia/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { permitOf, putPermits } from '../testing/permit.ts';
-import { makeTestApp, T0, type TestApp } from '../testing/test-app.ts';
+import { permitOf, putPermits } from '../../test-support/permit.ts';
+import { makeTestApp, T0, type TestApp } from '../../test-support/test-app.ts';
 import { MAX_RUNNING_REPORTS } from './route.ts';
 
 /** Days of one 1 Hz sensor: enough that a report reads many chunks. */

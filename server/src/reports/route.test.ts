@@ -2,8 +2,8 @@
 // CSV download and HTML page, roles and parameter errors.
 import type { Reading } from '@vigia/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { permitOf, putPermits } from '../testing/permit.ts';
-import { makeTestApp, ORIGIN, type TestApp } from '../testing/test-app.ts';
+import { permitOf, putPermits } from '../../test-support/permit.ts';
+import { makeTestApp, ORIGIN, type TestApp } from '../../test-support/test-app.ts';
 
 const MIN = 60_000;
 /** 2025-11-24 00:00 in Bogotá. */

@@ -3,7 +3,7 @@
 // different zones need `site`.
 import type { Reading } from '@vigia/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestApp, ORIGIN, type TestApp } from '../testing/test-app.ts';
+import { makeTestApp, ORIGIN, type TestApp } from '../../test-support/test-app.ts';
 
 const MIN = 60_000;
 /** 2025-11-24 00:00 in Tokyo (UTC+9, no daylight saving). */

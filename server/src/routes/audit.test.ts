@@ -2,7 +2,7 @@
 import { ErrorBody } from '@vigia/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { revokeDevice } from '../cli/admin.ts';
-import { makeTestApp, ORIGIN, T0, type TestApp } from '../testing/test-app.ts';
+import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
 
 type Entry = { seq: number; ts: number; actor: string; action: string; detail: Record<string, unknown> };
 

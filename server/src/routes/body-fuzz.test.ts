@@ -6,7 +6,7 @@
 import { ErrorBody, type Reading } from '@vigia/shared';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestApp, ORIGIN, T0, type TestApp } from '../testing/test-app.ts';
+import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
 
 let t: TestApp;
 let tokens: Record<string, string>;

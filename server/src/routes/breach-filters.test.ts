@@ -1,8 +1,8 @@
 // GET /api/v1/breaches filters the officer's page uses: by sensor, and only the unacknowledged
 // ones (acknowledged=false; withdrawn ones are not waiting for anyone), with state and permit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { permitOf, putPermits } from '../testing/permit.ts';
-import { makeTestApp, ORIGIN, T0, type TestApp } from '../testing/test-app.ts';
+import { permitOf, putPermits } from '../../test-support/permit.ts';
+import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
 
 let t: TestApp;
 let officer = '';

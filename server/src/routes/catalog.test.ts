@@ -1,6 +1,6 @@
 // GET /api/v1/sensors and /api/v1/devices: shapes of docs/api.md, filtered by the user's sites.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestApp, T0, type TestApp } from '../testing/test-app.ts';
+import { makeTestApp, T0, type TestApp } from '../../test-support/test-app.ts';
 
 let t: TestApp;
 beforeEach(async () => {

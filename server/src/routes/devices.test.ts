@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MIGRATIONS, migrate } from '../meta/migrations.ts';
-import { makeTestApp, T0, type TestApp } from '../testing/test-app.ts';
+import { makeTestApp, T0, type TestApp } from '../../test-support/test-app.ts';
 
 type DeviceJson = Record<string, unknown> & {
   id: string;

@@ -3,8 +3,8 @@
 // value as a revision, is audit-logged and re-evaluates the rules.
 import { ErrorBody, type IngestBatchInput } from '@vigia/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { permitOf, putPermits } from '../testing/permit.ts';
-import { makeTestApp, T0, type TestApp } from '../testing/test-app.ts';
+import { permitOf, putPermits } from '../../test-support/permit.ts';
+import { makeTestApp, T0, type TestApp } from '../../test-support/test-app.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies read loosely in assertions
 type Json = any;

@@ -3,7 +3,7 @@
 import { ErrorBody, IngestAck } from '@vigia/shared';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestApp, T0, type TestApp } from '../testing/test-app.ts';
+import { makeTestApp, T0, type TestApp } from '../../test-support/test-app.ts';
 
 let t: TestApp;
 let token: string;

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { ErrorBody, type IngestBatchInput } from '@vigia/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestApp, T0, type TestApp } from '../testing/test-app.ts';
+import { makeTestApp, T0, type TestApp } from '../../test-support/test-app.ts';
 
 let t: TestApp;
 let token: string;

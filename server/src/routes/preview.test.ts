@@ -3,7 +3,7 @@
 // readings, with nothing stored; roles and sites checked; templates with their citations.
 import { type Reading, TEMPLATES } from '@vigia/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestApp, ORIGIN, T0, type TestApp } from '../testing/test-app.ts';
+import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
 
 const HOUR = 3_600_000;
 const FROM = T0 - 48 * HOUR;

@@ -1,6 +1,6 @@
 // GET /api/v1/readings: raw readings streamed as CSV or JSON, visibility, escaping, locale.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestApp, T0, type TestApp } from '../testing/test-app.ts';
+import { makeTestApp, T0, type TestApp } from '../../test-support/test-app.ts';
 import { exportSlices, TARGET_ROWS } from './readings-export.ts';
 
 let t: TestApp;

@@ -3,8 +3,8 @@
 // B's readings wait in its edge buffer (409 is retried) and nothing of B's is lost.
 import { ErrorBody } from '@vigia/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runServerCli } from '../testing/server-process.ts';
-import { makeTestApp, T0, type TestApp } from '../testing/test-app.ts';
+import { runServerCli } from '../../test-support/server-process.ts';
+import { makeTestApp, T0, type TestApp } from '../../test-support/test-app.ts';
 
 let t: TestApp;
 let squatter: string;

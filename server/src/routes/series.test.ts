@@ -1,6 +1,6 @@
 import { ErrorBody, SeriesResponse } from '@vigia/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestApp, T0, type TestApp } from '../testing/test-app.ts';
+import { makeTestApp, T0, type TestApp } from '../../test-support/test-app.ts';
 
 let t: TestApp;
 let cookie: string;

@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrate } from '../meta/migrations.ts';
-import { makeTestApp, ORIGIN, T0, type TestApp } from '../testing/test-app.ts';
+import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
 
 type SiteJson = {
   id: string;

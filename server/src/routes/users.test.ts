@@ -2,7 +2,7 @@
 // or a new password ends its sessions and an open live stream at once (the heartbeat is set far
 // away, so only the change can end it); the last admin stays; a user changes their own password.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestApp, ORIGIN, T0, type TestApp } from '../testing/test-app.ts';
+import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
 
 let t: TestApp;
 let admin = '';

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addUser } from '../cli/admin.ts';
 import { openMeta } from '../meta/meta.ts';
 import { MIGRATIONS } from '../meta/migrations.ts';
-import { makeTestApp, ORIGIN, T0, type TestApp } from '../testing/test-app.ts';
+import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
 
 let t: TestApp;
 beforeEach(async () => {

@@ -1,5 +1,5 @@
 /**
- * @module testing/test-app
+ * @module test-support/test-app
  * A real app for route tests: a temp data dir with real SQLite meta and readings stores,
  * a live hub, a settable clock, and helpers to add devices and sign users in.
  * Test support only (imported by *.test.ts).
@@ -8,15 +8,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { createApp, type VigiaApp } from '../app.ts';
-import { addDevice, addUser } from '../cli/admin.ts';
-import { type ComplianceEngine, createComplianceEngine } from '../compliance/engine.ts';
-import { createWebhooks, type WebhookOptions } from '../compliance/webhooks.ts';
-import type { AppDeps } from '../deps.ts';
-import { createLiveHub } from '../live/hub.ts';
-import { openMeta } from '../meta/meta.ts';
-import { openSqliteStore } from '../storage/sqlite/sqlite-store.ts';
-import { createTelemetry } from '../telemetry.ts';
+import { createApp, type VigiaApp } from '../src/app.ts';
+import { addDevice, addUser } from '../src/cli/admin.ts';
+import { type ComplianceEngine, createComplianceEngine } from '../src/compliance/engine.ts';
+import { createWebhooks, type WebhookOptions } from '../src/compliance/webhooks.ts';
+import type { AppDeps } from '../src/deps.ts';
+import { createLiveHub } from '../src/live/hub.ts';
+import { openMeta } from '../src/meta/meta.ts';
+import { openSqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
+import { createTelemetry } from '../src/telemetry.ts';
 
 /** 2025-11-24T16:00:00Z: readings in tests are stamped around here. */
 export const T0 = 1_764_000_000_000;

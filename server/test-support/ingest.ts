@@ -1,5 +1,5 @@
 /**
- * @module testing/ingest
+ * @module test-support/ingest
  * A device's batch through `POST /api/v1/ingest` of a test app, so the server tests build the
  * request in one place. Test support only (imported by *.test.ts).
  */

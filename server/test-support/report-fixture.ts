@@ -1,9 +1,9 @@
 /**
- * @module reports/fixture
+ * @module test-support/report-fixture
  * A small hand-built report for the renderer tests: one permit whose version changed mid-period,
  * one acknowledged breach, hostile user text in names and notes. Test support only.
  */
-import type { ReportData } from './model.ts';
+import type { ReportData } from '../src/reports/model.ts';
 
 /** 2025-11-03T00:00 in Bogotá (UTC−5). */
 export const DAY0 = Date.UTC(2025, 10, 3, 5);

@@ -1,5 +1,5 @@
 /**
- * @module testing/permit
+ * @module test-support/permit
  * The permit the server tests put through `PUT /api/v1/permits`: one permit on `mobile-plant`
  * holding the test's rules, sent by a signed-in officer. One definition, so a change to the
  * permit wire shape is made here once. Test support only (imported by *.test.ts).

@@ -1,12 +1,12 @@
 /**
- * @module testing/server-process
+ * @module test-support/server-process
  * The real `vigia-server` process for tests: admin commands run to completion, and serving
  * on a free port (VIGIA_PORT=0) until the listening line names the URL.
  */
 import { type ChildProcess, type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const SERVER_BIN = fileURLToPath(new URL('../../bin/vigia-server.mjs', import.meta.url));
+export const SERVER_BIN = fileURLToPath(new URL('../bin/vigia-server.mjs', import.meta.url));
 
 const envFor = (dataDir: string, extra: Record<string, string> = {}) => ({
   ...process.env,
