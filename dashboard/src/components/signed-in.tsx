@@ -22,6 +22,7 @@ import { NavTabs } from './nav-tabs.tsx';
 
 const loadUsersPage = () => import('../pages/users-page.tsx').then((m) => m.UsersPage);
 const loadPermitsPage = () => import('../pages/permits-page.tsx').then((m) => m.PermitsPage);
+const loadNotificationsPage = () => import('../pages/notifications-page.tsx').then((m) => m.NotificationsPage);
 
 export type SignedInProps = { me: Me; onToggleLang: () => void; onLoggedOut: () => void };
 
@@ -76,6 +77,7 @@ export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
       </Fragment>
       {route === 'users' && offered(route, me.role) && <LazyPage load={loadUsersPage} />}
       {route === 'permits' && offered(route, me.role) && <LazyPage load={loadPermitsPage} />}
+      {route === 'notifications' && <LazyPage load={loadNotificationsPage} />}
       {route === 'sites' && (
         <SitesPage
           me={me}
