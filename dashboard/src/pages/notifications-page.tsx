@@ -67,14 +67,14 @@ function SettingsForm({ initial }: { initial: NotificationSettings }) {
       <fieldset class="field">
         <legend class="field__label">{t('notifyEvents')}</legend>
         {EVENTS.map(([event, label]) => (
-          <label key={event} class="field" for={`notify-${event}`}>
+          <label key={event} class="check" for={`notify-${event}`}>
             <input
               id={`notify-${event}`}
               type="checkbox"
               name={event}
               checked={form[event]}
               onChange={(e) => setForm({ ...form, [event]: e.currentTarget.checked })}
-            />{' '}
+            />
             <span>{t(label)}</span>
           </label>
         ))}
