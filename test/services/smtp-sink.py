@@ -13,7 +13,10 @@ import time
 import warnings
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
-import smtpd  # noqa: E402
+try:
+    import smtpd  # noqa: E402
+except ImportError:
+    sys.exit(f"smtp-sink: this Python ({sys.version.split()[0]}) has no smtpd (removed in 3.12): run it with Debian 12's python3 (3.11)")
 
 port, out = int(sys.argv[1]), sys.argv[2]
 
