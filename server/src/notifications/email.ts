@@ -47,6 +47,9 @@ export type EmailNotifier = Omit<OutboxDelivery, 'kick'> & {
 /** Stored in the outbox row's body; `user` says whose it is (GET /api/v1/me/notifications). */
 type QueuedMail = Mail & { user: string; to: string; message_id: string };
 
+/** 1 s doubling to the 1 h cap, then hourly: about 30 h of attempts before giving up. */
+export const EMAIL_MAX_ATTEMPTS = 40;
+
 /** Severities that call for action now (gas, oxygen, forbidden substances): the "alarm" e-mail. */
 const ALARM_SEVERITIES = new Set(['alarm', 'critical']);
 
@@ -84,6 +87,8 @@ export function createEmailNotifier(meta: Meta, log: Logger, opts: EmailOptions)
     log,
     {
       ...opts,
+      // A site's only link may be down for a day: keep trying for about 30 h (webhooks: ~4 h).
+      maxAttempts: opts.maxAttempts ?? EMAIL_MAX_ATTEMPTS,
       component: 'email',
       prefix: 'email',
       send,
