@@ -184,5 +184,5 @@ export function createEmailNotifier(meta: Meta, log: Logger, opts: EmailOptions)
 /** The URL's password, as given and percent-decoded: what must never reach a log. */
 function secretsOf(smtpUrl: string): string[] {
   const u = new URL(smtpUrl);
-  return [u.password, decodeURIComponent(u.password)].filter((s) => s.length >= 3);
+  return [u.password, decodeURIComponent(u.password)].filter((s) => s.length > 0);
 }
