@@ -1,11 +1,14 @@
 // E-mail notifications against a real SMTP server process (Python's smtpd, test/services/smtp-sink.ts):
 // who gets a breach's e-mail (opted in, may see the site), in which language, with which words and
 // link; the sink down then back: the outbox retries and delivers once; the settings routes.
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SmtpSink, startSmtpSink } from '../../../test/services/smtp-sink.ts';
 import { postBatch } from '../../test-support/ingest.ts';
 import { permitOf, putPermits } from '../../test-support/permit.ts';
 import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
+import { createEmailNotifier } from './email.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies read loosely in assertions
 type Json = any;
@@ -195,5 +198,42 @@ describe('e-mail notifications (real SMTP sink)', () => {
     app.notifications!.checkSilence(last + 41 * 60_000);
     app.notifications!.checkSilence(last + 60 * 60_000);
     await sink!.waitForMessages(2);
+  });
+
+  it('never logs or stores the SMTP password when a send fails', async () => {
+    const app = await setup();
+    await sink!.stop();
+    await app.signIn('ana', 'officer', ['mobile-plant']);
+    app.meta.saveNotificationSettings(
+      'ana',
+      { email: 'ana@example.org', lang: 'es', breach_opened: false, alarm_opened: false, device_silent: true },
+      T0,
+    );
+    let logged = '';
+    const log = pino(
+      { level: 'debug' },
+      new Writable({
+        write(chunk, _enc, done) {
+          logged += chunk;
+          done();
+        },
+      }),
+    );
+    const password = 's3cret-p%40ss';
+    const notifier = createEmailNotifier(app.meta, log, {
+      smtpUrl: `smtp://vigia:${password}@127.0.0.1:${sink!.port}`,
+      from: 'vigia@example.org',
+      publicUrl: PUBLIC_URL,
+      baseDelayMs: 60_000,
+    });
+    notifier.deviceSilent({ device: 'plant-01', site: 'mobile-plant', lastTs: T0, silentAfterMs: 300_000 });
+    await notifier.flush();
+    await notifier.stop();
+    expect(logged).toContain('emailRetry');
+    const backlog = app.meta.emailBacklogOf('ana');
+    expect(backlog).toMatchObject({ pending: 1 });
+    for (const text of [logged, backlog.last_error ?? '']) {
+      expect(text).not.toContain('s3cret');
+    }
   });
 });
