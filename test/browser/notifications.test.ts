@@ -2,7 +2,8 @@
  * Browser test: e-mail notifications as a user sets them up. An operator opens "Notificaciones"
  * from the header, is told in words that a bad address is not valid, then ticks breaches and
  * alarms, gives an address and saves; a breach opens on their site and the e-mail arrives at a
- * real SMTP server process (Python smtpd sink) in Spanish, with the link to the breach. Real
+ * real SMTP server process (Python smtpd sink) in Spanish, with the link to the breach, which
+ * opens the breaches page on that breach's card. Real
  * vigia-server process, real Debian Chromium (playwright-core). Fails (never skips) when
  * Chromium or python3 is missing.
  */
@@ -90,6 +91,9 @@ describe('notifications page', () => {
     // The link's page, opened on this server, is the breaches page.
     await page.goto(`${baseUrl}/${link.slice(PUBLIC_URL.length + 1)}`);
     await page.locator('[data-page="breaches"]').waitFor({ timeout: 10_000 });
+    const id = /breach=(\d+)/.exec(link)![1];
+    await page.locator(`[data-breach="${id}"][data-linked="true"]`).waitFor({ timeout: 15_000 });
+    await screenshot(page, rigNow.shotDir, 'notifications-linked-breach-390x844.png');
     await context.close();
   }, 120_000);
 });
