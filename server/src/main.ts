@@ -159,6 +159,11 @@ function runServer(env: ServerEnv): void {
     secretFor: key && ((url) => webhookSecret(key, url)),
   });
   const notifications = env.email && createEmailNotifier(meta, log, { ...env.email, telemetry });
+  if (env.email) {
+    // Scheme and host only: the URL's user and password stay out of the log.
+    const smtp = new URL(env.email.smtpUrl);
+    log.info({ smtp: `${smtp.protocol}//${smtp.host}`, from: env.email.from }, 'emailNotificationsOn');
+  }
   const compliance = createComplianceEngine({
     store,
     meta,
