@@ -21,6 +21,7 @@ import type { ComplianceDeps, Why } from './deps.ts';
 import { changedFields, differs, reconcile } from './reconcile.ts';
 import { type Run, type Runs, runId } from './runs.ts';
 import { type BreachChange, breachRecord, breachView } from './views.ts';
+import type { WebhookEvent } from './webhooks.ts';
 
 export type BreachBook = {
   announce(b: BreachRecord, change: BreachChange): void;
@@ -28,6 +29,12 @@ export type BreachBook = {
   storeEvents(run: Run, events: RuleEvent[], why: Why): void;
   /** `alsoInTx`: more writes to commit with the breaches (the replay's checkpoints). */
   applyPlan(run: Run, fresh: NewBreach[], since: number | null, why: Why, alsoInTx?: () => void): void;
+};
+
+const WEBHOOK_EVENT: Partial<Record<BreachChange, WebhookEvent>> = {
+  opened: 'breach_opened',
+  closed: 'breach_closed',
+  withdrawn: 'breach_withdrawn',
 };
 
 type HistoryChange = 'opened' | 'updated' | 'closed' | 'withdrawn' | 'restored';
@@ -39,9 +46,14 @@ export function createBreachBook(deps: ComplianceDeps, runs: Runs): BreachBook {
     const run = runs.all.get(runId({ permit: b.permit, version: b.permit_version, rule: b.rule }));
     const view = breachView(b, run?.watermark);
     deps.live.publish({ event: 'breach', site: b.site, data: { ...view, change } });
-    if (change === 'opened') deps.webhooks?.notify('breach_opened', view);
     if (change === 'opened') deps.notifications?.breachOpened(view);
-    if (change === 'closed') deps.webhooks?.notify('breach_closed', view);
+    const event = WEBHOOK_EVENT[change];
+    if (event && deps.webhooks) {
+      // The history row this change wrote names it: a breach back in force after a withdrawal
+      // is announced under a new id, not taken for a duplicate of its first opening.
+      const seq = meta.breachHistory(b.id).at(-1)?.seq ?? 0;
+      deps.webhooks.notify(event, view, seq);
+    }
   }
 
   const history = (breach: number, change: HistoryChange, why: Why, at: number, more: Record<string, unknown>) =>

@@ -38,8 +38,12 @@ const TSS = { id: 'tss', sensor: 'plant.tss', kind: 'max', max: 50, averaging: '
 /** `officer` is the user name get() signs in as. */
 type Ctx = { token: string; officer: string };
 
-async function setup(rules: object[], permitExtra: object = {}): Promise<Ctx> {
-  t = await makeTestApp();
+async function setup(
+  rules: object[],
+  permitExtra: object = {},
+  app: Parameters<typeof makeTestApp>[0] = {},
+): Promise<Ctx> {
+  t = await makeTestApp(app);
   t.clock.set(DAY + 12 * H);
   const token = t.device('plant-01');
   const cookie = await t.signIn('maria', 'officer');
@@ -153,7 +157,8 @@ describe('a day is judged when it ends', () => {
 
 describe('breaches are never deleted', () => {
   it('late data that brings the day under the limit withdraws its breach, with why; going over again brings it back', async () => {
-    const { token, officer } = await setup([TSS]);
+    // Webhooks to a port nothing listens on: every announcement stays in the outbox to be read.
+    const { token, officer } = await setup([TSS], {}, { webhooks: { urls: ['http://127.0.0.1:9/hook'] } });
     await ingest(token, [
       { sensor: 'plant.tss', ts: DAY + H, value: 80 },
       { sensor: 'plant.tss', ts: DAY + 2 * H, value: 60 },
@@ -212,6 +217,23 @@ describe('breaches are never deleted', () => {
       ['withdrawn', 'late_data'],
       ['restored', 'late_data'],
     ]);
+    // Receivers are told of each change under an id of its own: the breach back in force is
+    // opened again, not dropped as a duplicate of the first opening.
+    const sent = t!.meta
+      .dueWebhooks(Number.MAX_SAFE_INTEGER, 100)
+      .map((row) => JSON.parse(row.body) as { id: string; event: string; breach: BreachView });
+    expect(sent.map((w) => [w.event, w.breach.id])).toEqual([
+      ['breach_opened', b.id],
+      ['breach_withdrawn', b.id],
+      ['breach_opened', b.id],
+    ]);
+    const seqs = t!.meta.breachHistory(b.id).map((r) => r.seq);
+    expect(sent.map((w) => w.id)).toEqual([
+      `${b.id}:breach_opened:${seqs[0]}`,
+      `${b.id}:breach_withdrawn:${seqs[1]}`,
+      `${b.id}:breach_opened:${seqs[2]}`,
+    ]);
+    expect(new Set(sent.map((w) => w.id)).size).toBe(3);
   });
 
   it('two breaches that late data joins become one: the later is withdrawn as merged into the earlier', async () => {

@@ -64,7 +64,7 @@ describe('webhook signing', () => {
     const urls = [`${base}/hook/one`, `${base}/hook/two`];
     const key = loadSigningKey(t.dir);
     const hooks = createWebhooks(t.meta, pino({ level: 'silent' }), { urls, secretFor: (u) => webhookSecret(key, u) });
-    hooks.notify('breach_opened', { id: 3 } as never);
+    hooks.notify('breach_opened', { id: 3 } as never, 1);
     await hooks.flush();
     expect(got).toHaveLength(2);
     for (const g of got) {
@@ -86,7 +86,7 @@ describe('webhook signing', () => {
     const url = `${base}/hook/s3cr3t-path-token?key=s3cr3t-query`;
     const { log, text } = capturedLog();
     const hooks = createWebhooks(t.meta, log, { urls: [url], secretFor: () => 'x', baseDelayMs: 60_000 });
-    hooks.notify('breach_opened', { id: 4 } as never);
+    hooks.notify('breach_opened', { id: 4 } as never, 1);
     await hooks.flush();
     expect(got).toHaveLength(1);
     expect(elsewhere.got).toHaveLength(0);
@@ -102,7 +102,7 @@ describe('webhook signing', () => {
     const url = 'http://127.0.0.1:1/hook/s3cr3t-token';
     const { log, text } = capturedLog();
     const hooks = createWebhooks(t.meta, log, { urls: [url], baseDelayMs: 60_000, maxAttempts: 1 });
-    hooks.notify('breach_opened', { id: 5 } as never);
+    hooks.notify('breach_opened', { id: 5 } as never, 1);
     await hooks.flush();
     expect(text()).toMatch(/webhookGaveUp/);
     expect(text()).not.toMatch(/s3cr3t/);

@@ -72,7 +72,13 @@ describe('breach webhooks', () => {
     expect(delivered.sort()).toEqual(['breach_closed', 'breach_opened']);
     const closed = got.find((g) => g.ok && g.body.event === 'breach_closed')!.body;
     expect(closed.breach).toMatchObject({ rule: 'ch4', start: T0, end: T0 + 1000, peak: 1.5 });
-    expect(closed.id).toBe(`${closed.breach.id}:breach_closed`);
+    // Each id names the history row of its change, `<breach>:<event>:<seq>`: one batch both opened
+    // and ended this breach, so one row ("opened", with its end) stands for both announcements.
+    const [row, ...more] = t.meta.breachHistory(closed.breach.id);
+    expect(more).toEqual([]);
+    expect(closed.id).toBe(`${closed.breach.id}:breach_closed:${row.seq}`);
+    const opened = got.find((g) => g.ok && g.body.event === 'breach_opened')!.body;
+    expect(opened.id).toBe(`${closed.breach.id}:breach_opened:${row.seq}`);
     // Three failed attempts before the two successes; a retry waits at least half the base delay.
     expect(got.map((g) => g.ok)).toEqual([false, false, false, true, true]);
     for (const event of ['breach_opened', 'breach_closed']) {
@@ -92,7 +98,7 @@ describe('breach webhooks', () => {
     server = undefined;
     const first = createWebhooks(t.meta, log, { urls: [probe.url], baseDelayMs: 10_000 });
     first.start();
-    first.notify('breach_opened', { id: 7 } as never);
+    first.notify('breach_opened', { id: 7 } as never, 3);
     await first.flush();
     await first.stop();
     expect(t.meta.dueWebhooks(Number.MAX_SAFE_INTEGER, 10)).toEqual([
@@ -104,7 +110,7 @@ describe('breach webhooks', () => {
     second.start();
     await until(() => got.length === 1 && t!.meta.dueWebhooks(Number.MAX_SAFE_INTEGER, 10).length === 0);
     await second.stop();
-    expect(got[0].body).toMatchObject({ id: '7:breach_opened', event: 'breach_opened' });
+    expect(got[0].body).toMatchObject({ id: '7:breach_opened:3', event: 'breach_opened' });
     expect(t.meta.dueWebhooks(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
   });
 });

@@ -1,13 +1,16 @@
 /**
  * @module compliance/webhooks
- * Breach opened/closed notifications as JSON POSTs to the URLs of VIGIA_WEBHOOKS, delivered
+ * Breach opened/closed/withdrawn notifications as JSON POSTs to the URLs of VIGIA_WEBHOOKS, delivered
  * through the persisted outbox (outbox-delivery.ts: retries with the shared backoff, nothing lost
  * on restart, failures logged and counted under `vigia_errors_total{component="webhooks"}` as
  * `webhook_failed`, `webhook_gave_up`, `webhook_outbox_failed`).
  * Invariants:
  * - a notification is written to the outbox (meta.db) before any attempt; it leaves the outbox
  *   only when the receiver answered 2xx;
- * - delivery is at least once: receivers deduplicate on `id` (`<breach>:<event>`);
+ * - delivery is at least once: receivers deduplicate on `id` (`<breach>:<event>:<change>`, the seq of
+ *   the breach_history row that recorded it), which names one change of one breach: a breach withdrawn by late data and later back in force is
+ *   announced opened again under a new id, so a receiver that dropped it on `breach_withdrawn`
+ *   takes it back;
  * - each request is signed (`X-Vigia-Signature`, webhook-signing.ts) when `secretFor` is given;
  *   a redirect is never followed (it counts as a failed attempt); logs show a URL's host only.
  */
@@ -17,7 +20,7 @@ import { createOutboxDelivery, type OutboxDelivery, type RetryOptions } from './
 import type { BreachView } from './views.ts';
 import { redactUrl, SIGNATURE_HEADER, signBody } from './webhook-signing.ts';
 
-export type WebhookEvent = 'breach_opened' | 'breach_closed';
+export type WebhookEvent = 'breach_opened' | 'breach_closed' | 'breach_withdrawn';
 export type WebhookBody = { id: string; event: WebhookEvent; breach: BreachView };
 
 export type WebhookOptions = RetryOptions & {
@@ -28,7 +31,8 @@ export type WebhookOptions = RetryOptions & {
 };
 
 export type Webhooks = Omit<OutboxDelivery, 'kick'> & {
-  notify(event: WebhookEvent, breach: BreachView): void;
+  /** `change`: the seq of the breach_history row of this change (the id's last part). */
+  notify(event: WebhookEvent, breach: BreachView, change: number): void;
 };
 
 export function createWebhooks(meta: Meta, log: Logger, opts: WebhookOptions): Webhooks {
@@ -70,9 +74,10 @@ export function createWebhooks(meta: Meta, log: Logger, opts: WebhookOptions): W
   );
 
   return {
-    notify(event, breach) {
+    notify(event, breach, change) {
       if (opts.urls.length === 0) return;
-      const body = JSON.stringify({ id: `${breach.id}:${event}`, event, breach } satisfies WebhookBody);
+      const id = `${breach.id}:${event}:${change}`;
+      const body = JSON.stringify({ id, event, breach } satisfies WebhookBody);
       for (const url of opts.urls) meta.enqueueWebhook(url, body, now());
       delivery.kick();
     },
