@@ -31,6 +31,11 @@ const FIELDS: Record<string, { es: string; en: string }> = {
   period_grace: { es: 'plazo tras el día', en: 'grace after the day' },
 };
 
+/** A permit or rule field in words ("límite máximo" / "maximum"); the key itself when unknown. */
+export function permitFieldLabel(key: string, lang: IssueLang): string {
+  return FIELDS[key]?.[lang] ?? key;
+}
+
 type Vars = { value?: unknown; min?: unknown; max?: unknown; kind?: unknown };
 type Say = (v: Vars) => string;
 
