@@ -76,7 +76,7 @@ export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
       {/* A new zone redraws the pages (charts place their ticks in it when created). */}
       <Fragment key={zone}>
         {route === 'live' && <LivePage me={me} live={live} snapshot={snapshot} compliance={compliance} focus={focus} />}
-        {route === 'breaches' && <BreachesPage me={me} />}
+        {route === 'breaches' && <BreachesPage me={me} live={live} />}
         {route === 'report' && <ReportPage me={me} />}
         {route === 'devices' && <DevicesPage snapshot={snapshot} />}
       </Fragment>

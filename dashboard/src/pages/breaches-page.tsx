@@ -3,9 +3,10 @@
  * by default), newest first, with acknowledgement for officers and admins. Times in the site's zone (site-zone.ts).
  * Filters (open/closed/withdrawn, only unacknowledged, permit, sensor) are the server's
  * (GET /api/v1/breaches) and live in the address with the month (route.ts `breachViewOf`), so
- * a link or a reload shows the same view.
+ * a link or a reload shows the same view. A live `breach` event (one opened, acknowledged,
+ * withdrawn…) reloads the list shortly after, so an open page never shows a stale month.
  */
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
   breaches as fetchBreaches,
   permits as fetchPermits,
@@ -20,6 +21,7 @@ import { BreachFilters } from '../components/breach-filters.tsx';
 import { MonthPicker } from '../components/month-picker.tsx';
 import { errorText } from '../error-text.ts';
 import { useI18n } from '../i18n.ts';
+import type { Live } from '../live.ts';
 import { currentMonth, monthLabel, monthRange } from '../month.ts';
 import { type BreachView, breachViewHref, breachViewOf, offered } from '../route.ts';
 
@@ -27,7 +29,10 @@ const ACK_ROLES = new Set(['officer', 'admin']);
 
 type Load = { kind: 'loading' } | { kind: 'ready'; rows: BreachRow[] } | { kind: 'error'; detail: string };
 
-export function BreachesPage({ me }: { me: Me }) {
+/** After a live breach event, wait this long (events come in bursts) and reload once. */
+const RELOAD_AFTER_EVENT_MS = 1000;
+
+export function BreachesPage({ me, live }: { me: Me; live: Live }) {
   const i18n = useI18n();
   const { t } = i18n;
   const thisMonth = currentMonth(serverNow());
@@ -43,7 +48,24 @@ export function BreachesPage({ me }: { me: Me }) {
   const [permits, setPermits] = useState<PermitInfo[]>([]);
   const [sensorList, setSensorList] = useState<SensorInfo[]>([]);
   const [reloads, setReloads] = useState(0);
+  const quiet = useRef(false);
   const canAck = ACK_ROLES.has(me.role);
+
+  useEffect(() => {
+    let soon: ReturnType<typeof setTimeout> | null = null;
+    const off = live.subscribe((event) => {
+      if (event.kind !== 'breach') return;
+      if (soon) clearTimeout(soon);
+      soon = setTimeout(() => {
+        quiet.current = true;
+        setReloads((n) => n + 1);
+      }, RELOAD_AFTER_EVENT_MS);
+    });
+    return () => {
+      off();
+      if (soon) clearTimeout(soon);
+    };
+  }, [live]);
 
   // A link followed while the page is open (another filter in the address).
   useEffect(() => {
@@ -65,7 +87,9 @@ export function BreachesPage({ me }: { me: Me }) {
   useEffect(() => {
     let cancelled = false;
     const { from, to } = monthRange(month);
-    setLoad({ kind: 'loading' });
+    // A reload after a live event keeps the list on screen (and a half-written note in its form).
+    if (!quiet.current) setLoad({ kind: 'loading' });
+    quiet.current = false;
     fetchBreaches(from, to, {
       state: view.state ?? undefined,
       unacked: view.unacked,
