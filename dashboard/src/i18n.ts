@@ -300,6 +300,10 @@ const es = {
   permitInForceUntil: 'vigente del {from} al {to}',
   permitInForceAlways: 'cubre todas las lecturas guardadas',
   permitInForceUntilOnly: 'vigente hasta el {to}',
+  permitConflict:
+    'Alguien guardó una versión más nueva de este permiso mientras usted lo editaba. Copie su cambio, pulse Cancelar, abra Editar de nuevo y vuelva a aplicarlo.',
+  permitBusy: 'El servidor está calculando otros informes o vistas previas. Intente de nuevo en un minuto.',
+  permitForbidden: 'Su usuario no puede cambiar los permisos de ese sitio.',
   severityWarning: 'Aviso',
   severityCritical: 'Crítico',
   noAccessTitle: 'Sin acceso',
@@ -606,6 +610,10 @@ const en: Messages = {
   permitInForceUntil: 'in force from {from} to {to}',
   permitInForceAlways: 'covers every stored reading',
   permitInForceUntilOnly: 'in force until {to}',
+  permitConflict:
+    'Someone saved a newer version of this permit while you were editing it. Copy your change, press Cancel, open Edit again and apply it again.',
+  permitBusy: 'The server is computing other reports or previews. Try again in a minute.',
+  permitForbidden: "Your user cannot change that site's permits.",
   severityWarning: 'Warning',
   severityCritical: 'Critical',
   noAccessTitle: 'No access',

@@ -131,7 +131,7 @@ describe('permits page', () => {
     await screenshot(p, shotDir, 'permits-states-1280x900.png');
   }, 120_000);
 
-  it('an edit becomes version 2; the history says who changed which rule and what', async () => {
+  it('an edit becomes version 2; a stale edit is refused in words, keeping the draft; the history says who changed what', async () => {
     const card = p.locator('section[data-permit="vertimiento"]');
     await card.locator('button[data-action="edit"]').click();
     const form = p.locator('form.permit-new[data-mode="edit"][data-permit="vertimiento"]');
@@ -144,7 +144,35 @@ describe('permits page', () => {
     await p.locator('[role="status"][data-saved="vertimiento"]').waitFor({ timeout: 10_000 });
     await expect.poll(() => card.locator('.message').first().textContent()).toMatch(/Versión 2, cambiada por maria/);
 
+    // Someone else saves version 3 while this edit (of version 2) is open: the save is refused in
+    // words and the form keeps what was typed.
+    await card.locator('button[data-action="edit"]').click();
+    await form.waitFor();
+    await rule1.locator('input[name^="max-"]').fill('8');
+    const current = (await (await p.request.get(`${baseUrl}/api/v1/permits`)).json()) as { permits: { id: string }[] };
+    const {
+      version: _v,
+      updated_at: _a,
+      updated_by: _b,
+      effective_from: _e,
+      ...stored
+    } = current.permits.find((x) => x.id === 'vertimiento') as Record<string, unknown>;
+    const other = await p.request.put(`${baseUrl}/api/v1/permits`, {
+      headers: { origin: baseUrl },
+      data: { permits: [{ ...stored, title: 'Vertimientos planta (revisado)' }] },
+    });
+    expect(other.status()).toBe(200);
+    await form.locator('button[data-action="save"]').click();
+    const refused = form.locator('[role="alert"]', { hasText: 'versión más nueva' });
+    await refused.waitFor({ timeout: 10_000 });
+    expect(await rule1.locator('input[name^="max-"]').inputValue()).toBe('8');
+    await form.locator('button[data-action="cancel"]').click();
+    await expect.poll(() => card.locator('.message').first().textContent()).toMatch(/Versión 3/);
+
     await card.locator('details.permit__history summary').click();
+    const v3 = card.locator('li[data-version="3"]');
+    await v3.waitFor({ timeout: 10_000 });
+    expect(await v3.textContent()).toMatch(/cambió título/);
     const v2 = card.locator('li[data-version="2"]');
     await v2.waitFor({ timeout: 10_000 });
     expect(await v2.textContent()).toMatch(/maria.*cambió en la regla ph-max: límite máximo/);

@@ -7,9 +7,9 @@
  */
 import type { Permit, Template } from '@vigia/shared';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { type PreviewBreach, previewPermit, putPermit, type SensorInfo, serverNow } from '../api.ts';
+import { ApiError, type PreviewBreach, previewPermit, putPermit, type SensorInfo, serverNow } from '../api.ts';
 import { errorText } from '../error-text.ts';
-import { useI18n } from '../i18n.ts';
+import { type I18n, useI18n } from '../i18n.ts';
 import {
   blankRule,
   checkDraft,
@@ -30,9 +30,11 @@ export type PermitFormProps = {
   sites: readonly string[];
   onSaved: (id: string) => void;
   onCancel: () => void;
+  /** The server has a newer version than the one edited (409): the list should show it. */
+  onStale: () => void;
 };
 
-export function PermitForm({ initial, templates, sensors, sites, onSaved, onCancel }: PermitFormProps) {
+export function PermitForm({ initial, templates, sensors, sites, onSaved, onCancel, onStale }: PermitFormProps) {
   const i18n = useI18n();
   const { t } = i18n;
   const [draft, setDraft] = useState<Draft>(initial);
@@ -75,7 +77,8 @@ export function PermitForm({ initial, templates, sensors, sites, onSaved, onCanc
     try {
       await work(checked.permit);
     } catch (err) {
-      setStatus({ kind: 'error', text: t('permitFailed', { detail: errorText(err, t) }) });
+      setStatus({ kind: 'error', text: t('permitFailed', { detail: refusalText(err, t) }) });
+      if (err instanceof ApiError && err.code === 'permit_version_conflict') onStale();
     }
   };
   const check = () =>
@@ -229,4 +232,17 @@ export function PermitForm({ initial, templates, sensors, sites, onSaved, onCanc
       <StatusLine status={status} saved="" />
     </form>
   );
+}
+
+/**
+ * The refusals an officer can act on, in words; the others as error-text.ts says them. The form
+ * stays open with the draft: nothing typed is lost.
+ */
+function refusalText(err: unknown, t: I18n['t']): string {
+  if (err instanceof ApiError) {
+    if (err.code === 'permit_version_conflict') return t('permitConflict');
+    if (err.code === 'too_many_reports') return t('permitBusy');
+    if (err.status === 403) return t('permitForbidden');
+  }
+  return errorText(err, t);
 }

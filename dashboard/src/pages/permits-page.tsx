@@ -134,6 +134,7 @@ export function PermitsPage() {
           sites={sites}
           onSaved={onSaved}
           onCancel={() => setForm(null)}
+          onStale={() => void load()}
         />
       )}
     </main>
