@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Permit } from './permit.ts';
 import { permitIssues } from './permit-issues.ts';
@@ -74,6 +75,58 @@ describe('permitIssues', () => {
     const en = issues(permit({}, [{ ...rule, id: '', max: 'nine' }]), 'en').map((i) => i.message);
     expect(en).toEqual(
       expect.arrayContaining(['Rule no. 1, id: is empty: enter or choose it', 'Rule no. 1, maximum: must be a number']),
+    );
+  });
+});
+
+describe('permitIssues on any broken permit (property)', () => {
+  const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
+  const text = fc.oneof(fc.constantFrom('', 'ph', 'Ph X', 'plant.ph', '5m', 'nunca', 'instant', 'twa:8h'), fc.string());
+  const num = fc.oneof(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), fc.constant(Number.NaN));
+  const value = fc.oneof(text, num, fc.constant(null), fc.boolean());
+  const rule = fc.record(
+    {
+      id: value,
+      sensor: value,
+      kind: fc.oneof(fc.constantFrom('max', 'min', 'range'), text),
+      min: maybe(value),
+      max: maybe(value),
+      averaging: value,
+      pending: maybe(text),
+      clear: maybe(text),
+      hysteresis: maybe(num),
+      severity: fc.oneof(fc.constantFrom('breach', 'alarm'), text),
+      period_grace: maybe(text),
+      zzz: maybe(value),
+    },
+    { requiredKeys: [] },
+  );
+  const permitArb = fc.record(
+    {
+      id: value,
+      title: value,
+      site: value,
+      period_grace: maybe(text),
+      rules: fc.oneof(fc.array(rule, { maxLength: 4 }), value),
+    },
+    { requiredKeys: [] },
+  );
+
+  it('says every issue in both languages, each starting with where it is and never "undefined"', () => {
+    fc.assert(
+      fc.property(permitArb, (p) => {
+        const r = Permit.safeParse(p);
+        if (r.success) return;
+        for (const lang of ['es', 'en'] as const) {
+          const found = permitIssues(r.error, p, lang);
+          expect(found.length).toBeGreaterThan(0);
+          for (const i of found) {
+            expect(i.message).toMatch(lang === 'es' ? /^(Regla|Permiso)/ : /^(Rule|Permit)/);
+            expect(i.message).not.toContain('undefined');
+          }
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });
