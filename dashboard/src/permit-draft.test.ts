@@ -114,6 +114,8 @@ describe('permit draft', () => {
     const d = draftFromPermit(stored, SENSORS);
     expect(d.rules[0]).toMatchObject({ quantity: 'ph', unit: 'pH', min: '6', max: '9' });
     d.rules[0]!.max = '8.5';
+    expect(d.rules[0]!.pending).toBe('5m');
+    d.rules[0]!.clear = '1m';
     const res = checkDraft(d, 'en');
     if (!res.ok) throw new Error(res.issues.join('\n'));
     expect(res.permit).toEqual({
@@ -130,6 +132,7 @@ describe('permit draft', () => {
           max: 8.5,
           averaging: 'instant',
           pending: '5m',
+          clear: '1m',
           severity: 'breach',
           source: 'Res. X, Art. 3',
         },

@@ -34,12 +34,15 @@ export type DraftRule = {
   min: string;
   max: string;
   averaging: string;
+  /** How long out of bounds before a breach opens / back in bounds before it closes ("5m"); empty = none. */
+  pending: string;
+  clear: string;
   severity: Severity;
   /** The stored source text (edit, blank); a template rule's is made from its sources on save. */
   source: string;
   /** Set when the rule comes from a template: its article, note and numbers. */
   template?: TemplateRule;
-  /** Fields the form does not show (pending, clear, …), kept as they were stored. */
+  /** Fields the form does not show (hysteresis, expected_interval, …), kept as they were stored. */
   rest: Partial<Rule>;
 };
 
@@ -79,6 +82,8 @@ export function draftFromTemplate(template: Template, site: string): Draft {
         min: text(limits.min),
         max: text(limits.max),
         averaging: r.averaging ?? '',
+        pending: '',
+        clear: '',
         severity: r.severity,
         source: '',
         template: r,
@@ -100,6 +105,8 @@ export function blankRule(): DraftRule {
     min: '',
     max: '',
     averaging: '',
+    pending: '',
+    clear: '',
     severity: 'breach',
     source: '',
     rest: {},
@@ -123,7 +130,7 @@ export function draftFromPermit(permit: PermitInfo, sensors: readonly SensorInfo
     version: typeof version === 'number' ? version : undefined,
     rest: extra as Partial<Permit>,
     rules: rules.map((r) => {
-      const { id: ruleId, sensor, kind, min, max, averaging, severity, source, ...ruleRest } = r;
+      const { id: ruleId, sensor, kind, min, max, averaging, pending, clear, severity, source, ...ruleRest } = r;
       const info = sensors.find((s) => s.id === sensor);
       return {
         key: nextKey(),
@@ -135,6 +142,8 @@ export function draftFromPermit(permit: PermitInfo, sensors: readonly SensorInfo
         min: text(min),
         max: text(max),
         averaging,
+        pending: pending ?? '',
+        clear: clear ?? '',
         severity,
         source: source ?? '',
         rest: ruleRest,
@@ -200,6 +209,8 @@ export function permitOfDraft(draft: Draft): Record<string, unknown> {
       kind: r.kind,
       ...limits,
       averaging: r.averaging.trim(),
+      pending: r.pending.trim() || undefined,
+      clear: r.clear.trim() || undefined,
       severity: r.severity,
       ...(source ? { source } : {}),
     };

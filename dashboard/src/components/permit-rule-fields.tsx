@@ -34,7 +34,11 @@ export function PermitRuleFields({ rule: r, site, sensors, onChange, onRemove }:
   const measures = measuresOf(sensors, site);
   const measureKey = r.quantity ? `${r.quantity}|${r.unit}` : '';
   const unit = r.unit ? i18n.unit(r.unit) : '—';
-  const input = (field: 'id' | 'min' | 'max' | 'averaging' | 'source', label: string, extra = {}) => (
+  const input = (
+    field: 'id' | 'min' | 'max' | 'averaging' | 'pending' | 'clear' | 'source',
+    label: string,
+    extra = {},
+  ) => (
     <label class="field">
       <span class="field__label">{label}</span>
       <input
@@ -117,6 +121,8 @@ export function PermitRuleFields({ rule: r, site, sensors, onChange, onRemove }:
           {t('permitAveraging')}: {r.averaging}
         </p>
       )}
+      {input('pending', t('permitPending'), { placeholder: '5m' })}
+      {input('clear', t('permitClear'), { placeholder: '1m' })}
       {!fixed && (
         <label class="field">
           <span class="field__label">{t('permitSeverity')}</span>
