@@ -88,15 +88,17 @@ describe('permit from a template, end to end with the plant simulator', () => {
     await p.locator('#permit-template').selectOption('co-res0631-2015-gold-mining');
     const rule = p.locator('fieldset[data-rule="ph"]');
     expect(await rule.locator('.permit__source').textContent()).toMatch(/0631.*Art\. 10/);
-    // The regulation gives no general pH number: both limits start empty.
-    expect(await rule.locator('input[name="min-ph"]').inputValue()).toBe('');
-    expect(await rule.locator('input[name="max-ph"]').inputValue()).toBe('');
     // Only the pH sensor is offered for the pH rule (not the turbidity one of the same site).
     const options = await rule.locator('select[name="sensor-ph"] option').allTextContents();
     expect(options.filter((o) => o.includes('plant.'))).toEqual([`${PH.name} (${PH.id})`]);
 
     await p.locator('#permit-id').fill('vertimiento-oro');
+    // A template rule opens once given a sensor; the regulation gives no general pH number, so
+    // both limits start empty.
+    expect(await rule.locator('input[name="min-ph"]').count()).toBe(0);
     await rule.locator('select[name="sensor-ph"]').selectOption(PH.id);
+    expect(await rule.locator('input[name="min-ph"]').inputValue()).toBe('');
+    expect(await rule.locator('input[name="max-ph"]').inputValue()).toBe('');
     await rule.locator('input[name="min-ph"]').fill('6');
     await rule.locator('input[name="max-ph"]').fill('9');
     await rule.locator('input[name="averaging-ph"]').fill('instant');

@@ -30,6 +30,9 @@ export function PermitRuleFields({ rule: r, site, sensors, onChange, onRemove }:
   const i18n = useI18n();
   const { t } = i18n;
   const fixed = r.template !== undefined;
+  // A template lists many parameters and a site measures a few: a template rule shows its
+  // article and the sensor pick, and the rest once it has a sensor (it is then in the permit).
+  const open = !fixed || r.sensor !== '';
   const fitting = fittingSensors(sensors, site, r);
   const measures = measuresOf(sensors, site);
   const measureKey = r.quantity ? `${r.quantity}|${r.unit}` : '';
@@ -56,7 +59,7 @@ export function PermitRuleFields({ rule: r, site, sensors, onChange, onRemove }:
         {fixed ? `${r.id} — ${i18n.quantity(r.quantity)} (${unit}), ${t(KIND_LABEL[r.kind])}` : r.id || '—'}
       </legend>
       {r.template && <p class="permit__source">{r.template.source.map(formatSource).join('; ')}</p>}
-      {r.template?.note && <p class="message">{r.template.note}</p>}
+      {open && r.template?.note && <p class="message">{r.template.note}</p>}
       {!fixed && input('id', t('permitRuleId'), { autocomplete: 'off' })}
       {!fixed && (
         <label class="field">
@@ -112,17 +115,18 @@ export function PermitRuleFields({ rule: r, site, sensors, onChange, onRemove }:
           </select>
         </label>
       )}
-      {r.kind !== 'max' && input('min', t('permitMin', { unit }), { inputMode: 'decimal' })}
-      {r.kind !== 'min' && input('max', t('permitMax', { unit }), { inputMode: 'decimal' })}
-      {(!fixed || r.template?.averaging === null) &&
+      {open && r.kind !== 'max' && input('min', t('permitMin', { unit }), { inputMode: 'decimal' })}
+      {open && r.kind !== 'min' && input('max', t('permitMax', { unit }), { inputMode: 'decimal' })}
+      {open &&
+        (!fixed || r.template?.averaging === null) &&
         input('averaging', t('permitAveraging'), { placeholder: 'instant, rolling:1h, twa:8h, daily_mean' })}
-      {fixed && r.template?.averaging !== null && (
+      {open && fixed && r.template?.averaging !== null && (
         <p class="message">
           {t('permitAveraging')}: {r.averaging}
         </p>
       )}
-      {input('pending', t('permitPending'), { placeholder: '5m' })}
-      {input('clear', t('permitClear'), { placeholder: '1m' })}
+      {open && input('pending', t('permitPending'), { placeholder: '5m' })}
+      {open && input('clear', t('permitClear'), { placeholder: '1m' })}
       {!fixed && (
         <label class="field">
           <span class="field__label">{t('permitSeverity')}</span>
