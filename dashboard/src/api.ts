@@ -169,9 +169,21 @@ export async function rulesStatus(): Promise<RuleStatus[]> {
   return (body?.rules ?? []).map((r) => toRuleStatus(r)).filter((r): r is RuleStatus => r !== null);
 }
 
-/** GET /api/v1/breaches?from&to: breaches overlapping `[from, to)`, newest first. */
-export async function breaches(from: number, to: number): Promise<BreachRow[]> {
+/** The server-side filters of GET /api/v1/breaches (docs/api.md). */
+export type BreachFilter = {
+  state?: 'open' | 'closed' | 'withdrawn';
+  permit?: string;
+  sensor?: string;
+  unacked?: boolean;
+};
+
+/** GET /api/v1/breaches?from&to[&filters]: breaches overlapping `[from, to)`, newest first. */
+export async function breaches(from: number, to: number, filter: BreachFilter = {}): Promise<BreachRow[]> {
   const query = new URLSearchParams({ from: String(from), to: String(to) });
+  if (filter.state) query.set('state', filter.state);
+  if (filter.permit) query.set('permit', filter.permit);
+  if (filter.sensor) query.set('sensor', filter.sensor);
+  if (filter.unacked) query.set('acknowledged', 'false');
   const body = (await request(`/api/v1/breaches?${query}`)) as { breaches?: unknown[] };
   const now = serverNow();
   return (body?.breaches ?? [])
@@ -277,4 +289,35 @@ export async function putPermit(permit: Permit): Promise<void> {
 export function readingsUrl(sensor: string, from: number, to: number, locale: string): string {
   const query = new URLSearchParams({ sensor, from: String(from), to: String(to), format: 'csv', locale });
   return `/api/v1/readings?${query}`;
+}
+
+/** GET /api/v1/breaches/unacknowledged: how many breaches in force nobody has acknowledged. */
+export async function unacknowledgedCount(): Promise<number> {
+  const body = (await request('/api/v1/breaches/unacknowledged')) as { count?: unknown };
+  return typeof body?.count === 'number' ? body.count : 0;
+}
+
+/** One stored version of a permit, as GET /api/v1/permits/:id/history lists it (newest first). */
+export type PermitVersionInfo = {
+  version: number;
+  effective_from: number | null;
+  effective_to: number | null;
+  updated_at: number;
+  updated_by: string;
+  changes: {
+    created: boolean;
+    fields: string[];
+    rules_added: string[];
+    rules_removed: string[];
+    rules_changed: { rule: string; fields: string[] }[];
+  } | null;
+  permit: Permit;
+};
+
+/** GET /api/v1/permits/:id/history (officer, admin): every version, who saved it, what it changed. */
+export async function permitHistory(id: string): Promise<PermitVersionInfo[]> {
+  const body = (await request(`/api/v1/permits/${encodeURIComponent(id)}/history`)) as {
+    versions?: PermitVersionInfo[];
+  };
+  return Array.isArray(body?.versions) ? body.versions : [];
 }

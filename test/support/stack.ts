@@ -83,6 +83,8 @@ export type Stack = {
   sensorPorts: { serialLine?: string; modbus?: string };
   startEdge: () => Promise<Proc>;
   startServer: () => Promise<Proc>;
+  /** Start the simulator now (with `simulator: false`): its scripted episode is timed from here. */
+  startSimulator: () => Proc;
   stop: () => Promise<void>;
 };
 
@@ -236,8 +238,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const edge = await startEdge();
 
     const recordFile = join(dir, 'simulator-sent.jsonl');
-    let simulator: Proc | undefined;
-    if (opts.simulator !== false) {
+    const startSimulator = (): Proc => {
       const args = [
         '--mqtt',
         brokerUrl,
@@ -251,13 +252,15 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         ...(simModbus ? ['--modbus', simModbus] : []),
         ...(opts.simulatorArgs ?? []),
       ];
-      simulator = startNode('simulator', SIMULATOR, args, {
+      const simulator = startNode('simulator', SIMULATOR, args, {
         nodeArgs: ['--import', 'tsx'],
         logFile: join(logs, 'simulator.log'),
         echo: opts.echo,
       });
       procs.push(simulator);
-    }
+      return simulator;
+    };
+    const simulator = opts.simulator !== false ? startSimulator() : undefined;
 
     const stack: Stack = {
       dir,
@@ -280,6 +283,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       startServer: async () => {
         stack.server = await startServer();
         return stack.server;
+      },
+      startSimulator: () => {
+        stack.simulator = startSimulator();
+        return stack.simulator;
       },
       stop: async () => {
         // Sensors first, then the agent (flushes its buffer), then the server.

@@ -3,9 +3,13 @@
  * the site's zone, duration, peak against the limit, how complete the data was, open, closed or
  * withdrawn, and the acknowledgement (or the form to give one). A withdrawn breach (re-evaluation
  * no longer finds it; kept, never deleted) is struck through with the reason it was withdrawn.
+ * Its links: the rule on the permits page (officers, admins: `#/permits/<permit>/<rule>`), and a
+ * slot for the link to the chart around the breach (`chartLink`, drawn by the charts side).
  */
+import type { ComponentChildren } from 'preact';
 import { type BreachRow, isAlarmSeverity, limitText, type RuleRef } from '../compliance.ts';
 import { type I18n, useI18n } from '../i18n.ts';
+import { ruleAnchor } from '../route.ts';
 import { AckForm } from './ack-form.tsx';
 import { BreachNotes } from './breach-notes.tsx';
 import { StateIcon } from './state-icon.tsx';
@@ -19,9 +23,23 @@ export type BreachCardProps = {
   /** Operators, officers and admins may add notes (breach-notes.tsx). */
   canNote?: boolean;
   onAcked: (breach: BreachRow | null) => void;
+  /** Officers and admins get the link to the rule on the permits page (others are not offered it). */
+  canSeePermits?: boolean;
+  /** The link to the chart around the breach, when the charts side gives one. */
+  chartLink?: ComponentChildren;
 };
 
-export function BreachCard({ breach: b, sensorName, sensorUnit, rule, canAck, canNote, onAcked }: BreachCardProps) {
+export function BreachCard({
+  breach: b,
+  sensorName,
+  sensorUnit,
+  rule,
+  canAck,
+  canNote,
+  onAcked,
+  canSeePermits,
+  chartLink,
+}: BreachCardProps) {
   const i18n = useI18n();
   const { t } = i18n;
   const alarm = isAlarmSeverity(b.severity);
@@ -93,6 +111,16 @@ export function BreachCard({ breach: b, sensorName, sensorUnit, rule, canAck, ca
           <dd>{b.sensor}</dd>
         </div>
       </dl>
+      {(canSeePermits || chartLink) && (
+        <nav class="breach__links">
+          {canSeePermits && (
+            <a class="button button--quiet" href={ruleAnchor(b.permit, b.rule)} data-link="rule">
+              {t('breachRuleLink')}: {ruleTitle}
+            </a>
+          )}
+          {chartLink}
+        </nav>
+      )}
       <section class="breach__ack" data-ack={b.acknowledged ? 'yes' : 'no'}>
         <h3 class="breach__ack-title">{t('fieldAck')}</h3>
         {b.acknowledged ? (

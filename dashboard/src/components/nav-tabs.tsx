@@ -1,4 +1,7 @@
-/** @module nav-tabs — the sections as links (hash routing): live, breaches, report, devices, and sites for admins. */
+/**
+ * @module nav-tabs — the sections as links (hash routing), only those the role is offered; the
+ * breaches tab carries the count of unacknowledged breaches when it is given (officers, admins).
+ */
 import { useI18n } from '../i18n.ts';
 import { hrefOf, offered, type Route, TAB_ROUTES } from '../route.ts';
 
@@ -13,7 +16,7 @@ const LABEL = {
   notifications: 'navNotifications',
 } as const;
 
-export function NavTabs({ route, role }: { route: Route; role: string }) {
+export function NavTabs({ route, role, unacked = null }: { route: Route; role: string; unacked?: number | null }) {
   const { t } = useI18n();
   return (
     <nav class="tabs" aria-label={t('navLabel')}>
@@ -26,6 +29,12 @@ export function NavTabs({ route, role }: { route: Route; role: string }) {
           aria-current={r === route ? 'page' : undefined}
         >
           {t(LABEL[r])}
+          {r === 'breaches' && unacked !== null && unacked > 0 && (
+            <span class="tabs__badge" data-unacked={unacked} title={t('navUnacked', { count: unacked })}>
+              {unacked}
+              <span class="visually-hidden"> {t('navUnacked', { count: unacked })}</span>
+            </span>
+          )}
         </a>
       ))}
     </nav>

@@ -16,10 +16,12 @@ import { setSiteZone, siteZone, zoneOfSites } from '../site-zone.ts';
 import { useCompliance } from '../use-compliance.ts';
 import { useLive } from '../use-live.ts';
 import { useRoute } from '../use-route.ts';
+import { useUnacked } from '../use-unacked.ts';
 import { AlarmBar } from './alarm-bar.tsx';
 import { Header } from './header.tsx';
 import { LazyPage } from './lazy-page.tsx';
 import { NavTabs } from './nav-tabs.tsx';
+import { NoAccess } from './no-access.tsx';
 
 const loadUsersPage = () => import('../pages/users-page.tsx').then((m) => m.UsersPage);
 const loadPermitsPage = () => import('../pages/permits-page.tsx').then((m) => m.PermitsPage);
@@ -34,6 +36,9 @@ export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
   useLinkedBreach(route);
   // One compliance state for the alarm bar (every page) and the live page's tiles.
   const compliance = useCompliance(live);
+  // The badge is for those who acknowledge: officers and admins.
+  const unacked = useUnacked(live, me.role === 'officer' || me.role === 'admin');
+  const allowed = offered(route, me.role);
   // The sensor the alarm bar asked the live page to show; the counter re-focuses the same one.
   const [focus, setFocus] = useState<{ sensor: string; n: number } | null>(null);
   const goToAlarm = (sensor: string) => {
@@ -70,18 +75,19 @@ export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
         onLogout={signOut}
       />
       <AlarmBar live={live} compliance={compliance} onGo={goToAlarm} />
-      <NavTabs route={route} role={me.role} />
+      <NavTabs route={route} role={me.role} unacked={unacked} />
+      {!allowed && <NoAccess role={me.role} />}
       {/* A new zone redraws the pages (charts place their ticks in it when created). */}
       <Fragment key={zone}>
         {route === 'live' && <LivePage me={me} live={live} snapshot={snapshot} compliance={compliance} focus={focus} />}
-        {route === 'breaches' && <BreachesPage me={me} />}
+        {route === 'breaches' && <BreachesPage me={me} live={live} />}
         {route === 'report' && <ReportPage me={me} />}
         {route === 'devices' && <DevicesPage snapshot={snapshot} />}
       </Fragment>
-      {route === 'users' && offered(route, me.role) && <LazyPage load={loadUsersPage} />}
-      {route === 'permits' && offered(route, me.role) && <LazyPage load={loadPermitsPage} />}
+      {route === 'users' && allowed && <LazyPage load={loadUsersPage} />}
+      {route === 'permits' && allowed && <LazyPage load={loadPermitsPage} />}
       {route === 'notifications' && <LazyPage load={loadNotificationsPage} />}
-      {route === 'sites' && (
+      {route === 'sites' && allowed && (
         <SitesPage
           me={me}
           sites={siteList}

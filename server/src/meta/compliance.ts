@@ -118,6 +118,8 @@ export type ComplianceRepo = {
   /** The history rows of kind `change` of all breaches `ids`, by breach then oldest first (one query). */
   breachHistoryOf(ids: readonly number[], change: string): BreachHistoryRow[];
   listBreaches(f: BreachFilter): BreachRecord[];
+  /** How many breaches in force nobody has acknowledged, at `sites` (empty: all). */
+  countUnacknowledged(sites: readonly string[]): number;
   /** Set the acknowledgement unless there is one; false when there already was. */
   ackBreach(id: number, by: string, at: number, note: string): boolean;
   saveCheckpoint(key: RunKey, watermark: number, snapshot: string): void;
@@ -192,6 +194,9 @@ export function complianceRepo(db: Database.Database): ComplianceRepo {
     history: db.prepare('SELECT * FROM breach_history WHERE breach = ? ORDER BY seq'),
     historyOf: db.prepare(
       'SELECT * FROM breach_history WHERE change = ? AND breach IN (SELECT value FROM json_each(?)) ORDER BY breach, seq',
+    ),
+    unackedBySite: db.prepare(
+      'SELECT site, COUNT(*) AS n FROM breaches WHERE ack_by IS NULL AND withdrawn_at IS NULL GROUP BY site',
     ),
     ack: db.prepare('UPDATE breaches SET ack_by = ?, ack_at = ?, ack_note = ? WHERE id = ? AND ack_by IS NULL'),
     saveCp: db.prepare(
@@ -278,6 +283,10 @@ export function complianceRepo(db: Database.Database): ComplianceRepo {
         .prepare(`SELECT * FROM breaches WHERE ${where.join(' AND ')} ORDER BY start, id`)
         .all({ from: f.from, to: f.to, permit: f.permit, sensor: f.sensor }) as BreachRow[];
       return rows.map(fromRow).filter((b) => f.sites.length === 0 || f.sites.includes(b.site));
+    },
+    countUnacknowledged(sites) {
+      const rows = q.unackedBySite.all() as { site: string; n: number }[];
+      return rows.filter((r) => sites.length === 0 || sites.includes(r.site)).reduce((sum, r) => sum + r.n, 0);
     },
     ackBreach(id, by, at, note) {
       return q.ack.run(by, at, note, id).changes === 1;

@@ -1,5 +1,6 @@
 // GET /api/v1/breaches filters the officer's page uses: by sensor, and only the unacknowledged
-// ones (acknowledged=false; withdrawn ones are not waiting for anyone), with state and permit.
+// ones (acknowledged=false; withdrawn ones are not waiting for anyone), with state and permit;
+// and the count of unacknowledged ones the nav tab's badge shows (GET /api/v1/breaches/unacknowledged).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permitOf, putPermits } from '../../test-support/permit.ts';
 import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
@@ -11,6 +12,12 @@ const list = async (query: string) => {
   const res = await t.app.request(`/api/v1/breaches?from=0&to=${T0 * 2}${query}`, { headers: { cookie: officer } });
   expect(res.status, await res.clone().text()).toBe(200);
   return ((await res.json()) as { breaches: { id: number; sensor: string; state: string }[] }).breaches;
+};
+/** GET /api/v1/breaches/unacknowledged as the user whose cookie is `cookie`. */
+const unacked = async (cookie: string) => {
+  const res = await t.app.request('/api/v1/breaches/unacknowledged', { headers: { cookie } });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return ((await res.json()) as { count: number }).count;
 };
 
 beforeAll(async () => {
@@ -61,6 +68,7 @@ describe('breach filters', () => {
     const all = await list('');
     expect(all.map((b) => b.sensor).sort()).toEqual(['plant.ph', 'plant.temp']);
     expect((await list('&sensor=plant.ph')).map((b) => b.sensor)).toEqual(['plant.ph']);
+    expect(await unacked(officer)).toBe(2);
     const ph = all.find((b) => b.sensor === 'plant.ph')!;
     const ack = await t.app.request(`/api/v1/breaches/${ph.id}/ack`, {
       method: 'POST',
@@ -70,6 +78,9 @@ describe('breach filters', () => {
     expect(ack.status).toBe(200);
     expect((await list('&acknowledged=false')).map((b) => b.sensor)).toEqual(['plant.temp']);
     expect(await list('&acknowledged=false&sensor=plant.ph')).toEqual([]);
+    // The nav badge's count follows: one left, and none for a user of another site.
+    expect(await unacked(officer)).toBe(1);
+    expect(await unacked(await t.signIn('ana', 'officer', ['other-site']))).toBe(0);
     const bad = await t.app.request(`/api/v1/breaches?from=0&to=1&acknowledged=maybe`, {
       headers: { cookie: officer },
     });

@@ -2,6 +2,8 @@
  * @module routes/breaches
  * `GET /api/v1/breaches?from&to[&state][&permit][&sensor][&acknowledged=false]` (any role): breaches overlapping [from, to),
  * in event time, every one of them (withdrawn included) with its `state`.
+ * `GET /api/v1/breaches/unacknowledged` (any role): `{ count }` of the breaches in force nobody has
+ * acknowledged at the user's sites — the nav tab's badge, polled, so one cheap count, not a list.
  * `GET /api/v1/breaches/:id/history` (any role): the breach's stored changes, oldest first.
  * `POST /api/v1/breaches/:id/ack` (officer, admin): acknowledge once, with a note; audit-logged.
  * `POST /api/v1/breaches/:id/notes` (operator, officer, admin): add an operator's note (what was
@@ -71,6 +73,9 @@ export function breachesRoutes(
       );
       return c.json({ breaches: rows.map((b) => show(b, notes.get(b.id) ?? [])) });
     })
+    .get('/unacknowledged', requireRole(...ROLES), (c) =>
+      c.json({ count: deps.meta.countUnacknowledged(siteScope(c.var.user)) }),
+    )
     .get('/:id/history', requireRole(...ROLES), (c) => {
       const b = visibleBreach(c.req.param('id'), c.var.user);
       return c.json({ breach: show(b), history: deps.meta.breachHistory(b.id) });

@@ -7,8 +7,11 @@
  * `POST /api/v1/permits/preview` `{ permit, from, to }` (officer, admin): the breaches the permit
  * would have had over [from, to) of stored history (compliance/preview.ts), stored nowhere. At
  * most MAX_PREVIEW_MS long; shares the reports' cap on heavy reads (reports/slots.ts).
+ * `GET /api/v1/permits/:id/history` (officer, admin): every stored version of the permit, newest
+ * first, each with who saved it, when, and what it changed from the version before (permitDiff,
+ * the same summary the audit log keeps). Versions are never rewritten, so this is the record.
  */
-import { Permit } from '@vigia/shared';
+import { InputError, Permit } from '@vigia/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ROLES } from '../auth/roles.ts';
@@ -71,6 +74,23 @@ export function permitsRoutes(
         out.push(v);
       }
       return c.json({ permits: out.map(view), changed });
+    })
+    .get('/:id/history', requireRole('officer', 'admin'), (c) => {
+      const id = c.req.param('id');
+      const versions = deps.meta.permitVersions().filter((v) => v.id === id);
+      // Another site's permit is answered like a missing one: its id tells nothing.
+      if (versions.length === 0 || !canSeeSite(c.var.user, versions.at(-1)!.site))
+        throw new InputError('permit_unknown', `no permit "${id}": list them with GET /api/v1/permits`, undefined, 404);
+      const history = versions.map((v, i) => ({
+        version: v.version,
+        effective_from: v.effective_from,
+        effective_to: v.effective_to,
+        updated_at: v.updated_at,
+        updated_by: v.updated_by,
+        changes: permitDiff(versions[i - 1]?.permit, v.permit),
+        permit: v.permit,
+      }));
+      return c.json({ permit: id, versions: history.reverse() });
     })
     .post('/preview', requireRole('officer', 'admin'), async (c) => {
       const body = parseInput(PreviewBody, await readJsonBody(c.req.raw), 'invalid_permit', 422);

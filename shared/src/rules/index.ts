@@ -12,5 +12,6 @@ export * from './evaluate.ts';
 export * from './events.ts';
 export type { MachineSnapshot } from './machine.ts';
 export * from './permit.ts';
+export * from './permit-issues.ts';
 export * from './reference.ts';
 export * from './time-zone.ts';

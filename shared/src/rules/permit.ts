@@ -48,14 +48,37 @@ export const DEFAULT_PERIOD_GRACE = '2h';
 const MAX_PERIOD_GRACE_MS = 7 * 86_400_000;
 
 /** Issue message for a bad `period_grace` (`who`: 'rule "x"' or 'permit "y"'), or undefined. */
-function periodGraceProblem(who: string, text: string): string | undefined {
+function periodGraceProblem(who: string, text: string): { message: string; reason: PermitIssueReason } | undefined {
   const ms = parseDurationMs(text);
   if (ms === undefined)
-    return `${who}: period_grace "${text}" is not a duration: write a number and a unit, e.g. 2h, 30m, 0s`;
+    return {
+      reason: 'not_duration',
+      message: `${who}: period_grace "${text}" is not a duration: write a number and a unit, e.g. 2h, 30m, 0s`,
+    };
   if (ms > MAX_PERIOD_GRACE_MS)
-    return `${who}: period_grace "${text}" is longer than 7d: a day must be judged within a week (late data re-judges it)`;
+    return {
+      reason: 'grace_too_long',
+      message: `${who}: period_grace "${text}" is longer than 7d: a day must be judged within a week (late data re-judges it)`,
+    };
   return undefined;
 }
+
+/**
+ * Why a custom permit issue was raised, carried in the issue's `params.reason` so
+ * permit-issues.ts can say it in the reader's language (the `message` stays English, for the API).
+ */
+export type PermitIssueReason =
+  | 'not_duration'
+  | 'grace_too_long'
+  | 'grace_not_daily'
+  | 'averaging_unknown'
+  | 'needs_max'
+  | 'needs_min'
+  | 'no_max'
+  | 'no_min'
+  | 'min_above_max'
+  | 'hysteresis_too_wide'
+  | 'rule_twice';
 
 type RuleShape = z.infer<typeof RuleObject>;
 type Ctx = z.RefinementCtx;
@@ -69,24 +92,38 @@ function checkDuration(rule: RuleShape, field: 'pending' | 'clear' | 'expected_i
     ctx.addIssue({
       code: 'custom',
       path: [field],
+      params: { reason: 'not_duration', value: text },
       message: `rule "${rule.id}": ${field} "${text}" is not a duration: write a number and a unit, e.g. 30s, 5m, 8h`,
     });
   }
 }
 
 function checkLimits(rule: RuleShape, ctx: Ctx): void {
-  const issue = (path: string, message: string) =>
-    ctx.addIssue({ code: 'custom', path: [path], message: `rule "${rule.id}": ${message}` });
+  const issue = (path: string, reason: PermitIssueReason, message: string) =>
+    ctx.addIssue({
+      code: 'custom',
+      path: [path],
+      params: { reason, kind: rule.kind, min: rule.min, max: rule.max },
+      message: `rule "${rule.id}": ${message}`,
+    });
   const needMax = rule.kind !== 'min';
   const needMin = rule.kind !== 'max';
-  if (needMax && rule.max === undefined) issue('max', `kind "${rule.kind}" needs a max: add "max": <limit>`);
-  if (needMin && rule.min === undefined) issue('min', `kind "${rule.kind}" needs a min: add "min": <limit>`);
-  if (!needMax && rule.max !== undefined) issue('max', `kind "min" takes no max: remove it or use kind "range"`);
-  if (!needMin && rule.min !== undefined) issue('min', `kind "max" takes no min: remove it or use kind "range"`);
+  if (needMax && rule.max === undefined)
+    issue('max', 'needs_max', `kind "${rule.kind}" needs a max: add "max": <limit>`);
+  if (needMin && rule.min === undefined)
+    issue('min', 'needs_min', `kind "${rule.kind}" needs a min: add "min": <limit>`);
+  if (!needMax && rule.max !== undefined)
+    issue('max', 'no_max', `kind "min" takes no max: remove it or use kind "range"`);
+  if (!needMin && rule.min !== undefined)
+    issue('min', 'no_min', `kind "max" takes no min: remove it or use kind "range"`);
   if (rule.kind === 'range' && rule.min !== undefined && rule.max !== undefined) {
-    if (rule.min > rule.max) issue('min', `min ${rule.min} is above max ${rule.max}: swap them`);
+    if (rule.min > rule.max) issue('min', 'min_above_max', `min ${rule.min} is above max ${rule.max}: swap them`);
     else if (rule.hysteresis !== undefined && rule.max - rule.min < 2 * rule.hysteresis)
-      issue('hysteresis', `hysteresis ${rule.hysteresis} is wider than half the range: a breach could never clear`);
+      issue(
+        'hysteresis',
+        'hysteresis_too_wide',
+        `hysteresis ${rule.hysteresis} is wider than half the range: a breach could never clear`,
+      );
   }
 }
 
@@ -96,6 +133,7 @@ export const Rule = RuleObject.superRefine((rule, ctx) => {
     ctx.addIssue({
       code: 'custom',
       path: ['averaging'],
+      params: { reason: 'averaging_unknown', value: rule.averaging },
       message: `rule "${rule.id}": averaging "${rule.averaging}" is not one of instant, rolling:<dur>, twa:<dur>, daily_mean, daily_total (e.g. twa:8h)`,
     });
   }
@@ -107,8 +145,17 @@ export const Rule = RuleObject.superRefine((rule, ctx) => {
     const calendar = rule.averaging === 'daily_mean' || rule.averaging === 'daily_total';
     const problem = calendar
       ? periodGraceProblem(`rule "${rule.id}"`, rule.period_grace)
-      : `rule "${rule.id}": period_grace applies only to daily_mean and daily_total rules: remove it`;
-    if (problem) ctx.addIssue({ code: 'custom', path: ['period_grace'], message: problem });
+      : {
+          reason: 'grace_not_daily' as const,
+          message: `rule "${rule.id}": period_grace applies only to daily_mean and daily_total rules: remove it`,
+        };
+    if (problem)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['period_grace'],
+        params: { reason: problem.reason, value: rule.period_grace },
+        message: problem.message,
+      });
   }
 });
 export type Rule = z.infer<typeof Rule>;
@@ -133,6 +180,7 @@ export function ruleIdCheck(at: readonly (string | number)[], ctx: Ctx): (rule: 
       ctx.addIssue({
         code: 'custom',
         path: [...at, i, 'id'],
+        params: { reason: 'rule_twice', value: rule.id },
         message: `rule "${rule.id}" is defined twice (${list}[${first}] and ${list}[${i}]): give each rule its own id`,
       });
   };
@@ -154,7 +202,13 @@ export const Permit = z
   .superRefine((permit, ctx) => {
     permit.rules.forEach(ruleIdCheck(['rules'], ctx));
     const problem = permit.period_grace && periodGraceProblem(`permit "${permit.id}"`, permit.period_grace);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['period_grace'], message: problem });
+    if (problem)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['period_grace'],
+        params: { reason: problem.reason, value: permit.period_grace },
+        message: problem.message,
+      });
   });
 export type Permit = z.infer<typeof Permit>;
 
