@@ -1,11 +1,10 @@
 // The compliance engine at server level: readings through POST /api/v1/ingest, permits and
 // breaches through their routes, real SQLite files (the pure rule cases are tested in shared).
-import { ErrorBody, type Reading } from '@vigia/shared';
+import { type BreachView, ErrorBody, type Reading } from '@vigia/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postBatch } from '../../test-support/ingest.ts';
 import { permitOf, putPermits as putPermitsAs } from '../../test-support/permit.ts';
 import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
-import type { BreachView } from './views.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies read loosely in assertions
 type Json = any;

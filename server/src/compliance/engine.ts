@@ -22,14 +22,13 @@
  * - Nothing here throws into the ingest path: the batch is already committed; errors are logged
  *   and counted (`vigia_errors_total{component="compliance"}`, code = what failed, snake_case).
  */
-import type { Permit, Reading, Sample } from '@vigia/shared';
+import type { BreachChange, Permit, Reading, RuleStatusView, Sample } from '@vigia/shared';
 import type { BreachRecord, PermitVersion, RunKey } from '../meta/compliance.ts';
 import { createBreachBook, mergeWhy } from './breaches.ts';
 import type { ComplianceDeps, ComplianceErrorCode, Why } from './deps.ts';
 import { createReplay } from './replay.ts';
 import { ruleStatus } from './rule-status.ts';
 import { active, createRuns, dedupe, END, isCalendar, type Run, runId } from './runs.ts';
-import type { BreachChange, RuleStatusView } from './views.ts';
 
 export type { ComplianceDeps, ComplianceErrorCode, Why } from './deps.ts';
 

@@ -14,11 +14,10 @@
  * - each request is signed (`X-Vigia-Signature`, webhook-signing.ts) when `secretFor` is given;
  *   a redirect is never followed (it counts as a failed attempt); logs show a URL's host only.
  */
-import { backoffMs } from '@vigia/shared';
+import { type BreachView, backoffMs } from '@vigia/shared';
 import type { Logger } from 'pino';
 import type { Meta } from '../meta/meta.ts';
 import type { ErrorCounter } from '../telemetry.ts';
-import type { BreachView } from './views.ts';
 import { redactUrl, SIGNATURE_HEADER, signBody } from './webhook-signing.ts';
 
 export type WebhookEvent = 'breach_opened' | 'breach_closed';

@@ -1,9 +1,8 @@
 // The compliance engine judges a site's days in the site's own zone, end to end through the
 // HTTP API: an admin puts the site in Asia/Tokyo, a daily_mean breach covers the Tokyo day; the
 // zone changed back to Bogotá re-judges the days (the breach keeps its id; its history says why).
-import type { Reading } from '@vigia/shared';
+import type { BreachView, Reading } from '@vigia/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BreachView } from '../compliance/views.ts';
 import { makeTestApp, ORIGIN, type TestApp } from '../../test-support/test-app.ts';
 
 const H = 3_600_000;
