@@ -1,10 +1,12 @@
 // The compliance engine at server level: readings through POST /api/v1/ingest, permits and
 // breaches through their routes, real SQLite files (the pure rule cases are tested in shared).
-import { type BreachView, ErrorBody, type Reading } from '@vigia/shared';
+import { type BreachView, ErrorBody, LiveBreach, type Reading } from '@vigia/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postBatch } from '../../test-support/ingest.ts';
 import { permitOf, putPermits as putPermitsAs } from '../../test-support/permit.ts';
 import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
+import { wire } from '../../test-support/wire.ts';
+import type { StampedEvent } from '../live/hub.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies read loosely in assertions
 type Json = any;
@@ -273,10 +275,14 @@ describe('compliance engine through the API', () => {
     ]);
   });
 
-  it('publishes breach events on the live hub', async () => {
+  it('publishes breach events on the live hub, in the wire shape the dashboard parses', async () => {
     const { token } = await setup();
     const seen: string[] = [];
-    t!.live.subscribe({ onEvent: (e) => e.event === 'breach' && seen.push(e.data.change), onClose() {} });
+    const onEvent = (e: StampedEvent) => {
+      // As the live route sends it: JSON text.
+      if (e.event === 'breach') seen.push(wire(LiveBreach, JSON.parse(JSON.stringify(e.data))).change);
+    };
+    t!.live.subscribe({ onEvent, onClose() {} });
     await ingest(token, phSeries(T0, 17, phExcursion));
     expect(seen[0]).toBe('opened');
     expect(seen.at(-1)).toBe('closed');

@@ -1,8 +1,10 @@
 // GET /api/v1/breaches filters the officer's page uses: by sensor, and only the unacknowledged
 // ones (acknowledged=false; withdrawn ones are not waiting for anyone), with state and permit.
+import { BreachesAnswer } from '@vigia/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permitOf, putPermits } from '../../test-support/permit.ts';
 import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
+import { wire } from '../../test-support/wire.ts';
 
 let t: TestApp;
 let officer = '';
@@ -10,7 +12,7 @@ const FROM = T0;
 const list = async (query: string) => {
   const res = await t.app.request(`/api/v1/breaches?from=0&to=${T0 * 2}${query}`, { headers: { cookie: officer } });
   expect(res.status, await res.clone().text()).toBe(200);
-  return ((await res.json()) as { breaches: { id: number; sensor: string; state: string }[] }).breaches;
+  return wire(BreachesAnswer, await res.json()).breaches;
 };
 
 beforeAll(async () => {
