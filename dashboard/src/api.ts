@@ -13,6 +13,7 @@ import {
   type DeviceSensorHealth,
   DevicesAnswer,
   type Permit,
+  PermitsAnswer,
   PreviewAnswer,
   parseWire,
   type RuleStatusView,
@@ -25,6 +26,7 @@ import {
   SitesAnswer,
   type SiteView,
   type Template,
+  TemplatesAnswer,
   UsersAnswer,
   UserView,
   type PreviewBreach as WirePreviewBreach,
@@ -169,8 +171,7 @@ export async function series(sensor: string, from: number, to: number, points: n
 
 /** GET /api/v1/permits: the current version of each permit. */
 export async function permits(): Promise<PermitInfo[]> {
-  const body = (await request('/api/v1/permits')) as { permits?: PermitInfo[] };
-  return Array.isArray(body?.permits) ? body.permits.filter((p) => p && Array.isArray(p.rules)) : [];
+  return (await answer(PermitsAnswer, '/api/v1/permits')).permits;
 }
 
 /** GET /api/v1/rules/status: the state of every rule the user may see. */
@@ -228,7 +229,7 @@ export async function patchUser(
 
 /** GET /api/v1/templates (officer, admin): the permit templates with every rule's sources. */
 export async function templates(): Promise<Template[]> {
-  return ((await request('/api/v1/templates')) as { templates: Template[] }).templates;
+  return (await answer(TemplatesAnswer, '/api/v1/templates')).templates;
 }
 
 /** POST /api/v1/permits/preview: what `permit` would have found over [from, to); stores nothing. */

@@ -32,9 +32,11 @@ const PH: Rule = {
   source: 'Res. 0631/2015, art. 5',
 };
 const CO: Rule = { id: 'co', sensor: 'tunnel.co', kind: 'max', max: 25, averaging: 'instant', severity: 'alarm' };
+/** What the server adds to a stored permit (shared `PermitView`). */
+const STORED = { version: 1, effective_from: null, updated_at: 0, updated_by: 'maria' };
 const PERMITS: PermitInfo[] = [
-  { id: 'vert', title: 'Vertimientos', site: 's', rules: [PH] },
-  { id: 'aire', title: 'Aire', site: 's', rules: [CO, { ...PH, id: 'ph-safety', severity: 'alarm' }] },
+  { id: 'vert', title: 'Vertimientos', site: 's', rules: [PH], ...STORED },
+  { id: 'aire', title: 'Aire', site: 's', rules: [CO, { ...PH, id: 'ph-safety', severity: 'alarm' }], ...STORED },
 ];
 
 /** A breach exactly as the server sends it (shared `BreachView`). */

@@ -3,7 +3,7 @@
  * shared's wire schemas, docs/api.md "Compliance"), the rules of each sensor, limit text, and the
  * worst rule state of a sensor. Draws nothing and fetches nothing (api.ts and live.ts do).
  */
-import type { BreachChange, BreachNote, BreachView, Permit, Rule, RuleStatusState } from '@vigia/shared';
+import type { BreachChange, BreachNote, BreachView, PermitView, Rule, RuleStatusState } from '@vigia/shared';
 import { parseDurationMs } from '@vigia/shared';
 
 /**
@@ -18,8 +18,8 @@ export function toBreachRow(b: BreachView & { notes?: BreachNote[]; change?: Bre
   return { ...b, id: String(b.id), notes: b.notes ?? [], change: b.change ?? null };
 }
 
-/** A permit as `GET /api/v1/permits` answers it (extra fields kept loose). */
-export type PermitInfo = Permit & { version?: number | string; updated_at?: number; updated_by?: string };
+/** A permit as `GET /api/v1/permits` answers it (shared `PermitView`). */
+export type PermitInfo = PermitView;
 
 /** A rule with the permit it belongs to. */
 export type RuleRef = { permit: string; permitTitle: string; rule: Rule };

@@ -1,6 +1,13 @@
 // The compliance engine at server level: readings through POST /api/v1/ingest, permits and
 // breaches through their routes, real SQLite files (the pure rule cases are tested in shared).
-import { type BreachView, ErrorBody, LiveBreach, type Reading } from '@vigia/shared';
+import {
+  type BreachView,
+  ErrorBody,
+  LiveBreach,
+  PermitsAnswer,
+  PermitsChangedAnswer,
+  type Reading,
+} from '@vigia/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postBatch } from '../../test-support/ingest.ts';
 import { permitOf, putPermits as putPermitsAs } from '../../test-support/permit.ts';
@@ -225,13 +232,16 @@ describe('compliance engine through the API', () => {
     t!.clock.set(T0 + 20 * MIN);
     const res = await putPermits(officer, [permit([{ ...PH_RULE, max: 9.5 }])]);
     expect(res.status).toBe(200);
-    expect(((await res.json()) as Json).changed).toEqual(['vertimiento-2025']);
+    expect(wire(PermitsChangedAnswer, await res.json()).changed).toEqual(['vertimiento-2025']);
     await t!.compliance.idle();
     // Unchanged: no new version.
     expect(((await (await putPermits(officer, [permit([{ ...PH_RULE, max: 9.5 }])])).json()) as Json).changed).toEqual(
       [],
     );
-    const got = (await (await t!.app.request('/api/v1/permits', { headers: { cookie: officer } })).json()) as Json;
+    const got = wire(
+      PermitsAnswer,
+      await (await t!.app.request('/api/v1/permits', { headers: { cookie: officer } })).json(),
+    );
     expect(got.permits).toEqual([
       expect.objectContaining({
         id: 'vertimiento-2025',

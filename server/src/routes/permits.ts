@@ -8,7 +8,7 @@
  * would have had over [from, to) of stored history (compliance/preview.ts), stored nowhere. At
  * most MAX_PREVIEW_MS long; shares the reports' cap on heavy reads (reports/slots.ts).
  */
-import { Permit } from '@vigia/shared';
+import { Permit, type PermitsAnswer, type PermitsChangedAnswer, type PermitView } from '@vigia/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ROLES } from '../auth/roles.ts';
@@ -32,7 +32,7 @@ const PreviewBody = z
   .refine((q) => q.to > q.from, { message: 'to must be after from', path: ['to'] })
   .refine((q) => q.to - q.from <= MAX_PREVIEW_MS, { message: 'the period may be at most 366 days', path: ['to'] });
 
-const view = (v: PermitVersion) => ({
+const view = (v: PermitVersion): PermitView => ({
   ...v.permit,
   version: v.version,
   effective_from: v.effective_from,
@@ -49,7 +49,7 @@ export function permitsRoutes(
   return new Hono<{ Variables: SessionVars }>()
     .get('/', requireRole(...ROLES), (c) => {
       const permits = engine.currentPermits().filter((p) => canSeeSite(c.var.user, p.site));
-      return c.json({ permits: permits.map(view) });
+      return c.json<PermitsAnswer>({ permits: permits.map(view) });
     })
     .put('/', requireRole('officer', 'admin'), async (c) => {
       const body = parseInput(PutPermitsBody, await readJsonBody(c.req.raw), 'invalid_permit', 422);
@@ -70,7 +70,7 @@ export function permitsRoutes(
         changed.push(p.id);
         out.push(v);
       }
-      return c.json({ permits: out.map(view), changed });
+      return c.json<PermitsChangedAnswer>({ permits: out.map(view), changed });
     })
     .post('/preview', requireRole('officer', 'admin'), async (c) => {
       const body = parseInput(PreviewBody, await readJsonBody(c.req.raw), 'invalid_permit', 422);

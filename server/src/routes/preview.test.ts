@@ -1,7 +1,7 @@
 // POST /api/v1/permits/preview and GET /api/v1/templates through the whole app on a real SQLite
 // store: the breaches a permit would have had, found by the engine's evaluator over stored
 // readings, with nothing stored; roles and sites checked; templates with their citations.
-import { PreviewAnswer, type Reading, TEMPLATES } from '@vigia/shared';
+import { PreviewAnswer, type Reading, TEMPLATES, TemplatesAnswer } from '@vigia/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
 import { wire } from '../../test-support/wire.ts';
@@ -133,7 +133,7 @@ describe('GET /api/v1/templates', () => {
   it('lists every template with its rules, sources and the limits left to the site as null', async () => {
     const res = await t.app.request('/api/v1/templates', { headers: { cookie: officer } });
     expect(res.status).toBe(200);
-    const { templates } = (await res.json()) as { templates: typeof TEMPLATES };
+    const { templates } = wire(TemplatesAnswer, await res.json());
     expect(templates.map((x) => x.id)).toEqual(TEMPLATES.map((x) => x.id));
     const res0631 = templates.find((x) => /0631/.test(x.id));
     expect(res0631?.rules[0].source[0].title).toBeTruthy();

@@ -8,6 +8,7 @@ import { formatIssuesText } from '../format-issues.ts';
 
 export * from './compliance.ts';
 export * from './devices.ts';
+export * from './permits.ts';
 export * from './sensors.ts';
 export * from './users.ts';
 
