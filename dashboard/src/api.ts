@@ -12,6 +12,7 @@ import {
   type DeviceHealthView,
   type DeviceSensorHealth,
   DevicesAnswer,
+  ErrorBody,
   type Permit,
   PermitsAnswer,
   PreviewAnswer,
@@ -105,7 +106,8 @@ async function request(path: string, init: RequestInit = {}, handle401 = true): 
   noteServerClock(res);
   const body: unknown = await res.json().catch(() => null);
   if (!res.ok) {
-    const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
+    // The server's error body (shared `ErrorBody`); anything else (a proxy's page) keeps the status.
+    const error = ErrorBody.safeParse(body).data?.error;
     if (res.status === 401 && handle401) unauthorized();
     throw new ApiError(res.status, error?.code ?? `http_${res.status}`, error?.message ?? res.statusText);
   }
