@@ -14,14 +14,11 @@
  * - each request is signed (`X-Vigia-Signature`, webhook-signing.ts) when `secretFor` is given;
  *   a redirect is never followed (it counts as a failed attempt); logs show a URL's host only.
  */
-import { type BreachView, backoffMs } from '@vigia/shared';
+import { type BreachView, backoffMs, type WebhookBody, type WebhookEvent } from '@vigia/shared';
 import type { Logger } from 'pino';
 import type { Meta } from '../meta/meta.ts';
 import type { ErrorCounter } from '../telemetry.ts';
 import { redactUrl, SIGNATURE_HEADER, signBody } from './webhook-signing.ts';
-
-export type WebhookEvent = 'breach_opened' | 'breach_closed';
-export type WebhookBody = { id: string; event: WebhookEvent; breach: BreachView };
 
 export type WebhookOptions = {
   urls: readonly string[];

@@ -79,6 +79,17 @@ export type PreviewBreach = z.infer<typeof PreviewBreach>;
 export const PreviewAnswer = z.object({ breaches: z.array(PreviewBreach), truncated: z.boolean() });
 export type PreviewAnswer = z.infer<typeof PreviewAnswer>;
 
+/** What a webhook tells: a breach opened or closed. */
+export const WebhookEvent = z.enum(['breach_opened', 'breach_closed']);
+export type WebhookEvent = z.infer<typeof WebhookEvent>;
+
+/**
+ * The body POSTed to each webhook URL: `id` (`<breach id>:<event>`, the same on every retry, for
+ * the receiver to drop a repeat), the event and the breach as the API shows it.
+ */
+export const WebhookBody = z.object({ id: z.string(), event: WebhookEvent, breach: BreachView });
+export type WebhookBody = z.infer<typeof WebhookBody>;
+
 /** One row of `GET /api/v1/rules/status`: what each rule of the current permit versions shows now. */
 export const RuleStatusView = z.object({
   permit: z.string(),
