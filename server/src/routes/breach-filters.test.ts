@@ -1,6 +1,6 @@
 // GET /api/v1/breaches filters the officer's page uses: by sensor, and only the unacknowledged
 // ones (acknowledged=false; withdrawn ones are not waiting for anyone), with state and permit.
-import { BreachesAnswer } from '@vigia/shared';
+import { BreachesAnswer, BreachWithNotes } from '@vigia/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permitOf, putPermits } from '../../test-support/permit.ts';
 import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
@@ -70,6 +70,7 @@ describe('breach filters', () => {
       body: JSON.stringify({ note: 'revisado' }),
     });
     expect(ack.status).toBe(200);
+    expect(wire(BreachWithNotes, await ack.json()).acknowledged).toMatchObject({ note: 'revisado' });
     expect((await list('&acknowledged=false')).map((b) => b.sensor)).toEqual(['plant.temp']);
     expect(await list('&acknowledged=false&sensor=plant.ph')).toEqual([]);
     const bad = await t.app.request(`/api/v1/breaches?from=0&to=1&acknowledged=maybe`, {

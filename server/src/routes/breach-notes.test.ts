@@ -1,6 +1,6 @@
 // POST /api/v1/breaches/:id/notes: operators note what they did; shown on the breach and in the
 // report; a note never acknowledges.
-import { BreachesAnswer, type Reading } from '@vigia/shared';
+import { BreachesAnswer, BreachWithNotes, type Reading } from '@vigia/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { permitOf, putPermits } from '../../test-support/permit.ts';
 import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
@@ -64,6 +64,7 @@ describe('POST /api/v1/breaches/:id/notes', () => {
   it('an operator adds notes, shown on the breach oldest first; the breach stays unacknowledged', async () => {
     const first = await post(`/api/v1/breaches/${breachId}/notes`, operator, { note: 'ventilador reiniciado 10:50' });
     expect(first.status, await first.clone().text()).toBe(201);
+    expect(wire(BreachWithNotes, await first.json()).notes).toHaveLength(1);
     t.clock.set(T0 + 120_000);
     expect((await post(`/api/v1/breaches/${breachId}/notes`, officer, { note: 'revisado' })).status).toBe(201);
     const [b] = await list(operator);
