@@ -47,6 +47,9 @@ export class ApiError extends Error {
   }
 }
 
+// The answers by the names the pages use: each is its shared wire type, or derived from it
+// where the dashboard holds it otherwise; never a second copy of a shape.
+
 /** Who is signed in (`POST /api/v1/login`, `GET /api/v1/me`). */
 export type Me = SessionUser;
 /**
