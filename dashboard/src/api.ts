@@ -1,19 +1,41 @@
 /**
  * @module api — the dashboard's only door to the server over fetch (docs/api.md).
- * Typed with the shared schemas; a 401 on any session route calls the handler set with
+ * Every JSON answer is parsed with its shared wire schema (shared/src/wire): one that does not
+ * fit is an `ApiError` with code `bad_answer` saying where (error-text.ts puts it in words),
+ * never a crash further on. A 401 on any session route calls the handler set with
  * `onUnauthorized` so the app shows the login form. Never retries on its own: callers
  * decide, because a retry loop on poor signal drains a cheap tablet's battery.
  */
 import {
+  BreachesAnswer,
+  BreachWithNotes,
+  type DeviceHealthView,
+  type DeviceSensorHealth,
+  DevicesAnswer,
+  ErrorBody,
+  NotificationSettingsAnswer,
   type NotificationSettingsInput,
   type Permit,
-  type Quality,
-  type Quantity,
+  PermitsAnswer,
+  PreviewAnswer,
+  parseWire,
+  type RuleStatusView,
+  RulesStatusAnswer,
+  SensorsAnswer,
+  type SensorView,
   SeriesResponse,
+  SessionUser,
+  SiteAnswer,
+  SitesAnswer,
+  type SiteView,
   type Template,
+  TemplatesAnswer,
+  UsersAnswer,
+  UserView,
+  type PreviewBreach as WirePreviewBreach,
+  type WireSchema,
 } from '@vigia/shared';
-import { type BreachRow, type PermitInfo, type RuleStatus, toBreachRow, toRuleStatus } from './compliance.ts';
-import { type DeviceHealth, toDeviceHealth } from './device-health.ts';
+import { type BreachRow, type PermitInfo, toBreachRow } from './compliance.ts';
 
 /** `{ error: { code, message, path? } }` from the server, or a network failure (status 0). */
 export class ApiError extends Error {
@@ -27,20 +49,26 @@ export class ApiError extends Error {
   }
 }
 
-export type Me = { user: string; role: string; sites: string[]; all_sites: boolean };
+// The answers by the names the pages use: each is its shared wire type, or derived from it
+// where the dashboard holds it otherwise; never a second copy of a shape.
 
-/** One row of `GET /api/v1/sensors`. */
-export type SensorInfo = {
-  id: string;
-  device: string;
-  site: string;
-  name?: string | null;
-  quantity: Quantity | string;
-  unit: string;
-  /** Typical interval between readings (learnt by the server); null or absent while unknown. */
-  interval_ms?: number | null;
-  last: { ts: number; value: number; q: Quality } | null;
-};
+/** Who is signed in (`POST /api/v1/login`, `GET /api/v1/me`). */
+export type Me = SessionUser;
+/**
+ * One row of `GET /api/v1/sensors`, with quantity and unit `''` while the edge has not declared
+ * them (the wire says null): the tiles and charts then show the bare value.
+ */
+export type SensorInfo = Omit<SensorView, 'quantity' | 'unit'> & { quantity: string; unit: string };
+/** One row of `GET /api/v1/sites`: the site's name (null until set) and IANA time zone. */
+export type SiteInfo = SiteView;
+/** A user as `GET /api/v1/users` lists it (admin only). */
+export type UserInfo = UserView;
+/** One row of `GET /api/v1/rules/status`. */
+export type RuleStatus = RuleStatusView;
+/** A breach `POST /api/v1/permits/preview` would find (never stored: `id` null). */
+export type PreviewBreach = WirePreviewBreach;
+/** A device as the Devices page holds it: the `GET /api/v1/devices` row with its sensors as a list. */
+export type DeviceHealth = Omit<DeviceHealthView, 'sensors'> & { sensors: DeviceSensorHealth[] };
 
 let unauthorized: () => void = () => {};
 let clockOffsetMs = 0;
@@ -83,16 +111,32 @@ async function request(path: string, init: RequestInit = {}, handle401 = true): 
   noteServerClock(res);
   const body: unknown = await res.json().catch(() => null);
   if (!res.ok) {
-    const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
+    // The server's error body (shared `ErrorBody`); anything else (a proxy's page) keeps the status.
+    const error = ErrorBody.safeParse(body).data?.error;
     if (res.status === 401 && handle401) unauthorized();
     throw new ApiError(res.status, error?.code ?? `http_${res.status}`, error?.message ?? res.statusText);
   }
   return body;
 }
 
+/**
+ * `body`, the answer of `path`, parsed with its wire schema; an answer that does not fit (a
+ * server of another version, a proxy's page) is an ApiError `bad_answer` naming what.
+ */
+export function parseAnswer<T>(schema: WireSchema<T>, body: unknown, path: string): T {
+  const parsed = parseWire(schema, body);
+  if (parsed.ok) return parsed.value;
+  throw new ApiError(200, 'bad_answer', `${path.split('?')[0]}: ${parsed.problem}`);
+}
+
+async function answer<T>(schema: WireSchema<T>, path: string, init?: RequestInit, handle401?: boolean): Promise<T> {
+  return parseAnswer(schema, await request(path, init, handle401), path);
+}
+
 /** POST /api/v1/login. A 401 here means wrong credentials, not an expired session. */
 export async function login(user: string, password: string): Promise<Me> {
-  return (await request('/api/v1/login', { method: 'POST', body: JSON.stringify({ user, password }) }, false)) as Me;
+  const init = { method: 'POST', body: JSON.stringify({ user, password }) };
+  return answer(SessionUser, '/api/v1/login', init, false);
 }
 
 export async function logout(): Promise<void> {
@@ -101,72 +145,56 @@ export async function logout(): Promise<void> {
 
 /** GET /api/v1/me: who is signed in (401, and the login form, without a session). */
 export async function me(): Promise<Me> {
-  return (await request('/api/v1/me')) as Me;
+  return answer(SessionUser, '/api/v1/me');
 }
 
 export async function sensors(): Promise<SensorInfo[]> {
-  const body = (await request('/api/v1/sensors')) as { sensors: SensorInfo[] };
-  return body.sensors;
+  const body = await answer(SensorsAnswer, '/api/v1/sensors');
+  return body.sensors.map((s) => ({ ...s, quantity: s.quantity ?? '', unit: s.unit ?? '' }));
 }
 
 /** `GET/PUT /api/v1/me/notifications`: the user's e-mail settings and how their e-mails fare. */
-export type NotificationSettings = NotificationSettingsInput & {
-  updated_at: number | null;
-  email_enabled: boolean;
-  delivery: { pending: number; gave_up: number; last_error: string | null };
-};
+export type NotificationSettings = NotificationSettingsAnswer;
 
 export async function notificationSettings(): Promise<NotificationSettings> {
-  return (await request('/api/v1/me/notifications')) as NotificationSettings;
+  return answer(NotificationSettingsAnswer, '/api/v1/me/notifications');
 }
 
 export async function putNotificationSettings(body: NotificationSettingsInput): Promise<NotificationSettings> {
-  return (await request('/api/v1/me/notifications', {
-    method: 'PUT',
-    body: JSON.stringify(body),
-  })) as NotificationSettings;
+  return answer(NotificationSettingsAnswer, '/api/v1/me/notifications', { method: 'PUT', body: JSON.stringify(body) });
 }
-
-/** One row of `GET /api/v1/sites`: the site's name (null until set) and IANA time zone. */
-export type SiteInfo = { id: string; name: string | null; time_zone: string };
 
 /** GET /api/v1/sites: the user's sites, by id. */
 export async function sites(): Promise<SiteInfo[]> {
-  const body = (await request('/api/v1/sites')) as { sites?: SiteInfo[] };
-  return (body?.sites ?? []).filter((s) => typeof s?.id === 'string' && typeof s.time_zone === 'string');
+  return (await answer(SitesAnswer, '/api/v1/sites')).sites;
 }
 
 /** PUT /api/v1/sites/:id (admin): name and zone; answers the stored site. */
 export async function putSite(id: string, name: string, timeZone: string): Promise<SiteInfo> {
-  const body = (await request(`/api/v1/sites/${encodeURIComponent(id)}`, {
-    method: 'PUT',
-    body: JSON.stringify({ name, time_zone: timeZone }),
-  })) as { site: SiteInfo };
-  return body.site;
+  const init = { method: 'PUT', body: JSON.stringify({ name, time_zone: timeZone }) };
+  return (await answer(SiteAnswer, `/api/v1/sites/${encodeURIComponent(id)}`, init)).site;
 }
 
 /** GET /api/v1/devices: each device's health (docs/api.md, "Device health"). */
 export async function devices(): Promise<DeviceHealth[]> {
-  const body = (await request('/api/v1/devices')) as { devices?: unknown[] };
-  return (body?.devices ?? []).map(toDeviceHealth).filter((d): d is DeviceHealth => d !== null);
+  const body = await answer(DevicesAnswer, '/api/v1/devices');
+  return body.devices.map((d) => ({ ...d, sensors: d.sensors.list }));
 }
 
 /** GET /api/v1/series: at most `points` min/mean/max buckets; empty buckets left out. */
 export async function series(sensor: string, from: number, to: number, points: number): Promise<SeriesResponse> {
   const query = new URLSearchParams({ sensor, from: String(from), to: String(to), points: String(points) });
-  return SeriesResponse.parse(await request(`/api/v1/series?${query}`));
+  return answer(SeriesResponse, `/api/v1/series?${query}`);
 }
 
 /** GET /api/v1/permits: the current version of each permit. */
 export async function permits(): Promise<PermitInfo[]> {
-  const body = (await request('/api/v1/permits')) as { permits?: PermitInfo[] };
-  return Array.isArray(body?.permits) ? body.permits.filter((p) => p && Array.isArray(p.rules)) : [];
+  return (await answer(PermitsAnswer, '/api/v1/permits')).permits;
 }
 
 /** GET /api/v1/rules/status: the state of every rule the user may see. */
 export async function rulesStatus(): Promise<RuleStatus[]> {
-  const body = (await request('/api/v1/rules/status')) as { rules?: unknown[] };
-  return (body?.rules ?? []).map((r) => toRuleStatus(r)).filter((r): r is RuleStatus => r !== null);
+  return (await answer(RulesStatusAnswer, '/api/v1/rules/status')).rules;
 }
 
 /** The server-side filters of GET /api/v1/breaches (docs/api.md). */
@@ -184,31 +212,20 @@ export async function breaches(from: number, to: number, filter: BreachFilter = 
   if (filter.permit) query.set('permit', filter.permit);
   if (filter.sensor) query.set('sensor', filter.sensor);
   if (filter.unacked) query.set('acknowledged', 'false');
-  const body = (await request(`/api/v1/breaches?${query}`)) as { breaches?: unknown[] };
-  const now = serverNow();
-  return (body?.breaches ?? [])
-    .map((b) => toBreachRow(b, now))
-    .filter((b): b is BreachRow => b !== null)
-    .sort((a, b) => b.start - a.start);
+  const body = await answer(BreachesAnswer, `/api/v1/breaches?${query}`);
+  return body.breaches.map(toBreachRow).sort((a, b) => b.start - a.start);
 }
 
 /** POST /api/v1/breaches/:id/ack with a non-empty note; answers the acknowledged breach. */
-export async function ackBreach(id: string, note: string): Promise<BreachRow | null> {
-  const body = await request(`/api/v1/breaches/${encodeURIComponent(id)}/ack`, {
-    method: 'POST',
-    body: JSON.stringify({ note }),
-  });
-  const raw = (body as { breach?: unknown } | null)?.breach ?? body;
-  return toBreachRow(raw, serverNow());
+export async function ackBreach(id: string, note: string): Promise<BreachRow> {
+  const init = { method: 'POST', body: JSON.stringify({ note }) };
+  return toBreachRow(await answer(BreachWithNotes, `/api/v1/breaches/${encodeURIComponent(id)}/ack`, init));
 }
 
 /** POST /api/v1/breaches/:id/notes: an operator's note (never an acknowledgement); answers the breach. */
-export async function addBreachNote(id: string, note: string): Promise<BreachRow | null> {
-  const body = await request(`/api/v1/breaches/${encodeURIComponent(id)}/notes`, {
-    method: 'POST',
-    body: JSON.stringify({ note }),
-  });
-  return toBreachRow(body, serverNow());
+export async function addBreachNote(id: string, note: string): Promise<BreachRow> {
+  const init = { method: 'POST', body: JSON.stringify({ note }) };
+  return toBreachRow(await answer(BreachWithNotes, `/api/v1/breaches/${encodeURIComponent(id)}/notes`, init));
 }
 
 /** The link to the monthly compliance report (a download, not a fetch: the browser opens it). */
@@ -217,18 +234,8 @@ export function reportUrl(from: number, to: number, format: 'csv' | 'html', lang
   return `/api/v1/reports/compliance?${query}`;
 }
 
-/** A user as GET /api/v1/users lists it (admin only). */
-export type UserInfo = {
-  user: string;
-  role: string;
-  sites: string[];
-  all_sites: boolean;
-  disabled: boolean;
-  disabled_at: number | null;
-};
-
 export async function users(): Promise<UserInfo[]> {
-  return ((await request('/api/v1/users')) as { users: UserInfo[] }).users;
+  return (await answer(UsersAnswer, '/api/v1/users')).users;
 }
 
 export async function addUser(body: {
@@ -238,7 +245,7 @@ export async function addUser(body: {
   all_sites: boolean;
   password: string;
 }): Promise<UserInfo> {
-  return (await request('/api/v1/users', { method: 'POST', body: JSON.stringify(body) })) as UserInfo;
+  return answer(UserView, '/api/v1/users', { method: 'POST', body: JSON.stringify(body) });
 }
 
 /** PATCH /api/v1/users/:user: disabling or a new password signs the user out everywhere at once. */
@@ -246,38 +253,19 @@ export async function patchUser(
   name: string,
   patch: { role?: string; sites?: string[]; all_sites?: boolean; disabled?: boolean; password?: string },
 ): Promise<UserInfo> {
-  return (await request(`/api/v1/users/${encodeURIComponent(name)}`, {
-    method: 'PATCH',
-    body: JSON.stringify(patch),
-  })) as UserInfo;
+  const init = { method: 'PATCH', body: JSON.stringify(patch) };
+  return answer(UserView, `/api/v1/users/${encodeURIComponent(name)}`, init);
 }
 
 /** GET /api/v1/templates (officer, admin): the permit templates with every rule's sources. */
 export async function templates(): Promise<Template[]> {
-  return ((await request('/api/v1/templates')) as { templates: Template[] }).templates;
+  return (await answer(TemplatesAnswer, '/api/v1/templates')).templates;
 }
 
-/** A previewed breach: the GET /api/v1/breaches shape, never stored (`id` null). */
-export type PreviewBreach = {
-  rule: string;
-  sensor: string;
-  start: number;
-  end: number | null;
-  peak: number;
-  limit: number;
-  unit: string | null;
-};
-
 /** POST /api/v1/permits/preview: what `permit` would have found over [from, to); stores nothing. */
-export async function previewPermit(
-  permit: Permit,
-  from: number,
-  to: number,
-): Promise<{ breaches: PreviewBreach[]; truncated: boolean }> {
-  return (await request('/api/v1/permits/preview', { method: 'POST', body: JSON.stringify({ permit, from, to }) })) as {
-    breaches: PreviewBreach[];
-    truncated: boolean;
-  };
+export async function previewPermit(permit: Permit, from: number, to: number): Promise<PreviewAnswer> {
+  const init = { method: 'POST', body: JSON.stringify({ permit, from, to }) };
+  return answer(PreviewAnswer, '/api/v1/permits/preview', init);
 }
 
 /** PUT /api/v1/permits with one permit: a new version when it changed. */

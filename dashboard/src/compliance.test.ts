@@ -1,5 +1,6 @@
-import type { Rule } from '@vigia/shared';
+import { BreachesAnswer, type BreachView, type Rule, RulesStatusAnswer } from '@vigia/shared';
 import { describe, expect, it } from 'vitest';
+import { ApiError, parseAnswer } from './api.ts';
 import {
   applyBreach,
   applyBreachEvent,
@@ -13,9 +14,10 @@ import {
   ruleKey,
   rulesBySensor,
   toBreachRow,
-  toRuleStatus,
   worstRuleState,
 } from './compliance.ts';
+import { errorText } from './error-text.ts';
+import { makeI18n } from './i18n.ts';
 
 const PH: Rule = {
   id: 'ph',
@@ -30,92 +32,88 @@ const PH: Rule = {
   source: 'Res. 0631/2015, art. 5',
 };
 const CO: Rule = { id: 'co', sensor: 'tunnel.co', kind: 'max', max: 25, averaging: 'instant', severity: 'alarm' };
+/** What the server adds to a stored permit (shared `PermitView`). */
+const STORED = { version: 1, effective_from: null, updated_at: 0, updated_by: 'maria' };
 const PERMITS: PermitInfo[] = [
-  { id: 'vert', title: 'Vertimientos', site: 's', rules: [PH] },
-  { id: 'aire', title: 'Aire', site: 's', rules: [CO, { ...PH, id: 'ph-safety', severity: 'alarm' }] },
+  { id: 'vert', title: 'Vertimientos', site: 's', rules: [PH], ...STORED },
+  { id: 'aire', title: 'Aire', site: 's', rules: [CO, { ...PH, id: 'ph-safety', severity: 'alarm' }], ...STORED },
 ];
 
-const WIRE = {
+/** A breach exactly as the server sends it (shared `BreachView`). */
+const WIRE: BreachView = {
   id: 7,
   permit: 'vert',
   permit_version: 1,
+  site: 's',
   rule: 'ph',
   sensor: 'plant.ph',
   severity: 'breach',
   start: 1000,
+  opened_ts: 1000,
   end: null,
+  closed_by: null,
   peak: 10.5,
+  peak_ts: 2000,
   duration_ms: 60_000,
+  out_of_bounds_ms: 60_000,
+  exceedance: 90,
   limit: 9,
   unit: 'pH',
+  availability: null,
+  state: 'open',
+  withdrawn_at: null,
+  withdrawn_reason: null,
+  withdrawn_detail: null,
+  merged_into: null,
   acknowledged: null,
 };
 
-describe('breach rows from the wire', () => {
-  it('reads the documented shape, with a numeric id as a string', () => {
-    expect(toBreachRow(WIRE)).toEqual({
-      id: '7',
-      permit: 'vert',
-      permitVersion: 1,
-      rule: 'ph',
-      sensor: 'plant.ph',
-      severity: 'breach',
-      start: 1000,
-      end: null,
-      peak: 10.5,
-      durationMs: 60_000,
-      limit: 9,
-      unit: 'pH',
-      acknowledged: null,
-      notes: [],
-      change: null,
-      state: 'open',
-      availability: null,
-      withdrawn: null,
-    });
+describe('breach rows from the parsed wire shape', () => {
+  it('keeps the wire fields, with the numeric id as text, no notes and no change', () => {
+    expect(toBreachRow(WIRE)).toEqual({ ...WIRE, id: '7', notes: [], change: null });
   });
 
-  it('reads a withdrawn breach: state, when, why, which data, what it merged into', () => {
-    const row = toBreachRow({
-      ...WIRE,
-      end: 5000,
-      state: 'withdrawn',
-      availability: 0.5,
-      withdrawn_at: 9000,
-      withdrawn_reason: 'merged',
-      withdrawn_detail: { into: 8 },
-      merged_into: 8,
-    });
-    expect(row).toMatchObject({
-      state: 'withdrawn',
-      availability: 0.5,
-      withdrawn: { at: 9000, reason: 'merged', detail: { into: 8 }, mergedInto: '8' },
-    });
-    expect(toBreachRow({ ...WIRE, end: 5000 })).toMatchObject({ state: 'closed', withdrawn: null });
+  it('keeps the notes of an answer and the change of a live event', () => {
+    const note = { by: 'ana', at: 9, note: 'ventilador reiniciado' };
+    expect(toBreachRow({ ...WIRE, notes: [note] }).notes).toEqual([note]);
+    expect(toBreachRow({ ...WIRE, change: 'closed' }).change).toBe('closed');
   });
+});
 
-  it('keeps the acknowledgement and the live change, and computes a missing duration', () => {
-    const row = toBreachRow(
-      { ...WIRE, duration_ms: undefined, end: 5000, change: 'closed', acknowledged: { by: 'ana', at: 9, note: 'ok' } },
-      99_000,
+describe('compliance answers that do not fit their wire schema', () => {
+  const refusal = (run: () => unknown): ApiError => {
+    try {
+      run();
+    } catch (err) {
+      if (err instanceof ApiError) return err;
+      throw err;
+    }
+    throw new Error('the answer was accepted');
+  };
+
+  it('refuses a breach without duration_ms (no camelCase fallback) and says where, in words', () => {
+    const { duration_ms: _, ...rest } = WIRE;
+    const err = refusal(() =>
+      parseAnswer(
+        BreachesAnswer,
+        { breaches: [{ ...rest, durationMs: 60_000, notes: [] }] },
+        '/api/v1/breaches?from=1',
+      ),
     );
-    expect(row).toMatchObject({ durationMs: 4000, change: 'closed', acknowledged: { by: 'ana', at: 9, note: 'ok' } });
-    expect(toBreachRow({ ...WIRE, duration_ms: undefined }, 61_000)?.durationMs).toBe(60_000);
+    expect(err.code).toBe('bad_answer');
+    expect(err.message).toMatch(/^\/api\/v1\/breaches: breaches\[0\]\.duration_ms: /);
+    const es = makeI18n('es').t;
+    expect(errorText(err, es)).toContain('no tiene la forma que esta página espera');
+    expect(errorText(err, es)).toContain('breaches[0].duration_ms');
   });
 
-  it('drops what the list cannot show', () => {
-    expect(toBreachRow(null)).toBeNull();
-    expect(toBreachRow({ ...WIRE, start: 'yesterday' })).toBeNull();
-    expect(toBreachRow({ ...WIRE, rule: undefined })).toBeNull();
-  });
-
-  it('reads rule status rows and refuses unknown states', () => {
-    expect(
-      toRuleStatus({ permit: 'vert', rule: 'ph', sensor: 'plant.ph', state: 'pending', value: 9.4, at: 5 }),
-    ).toEqual({ permit: 'vert', rule: 'ph', sensor: 'plant.ph', state: 'pending', value: 9.4, at: 5 });
-    expect(toRuleStatus({ permit: 'vert', rule: 'ph', sensor: 'plant.ph', state: 'angry' })).toBeNull();
-    expect(toRuleStatus({ permit: 'vert', rule: 'q', sensor: 'plant.flow', state: 'waiting_unit' })?.state).toBe(
-      'waiting_unit',
+  it('reads rule status rows and refuses an unknown state', () => {
+    const row = { permit: 'vert', permit_version: 1, rule: 'ph', sensor: 'plant.ph', value: 9.4, at: 5 };
+    const rules = [{ ...row, state: 'waiting_unit', last_reading: null, breach: null }];
+    expect(parseAnswer(RulesStatusAnswer, { rules }, '/api/v1/rules/status').rules[0]?.state).toBe('waiting_unit');
+    const angry = [{ ...rules[0], state: 'angry' }];
+    expect(refusal(() => parseAnswer(RulesStatusAnswer, { rules: angry }, '/api/v1/rules/status')).message).toContain(
+      'rules[0].state',
     );
   });
 });

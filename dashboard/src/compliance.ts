@@ -1,137 +1,28 @@
 /**
- * @module compliance — pure: the compliance shapes as they travel (docs/api.md, "Compliance"),
- * tolerant normalisers for them, the rules of each sensor, limit text, and the worst rule
- * state of a sensor. Draws nothing and fetches nothing (api.ts and live.ts do).
+ * @module compliance — pure: the compliance answers as the dashboard holds them (their shapes are
+ * shared's wire schemas, docs/api.md "Compliance"), the rules of each sensor, limit text, and the
+ * worst rule state of a sensor. Draws nothing and fetches nothing (api.ts and live.ts do).
  */
-import {
-  type Permit,
-  parseDurationMs,
-  type Rule,
-  type RuleStatusState,
-  RuleStatusState as RuleStatusStateSchema,
-} from '@vigia/shared';
+import type { BreachChange, BreachNote, BreachView, PermitView, Rule, RuleStatusState } from '@vigia/shared';
+import { parseDurationMs } from '@vigia/shared';
 
-/** A breach as `GET /api/v1/breaches` and the live `breach` event carry it. */
-export type BreachRow = {
-  id: string;
-  permit: string;
-  permitVersion: number | string | null;
-  rule: string;
-  sensor: string;
-  severity: string;
-  start: number;
-  end: number | null;
-  peak: number;
-  durationMs: number;
-  limit: number | null;
-  unit: string | null;
-  acknowledged: { by: string; at: number; note: string } | null;
-  /** Operators' notes of what was done, oldest first (POST /api/v1/breaches/:id/notes). */
-  notes?: { by: string; at: number; note: string }[];
-  /** On live events: opened | updated | closed | withdrawn (re-evaluation no longer finds it). */
-  change: string | null;
-  /** open | closed | withdrawn (kept, never deleted: re-evaluation no longer finds it). */
-  state: BreachState;
-  /** How complete the data behind it was, 0..1; null when the server did not say. */
-  availability: number | null;
-  /** Set on a withdrawn breach: when, why (late_data, correction, merged, …), which data. */
-  withdrawn: { at: number; reason: string; detail: Record<string, unknown>; mergedInto: string | null } | null;
-};
+/**
+ * A breach as `GET /api/v1/breaches` and the live `breach` event carry it (shared `BreachView`,
+ * parsed), held with its id as text (a map key and a URL segment), its notes (a live event has
+ * none) and, from a live event, what changed (`opened`, `updated`, `closed`, `withdrawn`).
+ */
+export type BreachRow = Omit<BreachView, 'id'> & { id: string; notes: BreachNote[]; change: BreachChange | null };
 
-export type BreachState = 'open' | 'closed' | 'withdrawn';
+/** A parsed breach answer (with notes) or live event (with `change`) as the row the pages hold. */
+export function toBreachRow(b: BreachView & { notes?: BreachNote[]; change?: BreachChange }): BreachRow {
+  return { ...b, id: String(b.id), notes: b.notes ?? [], change: b.change ?? null };
+}
 
-/** One row of `GET /api/v1/rules/status`. */
-export type RuleStatus = {
-  permit: string;
-  rule: string;
-  sensor: string;
-  state: RuleStatusState;
-  value: number | null;
-  at: number | null;
-};
-
-/** A permit as `GET /api/v1/permits` answers it (extra fields kept loose). */
-export type PermitInfo = Permit & { version?: number | string; updated_at?: number; updated_by?: string };
+/** A permit as `GET /api/v1/permits` answers it (shared `PermitView`). */
+export type PermitInfo = PermitView;
 
 /** A rule with the permit it belongs to. */
 export type RuleRef = { permit: string; permitTitle: string; rule: Rule };
-
-const STATES: readonly RuleStatusState[] = RuleStatusStateSchema.options;
-
-function num(v: unknown): number | null {
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
-}
-
-function str(v: unknown): string | null {
-  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
-}
-
-function ackOf(raw: unknown): BreachRow['acknowledged'] {
-  if (!raw || typeof raw !== 'object') return null;
-  const a = raw as Record<string, unknown>;
-  const at = num(a.at);
-  if (at === null) return null;
-  return { by: str(a.by) ?? '', at, note: str(a.note) ?? '' };
-}
-
-/**
- * A breach from the wire, or null when it lacks what the list needs. Accepts snake_case (the
- * doc) and the evaluator's camelCase, a numeric or string id, and a missing duration
- * (computed from start and end, or `now` while open).
- */
-export function toBreachRow(raw: unknown, now = Date.now()): BreachRow | null {
-  if (!raw || typeof raw !== 'object') return null;
-  const b = raw as Record<string, unknown>;
-  const id = str(b.id);
-  const rule = str(b.rule);
-  const sensor = str(b.sensor);
-  const start = num(b.start);
-  if (id === null || rule === null || sensor === null || start === null) return null;
-  const end = num(b.end);
-  const duration = num(b.duration_ms) ?? num(b.durationMs) ?? (end ?? now) - start;
-  return {
-    id,
-    permit: str(b.permit) ?? '',
-    permitVersion: (b.permit_version as number | string | undefined) ?? null,
-    rule,
-    sensor,
-    severity: str(b.severity) ?? 'breach',
-    start,
-    end,
-    peak: num(b.peak) ?? Number.NaN,
-    durationMs: Math.max(0, duration),
-    limit: num(b.limit),
-    unit: str(b.unit),
-    acknowledged: ackOf(b.acknowledged),
-    notes: Array.isArray(b.notes) ? b.notes.map(ackOf).filter((n) => n !== null) : [],
-    change: str(b.change),
-    state: b.state === 'withdrawn' ? 'withdrawn' : end === null ? 'open' : 'closed',
-    availability: num(b.availability),
-    withdrawn: withdrawnOf(b),
-  };
-}
-
-function withdrawnOf(b: Record<string, unknown>): BreachRow['withdrawn'] {
-  const at = num(b.withdrawn_at);
-  if (b.state !== 'withdrawn' || at === null) return null;
-  const detail = b.withdrawn_detail && typeof b.withdrawn_detail === 'object' ? b.withdrawn_detail : {};
-  return {
-    at,
-    reason: str(b.withdrawn_reason) ?? '',
-    detail: detail as Record<string, unknown>,
-    mergedInto: str(b.merged_into),
-  };
-}
-
-export function toRuleStatus(raw: unknown): RuleStatus | null {
-  if (!raw || typeof raw !== 'object') return null;
-  const r = raw as Record<string, unknown>;
-  const state = STATES.find((s) => s === r.state);
-  const rule = str(r.rule);
-  const sensor = str(r.sensor);
-  if (!state || rule === null || sensor === null) return null;
-  return { permit: str(r.permit) ?? '', rule, sensor, state, value: num(r.value), at: num(r.at) };
-}
 
 /** Every rule of every permit, grouped by the sensor it watches. */
 export function rulesBySensor(permits: readonly PermitInfo[]): Map<string, RuleRef[]> {

@@ -1,4 +1,6 @@
+import { DevicesAnswer } from '@vigia/shared';
 import { describe, expect, it } from 'vitest';
+import { type DeviceHealth, parseAnswer } from './api.ts';
 import { GROWING_WARN_MS, growthWarning, liveWindowReadings, nextTrend } from './backlog-trend.ts';
 import {
   applyLiveDevice,
@@ -6,14 +8,12 @@ import {
   backlogText,
   clockText,
   contactOf,
-  type DeviceHealth,
   droppedText,
   formatCount,
   formatEta,
   formatRange,
   lastSeenText,
   sensorsText,
-  toDeviceHealth,
 } from './device-health.ts';
 
 // 2026-11-28T19:05:00Z = 14:05 in Bogotá.
@@ -132,10 +132,11 @@ describe('clock', () => {
 });
 
 describe('silent sensors', () => {
+  const silence = { interval_ms: null, silent_after_ms: 300_000 };
   const sensors = [
-    { id: 'plant.ph', name: 'pH descarga', last_ts: NOW - 10_000, silent_after_ms: 300_000 },
-    { id: 'plant.flow', name: null, last_ts: NOW - 600_000, silent_after_ms: 300_000 },
-    { id: 'plant.turb', name: 'Turbiedad', last_ts: null, silent_after_ms: 300_000 },
+    { id: 'plant.ph', name: 'pH descarga', last_ts: NOW - 10_000, ...silence, silent: false },
+    { id: 'plant.flow', name: null, last_ts: NOW - 600_000, ...silence, silent: true },
+    { id: 'plant.turb', name: 'Turbiedad', last_ts: null, ...silence, silent: true },
   ];
   it('lists the silent ones with since when', () => {
     const out = sensorsText(dev({ sensors }), NOW, 'es');
@@ -153,21 +154,14 @@ describe('silent sensors', () => {
 });
 
 describe('server rows and live events', () => {
-  it('normalises a row of GET /api/v1/devices', () => {
-    const d = toDeviceHealth({
-      id: 'p',
-      site: 's',
-      last_seen: 5,
-      backlog: 1,
-      sensors: {
-        total: 1,
-        silent: 0,
-        list: [{ id: 'x', name: 'X', last_ts: 4, silent_after_ms: 300_000, silent: false }],
-      },
-    });
-    expect(d).toMatchObject({ id: 'p', last_seen: 5, backlog: 1, dropped: null, eta_s: null });
-    expect(d?.sensors).toEqual([{ id: 'x', name: 'X', last_ts: 4, silent_after_ms: 300_000, interval_ms: null }]);
-    expect(toDeviceHealth({ id: 3 })).toBeNull();
+  it('parses a row of GET /api/v1/devices with the wire schema, and refuses one with a field missing', () => {
+    const list = [{ id: 'x', name: 'X', last_ts: 4, interval_ms: null, silent_after_ms: 300_000, silent: false }];
+    const row = { ...base, id: 'p', site: 's', sensors: { total: 1, silent: 0, list } };
+    expect(parseAnswer(DevicesAnswer, { devices: [row], now: NOW }, '/api/v1/devices').devices[0]).toEqual(row);
+    const { eta_s: _, ...older } = row;
+    expect(() => parseAnswer(DevicesAnswer, { devices: [older], now: NOW }, '/api/v1/devices')).toThrow(
+      /devices\[0\]\.eta_s/,
+    );
   });
   it('applies a newer device event as the server stores it, and ignores an older one', () => {
     const d = dev({ clock_offset_ms: 3000, dropped_from: 1, dropped_to: 2, backlog_rate: 9, eta_s: 9 });

@@ -1,10 +1,11 @@
 /**
- * @module device-health — pure: the rows of `GET /api/v1/devices`, merged with live `device`
- * and `reading` events, and said in words for the Devices page (docs/api.md, "Device health").
+ * @module device-health — pure: the rows of `GET /api/v1/devices` (api.ts parses them with the
+ * shared wire schema), merged with live `device` and `reading` events, and said in words for the Devices page (docs/api.md, "Device health").
  * Absolute times are in the site's zone (site-zone.ts), like breaches.
  */
 
-import type { LiveDevice } from '@vigia/shared';
+import type { DeviceSensorHealth, LiveDevice } from '@vigia/shared';
+import type { DeviceHealth } from './api.ts';
 import { type BacklogTrend, growthWarning, liveWindowReadings } from './backlog-trend.ts';
 import { formatDuration, formatSiteTime as formatTime, type Lang, localeFor } from './format.ts';
 import { translate } from './i18n.ts';
@@ -15,68 +16,7 @@ export const STALE_AFTER_MS = 2 * 60_000;
 /** A clock offset beyond this was a real correction worth saying. */
 export const CLOCK_CORRECTED_MS = 2000;
 
-export type DeviceSensor = {
-  id: string;
-  name: string | null;
-  last_ts: number | null;
-  silent_after_ms: number;
-  /** Typical interval between its readings (learnt by the server); absent or null while unknown. */
-  interval_ms?: number | null;
-};
-
-export type DeviceHealth = {
-  id: string;
-  site: string;
-  last_seen: number | null;
-  backlog: number | null;
-  dropped: number | null;
-  clock_offset_ms: number | null;
-  dropped_from: number | null;
-  dropped_to: number | null;
-  backlog_rate: number | null;
-  eta_s: number | null;
-  status_at: number | null;
-  revoked_at: number | null;
-  sensors: DeviceSensor[];
-};
-
 export type Contact = 'ok' | 'stale' | 'never' | 'revoked';
-
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-
-/** One row of the answer, tolerant of missing fields (an older server); null when unusable. */
-export function toDeviceHealth(raw: unknown): DeviceHealth | null {
-  if (!raw || typeof raw !== 'object') return null;
-  const r = raw as Record<string, unknown>;
-  if (typeof r.id !== 'string' || typeof r.site !== 'string') return null;
-  const list = (r.sensors as { list?: unknown } | undefined)?.list;
-  const sensors: DeviceSensor[] = Array.isArray(list)
-    ? list
-        .filter((s): s is Record<string, unknown> => !!s && typeof s === 'object' && typeof s.id === 'string')
-        .map((s) => ({
-          id: s.id as string,
-          name: typeof s.name === 'string' ? s.name : null,
-          last_ts: num(s.last_ts),
-          silent_after_ms: num(s.silent_after_ms) ?? 5 * 60_000,
-          interval_ms: num(s.interval_ms),
-        }))
-    : [];
-  return {
-    id: r.id,
-    site: r.site,
-    last_seen: num(r.last_seen),
-    backlog: num(r.backlog),
-    dropped: num(r.dropped),
-    clock_offset_ms: num(r.clock_offset_ms),
-    dropped_from: num(r.dropped_from),
-    dropped_to: num(r.dropped_to),
-    backlog_rate: num(r.backlog_rate),
-    eta_s: num(r.eta_s),
-    status_at: num(r.status_at),
-    revoked_at: num(r.revoked_at),
-    sensors,
-  };
-}
 
 /** A live `device` event applied as the server stores it (docs/api.md, "Device health"). */
 export function applyLiveDevice(d: DeviceHealth, event: LiveDevice | undefined): DeviceHealth {
@@ -118,7 +58,7 @@ export function contactOf(d: DeviceHealth, now: number): Contact {
 }
 
 /** The sensors with no reading for longer than their `silent_after_ms` at `now`. */
-export function silentSensors(d: DeviceHealth, now: number): DeviceSensor[] {
+export function silentSensors(d: DeviceHealth, now: number): DeviceSensorHealth[] {
   return d.sensors.filter((s) => s.last_ts === null || now - s.last_ts > s.silent_after_ms);
 }
 

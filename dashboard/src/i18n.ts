@@ -153,6 +153,8 @@ const es = {
   ackFailed: 'No se guardó el acuse de recibo. {detail}',
   errorNotAvailable: 'El servidor aún no ofrece esta función.',
   errorRejected: 'El servidor rechazó la solicitud: {detail}',
+  errorAnswer:
+    'La respuesta del servidor no tiene la forma que esta página espera ({detail}). Recargue la página; si sigue, avise al administrador.',
   reportTitle: 'Informe mensual de cumplimiento',
   reportIntro:
     'Para la autoridad ambiental: reglas con su fuente, disponibilidad de datos por día, incumplimientos con su duración y acuse de recibo.',
@@ -490,6 +492,8 @@ const en: Messages = {
   ackFailed: 'The acknowledgement was not saved. {detail}',
   errorNotAvailable: 'The server does not offer this yet.',
   errorRejected: 'The server refused the request: {detail}',
+  errorAnswer:
+    'The server answered in a shape this page does not expect ({detail}). Reload the page; if it persists, tell the administrator.',
   reportTitle: 'Monthly compliance report',
   reportIntro:
     'For the environmental authority: rules with their source, data availability per day, breaches with their duration and acknowledgement.',

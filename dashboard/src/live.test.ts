@@ -119,18 +119,32 @@ describe('createLive (with a stand-in EventSource)', () => {
     live.subscribe((e) => kinds.push(e.kind));
     const es = FakeSource.instances[0]!;
     es.open();
+    // The live event's data as the server sends it (shared `LiveBreach`, here without `change`).
     const breach = {
       id: 3,
       permit: 'vert',
+      permit_version: 1,
+      site: 's',
       rule: 'ph',
       sensor: 'plant.ph',
       severity: 'breach',
       start: T0,
+      opened_ts: T0,
       end: null,
+      closed_by: null,
       peak: 10.2,
+      peak_ts: T0,
       duration_ms: 0,
+      out_of_bounds_ms: 0,
+      exceedance: 0,
       limit: 9,
       unit: 'pH',
+      availability: null,
+      state: 'open',
+      withdrawn_at: null,
+      withdrawn_reason: null,
+      withdrawn_detail: null,
+      merged_into: null,
       acknowledged: null,
     };
     es.send('breach', { ...breach, change: 'opened' });
@@ -138,6 +152,10 @@ describe('createLive (with a stand-in EventSource)', () => {
     es.send('breach', { ...breach, end: T0 + 60_000, change: 'closed' });
     expect(live.snapshot().breaches.get('3')?.end).toBe(T0 + 60_000);
     es.send('breach', { not: 'a breach' });
+    // camelCase is not the wire shape: no longer read as a duration.
+    const { duration_ms: _, ...camel } = breach;
+    es.send('breach', { ...camel, id: 4, durationMs: 0, change: 'opened' });
+    expect(live.snapshot().breaches.has('4')).toBe(false);
     es.send('breach', { ...breach, change: 'withdrawn' });
     expect(live.snapshot().breaches.size).toBe(0);
     expect(kinds).toEqual(['state', 'breach', 'breach', 'breach']);

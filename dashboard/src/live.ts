@@ -7,7 +7,7 @@
  * The server sends a `ping` event every 15 s: a stream silent for `deadAfterMs` is dead even
  * if the browser still thinks it open (a phone that lost its signal), so we open a new one.
  */
-import { type BackoffOptions, backoffMs, LiveDevice, LiveReading } from '@vigia/shared';
+import { type BackoffOptions, backoffMs, LiveBreach, LiveDevice, LiveReading } from '@vigia/shared';
 import { applyBreachEvent, type BreachRow, toBreachRow } from './compliance.ts';
 
 export type LiveState = 'connecting' | 'open' | 'retrying';
@@ -76,11 +76,11 @@ function parseDevice(data: string): LiveDevice | null {
   }
 }
 
-/** A breach event: the breach object itself, or wrapped as `{ breach }` with an event kind. */
+/** A breach event (shared `LiveBreach`): the breach as stored and what changed. */
 function parseBreach(data: string): BreachRow | null {
   try {
-    const raw = JSON.parse(data) as Record<string, unknown>;
-    return toBreachRow(raw && typeof raw.breach === 'object' ? raw.breach : raw);
+    const parsed = LiveBreach.safeParse(JSON.parse(data));
+    return parsed.success ? toBreachRow(parsed.data) : null;
   } catch {
     return null;
   }

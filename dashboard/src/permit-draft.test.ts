@@ -15,8 +15,10 @@ const sensor = (id: string, quantity: string, unit: string, site = 'mobile-plant
   id,
   device: 'plant-01',
   site,
+  name: null,
   quantity,
   unit,
+  interval_ms: null,
   last: null,
 });
 const SENSORS = [

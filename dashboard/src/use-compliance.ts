@@ -6,7 +6,7 @@
  */
 import type { RuleStatusState } from '@vigia/shared';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { breaches as fetchBreaches, permits as fetchPermits, rulesStatus, serverNow } from './api.ts';
+import { ApiError, breaches as fetchBreaches, permits as fetchPermits, rulesStatus, serverNow } from './api.ts';
 import {
   applyBreach,
   applyBreachEvent,
@@ -34,6 +34,14 @@ export type Compliance = {
   statusAt: number | null;
 };
 
+/**
+ * A failed poll keeps what is shown (no signal is normal on site). An answer of the wrong shape
+ * is not: it goes to the console with the field at fault, for whoever opens the developer tools.
+ */
+function noteMisfit(err: unknown): void {
+  if (err instanceof ApiError && err.code === 'bad_answer') console.error(`Vigía: ${err.message}`);
+}
+
 export function useCompliance(live: Live): Compliance {
   const [permits, setPermits] = useState<PermitInfo[]>([]);
   const [statuses, setStatuses] = useState<ReadonlyMap<string, RuleStatusState>>(new Map());
@@ -48,14 +56,11 @@ export function useCompliance(live: Live): Compliance {
         setStatusAt(Date.now());
       })
       // No signal: keep the last known states; the page says how old they are (`statusAt`).
-      .catch(() => {});
+      .catch(noteMisfit);
   }, []);
 
   useEffect(() => {
-    const loadPermits = () =>
-      fetchPermits()
-        .then(setPermits)
-        .catch(() => {});
+    const loadPermits = () => fetchPermits().then(setPermits).catch(noteMisfit);
     loadPermits();
     loadStatus();
     const now = serverNow();
@@ -66,7 +71,7 @@ export function useCompliance(live: Live): Compliance {
           (prev) => new Map([...rows.filter((b) => b.state !== 'withdrawn').map((b) => [b.id, b] as const), ...prev]),
         ),
       )
-      .catch(() => {});
+      .catch(noteMisfit);
     const status = setInterval(loadStatus, STATUS_EVERY_MS);
     const permitsTimer = setInterval(loadPermits, PERMITS_EVERY_MS);
     return () => {

@@ -23,3 +23,4 @@ export * from './sensor.ts';
 export * from './series.ts';
 export * from './templates/index.ts';
 export * from './units.ts';
+export * from './wire/index.ts';

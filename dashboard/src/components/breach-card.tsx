@@ -65,9 +65,9 @@ export function BreachCard({
           {withdrawn ? t('stateWithdrawn') : open ? t('stateOpen') : t('stateClosed')}
         </span>
       </header>
-      {b.withdrawn && (
-        <p class="breach__withdrawn" data-withdrawn-reason={b.withdrawn.reason}>
-          {t('withdrawnBecause', { at: i18n.siteDateTime(b.withdrawn.at), reason: withdrawnReason(b, i18n) })}
+      {withdrawn && b.withdrawn_at !== null && (
+        <p class="breach__withdrawn" data-withdrawn-reason={b.withdrawn_reason ?? ''}>
+          {t('withdrawnBecause', { at: i18n.siteDateTime(b.withdrawn_at), reason: withdrawnReason(b, i18n) })}
         </p>
       )}
       <h2 class="breach__title" title={`${ruleTitle} — ${source}`}>
@@ -100,7 +100,7 @@ export function BreachCard({
         )}
         <div>
           <dt>{t('fieldDuration')}</dt>
-          <dd>{i18n.duration(b.durationMs)}</dd>
+          <dd>{i18n.duration(b.duration_ms)}</dd>
         </div>
         <div>
           <dt>{t('fieldPeak')}</dt>
@@ -143,14 +143,14 @@ export function BreachCard({
 
 /** Why a breach was withdrawn, in words: which late data or correction, or what it merged into. */
 function withdrawnReason(b: BreachRow, i18n: I18n): string {
-  const w = b.withdrawn!;
-  const d = w.detail;
+  const d = b.withdrawn_detail ?? {};
+  const reason = b.withdrawn_reason ?? '';
   const from = typeof d.from === 'number' ? d.from : null;
   const to = typeof d.to === 'number' ? d.to : from;
   const range = from === null ? '—' : `${i18n.siteDateTime(from)} – ${i18n.siteDateTime(to!)}`;
   const sensor = typeof d.sensor === 'string' ? d.sensor : b.sensor;
-  if (w.reason === 'merged') return i18n.t('withdrawnMerged', { into: w.mergedInto ?? '—' });
-  if (w.reason === 'late_data') return i18n.t('withdrawnLateData', { sensor, range });
-  if (w.reason === 'correction') return i18n.t('withdrawnCorrection', { sensor, range });
-  return i18n.t('withdrawnOther', { reason: w.reason });
+  if (reason === 'merged') return i18n.t('withdrawnMerged', { into: b.merged_into ?? '—' });
+  if (reason === 'late_data') return i18n.t('withdrawnLateData', { sensor, range });
+  if (reason === 'correction') return i18n.t('withdrawnCorrection', { sensor, range });
+  return i18n.t('withdrawnOther', { reason });
 }

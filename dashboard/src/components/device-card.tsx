@@ -5,12 +5,12 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useRef } from 'preact/hooks';
+import type { DeviceHealth } from '../api.ts';
 import { type BacklogTrend, nextTrend } from '../backlog-trend.ts';
 import {
   backlogText,
   clockText,
   contactOf,
-  type DeviceHealth,
   droppedText,
   formatSiteTime,
   lastSeenText,

@@ -7,8 +7,9 @@
  */
 import { permitFieldLabel, type RuleStatusState } from '@vigia/shared';
 import { useState } from 'preact/hooks';
+import type { RuleStatus } from '../api.ts';
 import { type PermitVersionInfo, permitHistory, type SensorInfo } from '../api.ts';
-import { limitText, type PermitInfo, type RuleStatus, ruleKey } from '../compliance.ts';
+import { limitText, type PermitInfo, ruleKey } from '../compliance.ts';
 import { errorText } from '../error-text.ts';
 import { type I18n, type MessageKey, useI18n } from '../i18n.ts';
 import { ruleAnchor } from '../route.ts';

@@ -4,9 +4,9 @@
  * every 30 s (sensor silence and new devices). Worst first: no contact, then problems.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { devices as fetchDevices } from '../api.ts';
+import { type DeviceHealth, devices as fetchDevices } from '../api.ts';
 import { DeviceCard } from '../components/device-card.tsx';
-import { applyLiveDevice, applyReadingTimes, contactOf, type DeviceHealth, silentSensors } from '../device-health.ts';
+import { applyLiveDevice, applyReadingTimes, contactOf, silentSensors } from '../device-health.ts';
 import { errorText } from '../error-text.ts';
 import { useI18n } from '../i18n.ts';
 import type { LiveSnapshot } from '../live.ts';

@@ -12,10 +12,11 @@ import {
   permits as fetchPermits,
   sensors as fetchSensors,
   templates as fetchTemplates,
+  type RuleStatus,
   rulesStatus,
   type SensorInfo,
 } from '../api.ts';
-import { type PermitInfo, type RuleStatus, ruleKey } from '../compliance.ts';
+import { type PermitInfo, ruleKey } from '../compliance.ts';
 import { PermitCard } from '../components/permit-card.tsx';
 import { PermitForm } from '../components/permit-form.tsx';
 import { errorText } from '../error-text.ts';

@@ -4,12 +4,13 @@
  * The cookie holds a random id; meta.db keeps only its hash. State-changing requests made
  * with the cookie must also come from the same origin (CSRF), besides SameSite=Strict.
  */
+
+import type { Role, SessionUser } from '@vigia/shared';
 import { InputError } from '@vigia/shared';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Clock } from '../clock.ts';
 import type { Meta } from '../meta/meta.ts';
-import type { Role, SessionUser } from './roles.ts';
 import { hashSecret, newSecret } from './secrets.ts';
 
 export const SESSION_COOKIE = 'vigia_session';

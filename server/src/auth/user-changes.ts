@@ -13,12 +13,11 @@
  * - Every change is audit-logged (`user_changed`, `user_removed`) naming the fields changed, never
  *   a password or its hash.
  */
-import { InputError, SiteId } from '@vigia/shared';
+import { InputError, Role, SiteId, type UserView } from '@vigia/shared';
 import { z } from 'zod';
 import type { Meta } from '../meta/meta.ts';
 import type { UserChange, UserRow } from '../meta/users.ts';
 import { checkNewPassword } from './password-policy.ts';
-import { Role } from './roles.ts';
 import { hashPassword } from './secrets.ts';
 
 export const UserPatch = z
@@ -32,17 +31,7 @@ export const UserPatch = z
   .strict();
 export type UserPatch = z.infer<typeof UserPatch>;
 
-/** How the API and `user list` show a user: never the hash. */
-export type UserView = {
-  user: string;
-  role: string;
-  sites: string[];
-  all_sites: boolean;
-  disabled: boolean;
-  disabled_at: number | null;
-  created_at: number | null;
-};
-
+/** How the API and `user list` show a user (shared `UserView`): never the hash. */
 export const userView = (u: UserRow): UserView => ({
   user: u.name,
   role: u.role,

@@ -5,10 +5,10 @@
  * (safe while the server runs: WAL and a busy timeout). A device token is printed once,
  * alone on the last line, and only its hash is stored; a password comes from stdin only.
  */
-import { DeviceId, InputError, SensorId, SiteId } from '@vigia/shared';
+import { DeviceId, InputError, Role, SensorId, SiteId } from '@vigia/shared';
 import { z } from 'zod';
 import { checkNewPassword } from '../auth/password-policy.ts';
-import { Role, UserName } from '../auth/roles.ts';
+import { UserName } from '../auth/roles.ts';
 import { hashPassword, hashSecret, newSecret } from '../auth/secrets.ts';
 import type { Clock } from '../clock.ts';
 import { parseInput } from '../http/parse-input.ts';

@@ -6,9 +6,8 @@
  * in order. A note never acknowledges, closes or changes the breach: acknowledgement stays
  * with officers (POST /api/v1/breaches/:id/ack).
  */
+import type { BreachNote } from '@vigia/shared';
 import type { Meta } from '../meta/meta.ts';
-
-export type BreachNote = { by: string; at: number; note: string };
 
 /** At most this many notes on one breach (a 2,000-character note each). */
 export const MAX_NOTES = 200;

@@ -15,13 +15,12 @@
  * - A change is announced only after it is committed, with the row as stored.
  * - An acknowledged breach no longer found is kept as it was and logged.
  */
-import type { Breach, RuleEvent } from '@vigia/shared';
+import type { Breach, BreachChange, RuleEvent, WebhookEvent } from '@vigia/shared';
 import type { BreachRecord, NewBreach } from '../meta/compliance.ts';
 import type { ComplianceDeps, Why } from './deps.ts';
 import { changedFields, differs, reconcile } from './reconcile.ts';
 import { type Run, type Runs, runId } from './runs.ts';
-import { type BreachChange, breachRecord, breachView } from './views.ts';
-import type { WebhookEvent } from './webhooks.ts';
+import { breachRecord, breachView } from './views.ts';
 
 export type BreachBook = {
   announce(b: BreachRecord, change: BreachChange): void;

@@ -1,11 +1,19 @@
 // The compliance engine at server level: readings through POST /api/v1/ingest, permits and
 // breaches through their routes, real SQLite files (the pure rule cases are tested in shared).
-import { ErrorBody, type Reading } from '@vigia/shared';
+import {
+  type BreachView,
+  ErrorBody,
+  LiveBreach,
+  PermitsAnswer,
+  PermitsChangedAnswer,
+  type Reading,
+} from '@vigia/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postBatch } from '../../test-support/ingest.ts';
 import { permitOf, putPermits as putPermitsAs } from '../../test-support/permit.ts';
 import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
-import type { BreachView } from './views.ts';
+import { wire } from '../../test-support/wire.ts';
+import type { StampedEvent } from '../live/hub.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies read loosely in assertions
 type Json = any;
@@ -224,13 +232,16 @@ describe('compliance engine through the API', () => {
     t!.clock.set(T0 + 20 * MIN);
     const res = await putPermits(officer, [permit([{ ...PH_RULE, max: 9.5 }])]);
     expect(res.status).toBe(200);
-    expect(((await res.json()) as Json).changed).toEqual(['vertimiento-2025']);
+    expect(wire(PermitsChangedAnswer, await res.json()).changed).toEqual(['vertimiento-2025']);
     await t!.compliance.idle();
     // Unchanged: no new version.
     expect(((await (await putPermits(officer, [permit([{ ...PH_RULE, max: 9.5 }])])).json()) as Json).changed).toEqual(
       [],
     );
-    const got = (await (await t!.app.request('/api/v1/permits', { headers: { cookie: officer } })).json()) as Json;
+    const got = wire(
+      PermitsAnswer,
+      await (await t!.app.request('/api/v1/permits', { headers: { cookie: officer } })).json(),
+    );
     expect(got.permits).toEqual([
       expect.objectContaining({
         id: 'vertimiento-2025',
@@ -274,10 +285,14 @@ describe('compliance engine through the API', () => {
     ]);
   });
 
-  it('publishes breach events on the live hub', async () => {
+  it('publishes breach events on the live hub, in the wire shape the dashboard parses', async () => {
     const { token } = await setup();
     const seen: string[] = [];
-    t!.live.subscribe({ onEvent: (e) => e.event === 'breach' && seen.push(e.data.change), onClose() {} });
+    const onEvent = (e: StampedEvent) => {
+      // As the live route sends it: JSON text.
+      if (e.event === 'breach') seen.push(wire(LiveBreach, JSON.parse(JSON.stringify(e.data))).change);
+    };
+    t!.live.subscribe({ onEvent, onClose() {} });
     await ingest(token, phSeries(T0, 17, phExcursion));
     expect(seen[0]).toBe('opened');
     expect(seen.at(-1)).toBe('closed');

@@ -2,12 +2,11 @@
 // reading; late data re-judges the day under the same breach id with a history row; a day that
 // late data brings back under the limit leaves its breach withdrawn (never deleted), and one that
 // goes over again brings it back. Through the HTTP API, real SQLite files.
-import type { Reading } from '@vigia/shared';
+import type { BreachView, Reading } from '@vigia/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postBatch } from '../../test-support/ingest.ts';
 import { permitOf, putPermits } from '../../test-support/permit.ts';
 import { makeTestApp, ORIGIN, type TestApp } from '../../test-support/test-app.ts';
-import type { BreachView } from './views.ts';
 
 let t: TestApp | undefined;
 afterEach(async () => {

@@ -4,13 +4,14 @@
  * engine is built from, the error codes it counts, and why a breach changed. Kept apart so those
  * modules import types from here and never from each other in a circle.
  */
+
+import type { BreachView } from '@vigia/shared';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { Meta } from '../meta/meta.ts';
 import type { Store } from '../storage/store.ts';
 import type { ErrorCounter } from '../telemetry.ts';
-import type { BreachView } from './views.ts';
 import type { Webhooks } from './webhooks.ts';
 
 /**

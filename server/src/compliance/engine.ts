@@ -22,16 +22,26 @@
  * - Nothing here throws into the ingest path: the batch is already committed; errors are logged
  *   and counted (`vigia_errors_total{component="compliance"}`, code = what failed, snake_case).
  */
-import type { Permit, Reading, Sample } from '@vigia/shared';
+import {
+  type BackoffOptions,
+  type BreachChange,
+  backoffMs,
+  type Permit,
+  type Reading,
+  type RuleStatusView,
+  type Sample,
+} from '@vigia/shared';
 import type { BreachRecord, PermitVersion, RunKey } from '../meta/compliance.ts';
 import { createBreachBook, mergeWhy } from './breaches.ts';
 import type { ComplianceDeps, ComplianceErrorCode, Why } from './deps.ts';
 import { createReplay } from './replay.ts';
 import { ruleStatus } from './rule-status.ts';
 import { active, createRuns, dedupe, END, isCalendar, type Run, runId } from './runs.ts';
-import type { BreachChange, RuleStatusView } from './views.ts';
 
 export type { ComplianceDeps, ComplianceErrorCode, Why } from './deps.ts';
+
+/** A failed replay is tried again after 1 s, 2 s, 4 s … at most a minute apart (shared `backoffMs`). */
+const REPLAY_RETRY: BackoffOptions = { baseMs: 1000, maxMs: 60_000, jitter: 0 };
 
 export type ComplianceEngine = {
   /**
@@ -140,7 +150,7 @@ export function createComplianceEngine(deps: ComplianceDeps): ComplianceEngine {
         const retryFrom = from;
         const retryWhy = why;
         run.failures++;
-        const delayMs = Math.min(60_000, 1000 * 2 ** Math.min(run.failures - 1, 6));
+        const delayMs = backoffMs(run.failures - 1, REPLAY_RETRY);
         setTimeout(() => {
           if (!stopped) requestReplay(run, retryFrom, retryWhy);
         }, delayMs).unref();

@@ -14,20 +14,23 @@
  * - A rule that needs its sensor's unit while the server has none is refused (422), not
  *   answered empty.
  */
-import { compileRule, createEvaluator, InputError, type Permit, type RuleEvent } from '@vigia/shared';
+import {
+  compileRule,
+  createEvaluator,
+  InputError,
+  type Permit,
+  type PreviewAnswer,
+  type PreviewBreach,
+  type RuleEvent,
+} from '@vigia/shared';
 import type { Meta } from '../meta/meta.ts';
 import { readingChunks } from '../reports/read-chunks.ts';
 import type { Store } from '../storage/store.ts';
-import { type BreachView, breachRecord, openBreach } from './views.ts';
+import { breachRecord, openBreach } from './views.ts';
 import { waitsForUnit } from './waiting-unit.ts';
 
 /** Breaches answered a rule at most; a rule breached more often than this is shown cut short. */
 export const MAX_PREVIEW_BREACHES = 1000;
-
-/** A previewed breach: the API's breach shape, never stored (`id` null, nothing acknowledged). */
-export type PreviewBreach = Omit<BreachView, 'id'> & { id: null };
-
-export type PreviewResult = { breaches: PreviewBreach[]; truncated: boolean };
 
 /** Evaluates every rule of `permit` over [from, to) of stored history. */
 export async function previewPermit(
@@ -35,7 +38,7 @@ export async function previewPermit(
   permit: Permit,
   from: number,
   to: number,
-): Promise<PreviewResult> {
+): Promise<PreviewAnswer> {
   const out: PreviewBreach[] = [];
   let truncated = false;
   const timeZone = deps.meta.timeZoneOf(permit.site);
@@ -72,6 +75,7 @@ export async function previewPermit(
   return { breaches: out, truncated };
 }
 
+/** A previewed breach: the API's breach shape, never stored (`id` null, nothing acknowledged). */
 function view(b: ReturnType<typeof breachRecord>): PreviewBreach {
   return {
     ...b,

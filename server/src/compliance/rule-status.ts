@@ -6,9 +6,10 @@
  * one; a rule still waiting for its sensor's unit says `waiting_unit`; `breach` is the id of the
  * open breach, if any.
  */
+import type { RuleStatusView } from '@vigia/shared';
 import type { Meta } from '../meta/meta.ts';
 import { active, type Runs } from './runs.ts';
-import { openBreach, type RuleStatusView } from './views.ts';
+import { openBreach } from './views.ts';
 
 /** The status of every active rule at `now` (server ms). */
 export function ruleStatus(runs: Runs, meta: Pick<Meta, 'breachByKey'>, now: number): RuleStatusView[] {

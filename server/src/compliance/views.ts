@@ -1,38 +1,14 @@
 /**
  * @module compliance/views
- * How breaches and rule states look on the API, the live stream and webhooks (docs/api.md
- * "Compliance"). Candidates for shared/ as zod schemas once the dashboard reads them (docs/design.md C2),
- * as auth/roles.ts says of its own.
+ * How a stored breach looks on the API, the live stream and webhooks: the shapes are the wire
+ * schemas of shared/src/wire/compliance.ts (docs/api.md "Compliance"); this module fills them.
  */
-import type { Breach, RuleStatus, RuleStatusState } from '@vigia/shared';
-import { type BreachRecord, type BreachState, breachState, type NewBreach, type RunKey } from '../meta/compliance.ts';
+import type { Breach, BreachView, RuleStatus } from '@vigia/shared';
+import { type BreachRecord, breachState, type NewBreach, type RunKey } from '../meta/compliance.ts';
 
 /** The breach still open in an evaluator's status (in breach or clearing), else null. */
 export const openBreach = (s: RuleStatus): Breach | null =>
   s.breach && (s.state === 'breach' || s.state === 'clearing') ? s.breach : null;
-
-/** The stored breach as the API shows it: the acknowledgement as one object (null until given). */
-export type BreachView = Omit<BreachRecord, 'ack_by' | 'ack_at' | 'ack_note'> & {
-  state: BreachState;
-  acknowledged: { by: string; at: number; note: string } | null;
-};
-
-/** `breach` live events: the breach and what happened to it. */
-export type BreachChange = 'opened' | 'updated' | 'closed' | 'withdrawn';
-export type LiveBreach = BreachView & { change: BreachChange };
-
-export type RuleStatusView = {
-  permit: string;
-  permit_version: number;
-  rule: string;
-  sensor: string;
-  state: RuleStatusState;
-  value: number | null;
-  at: number | null;
-  /** Newest reading evaluated (event time). */
-  last_reading: number | null;
-  breach: number | null;
-};
 
 /** The API shape; `watermark` (the rule's newest evaluated time) lengthens an open breach. */
 export function breachView(b: BreachRecord, watermark?: number | null): BreachView {

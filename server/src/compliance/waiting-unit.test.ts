@@ -1,11 +1,12 @@
 // A daily_total rule on a sensor whose unit the server does not know yet (issue 10 §2): the
 // permit is accepted (it was a 500), the rule waits visibly (`waiting_unit`), and starts once a
 // batch's metadata gives the unit, evaluating the readings stored meanwhile. Through the real app.
-import { ErrorBody, type Reading } from '@vigia/shared';
+import { ErrorBody, type Reading, RulesStatusAnswer } from '@vigia/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postBatch } from '../../test-support/ingest.ts';
 import { permitOf, putPermits } from '../../test-support/permit.ts';
 import { makeTestApp, T0, type TestApp } from '../../test-support/test-app.ts';
+import { wire } from '../../test-support/wire.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies read loosely in assertions
 type Json = any;
@@ -50,7 +51,7 @@ async function setup() {
   const put = (rules: object[]) => putPermits(t, officer, [permitOf(rules, { id: 'p', title: 'Permiso' })]);
   const status = async () => {
     const res = await t.app.request('/api/v1/rules/status', { headers: { cookie: officer } });
-    return ((await res.json()) as Json).rules as Json[];
+    return wire(RulesStatusAnswer, await res.json()).rules;
   };
   const breaches = async () => {
     const res = await t.app.request(`/api/v1/breaches?from=${T0 - 30 * DAY}&to=${T0 + DAY}`, {

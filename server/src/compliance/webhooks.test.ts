@@ -2,11 +2,13 @@
 // and a pending notification survives a restart (the outbox is in meta.db).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebhookBody } from '@vigia/shared';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { permitOf, putPermits } from '../../test-support/permit.ts';
 import { makeTestApp, T0, type TestApp } from '../../test-support/test-app.ts';
-import { createWebhooks, type WebhookBody } from './webhooks.ts';
+import { wire } from '../../test-support/wire.ts';
+import { createWebhooks } from './webhooks.ts';
 
 let t: TestApp | undefined;
 let server: Server | undefined;
@@ -70,7 +72,8 @@ describe('breach webhooks', () => {
     );
     const delivered = got.filter((g) => g.ok).map((g) => g.body.event);
     expect(delivered.sort()).toEqual(['breach_closed', 'breach_opened']);
-    const closed = got.find((g) => g.ok && g.body.event === 'breach_closed')!.body;
+    // The body as the receiver gets it is the shared `WebhookBody`, nothing more.
+    const closed = wire(WebhookBody, got.find((g) => g.ok && g.body.event === 'breach_closed')!.body);
     expect(closed.breach).toMatchObject({ rule: 'ch4', start: T0, end: T0 + 1000, peak: 1.5 });
     // Each id names the history row of its change, `<breach>:<event>:<seq>`: one batch both opened
     // and ended this breach, so one row ("opened", with its end) stands for both announcements.

@@ -14,14 +14,11 @@
  * - each request is signed (`X-Vigia-Signature`, webhook-signing.ts) when `secretFor` is given;
  *   a redirect is never followed (it counts as a failed attempt); logs show a URL's host only.
  */
+import type { BreachView, WebhookBody, WebhookEvent } from '@vigia/shared';
 import type { Logger } from 'pino';
 import type { Meta } from '../meta/meta.ts';
 import { createOutboxDelivery, type OutboxDelivery, type RetryOptions } from './outbox-delivery.ts';
-import type { BreachView } from './views.ts';
 import { redactUrl, SIGNATURE_HEADER, signBody } from './webhook-signing.ts';
-
-export type WebhookEvent = 'breach_opened' | 'breach_closed' | 'breach_withdrawn';
-export type WebhookBody = { id: string; event: WebhookEvent; breach: BreachView };
 
 export type WebhookOptions = RetryOptions & {
   urls: readonly string[];

@@ -15,8 +15,7 @@
  * `close` tells every subscriber to finish (server shutdown).
  */
 import { randomBytes } from 'node:crypto';
-import type { LiveDevice, LiveReading } from '@vigia/shared';
-import type { LiveBreach } from '../compliance/views.ts';
+import type { LiveBreach, LiveDevice, LiveReading } from '@vigia/shared';
 
 export type LiveEvent =
   | { event: 'reading'; site: string; data: LiveReading }

@@ -6,7 +6,7 @@
  * breach of another permit version than the one named. Never deletes a breach: one re-evaluation
  * no longer finds is withdrawn (when, why), and every change of a breach is in breach_history.
  */
-import type { Permit } from '@vigia/shared';
+import type { BreachState, Permit } from '@vigia/shared';
 import type Database from 'better-sqlite3';
 
 /** One stored version of a permit; `effective_from`/`effective_to` null mean unbounded. */
@@ -68,7 +68,6 @@ export type NewBreach = Omit<
 >;
 
 /** `withdrawn` is set apart from open/closed: a withdrawn breach is neither. */
-export type BreachState = 'open' | 'closed' | 'withdrawn';
 export const breachState = (b: BreachRecord): BreachState =>
   b.withdrawn_at !== null ? 'withdrawn' : b.end === null ? 'open' : 'closed';
 

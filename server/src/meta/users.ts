@@ -4,9 +4,10 @@
  * `deleteSessionsOf` are called together, auth/user-changes.ts) and `sessionUser` never answers
  * one anyway, so a session cannot outlive its user's disabling or removal.
  */
+
+import type { Role } from '@vigia/shared';
 import { InputError } from '@vigia/shared';
 import type Database from 'better-sqlite3';
-import type { Role } from '../auth/roles.ts';
 
 /** `all_sites`: sees every site (`--all-sites`); otherwise only `sites` (none when empty). */
 export type UserRow = {

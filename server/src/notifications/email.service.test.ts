@@ -1,13 +1,16 @@
 // E-mail notifications against a real SMTP server process (Python's smtpd, test/services/smtp-sink.ts):
 // who gets a breach's e-mail (opted in, may see the site), in which language, with which words and
 // link; the sink down then back: the outbox retries and delivers once; the settings routes.
+
 import { Writable } from 'node:stream';
+import { NotificationSettingsAnswer } from '@vigia/shared';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SmtpSink, startSmtpSink } from '../../../test/services/smtp-sink.ts';
 import { postBatch } from '../../test-support/ingest.ts';
 import { permitOf, putPermits } from '../../test-support/permit.ts';
 import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
+import { wire } from '../../test-support/wire.ts';
 import { createEmailNotifier } from './email.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies read loosely in assertions
@@ -100,9 +103,10 @@ describe('e-mail notifications (real SMTP sink)', () => {
 
     // Bob changes to alarms only: GET answers what was saved, and nothing waits in the outbox.
     expect((await settings(app, bob, { email: 'bob@example.org', lang: 'en', ...onlyAlarms })).status).toBe(200);
-    const after = (await (
-      await app.app.request('/api/v1/me/notifications', { headers: { cookie: bob } })
-    ).json()) as Json;
+    const after = wire(
+      NotificationSettingsAnswer,
+      await (await app.app.request('/api/v1/me/notifications', { headers: { cookie: bob } })).json(),
+    );
     expect(after).toMatchObject({ ...onlyAlarms, email: 'bob@example.org', lang: 'en', email_enabled: true });
     expect(after.delivery).toEqual({ pending: 0, gave_up: 0, last_error: null });
   });
@@ -127,9 +131,10 @@ describe('e-mail notifications (real SMTP sink)', () => {
       }
     };
     await until(async () => Number(await failures()) >= 2);
-    const mine = (await (
-      await app.app.request('/api/v1/me/notifications', { headers: { cookie: ana } })
-    ).json()) as Json;
+    const mine = wire(
+      NotificationSettingsAnswer,
+      await (await app.app.request('/api/v1/me/notifications', { headers: { cookie: ana } })).json(),
+    );
     expect(mine.delivery).toMatchObject({ pending: 1, gave_up: 0 });
     expect(mine.delivery.last_error).toMatch(/ECONNREFUSED/);
     expect(sink!.messages()).toEqual([]);
@@ -146,7 +151,10 @@ describe('e-mail notifications (real SMTP sink)', () => {
   it('validates settings, refuses a cross-origin write and audits a change without the address', async () => {
     const app = await setup();
     const op = await app.signIn('olga', 'operator', ['mobile-plant']);
-    const first = await (await app.app.request('/api/v1/me/notifications', { headers: { cookie: op } })).json();
+    const first = wire(
+      NotificationSettingsAnswer,
+      await (await app.app.request('/api/v1/me/notifications', { headers: { cookie: op } })).json(),
+    );
     expect(first).toMatchObject({ email: null, lang: 'es', breach_opened: false, updated_at: null });
     const noAddress = await settings(app, op, { email: null, lang: 'es', ...all });
     expect(noAddress.status).toBe(422);

@@ -13,10 +13,10 @@
  * - the SMTP URL's password is never logged or stored: errors are cleaned of it before either.
  */
 
+import type { BreachView } from '@vigia/shared';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import { createOutboxDelivery, type OutboxDelivery, type RetryOptions } from '../compliance/outbox-delivery.ts';
-import type { BreachView } from '../compliance/views.ts';
 import type { Meta } from '../meta/meta.ts';
 import type { NotifyEvent } from '../meta/notifications.ts';
 import { canSeeSite } from '../routes/visibility.ts';

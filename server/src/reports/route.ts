@@ -8,10 +8,11 @@
  * server, shared with permit previews (slots.ts; 429 `too_many_reports` with Retry-After beyond): each streams its readings
  * (gather.ts), so one report costs bounded memory and leaves the event loop free between chunks.
  */
+
+import type { SessionUser } from '@vigia/shared';
 import { DEFAULT_TIME_ZONE, dayClock, fixedOffsetMs, InputError } from '@vigia/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { SessionUser } from '../auth/roles.ts';
 import type { RequireRole, SessionVars } from '../auth/session.ts';
 import type { AppDeps } from '../deps.ts';
 import { parseInput } from '../http/parse-input.ts';

@@ -1,6 +1,7 @@
-import { ErrorBody } from '@vigia/shared';
+import { ErrorBody, SessionUser } from '@vigia/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestApp, ORIGIN, type TestApp } from '../../test-support/test-app.ts';
+import { wire } from '../../test-support/wire.ts';
 import { addUser } from '../cli/admin.ts';
 
 let t: TestApp;
@@ -27,7 +28,12 @@ describe('auth routes', () => {
   it('logs in with the right password: answers the user and sets a strict httpOnly session cookie', async () => {
     const res = await login('maria', 'correct horse');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ user: 'maria', role: 'officer', sites: ['mobile-plant'], all_sites: false });
+    expect(wire(SessionUser, await res.json())).toEqual({
+      user: 'maria',
+      role: 'officer',
+      sites: ['mobile-plant'],
+      all_sites: false,
+    });
     const setCookie = res.headers.get('set-cookie')!;
     expect(setCookie).toMatch(/^vigia_session=[A-Za-z0-9_-]{43};/);
     expect(setCookie).toMatch(/HttpOnly/);
@@ -35,7 +41,12 @@ describe('auth routes', () => {
     expect(setCookie).toMatch(/Path=\//);
     expect(setCookie).toMatch(/Max-Age=43200/);
     const me = await t.app.request('/api/v1/me', { headers: { cookie: cookieOf(res) } });
-    expect(await me.json()).toEqual({ user: 'maria', role: 'officer', sites: ['mobile-plant'], all_sites: false });
+    expect(wire(SessionUser, await me.json())).toEqual({
+      user: 'maria',
+      role: 'officer',
+      sites: ['mobile-plant'],
+      all_sites: false,
+    });
   });
 
   it('answers the same 401 for a wrong password and an unknown user', async () => {

@@ -6,10 +6,12 @@
  * The client address is the peer's, or X-Forwarded-For's behind a trusted proxy (http/client-info.ts).
  * Logout also ends that session's live streams.
  */
+
+import type { SessionUser } from '@vigia/shared';
 import { InputError } from '@vigia/shared';
 import { Hono } from 'hono';
 import { createLoginLimiter, RateLimitedError } from '../auth/rate-limit.ts';
-import { LoginRequest, ROLES, type SessionUser } from '../auth/roles.ts';
+import { LoginRequest, ROLES } from '../auth/roles.ts';
 import { dummyPasswordHash, verifyPassword } from '../auth/secrets.ts';
 import { clearSessionCookie, isSameOrigin, type RequireRole, type SessionVars, startSession } from '../auth/session.ts';
 import type { AppDeps } from '../deps.ts';

@@ -1,9 +1,11 @@
 // GET /api/v1/breaches filters the officer's page uses: by sensor, and only the unacknowledged
 // ones (acknowledged=false; withdrawn ones are not waiting for anyone), with state and permit;
 // and the count of unacknowledged ones the nav tab's badge shows (GET /api/v1/breaches/unacknowledged).
+import { BreachesAnswer, BreachWithNotes } from '@vigia/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permitOf, putPermits } from '../../test-support/permit.ts';
 import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
+import { wire } from '../../test-support/wire.ts';
 
 let t: TestApp;
 let officer = '';
@@ -11,7 +13,7 @@ const FROM = T0;
 const list = async (query: string) => {
   const res = await t.app.request(`/api/v1/breaches?from=0&to=${T0 * 2}${query}`, { headers: { cookie: officer } });
   expect(res.status, await res.clone().text()).toBe(200);
-  return ((await res.json()) as { breaches: { id: number; sensor: string; state: string }[] }).breaches;
+  return wire(BreachesAnswer, await res.json()).breaches;
 };
 /** GET /api/v1/breaches/unacknowledged as the user whose cookie is `cookie`. */
 const unacked = async (cookie: string) => {
@@ -76,6 +78,7 @@ describe('breach filters', () => {
       body: JSON.stringify({ note: 'revisado' }),
     });
     expect(ack.status).toBe(200);
+    expect(wire(BreachWithNotes, await ack.json()).acknowledged).toMatchObject({ note: 'revisado' });
     expect((await list('&acknowledged=false')).map((b) => b.sensor)).toEqual(['plant.temp']);
     expect(await list('&acknowledged=false&sensor=plant.ph')).toEqual([]);
     // The nav badge's count follows: one left, and none for a user of another site.

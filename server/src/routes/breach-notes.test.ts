@@ -1,9 +1,10 @@
 // POST /api/v1/breaches/:id/notes: operators note what they did; shown on the breach and in the
 // report; a note never acknowledges.
-import type { Reading } from '@vigia/shared';
+import { BreachesAnswer, BreachWithNotes, type Reading } from '@vigia/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { permitOf, putPermits } from '../../test-support/permit.ts';
 import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
+import { wire } from '../../test-support/wire.ts';
 
 const DAY = 86_400_000;
 let t: TestApp;
@@ -29,15 +30,10 @@ const post = (path: string, cookie: string, body: unknown) =>
     headers: { cookie, origin: ORIGIN, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-// biome-ignore lint/suspicious/noExplicitAny: response bodies read loosely in assertions
-const list = async (cookie: string): Promise<any[]> =>
-  (
-    (await (
-      await t.app.request(`/api/v1/breaches?from=${T0 - DAY}&to=${T0 + DAY}`, { headers: { cookie } })
-    ).json()) as {
-      breaches: unknown[];
-    }
-  ).breaches;
+const list = async (cookie: string) => {
+  const res = await t.app.request(`/api/v1/breaches?from=${T0 - DAY}&to=${T0 + DAY}`, { headers: { cookie } });
+  return wire(BreachesAnswer, await res.json()).breaches;
+};
 
 beforeEach(async () => {
   t = await makeTestApp();
@@ -68,6 +64,7 @@ describe('POST /api/v1/breaches/:id/notes', () => {
   it('an operator adds notes, shown on the breach oldest first; the breach stays unacknowledged', async () => {
     const first = await post(`/api/v1/breaches/${breachId}/notes`, operator, { note: 'ventilador reiniciado 10:50' });
     expect(first.status, await first.clone().text()).toBe(201);
+    expect(wire(BreachWithNotes, await first.json()).notes).toHaveLength(1);
     t.clock.set(T0 + 120_000);
     expect((await post(`/api/v1/breaches/${breachId}/notes`, officer, { note: 'revisado' })).status).toBe(201);
     const [b] = await list(operator);

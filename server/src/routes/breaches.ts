@@ -12,7 +12,7 @@
  * `GET /api/v1/rules/status` (any role) lives in rulesRoutes below. A breach of a site the user
  * may not see is answered as unknown (404), like one that does not exist.
  */
-import { InputError } from '@vigia/shared';
+import { type BreachesAnswer, type BreachWithNotes, InputError, type RulesStatusAnswer } from '@vigia/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ROLES } from '../auth/roles.ts';
@@ -46,7 +46,7 @@ export function breachesRoutes(
   engine: ComplianceEngine,
   requireRole: RequireRole,
 ): Hono<{ Variables: SessionVars }> {
-  const show = (b: BreachRecord, notes = breachNotes(deps.meta, b.id)) => ({
+  const show = (b: BreachRecord, notes = breachNotes(deps.meta, b.id)): BreachWithNotes => ({
     ...breachView(b, engine.watermarkOf({ permit: b.permit, version: b.permit_version, rule: b.rule })),
     notes,
   });
@@ -71,7 +71,8 @@ export function breachesRoutes(
         deps.meta,
         rows.map((b) => b.id),
       );
-      return c.json({ breaches: rows.map((b) => show(b, notes.get(b.id) ?? [])) });
+      const answer: BreachesAnswer = { breaches: rows.map((b) => show(b, notes.get(b.id) ?? [])) };
+      return c.json(answer);
     })
     .get('/unacknowledged', requireRole(...ROLES), (c) =>
       c.json({ count: deps.meta.countUnacknowledged(siteScope(c.var.user)) }),
@@ -138,6 +139,7 @@ export function rulesRoutes(
   return new Hono<{ Variables: SessionVars }>().get('/status', requireRole(...ROLES), (c) => {
     const sites = new Map(engine.currentPermits().map((p) => [p.id, p.site]));
     const rules = engine.status(deps.clock.now()).filter((r) => canSeeSite(c.var.user, sites.get(r.permit) ?? ''));
-    return c.json({ rules });
+    const answer: RulesStatusAnswer = { rules };
+    return c.json(answer);
   });
 }

@@ -1,6 +1,8 @@
 // GET /api/v1/sensors and /api/v1/devices: shapes of docs/api.md, filtered by the user's sites.
+import { DevicesAnswer, SensorsAnswer } from '@vigia/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestApp, T0, type TestApp } from '../../test-support/test-app.ts';
+import { wire } from '../../test-support/wire.ts';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -30,7 +32,7 @@ afterEach(() => t.close());
 describe('GET /api/v1/sensors and /api/v1/devices', () => {
   it('lists sensors with their latest reading, null when none yet', async () => {
     const cookie = await t.signIn('ana');
-    const body = await (await t.app.request('/api/v1/sensors', { headers: { cookie } })).json();
+    const body = wire(SensorsAnswer, await (await t.app.request('/api/v1/sensors', { headers: { cookie } })).json());
     expect(body).toEqual({
       sensors: [
         {
@@ -60,7 +62,7 @@ describe('GET /api/v1/sensors and /api/v1/devices', () => {
 
   it('lists devices with last seen and status, nulls until reported', async () => {
     const cookie = await t.signIn('ana');
-    const body = await (await t.app.request('/api/v1/devices', { headers: { cookie } })).json();
+    const body = wire(DevicesAnswer, await (await t.app.request('/api/v1/devices', { headers: { cookie } })).json());
     expect(body).toEqual({
       now: t.clock.now(),
       devices: [

@@ -3,22 +3,13 @@
  * last reported (nulls until reported), revocation, and its sensors with which are silent
  * (meta/sensor-health.ts: no reading for longer than max(5 min, 3 × typical interval)).
  */
+import type { DeviceSensorHealth, DevicesAnswer } from '@vigia/shared';
 import { Hono } from 'hono';
 import { ROLES } from '../auth/roles.ts';
 import type { RequireRole, SessionVars } from '../auth/session.ts';
 import type { AppDeps } from '../deps.ts';
 import { isSilent, silentAfterMs } from '../meta/sensor-health.ts';
 import { siteScope } from './visibility.ts';
-
-export type DeviceSensorHealth = {
-  id: string;
-  name: string | null;
-  /** ts of its newest reading, null when none ever arrived. */
-  last_ts: number | null;
-  interval_ms: number | null;
-  silent_after_ms: number;
-  silent: boolean;
-};
 
 export function devicesRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Variables: SessionVars }> {
   return new Hono<{ Variables: SessionVars }>().use(requireRole(...ROLES)).get('/', async (c) => {
@@ -59,6 +50,7 @@ export function devicesRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ V
         sensors: { total: list.length, silent: list.filter((s) => s.silent).length, list },
       };
     });
-    return c.json({ devices, now });
+    const answer: DevicesAnswer = { devices, now };
+    return c.json(answer);
   });
 }

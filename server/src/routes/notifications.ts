@@ -7,7 +7,7 @@
  * into the log, only whether it changed). GET also says whether this server sends e-mail at all
  * and how the user's queued e-mails fare, so a failing SMTP server is visible to them.
  */
-import { NotificationSettingsInput } from '@vigia/shared';
+import { type NotificationSettingsAnswer, NotificationSettingsInput } from '@vigia/shared';
 import { Hono } from 'hono';
 import { ROLES } from '../auth/roles.ts';
 import type { RequireRole, SessionVars } from '../auth/session.ts';
@@ -17,7 +17,7 @@ import { readJsonBody } from '../http/read-body.ts';
 import { NOTIFY_EVENTS } from '../meta/notifications.ts';
 
 export function meNotificationsRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Variables: SessionVars }> {
-  const answer = (user: string) => ({
+  const answer = (user: string): NotificationSettingsAnswer => ({
     ...deps.meta.notificationSettings(user),
     email_enabled: deps.emailEnabled ?? false,
     delivery: deps.meta.emailBacklogOf(user),

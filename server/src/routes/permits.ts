@@ -11,7 +11,7 @@
  * first, each with who saved it, when, and what it changed from the version before (permitDiff,
  * the same summary the audit log keeps). Versions are never rewritten, so this is the record.
  */
-import { InputError, Permit } from '@vigia/shared';
+import { InputError, Permit, type PermitsAnswer, type PermitsChangedAnswer, type PermitView } from '@vigia/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ROLES } from '../auth/roles.ts';
@@ -35,7 +35,7 @@ const PreviewBody = z
   .refine((q) => q.to > q.from, { message: 'to must be after from', path: ['to'] })
   .refine((q) => q.to - q.from <= MAX_PREVIEW_MS, { message: 'the period may be at most 366 days', path: ['to'] });
 
-const view = (v: PermitVersion) => ({
+const view = (v: PermitVersion): PermitView => ({
   ...v.permit,
   version: v.version,
   effective_from: v.effective_from,
@@ -52,7 +52,7 @@ export function permitsRoutes(
   return new Hono<{ Variables: SessionVars }>()
     .get('/', requireRole(...ROLES), (c) => {
       const permits = engine.currentPermits().filter((p) => canSeeSite(c.var.user, p.site));
-      return c.json({ permits: permits.map(view) });
+      return c.json<PermitsAnswer>({ permits: permits.map(view) });
     })
     .put('/', requireRole('officer', 'admin'), async (c) => {
       const body = parseInput(PutPermitsBody, await readJsonBody(c.req.raw), 'invalid_permit', 422);
@@ -73,7 +73,7 @@ export function permitsRoutes(
         changed.push(p.id);
         out.push(v);
       }
-      return c.json({ permits: out.map(view), changed });
+      return c.json<PermitsChangedAnswer>({ permits: out.map(view), changed });
     })
     .get('/:id/history', requireRole('officer', 'admin'), (c) => {
       const id = c.req.param('id');

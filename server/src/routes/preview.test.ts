@@ -1,9 +1,10 @@
 // POST /api/v1/permits/preview and GET /api/v1/templates through the whole app on a real SQLite
 // store: the breaches a permit would have had, found by the engine's evaluator over stored
 // readings, with nothing stored; roles and sites checked; templates with their citations.
-import { type Reading, TEMPLATES } from '@vigia/shared';
+import { PreviewAnswer, type Reading, TEMPLATES, TemplatesAnswer } from '@vigia/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
+import { wire } from '../../test-support/wire.ts';
 
 const HOUR = 3_600_000;
 const FROM = T0 - 48 * HOUR;
@@ -63,7 +64,7 @@ describe('POST /api/v1/permits/preview', () => {
   it('answers the breaches the permit would have had, in the shape of GET /api/v1/breaches', async () => {
     const res = await post(officer, { permit: permit(), from: FROM, to: TO });
     expect(res.status, await res.clone().text()).toBe(200);
-    const body = (await res.json()) as { breaches: Record<string, unknown>[]; truncated: boolean };
+    const body = wire(PreviewAnswer, await res.json());
     expect(body.truncated).toBe(false);
     expect(body.breaches).toHaveLength(2);
     const [first, last] = body.breaches;
@@ -132,7 +133,7 @@ describe('GET /api/v1/templates', () => {
   it('lists every template with its rules, sources and the limits left to the site as null', async () => {
     const res = await t.app.request('/api/v1/templates', { headers: { cookie: officer } });
     expect(res.status).toBe(200);
-    const { templates } = (await res.json()) as { templates: typeof TEMPLATES };
+    const { templates } = wire(TemplatesAnswer, await res.json());
     expect(templates.map((x) => x.id)).toEqual(TEMPLATES.map((x) => x.id));
     const res0631 = templates.find((x) => /0631/.test(x.id));
     expect(res0631?.rules[0].source[0].title).toBeTruthy();

@@ -3,6 +3,7 @@
  * reading and `interval_ms`, the typical interval between readings learnt at ingest
  * (meta/sensor-health.ts; null until known): the dashboard greys a tile after it, not a fixed time.
  */
+import type { SensorsAnswer } from '@vigia/shared';
 import { Hono } from 'hono';
 import { ROLES } from '../auth/roles.ts';
 import type { RequireRole, SessionVars } from '../auth/session.ts';
@@ -26,6 +27,7 @@ export function sensorsRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ V
         last: last ? { ts: last.ts, value: last.value, q: last.q } : null,
       };
     });
-    return c.json({ sensors });
+    const answer: SensorsAnswer = { sensors };
+    return c.json(answer);
   });
 }

@@ -1,10 +1,9 @@
 // The compliance engine judges a site's days in the site's own zone, end to end through the
 // HTTP API: an admin puts the site in Asia/Tokyo, a daily_mean breach covers the Tokyo day; the
 // zone changed back to Bogotá re-judges the days (the breach keeps its id; its history says why).
-import type { Reading } from '@vigia/shared';
+import type { BreachView, Reading } from '@vigia/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, ORIGIN, type TestApp } from '../../test-support/test-app.ts';
-import type { BreachView } from '../compliance/views.ts';
 
 const H = 3_600_000;
 /** 2025-11-24 00:00 in Tokyo (UTC+9): 15:00Z the day before. */

@@ -1,16 +1,10 @@
 // GET/PUT /api/v1/sites: roles, visibility, zone validation, audit; and the migration's default zone.
+import { SiteAnswer, SitesAnswer } from '@vigia/shared';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
+import { wire } from '../../test-support/wire.ts';
 import { MIGRATIONS, migrate } from '../meta/migrations.ts';
-
-type SiteJson = {
-  id: string;
-  name: string | null;
-  time_zone: string;
-  updated_at: number | null;
-  updated_by: string | null;
-};
 
 let t: TestApp;
 let admin = '';
@@ -25,7 +19,7 @@ afterEach(() => t.close());
 const list = async (cookie: string) => {
   const res = await t.app.request('/api/v1/sites', { headers: { cookie } });
   expect(res.status).toBe(200);
-  return ((await res.json()) as { sites: SiteJson[] }).sites;
+  return wire(SitesAnswer, await res.json()).sites;
 };
 const put = (cookie: string, id: string, body: unknown) =>
   t.app.request(`/api/v1/sites/${encodeURIComponent(id)}`, {
@@ -63,7 +57,7 @@ describe('PUT /api/v1/sites/:id', () => {
     t.clock.set(T0 + 5000);
     const res = await put(admin, 'mobile-plant', { name: 'Planta móvil', time_zone: 'america/lima' });
     expect(res.status, await res.clone().text()).toBe(200);
-    expect(await res.json()).toEqual({
+    expect(wire(SiteAnswer, await res.json())).toEqual({
       site: {
         id: 'mobile-plant',
         name: 'Planta móvil',

@@ -5,7 +5,7 @@
  * change is audit-logged (`site_changed`, from → to) and a changed zone re-judges the site's
  * calendar days (`onZoneChanged`, the compliance engine's hook). An unchanged PUT writes nothing.
  */
-import { InputError } from '@vigia/shared';
+import { InputError, type SiteAnswer, type SiteView } from '@vigia/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ROLES } from '../auth/roles.ts';
@@ -23,7 +23,7 @@ const PutSiteBody = z
   })
   .strict();
 
-const view = (s: SiteRow) => ({
+const view = (s: SiteRow): SiteView => ({
   id: s.id,
   name: s.name,
   time_zone: s.time_zone,
@@ -59,6 +59,7 @@ export function sitesRoutes(
       const changed = Object.keys(change);
       if (changed.length > 0) deps.meta.audit(c.var.user.user, 'site_changed', { site: id, ...change }, now);
       if (change.time_zone) onZoneChanged(id);
-      return c.json({ site: view(deps.meta.siteById(id)!), changed });
+      const answer: SiteAnswer = { site: view(deps.meta.siteById(id)!), changed };
+      return c.json(answer);
     });
 }

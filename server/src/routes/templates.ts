@@ -5,12 +5,12 @@
  * where the site must enter its own number, its sources (title, article, URL) and confidence.
  * Read-only and the same for every site: the data is compiled into the server.
  */
-import { TEMPLATES } from '@vigia/shared';
+import { TEMPLATES, type TemplatesAnswer } from '@vigia/shared';
 import { Hono } from 'hono';
 import type { RequireRole, SessionVars } from '../auth/session.ts';
 
 export function templatesRoutes(requireRole: RequireRole): Hono<{ Variables: SessionVars }> {
   return new Hono<{ Variables: SessionVars }>().get('/', requireRole('officer', 'admin'), (c) =>
-    c.json({ templates: TEMPLATES }),
+    c.json<TemplatesAnswer>({ templates: [...TEMPLATES] }),
   );
 }

@@ -1,8 +1,10 @@
 // Users through the whole app: admin-only listing, creation and changes, audited; disabling a user
 // or a new password ends its sessions and an open live stream at once (the heartbeat is set far
 // away, so only the change can end it); the last admin stays; a user changes their own password.
+import { UsersAnswer, UserView } from '@vigia/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
+import { wire } from '../../test-support/wire.ts';
 
 let t: TestApp;
 let admin = '';
@@ -57,18 +59,22 @@ describe('users API', () => {
       password: 'cuatro palabras largas aquí',
     });
     expect(created.status, await created.clone().text()).toBe(201);
-    expect(await created.json()).toMatchObject({
+    expect(wire(UserView, await created.json())).toMatchObject({
       user: 'lucia',
       role: 'officer',
       sites: ['mobile-plant'],
       disabled: false,
     });
-    const list = (await (await send('GET', '/api/v1/users', admin)).json()) as { users: Record<string, unknown>[] };
+    const list = wire(UsersAnswer, await (await send('GET', '/api/v1/users', admin)).json());
     expect(list.users.map((u) => u.user)).toEqual(['lucia', 'root']);
     expect(JSON.stringify(list)).not.toMatch(/password|scrypt/);
 
     const patched = await send('PATCH', '/api/v1/users/lucia', admin, { role: 'operator', sites: ['other'] });
-    expect(await patched.json()).toMatchObject({ role: 'operator', sites: ['other'], all_sites: false });
+    expect(wire(UserView, await patched.json())).toMatchObject({
+      role: 'operator',
+      sites: ['other'],
+      all_sites: false,
+    });
 
     const officer = await t.signIn('maria', 'officer');
     const operator = await t.signIn('juan', 'operator');

@@ -5,10 +5,10 @@
  * audit-logged; disabling a user or a new password ends that user's sessions and live streams at
  * once (auth/user-changes.ts). Same rules as `vigia-server user ...` (one implementation).
  */
-import { InputError, SiteId } from '@vigia/shared';
+import { InputError, Role, SiteId, type UsersAnswer } from '@vigia/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { ROLES, Role, UserName } from '../auth/roles.ts';
+import { ROLES, UserName } from '../auth/roles.ts';
 import { verifyPassword } from '../auth/secrets.ts';
 import type { RequireRole, SessionVars } from '../auth/session.ts';
 import { changeUser, UserPatch, userView } from '../auth/user-changes.ts';
@@ -39,7 +39,7 @@ export function usersRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Var
     endStreams: (user: string) => deps.live.closeUser(user),
   });
   return new Hono<{ Variables: SessionVars }>()
-    .get('/', requireRole('admin'), (c) => c.json({ users: deps.meta.listUsers().map(userView) }))
+    .get('/', requireRole('admin'), (c) => c.json<UsersAnswer>({ users: deps.meta.listUsers().map(userView) }))
     .post('/', requireRole('admin'), async (c) => {
       const u = parseInput(NewUser, await readJsonBody(c.req.raw), 'invalid_body', 422);
       await addUser(

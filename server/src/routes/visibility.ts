@@ -4,8 +4,9 @@
  * `siteScope` turns that into the filter the meta/report queries take, where an empty list
  * means every site: a user without sites gets `[NO_SITE]`, which matches no site id.
  */
+
+import type { SessionUser } from '@vigia/shared';
 import { InputError } from '@vigia/shared';
-import type { SessionUser } from '../auth/roles.ts';
 import type { Meta } from '../meta/meta.ts';
 
 /** Not a valid site id (SiteId allows only `[a-z0-9_.-]`), so it matches no site. */
