@@ -39,7 +39,12 @@ export const MIN_SPAN_MS = 60_000;
 /** The API serves at most 366 days; a custom range is cut to that. */
 export const MAX_SPAN_MS = 366 * DAY;
 
-export const DEFAULT_STATE: ChartState = { sensors: [], range: { kind: 'preset', preset: '1h' }, compare: false, zoomStack: [] };
+export const DEFAULT_STATE: ChartState = {
+  sensors: [],
+  range: { kind: 'preset', preset: '1h' },
+  compare: false,
+  zoomStack: [],
+};
 
 /** The [from, to) a range covers at `now`. */
 export function rangeBounds(range: ChartRange, now: number): { from: number; to: number } {

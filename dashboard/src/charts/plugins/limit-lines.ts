@@ -12,7 +12,7 @@ import uPlot from 'uplot';
  * force (red), a withdrawn one (grey hatching: re-evaluation no longer finds it, it is kept), or
  * one a permit preview would have found (amber hatching: nothing stored).
  */
-export type BreachSpan = { start: number; end: number | null; alarm: boolean; kind?: SpanKind };
+export type BreachSpan = { start: number; end: number | null; alarm: boolean; kind?: SpanKind; id?: string };
 export type SpanKind = 'breach' | 'withdrawn' | 'preview';
 
 export type LimitLinesSource = {

@@ -34,7 +34,8 @@ export function readingMarks(marks: () => readonly ReadingMark[]): uPlot.Plugin 
             // One mark per few pixels is all the eye can tell apart.
             if (x - lastX[m.kind] < 2 * r) continue;
             lastX[m.kind] = x;
-            const y = m.kind === 'corrected' ? bbox.top + bbox.height - r - 2 * px : bbox.top + bbox.height - 3 * r - 4 * px;
+            const y =
+              m.kind === 'corrected' ? bbox.top + bbox.height - r - 2 * px : bbox.top + bbox.height - 3 * r - 4 * px;
             ctx.beginPath();
             if (m.kind === 'corrected') {
               ctx.moveTo(x, y - r);
