@@ -144,6 +144,13 @@ function options(props: ChartProps, width: number, latest: { current: ChartProps
   };
 }
 
+/** The breaks in a layer's line (null rows), for tests and for a glance at the DOM. */
+function gapsOf(column: Column | undefined): number {
+  let n = 0;
+  for (const v of column ?? NONE) if (v === null) n++;
+  return n;
+}
+
 function dataOf(props: ChartProps): uPlot.AlignedData {
   return [props.xs, ...props.columns.flat()] as uPlot.AlignedData;
 }
@@ -214,6 +221,9 @@ export function Chart(props: ChartProps) {
       ref={box}
       data-chart="uplot"
       data-points={props.xs.length}
+      data-layers={props.layers.length}
+      data-axes={props.axes.length}
+      data-gaps={gapsOf(props.columns[0]?.[1])}
       data-from={Math.round(props.xMin)}
       data-to={Math.round(props.xMax)}
       data-limits={(props.limits ?? NONE).join(' ')}

@@ -9,7 +9,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { breaches as fetchBreaches, type SensorInfo, series, serverNow } from '../api.ts';
 import { isAlarmSeverity } from '../compliance.ts';
 import type { Live, LiveState } from '../live.ts';
-import { STALE_AFTER_MS } from '../staleness.ts';
+import { STALE_AFTER_MS, staleAfterMs } from '../staleness.ts';
 import { appendReading, bucketsToColumns, type SeriesColumns, trimBefore } from './buckets.ts';
 import type { BreachSpan } from './plugins/limit-lines.ts';
 import type { ReadingMark } from './plugins/reading-marks.ts';
@@ -105,7 +105,9 @@ export function useChartData(o: {
         if (cancelled) return;
         const first = answers[0]!;
         gapMs.current = Math.max(1.5 * first.bucket_ms, STALE_AFTER_MS);
-        let cols = answers.map((a) => bucketsToColumns(a));
+        // A gap is a silence the sensor's tile would grey for; the previous period is the primary's.
+        const silence = (i: number) => staleAfterMs((sensors[i] ?? sensors[0])?.interval_ms);
+        let cols = answers.map((a, i) => bucketsToColumns(a, silence(i)));
         for (const r of pending.current ?? []) {
           const i = ids.indexOf(r.sensor);
           if (i >= 0) cols = cols.map((c, k) => (k === i ? appendReading(c, r.ts, r.value, gapMs.current) : c));
