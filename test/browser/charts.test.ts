@@ -276,6 +276,23 @@ describe('charts', () => {
     await p.close();
   }, 60_000);
 
+  it('opens the chart around a breach from its card on the Breaches page', async () => {
+    const p = await open(1280, '');
+    await p.locator('[data-route="breaches"]').click();
+    const card = p.locator('[data-breach][data-state="withdrawn"]');
+    await card.waitFor({ timeout: 10_000 });
+    await card.locator('[data-breach-chart]').click();
+    const chart = await drawnChart(p);
+    expect(await p.locator(`[data-chart-sensor="${TURB.id}"]`).count()).toBe(1);
+    // The breach's 3.5 min padded by 15 min a side.
+    const from = Number(await chart.getAttribute('data-from'));
+    const to = Number(await chart.getAttribute('data-to'));
+    expect(from).toBeLessThanOrEqual(t0 - 14 * 60_000);
+    expect(to - from).toBeLessThan(45 * 60_000);
+    await expect.poll(() => chart.getAttribute('data-spans')).toBe('1');
+    await p.close();
+  }, 60_000);
+
   it("downloads the CSV of exactly the chart's range", async () => {
     const from = now - 6 * HOUR;
     const to = now - 2 * HOUR;

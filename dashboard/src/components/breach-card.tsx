@@ -7,6 +7,7 @@
 import { type BreachRow, isAlarmSeverity, limitText, type RuleRef } from '../compliance.ts';
 import { type I18n, useI18n } from '../i18n.ts';
 import { AckForm } from './ack-form.tsx';
+import { BreachChartLink } from './breach-chart-link.tsx';
 import { BreachNotes } from './breach-notes.tsx';
 import { StateIcon } from './state-icon.tsx';
 
@@ -93,6 +94,7 @@ export function BreachCard({ breach: b, sensorName, sensorUnit, rule, canAck, ca
           <dd>{b.sensor}</dd>
         </div>
       </dl>
+      <BreachChartLink breach={b} />
       <section class="breach__ack" data-ack={b.acknowledged ? 'yes' : 'no'}>
         <h3 class="breach__ack-title">{t('fieldAck')}</h3>
         {b.acknowledged ? (

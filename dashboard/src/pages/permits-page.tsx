@@ -20,11 +20,10 @@ import {
   serverNow,
 } from '../api.ts';
 import type { PermitInfo } from '../compliance.ts';
+import { PREVIEW_WINDOW_MS, PreviewChart } from '../components/preview-chart.tsx';
 import { type SaveStatus, StatusLine } from '../components/save-status.tsx';
 import { errorText } from '../error-text.ts';
 import { useI18n } from '../i18n.ts';
-
-const DAY_MS = 86_400_000;
 
 function PermitCard({ permit }: { permit: PermitInfo }) {
   const i18n = useI18n();
@@ -122,7 +121,7 @@ function TemplateForm({
   const check = () =>
     run(async (p) => {
       const now = serverNow();
-      setPreview((await previewPermit(p, now - 30 * DAY_MS, now)).breaches);
+      setPreview((await previewPermit(p, now - PREVIEW_WINDOW_MS, now)).breaches);
       setStatus({ kind: 'idle' });
     });
   const save = () =>
@@ -251,6 +250,7 @@ function TemplateForm({
             {preview.length === 0 ? t('permitPreviewNone') : t('permitPreviewSome', { count: preview.length })}
           </p>
           <PreviewList breaches={preview} />
+          <PreviewChart breaches={preview} sensors={sensors} />
         </div>
       )}
       <StatusLine status={status} saved={t('permitSaved')} />
