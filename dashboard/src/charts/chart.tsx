@@ -173,12 +173,13 @@ export function Chart(props: ChartProps) {
     opts.hooks = {
       ...opts.hooks,
       draw: [
-        () => {
+        (u) => {
           if (timing.current === null) return;
           const ms = performance.now() - timing.current;
           timing.current = null;
           performance.mark('vigia-chart-drawn');
           el.dataset.drawMs = ms.toFixed(1);
+          el.dataset.drawnPoints = String(u.data[0].length);
         },
       ],
     };

@@ -103,6 +103,8 @@ export function useChartData(o: {
     Promise.all([Promise.all(asks), spans])
       .then(([answers, found]) => {
         if (cancelled) return;
+        // The draw is timed from here: the answers are in, nothing converted yet.
+        const arrivedAt = performance.now();
         const first = answers[0]!;
         gapMs.current = Math.max(1.5 * first.bucket_ms, STALE_AFTER_MS);
         // A gap is a silence the sensor's tile would grey for; the previous period is the primary's.
@@ -126,7 +128,7 @@ export function useChartData(o: {
           marks,
           uncertainHidden: first.marks !== undefined && first.marks.uncertain === null,
           marksTruncated: first.marks?.truncated ?? false,
-          arrivedAt: performance.now(),
+          arrivedAt,
         });
       })
       .catch((err: unknown) => {
