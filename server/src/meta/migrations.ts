@@ -167,6 +167,11 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE users ADD COLUMN disabled_at INTEGER;
   `,
+  // 9: sites.tile_layout: the dashboard's areas and tile order for the site (JSON of shared
+  // TileLayout, PUT /api/v1/sites/:id/tiles); null: tiles grouped by quantity.
+  `
+  ALTER TABLE sites ADD COLUMN tile_layout TEXT;
+  `,
 ];
 
 /** Run the steps `db` has not seen yet, each in its own transaction. */

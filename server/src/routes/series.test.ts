@@ -68,15 +68,21 @@ describe('GET /api/v1/series', () => {
         body: JSON.stringify({ device: 'plant-01', readings }),
       });
     // Reading 5 corrected; readings 200 and 201 s sent with an uncertain time.
-    expect((await send([{ sensor: 'plant.ph', ts: T0 + 5000, value: 50, correction: true, reason: 'recal' }])).status).toBe(200);
+    expect(
+      (await send([{ sensor: 'plant.ph', ts: T0 + 5000, value: 50, correction: true, reason: 'recal' }])).status,
+    ).toBe(200);
     const late = [200, 201].map((s) => ({ sensor: 'plant.ph', ts: T0 + s * 1000, value: 7, q: 'uncertain' }));
     expect((await send(late)).status).toBe(200);
 
-    const fine = SeriesResponse.parse(await (await get(`sensor=plant.ph&from=${T0}&to=${T0 + 300_000}&points=1000`)).json());
+    const fine = SeriesResponse.parse(
+      await (await get(`sensor=plant.ph&from=${T0}&to=${T0 + 300_000}&points=1000`)).json(),
+    );
     expect(fine.bucket_ms).toBe(1000);
     expect(fine.marks).toEqual({ corrected: [T0 + 5000], uncertain: [T0 + 200_000, T0 + 201_000], truncated: false });
 
-    const coarse = SeriesResponse.parse(await (await get(`sensor=plant.ph&from=${T0}&to=${T0 + 3_600_000}&points=10`)).json());
+    const coarse = SeriesResponse.parse(
+      await (await get(`sensor=plant.ph&from=${T0}&to=${T0 + 3_600_000}&points=10`)).json(),
+    );
     expect(coarse.bucket_ms).toBeGreaterThanOrEqual(60_000);
     expect(coarse.marks).toEqual({ corrected: [T0 + 5000], uncertain: null, truncated: false });
   });

@@ -1,5 +1,5 @@
 /** @module routes/series — `GET /api/v1/series`: at most `points` min/mean/max buckets; gaps left out. */
-import { MAX_MARKS, SeriesQuery, type SeriesMarks, type SeriesResponse, seriesWindow } from '@vigia/shared';
+import { MAX_MARKS, type SeriesMarks, SeriesQuery, type SeriesResponse, seriesWindow } from '@vigia/shared';
 import { Hono } from 'hono';
 import { ROLES } from '../auth/roles.ts';
 import type { RequireRole, SessionVars } from '../auth/session.ts';
@@ -29,7 +29,13 @@ const MINUTE_MS = 60_000;
  * are listed at any range. Uncertain readings are found only among raw readings: listed while
  * buckets are narrower than a minute (a range of hours, a few thousand rows), null beyond.
  */
-async function marksOf(deps: AppDeps, sensor: string, from: number, to: number, bucketMs: number): Promise<SeriesMarks> {
+async function marksOf(
+  deps: AppDeps,
+  sensor: string,
+  from: number,
+  to: number,
+  bucketMs: number,
+): Promise<SeriesMarks> {
   const revised = await deps.store.revisions(sensor, from, to);
   const corrected = [...new Set(revised.map((r) => r.ts))];
   let uncertain: number[] | null = null;
