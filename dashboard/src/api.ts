@@ -4,7 +4,14 @@
  * `onUnauthorized` so the app shows the login form. Never retries on its own: callers
  * decide, because a retry loop on poor signal drains a cheap tablet's battery.
  */
-import { type Permit, type Quality, type Quantity, SeriesResponse, type Template } from '@vigia/shared';
+import {
+  type Permit,
+  type Quality,
+  type Quantity,
+  SeriesResponse,
+  type Template,
+  type TileLayout,
+} from '@vigia/shared';
 import { type BreachRow, type PermitInfo, type RuleStatus, toBreachRow, toRuleStatus } from './compliance.ts';
 import { type DeviceHealth, toDeviceHealth } from './device-health.ts';
 
@@ -102,8 +109,8 @@ export async function sensors(): Promise<SensorInfo[]> {
   return body.sensors;
 }
 
-/** One row of `GET /api/v1/sites`: the site's name (null until set) and IANA time zone. */
-export type SiteInfo = { id: string; name: string | null; time_zone: string };
+/** One row of `GET /api/v1/sites`: the site's name (null until set), IANA time zone and tile layout. */
+export type SiteInfo = { id: string; name: string | null; time_zone: string; tile_layout?: TileLayout | null };
 
 /** GET /api/v1/sites: the user's sites, by id. */
 export async function sites(): Promise<SiteInfo[]> {
@@ -116,6 +123,15 @@ export async function putSite(id: string, name: string, timeZone: string): Promi
   const body = (await request(`/api/v1/sites/${encodeURIComponent(id)}`, {
     method: 'PUT',
     body: JSON.stringify({ name, time_zone: timeZone }),
+  })) as { site: SiteInfo };
+  return body.site;
+}
+
+/** PUT /api/v1/sites/:id/tiles (admin): the site's tile areas and order; `null` groups by quantity. */
+export async function putTileLayout(id: string, layout: TileLayout | null): Promise<SiteInfo> {
+  const body = (await request(`/api/v1/sites/${encodeURIComponent(id)}/tiles`, {
+    method: 'PUT',
+    body: JSON.stringify({ tile_layout: layout }),
   })) as { site: SiteInfo };
   return body.site;
 }

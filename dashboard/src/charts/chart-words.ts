@@ -2,6 +2,7 @@
  * @module charts/chart-words — the chart's own words, Spanish first, English second. Kept with
  * the lazily loaded chart (not in i18n.ts) so the first load every phone pays for stays small.
  */
+import { fill } from '../fill.ts';
 import type { Lang } from '../format.ts';
 import type { Preset } from './chart-state.ts';
 
@@ -95,7 +96,6 @@ export function chartWords(lang: Lang) {
   const w = lang === 'es' ? es : en;
   return {
     w,
-    t: (key: ChartWordKey, vars: Record<string, string | number> = {}) =>
-      (w[key] as string).replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`)),
+    t: (key: ChartWordKey, vars: Record<string, string | number> = {}) => fill(w[key] as string, vars),
   };
 }

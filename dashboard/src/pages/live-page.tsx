@@ -8,8 +8,8 @@ import { keepAwake } from '../alarm-signals.ts';
 import { sensors as fetchSensors, type Me, type SensorInfo } from '../api.ts';
 import { type BreachRow, limitsStale, type RuleRef, ruleKey, worstRuleState } from '../compliance.ts';
 import { LazyChartPanel } from '../components/lazy-chart.tsx';
-import { SensorGrid } from '../components/sensor-grid.tsx';
 import type { TileReading } from '../components/sensor-tile.tsx';
+import { TileBoard } from '../components/tile-board.tsx';
 import { useI18n } from '../i18n.ts';
 import type { Live, LiveSnapshot } from '../live.ts';
 import { useChartState } from '../use-chart-state.ts';
@@ -30,7 +30,7 @@ export type LivePageProps = {
   focus?: { sensor: string; n: number } | null;
 };
 
-export function LivePage({ live, snapshot, compliance, focus }: LivePageProps) {
+export function LivePage({ me, live, snapshot, compliance, focus }: LivePageProps) {
   const i18n = useI18n();
   const { t } = i18n;
   const now = useNow(1000);
@@ -141,8 +141,10 @@ export function LivePage({ live, snapshot, compliance, focus }: LivePageProps) {
       {list === null && !error && <p class="message">{t('loadingSensors')}</p>}
       {list !== null && list.length === 0 && <p class="message">{t('noSensors')}</p>}
       {list !== null && list.length > 0 && (
-        <SensorGrid
+        <TileBoard
+          me={me}
           sensors={list}
+          live={live}
           latest={latest}
           now={now}
           selected={selectedSensor?.id ?? null}
