@@ -84,7 +84,7 @@ beforeAll(async () => {
   const temp = Array.from({ length: 60 }, (_, i) => ({ sensor: TEMP.id, ts: now - (60 - i) * 60_000, value: 21 }));
   await ingest({ device: 'plant-01', sensors: [PH, FLOW, TEMP, TURB], readings: [...ph, ...flow, ...temp] });
   // One pH reading corrected 10 minutes ago (the chart marks it).
-  const corrected = ph.findLast((r) => r.ts < now - 10 * 60_000)!;
+  const corrected = ph.filter((r) => r.ts < now - 10 * 60_000).at(-1)!;
   await ingest({
     device: 'plant-01',
     readings: [{ ...corrected, value: 6.5, correction: true, reason: 'recalibrado' }],
