@@ -151,6 +151,12 @@ function gapsOf(column: Column | undefined): number {
   return n;
 }
 
+/** When the draw of `props`' data is timed from: its arrival; not timed without data. */
+function startOfTiming(props: ChartProps): number | null {
+  if (props.xs.length === 0) return null;
+  return props.arrivedAt || performance.now();
+}
+
 function dataOf(props: ChartProps): uPlot.AlignedData {
   return [props.xs, ...props.columns.flat()] as uPlot.AlignedData;
 }
@@ -183,7 +189,7 @@ export function Chart(props: ChartProps) {
         },
       ],
     };
-    timing.current = p.arrivedAt ?? performance.now();
+    timing.current = startOfTiming(p);
     const u = new uPlot(opts, dataOf(p), el);
     u.setScale('x', { min: p.xMin, max: p.xMax });
     plot.current = u;
@@ -208,7 +214,7 @@ export function Chart(props: ChartProps) {
       first.current = false;
       return;
     }
-    timing.current = props.arrivedAt ?? performance.now();
+    timing.current = startOfTiming(props);
     // Keep our window rather than uPlot's auto range; the y scales follow the visible data.
     u.batch(() => {
       u.setData(dataOf(props), false);
