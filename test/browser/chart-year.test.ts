@@ -67,7 +67,14 @@ afterAll(async () => {
 describe('a year on one chart', () => {
   it(`draws a year within ${DRAW_BUDGET_MS} ms after the data arrives, from hour rollups`, async () => {
     const p = await browser!.newPage({ viewport: { width: 1280, height: 900 }, locale: 'es-CO' });
-    const answer = p.waitForResponse((r) => r.url().includes('/api/v1/series') && r.ok(), { timeout: 30_000 });
+    // The chart's request (the tile's sparkline asks the same route for its last hour).
+    const yearLong = (url: string) => {
+      const q = new URL(url).searchParams;
+      return Number(q.get('to')) - Number(q.get('from')) >= 300 * 86_400_000;
+    };
+    const answer = p.waitForResponse((r) => r.url().includes('/api/v1/series') && yearLong(r.url()) && r.ok(), {
+      timeout: 30_000,
+    });
     await signInThroughForm(p, `${baseUrl}/#/live?sensors=${SENSOR.id}&range=1y`, OPERATOR.user, OPERATOR.password);
     const body = (await (await answer).json()) as { bucket_ms: number; buckets: { n: number }[] };
     // Hour-wide buckets or wider: answered from the 1-hour rollups.
