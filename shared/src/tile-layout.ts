@@ -22,8 +22,8 @@ export const TileLayout = z
   .strict()
   .superRefine((layout, ctx) => {
     const seen = new Set<string>();
-    layout.areas.forEach((area, i) =>
-      area.sensors.forEach((sensor, j) => {
+    for (const [i, area] of layout.areas.entries()) {
+      for (const [j, sensor] of area.sensors.entries()) {
         if (seen.has(sensor)) {
           ctx.addIssue({
             code: 'custom',
@@ -32,7 +32,7 @@ export const TileLayout = z
           });
         }
         seen.add(sensor);
-      }),
-    );
+      }
+    }
   });
 export type TileLayout = z.infer<typeof TileLayout>;

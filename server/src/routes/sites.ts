@@ -74,8 +74,8 @@ export function sitesRoutes(
       }
       const { tile_layout: layout } = parseInput(PutTilesBody, await readJsonBody(c.req.raw), 'invalid_tiles', 422);
       // Only this site's sensors: a tile of another site would never show here.
-      layout?.areas.forEach((area, i) =>
-        area.sensors.forEach((sensor, j) => {
+      for (const [i, area] of (layout?.areas ?? []).entries()) {
+        for (const [j, sensor] of area.sensors.entries()) {
           if (deps.meta.sensorById(sensor)?.site !== id) {
             throw new InputError(
               'invalid_tiles',
@@ -84,8 +84,8 @@ export function sitesRoutes(
               422,
             );
           }
-        }),
-      );
+        }
+      }
       const now = deps.clock.now();
       const changed = deps.meta.setTileLayout(id, layout, c.var.user.user, now);
       if (changed) deps.meta.audit(c.var.user.user, 'site_tiles_changed', { site: id, tile_layout: layout }, now);
