@@ -237,6 +237,13 @@ describe('charts', () => {
     const again = await drawnChart(p);
     await expect.poll(() => again.getAttribute('data-layers')).toBe('2');
     await screenshot(p, shotDir, 'chart-two-axes-1280.png');
+    // Another page and back through the "En vivo" tab: the same chart, in the URL again.
+    await p.locator('[data-route="breaches"]').click();
+    await p.locator('[data-route="live"]').click();
+    await expect
+      .poll(async () => Number(await p.locator('.panel .chart').getAttribute('data-layers')), { timeout: 10_000 })
+      .toBe(2);
+    expect(await p.evaluate('location.hash')).toContain(`sensors=${PH.id},${FLOW.id}`);
     await p.close();
   }, 60_000);
 
