@@ -274,6 +274,20 @@ describe('charts', () => {
     const legend = p.locator('[data-legend="withdrawn"]');
     expect(await legend.textContent()).toContain('Incumplimiento retirado');
     expect(await p.locator('[data-legend="breach"]').count()).toBe(0);
+    // On the canvas: the bar over the span is the withdrawn grey, not a breach's red.
+    const from = Number(await chart.getAttribute('data-from'));
+    const to = Number(await chart.getAttribute('data-to'));
+    const mid = t0 + 100_000;
+    const rgb = (await p.evaluate(`(() => {
+      const over = document.querySelector('.panel .u-over').getBoundingClientRect();
+      const canvas = document.querySelector('.panel .chart canvas');
+      const box = canvas.getBoundingClientRect();
+      const k = canvas.width / box.width;
+      const x = over.left + ((${mid} - ${from}) / (${to} - ${from})) * over.width;
+      const d = canvas.getContext('2d').getImageData(Math.round((x - box.left) * k), Math.round((over.top - box.top) * k) + 1, 1, 1).data;
+      return [d[0], d[1], d[2]];
+    })()`)) as number[];
+    expect(rgb).toEqual([0x6b, 0x6b, 0x6b]);
     await screenshot(p, shotDir, 'chart-withdrawn-1280.png');
 
     await p.goto(`${baseUrl}/#/live?sensors=${PH.id}&range=1h`);
