@@ -106,9 +106,10 @@ export function useChartData(o: {
         // The draw is timed from here: the answers are in, nothing converted yet.
         const arrivedAt = performance.now();
         const first = answers[0]!;
-        gapMs.current = Math.max(1.5 * first.bucket_ms, STALE_AFTER_MS);
         // A gap is a silence the sensor's tile would grey for; the previous period is the primary's.
         const silence = (i: number) => staleAfterMs((sensors[i] ?? sensors[0])?.interval_ms);
+        // Live appends: the slowest sensor's silence, so none of them breaks between two readings.
+        gapMs.current = Math.max(1.5 * first.bucket_ms, ...sensors.map((_, i) => silence(i)));
         let cols = answers.map((a, i) => bucketsToColumns(a, silence(i)));
         for (const r of pending.current ?? []) {
           const i = ids.indexOf(r.sensor);
