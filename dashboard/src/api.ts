@@ -27,9 +27,11 @@ import {
   SessionUser,
   SiteAnswer,
   SitesAnswer,
+  SiteTilesAnswer,
   type SiteView,
   type Template,
   TemplatesAnswer,
+  type TileLayout,
   UsersAnswer,
   UserView,
   type PreviewBreach as WirePreviewBreach,
@@ -173,6 +175,12 @@ export async function sites(): Promise<SiteInfo[]> {
 export async function putSite(id: string, name: string, timeZone: string): Promise<SiteInfo> {
   const init = { method: 'PUT', body: JSON.stringify({ name, time_zone: timeZone }) };
   return (await answer(SiteAnswer, `/api/v1/sites/${encodeURIComponent(id)}`, init)).site;
+}
+
+/** PUT /api/v1/sites/:id/tiles (admin): the site's tile areas and order; `null` groups by quantity. */
+export async function putTileLayout(id: string, layout: TileLayout | null): Promise<SiteInfo> {
+  const init = { method: 'PUT', body: JSON.stringify({ tile_layout: layout }) };
+  return (await answer(SiteTilesAnswer, `/api/v1/sites/${encodeURIComponent(id)}/tiles`, init)).site;
 }
 
 /** GET /api/v1/devices: each device's health (docs/api.md, "Device health"). */

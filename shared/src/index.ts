@@ -22,5 +22,6 @@ export * from './rules/index.ts';
 export * from './sensor.ts';
 export * from './series.ts';
 export * from './templates/index.ts';
+export * from './tile-layout.ts';
 export * from './units.ts';
 export * from './wire/index.ts';

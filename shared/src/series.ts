@@ -24,12 +24,31 @@ export const SeriesBucket = z.object({
 });
 export type SeriesBucket = z.infer<typeof SeriesBucket>;
 
+/** At most this many marked readings of each kind in one series answer (`marks.truncated` beyond). */
+export const MAX_MARKS = 1000;
+
+/**
+ * Readings in the range that are not plain evidence, for the chart to mark: `corrected` (a
+ * correction replaced the stored value; details from `/api/v1/readings/revisions`) and
+ * `uncertain` (`q: uncertain`: doubtful value or a corrected edge clock). `uncertain` is null
+ * when the buckets are a minute or wider: the rollups do not count qualities, so it is listed
+ * only at raw resolution (zoom in to see it).
+ */
+export const SeriesMarks = z.object({
+  corrected: z.array(z.number()),
+  uncertain: z.array(z.number()).nullable(),
+  truncated: z.boolean(),
+});
+export type SeriesMarks = z.infer<typeof SeriesMarks>;
+
 export const SeriesResponse = z.object({
   sensor: SensorId,
   from: z.number(),
   to: z.number(),
   bucket_ms: z.number(),
   buckets: z.array(SeriesBucket),
+  /** Absent from servers older than the marks. */
+  marks: SeriesMarks.optional(),
 });
 export type SeriesResponse = z.infer<typeof SeriesResponse>;
 

@@ -6,6 +6,7 @@
  */
 
 import { benchRules } from '../../shared/src/rules/evaluate.bench.ts';
+import { chartBench } from './chart.bench.ts';
 import { complianceBench } from './compliance.bench.ts';
 import { edgeBench } from './edge.bench.ts';
 import type { Bench, Figure } from './figure.ts';
@@ -27,6 +28,7 @@ const BENCHES: Bench[] = [
   complianceBench,
   releaseBench,
   reportBench,
+  chartBench,
   peerBench,
 ];
 

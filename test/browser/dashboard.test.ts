@@ -150,7 +150,7 @@ describe('dashboard in Chromium against vigia-server', () => {
     await expect.poll(() => page.locator('[data-connection]').textContent(), { timeout: 10_000 }).toContain('Live');
   });
 
-  it('fits a 360 px phone: one column, big values, no sideways scrolling', async () => {
+  it('fits a 360 px phone: two columns of compact tiles, values still large, no sideways scrolling', async () => {
     const phone = await browser!.newPage({ viewport: { width: 360, height: 740 }, locale: 'es-CO' });
     try {
       await signInThroughForm(phone, baseUrl, 'demo', PASSWORD);
@@ -161,7 +161,14 @@ describe('dashboard in Chromium against vigia-server', () => {
           `getComputedStyle(document.querySelector('[data-sensor="${PH.id}"] [data-value]')).fontSize`,
         ),
       );
-      expect(fontPx).toBeGreaterThanOrEqual(48);
+      // Compact tiles keep the value at least 36 px (docs/decisions/2026-12-04-compact-tiles.md).
+      expect(fontPx).toBeGreaterThanOrEqual(36);
+      const [a, b] = (await phone.evaluate(
+        "[...document.querySelectorAll('[data-sensor]')].slice(0, 2).map((t) => { const r = t.getBoundingClientRect(); return { x: r.x, y: r.y, width: r.width }; })",
+      )) as { x: number; y: number; width: number }[];
+      // Side by side: same row, the second to the right of the first.
+      expect(Math.abs(a!.y - b!.y)).toBeLessThan(2);
+      expect(b!.x).toBeGreaterThanOrEqual(a!.x + a!.width);
       expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
       await screenshot(phone, shotDir, 'dashboard-360x740.png');
     } finally {

@@ -1,6 +1,6 @@
 /**
  * Browser test: export a day, and staleness per sensor. An operator on a phone (360 px) and on a desktop (1280 px) picks
- * "Últimas 24 h" under the chart and downloads the CSV; its rows equal the readings the API
+ * the chart's "24 h" period and downloads its CSV; its rows equal the readings the API
  * answers in JSON for the same range (read from the download's URL). A sensor read every 60 s
  * whose last reading is 45 s old stays live, while a 1 Hz one as quiet turns grey. Real vigia-server process,
  * real Debian Chromium (playwright-core). Fails (never skips) when Chromium is missing.
@@ -84,10 +84,12 @@ describe('export a day', () => {
       await signInThroughForm(p, `${baseUrl}/`, OPERATOR.user, OPERATOR.password);
       await p.locator(`[data-sensor="${PH.id}"]`).click();
       const panel = p.locator(`[data-chart-sensor="${PH.id}"]`);
-      await panel.getByLabel('Periodo a descargar').selectOption({ label: 'Últimas 24 h' });
+      // The chart's own range is what its download button takes.
+      await panel.locator('[data-preset="24h"]').click();
+      await expect.poll(() => panel.locator('.chart').getAttribute('data-points'), { timeout: 10_000 }).not.toBe('0');
       const [download] = await Promise.all([
         p.waitForEvent('download'),
-        panel.getByRole('link', { name: 'Descargar lecturas (CSV)' }).click(),
+        panel.getByRole('link', { name: 'Descargar CSV de pH descarga' }).click(),
       ]);
       const url = new URL(download.url());
       expect(url.pathname).toBe('/api/v1/readings');

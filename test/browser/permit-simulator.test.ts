@@ -106,6 +106,10 @@ describe('permit from a template, end to end with the plant simulator', () => {
     const preview = p.locator('.permit-preview');
     await preview.waitFor({ timeout: 30_000 });
     expect(await preview.getAttribute('data-count')).toBe('1');
+    // The would-be breach is drawn on the pH chart, hatched and named in the legend.
+    const chart = preview.locator(`[data-preview-chart="${PH.id}"]`);
+    await expect.poll(() => chart.locator('.chart').getAttribute('data-spans'), { timeout: 10_000 }).toBe('1');
+    expect(await chart.locator('[data-legend="preview"]').count()).toBe(1);
     await screenshot(p, screenshotDir(), 'permit-simulator-preview-1280x900.png');
     const stored = await p.request.get(`${s.serverUrl}/api/v1/breaches?from=0&to=${Date.now() + DAY}`);
     expect(((await stored.json()) as { breaches: unknown[] }).breaches).toEqual([]);

@@ -4,6 +4,12 @@ import { appendReading, bucketsToColumns, emptyColumns, trimBefore } from './buc
 const b = (ts: number, mean: number) => ({ ts, min: mean - 1, mean, max: mean + 1, n: 3 });
 
 describe('bucketsToColumns', () => {
+  it('does not break the line between two readings of a slow sensor (its own silence threshold)', () => {
+    const resp = { bucket_ms: 3000, buckets: [b(0, 5), b(30_000, 6), b(200_000, 7)] };
+    expect(bucketsToColumns(resp, 70_000)[0]).toEqual([0, 30_000, 33_000, 200_000]);
+    expect(bucketsToColumns(resp)[0]).toEqual([0, 3000, 30_000, 33_000, 200_000]);
+  });
+
   it('turns buckets into x/min/mean/max columns', () => {
     const cols = bucketsToColumns({ bucket_ms: 1000, buckets: [b(0, 5), b(1000, 6)] });
     expect(cols).toEqual([

@@ -17,16 +17,18 @@ export function emptyColumns(): SeriesColumns {
 
 /**
  * Buckets to columns. Where two buckets are more than 1.5 × `bucket_ms` apart (the server
- * leaves empty buckets out), a null row is inserted one bucket after the earlier one, so
- * uPlot breaks the line there instead of joining across the silence.
+ * leaves empty buckets out), and more than `minGapMs` (the sensor's own silence threshold: a
+ * sensor read every 30 s is not silent between two readings at 3 s buckets), a null row is
+ * inserted one bucket after the earlier one, so uPlot breaks the line there instead of
+ * joining across the silence.
  *
  * @example bucketsToColumns({ bucket_ms: 1000, buckets: [{ts:0,…},{ts:5000,…}] })
  *   // → [[0, 1000, 5000], [min0, null, min5], …]
  */
-export function bucketsToColumns(resp: Pick<SeriesResponse, 'bucket_ms' | 'buckets'>): SeriesColumns {
+export function bucketsToColumns(resp: Pick<SeriesResponse, 'bucket_ms' | 'buckets'>, minGapMs = 0): SeriesColumns {
   const cols = emptyColumns();
   const [xs, mins, means, maxs] = cols;
-  const gapMs = GAP_FACTOR * resp.bucket_ms;
+  const gapMs = Math.max(GAP_FACTOR * resp.bucket_ms, minGapMs);
   // The server answers in time order; sorting a copy costs little and guards the gap logic.
   const buckets = [...resp.buckets].sort((a, b) => a.ts - b.ts);
   let prevTs: number | null = null;

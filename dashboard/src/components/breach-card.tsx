@@ -4,13 +4,13 @@
  * withdrawn, and the acknowledgement (or the form to give one). A withdrawn breach (re-evaluation
  * no longer finds it; kept, never deleted) is struck through with the reason it was withdrawn.
  * Its links: the rule on the permits page (officers, admins: `#/permits/<permit>/<rule>`), and a
- * slot for the link to the chart around the breach (`chartLink`, drawn by the charts side).
+ * link to the chart around the breach (breach-chart-link.tsx).
  */
-import type { ComponentChildren } from 'preact';
 import { type BreachRow, isAlarmSeverity, limitText, type RuleRef } from '../compliance.ts';
 import { type I18n, useI18n } from '../i18n.ts';
 import { ruleAnchor } from '../route.ts';
 import { AckForm } from './ack-form.tsx';
+import { BreachChartLink } from './breach-chart-link.tsx';
 import { BreachNotes } from './breach-notes.tsx';
 import { StateIcon } from './state-icon.tsx';
 
@@ -26,7 +26,6 @@ export type BreachCardProps = {
   /** Officers and admins get the link to the rule on the permits page (others are not offered it). */
   canSeePermits?: boolean;
   /** The link to the chart around the breach, when the charts side gives one. */
-  chartLink?: ComponentChildren;
 };
 
 export function BreachCard({
@@ -38,7 +37,6 @@ export function BreachCard({
   canNote,
   onAcked,
   canSeePermits,
-  chartLink,
 }: BreachCardProps) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -111,16 +109,14 @@ export function BreachCard({
           <dd>{b.sensor}</dd>
         </div>
       </dl>
-      {(canSeePermits || chartLink) && (
-        <nav class="breach__links">
-          {canSeePermits && (
-            <a class="button button--quiet" href={ruleAnchor(b.permit, b.rule)} data-link="rule">
-              {t('breachRuleLink')}: {ruleTitle}
-            </a>
-          )}
-          {chartLink}
-        </nav>
-      )}
+      <nav class="breach__links">
+        {canSeePermits && (
+          <a class="button button--quiet" href={ruleAnchor(b.permit, b.rule)} data-link="rule">
+            {t('breachRuleLink')}: {ruleTitle}
+          </a>
+        )}
+        <BreachChartLink breach={b} />
+      </nav>
       <section class="breach__ack" data-ack={b.acknowledged ? 'yes' : 'no'}>
         <h3 class="breach__ack-title">{t('fieldAck')}</h3>
         {b.acknowledged ? (

@@ -1,128 +1,147 @@
 /**
- * @module chart-panel — the last hour of the selected sensor: series from the server, then
- * live values appended as they arrive. Holds the data; the Chart component draws it.
+ * @module chart-panel — the live page's chart: the selected sensor (and any added to it) over a
+ * preset or custom range, with zoom, the previous period, limits of the primary sensor,
+ * breaches, marks, and the CSV of exactly what is shown. Loaded lazily with uPlot (its own
+ * chunk): the tiles show before it. Its state lives in the URL (use-chart-state.ts).
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { type SensorInfo, series, serverNow } from '../api.ts';
-import { appendReading, bucketsToColumns, emptyColumns, type SeriesColumns, trimBefore } from '../charts/buckets.ts';
-import { Chart } from '../charts/chart.tsx';
-import type { BreachSpan } from '../charts/plugins/limit-lines.ts';
-import { limitText, limitValues, type RuleRef } from '../compliance.ts';
+import { type SensorInfo, serverNow } from '../api.ts';
+import { ChartDownload } from '../charts/chart-download.tsx';
+import { type ChartState, followsNow, PRESET_MS, rangeBounds, zoomIn, zoomOut } from '../charts/chart-state.ts';
+import { chartWords } from '../charts/chart-words.ts';
+import { RangeBar } from '../charts/range-bar.tsx';
+import { LAYER_COLORS, SensorChart } from '../charts/sensor-chart.tsx';
+import { SensorPicker } from '../charts/sensor-picker.tsx';
+import { planAxes } from '../charts/series-set.ts';
+import { type BreachRow, isAlarmSeverity, limitText, limitValues, type RuleRef } from '../compliance.ts';
+import { formatUnit } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import type { Live, LiveState } from '../live.ts';
-import { STALE_AFTER_MS } from '../staleness.ts';
-import { ExportLink } from './export-link.tsx';
 
-const WINDOW_MS = 3_600_000;
-/** 360 buckets of 10 s: finer than a phone's chart has pixels for, coarse enough for bad signal. */
-const POINTS = 360;
 const SLIDE_EVERY_MS = 10_000;
 
-type Load = { kind: 'loading' } | { kind: 'ready' } | { kind: 'error'; detail: string };
-
 export type ChartPanelProps = {
-  sensor: SensorInfo;
+  /** Every sensor the user may see (to add to the chart). */
+  all: readonly SensorInfo[];
+  /** The chart's sensors, primary first (never empty). */
+  sensors: readonly SensorInfo[];
+  state: ChartState;
+  onState: (next: ChartState) => void;
   live: Live;
   connection: LiveState;
-  /** The rules on this sensor: their limits are drawn and listed with their source. */
+  /** The rules on the primary sensor: their limits are drawn and listed with their source. */
   rules: readonly RuleRef[];
-  spans: readonly BreachSpan[];
+  /** The primary sensor's breaches the live stream knows (opened since the chart loaded, too). */
+  breaches: readonly BreachRow[];
 };
 
-export function ChartPanel({ sensor, live, connection, rules, spans }: ChartPanelProps) {
+export function ChartPanel({
+  all,
+  sensors: asked,
+  state,
+  onState,
+  live,
+  connection,
+  rules,
+  breaches,
+}: ChartPanelProps) {
   const i18n = useI18n();
-  const [cols, setCols] = useState<SeriesColumns>(emptyColumns);
-  const [load, setLoad] = useState<Load>({ kind: 'loading' });
+  const words = chartWords(i18n.lang);
+  const { t } = words;
+  // A link may name a third unit: draw what fits and say what was left out.
+  const plan = planAxes(asked);
+  const sensors = plan.ok ? asked : asked.slice(0, asked.indexOf(plan.refused as SensorInfo));
+  const refused = plan.ok ? null : plan.refused;
+  const primary = sensors[0]!;
+
+  // A preset is fetched once when chosen (and on reconnect); the window then slides with now.
+  const [fetchedAt, setFetchedAt] = useState(serverNow);
+  const rangeKey = JSON.stringify(state.range);
+  useEffect(() => setFetchedAt(serverNow()), [rangeKey]);
+  const bounds = useMemo(() => rangeBounds(state.range, fetchedAt), [rangeKey, fetchedAt]);
+  const follow = followsNow(state.range);
   const [now, setNow] = useState(serverNow);
-  const gapMs = useRef(STALE_AFTER_MS);
-  // Live values that arrive while the series request is in flight are kept and added after.
-  const pending = useRef<[number, number][] | null>(null);
-
-  // Reload after the live stream comes back: the backlog may have filled the gap meanwhile.
-  const [reloads, setReloads] = useState(0);
-  const prevConnection = useRef(connection);
   useEffect(() => {
-    if (prevConnection.current === 'retrying' && connection === 'open') setReloads((n) => n + 1);
-    prevConnection.current = connection;
-  }, [connection]);
-
-  // `reloads` is the trigger: each bump refetches.
+    if (!follow) return;
+    const timer = setInterval(() => setNow(serverNow()), SLIDE_EVERY_MS);
+    return () => clearInterval(timer);
+  }, [follow]);
+  // A long preset is re-fetched after a tenth of its length has slid by (the buckets move).
   useEffect(() => {
-    let cancelled = false;
-    const to = serverNow();
-    const from = to - WINDOW_MS;
-    pending.current = [];
-    setLoad({ kind: 'loading' });
-    series(sensor.id, from, to, POINTS)
-      .then((resp) => {
-        if (cancelled) return;
-        gapMs.current = Math.max(1.5 * resp.bucket_ms, STALE_AFTER_MS);
-        let next = bucketsToColumns(resp);
-        for (const [ts, value] of pending.current ?? []) next = appendReading(next, ts, value, gapMs.current);
-        pending.current = null;
-        setCols(next);
-        setNow(serverNow());
-        setLoad({ kind: 'ready' });
-      })
-      .catch((err: unknown) => {
-        if (cancelled) return;
-        pending.current = null;
-        setLoad({ kind: 'error', detail: err instanceof Error ? err.message : String(err) });
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [sensor.id, reloads]);
-
-  useEffect(
-    () =>
-      live.subscribe((event) => {
-        if (event.kind !== 'reading' || event.reading.sensor !== sensor.id) return;
-        const { ts, value } = event.reading;
-        if (pending.current) {
-          pending.current.push([ts, value]);
-          return;
-        }
-        const t = serverNow();
-        setNow(t);
-        setCols((c) => trimBefore(appendReading(c, ts, value, gapMs.current), t - WINDOW_MS));
-      }),
-    [live, sensor.id],
-  );
+    if (
+      state.range.kind === 'preset' &&
+      now - fetchedAt > PRESET_MS[state.range.preset] / 10 &&
+      now - fetchedAt > 60_000
+    ) {
+      setFetchedAt(now);
+    }
+  }, [now]);
+  const view = follow
+    ? { from: Math.max(now, bounds.to) - (bounds.to - bounds.from), to: Math.max(now, bounds.to) }
+    : bounds;
 
   // On a phone the chart sits under the tiles: after a tap, bring it into view (no smooth
   // scrolling: no animation). Not on first show, so the page opens at the top.
   const section = useRef<HTMLElement>(null);
-  const shownSensor = useRef(sensor.id);
+  const shownSensor = useRef(primary.id);
   useEffect(() => {
-    if (shownSensor.current === sensor.id) return;
-    shownSensor.current = sensor.id;
+    if (shownSensor.current === primary.id) return;
+    shownSensor.current = primary.id;
     section.current?.scrollIntoView({ block: 'nearest' });
-  }, [sensor.id]);
+  }, [primary.id]);
 
-  // Slide the window even while the sensor is silent, so the silence shows as empty space.
-  useEffect(() => {
-    const timer = setInterval(() => setNow(serverNow()), SLIDE_EVERY_MS);
-    return () => clearInterval(timer);
-  }, []);
-
+  const liveSpans = useMemo(
+    () =>
+      breaches.map((b) => ({
+        id: b.id,
+        start: b.start,
+        end: b.end,
+        alarm: isAlarmSeverity(b.severity),
+        kind: b.state === 'withdrawn' ? ('withdrawn' as const) : ('breach' as const),
+      })),
+    [breaches],
+  );
   const limits = useMemo(() => [...new Set(rules.flatMap((r) => limitValues(r.rule)))], [rules]);
-
-  const lastX = cols[0].length > 0 ? cols[0][cols[0].length - 1]! : 0;
-  const xMax = Math.max(now, lastX);
-  const name = sensor.name || sensor.id;
+  const name = sensors.length === 1 ? primary.name || primary.id : t('titleMany', { count: sensors.length });
   return (
-    <section class="panel" ref={section} aria-label={i18n.t('chartTitle', { name })} data-chart-sensor={sensor.id}>
+    <section class="panel" ref={section} aria-label={name} data-chart-sensor={primary.id}>
       <h2 class="panel__title">
-        {i18n.t('chartTitle', { name })}
-        <span class="panel__quantity"> · {i18n.quantity(sensor.quantity)}</span>
+        {name}
+        {sensors.length === 1 && <span class="panel__quantity"> · {i18n.quantity(primary.quantity)}</span>}
       </h2>
+      <RangeBar
+        words={words}
+        lang={i18n.lang}
+        range={state.range}
+        bounds={bounds}
+        compare={state.compare}
+        canZoomOut={state.range.kind === 'fixed'}
+        onRange={(range) => onState({ ...state, range, zoomStack: [] })}
+        onZoomOut={() => onState(zoomOut(state, serverNow()))}
+        onCompare={(compare) => onState({ ...state, compare })}
+      />
+      <SensorPicker
+        words={words}
+        all={all}
+        shown={sensors}
+        colors={LAYER_COLORS}
+        onChange={(ids) => onState({ ...state, sensors: ids })}
+      />
+      {refused && (
+        <p class="message message--error" role="alert">
+          {t('thirdUnit', {
+            name: refused.id,
+            unit: formatUnit(refused.unit),
+            units: plan.axes.map((a) => formatUnit(a.unit)).join(', '),
+          })}
+        </p>
+      )}
       {rules.length > 0 && (
         <ul class="rules" aria-label={i18n.t('limitsTitle')}>
           {rules.map((r) => (
             <li key={`${r.permit}/${r.rule.id}`} class="rules__rule" data-rule={r.rule.id}>
               <span class="rules__limit">
-                {i18n.t('limitLabel')}: {limitText(r.rule, i18n.limit)} {i18n.unit(sensor.unit)}
+                {i18n.t('limitLabel')}: {limitText(r.rule, i18n.limit)} {i18n.unit(primary.unit)}
               </span>{' '}
               <span class="rules__source">
                 — {r.permitTitle}, {r.rule.source ?? i18n.t('sourceMissing')}
@@ -131,32 +150,24 @@ export function ChartPanel({ sensor, live, connection, rules, spans }: ChartPane
           ))}
         </ul>
       )}
-      <div class="panel__body">
-        <Chart
-          data={cols}
-          xMin={xMax - WINDOW_MS}
-          xMax={xMax}
-          unit={sensor.unit}
-          lang={i18n.lang}
-          labels={{
-            time: i18n.t('seriesTime'),
-            mean: i18n.t('seriesMean'),
-            min: i18n.t('seriesMin'),
-            max: i18n.t('seriesMax'),
-          }}
-          limits={limits}
-          spans={spans}
-          limitLabel={(v) => `${i18n.t('limitLabel')} ${i18n.limit(v)}`}
-        />
-        {load.kind === 'loading' && <p class="panel__note">{i18n.t('chartLoading')}</p>}
-        {load.kind === 'error' && (
-          <p class="panel__note message--error" role="alert">
-            {i18n.t('chartError', { detail: load.detail })}
-          </p>
-        )}
-        {load.kind === 'ready' && cols[0].length === 0 && <p class="panel__note">{i18n.t('chartEmpty')}</p>}
-      </div>
-      <ExportLink sensor={sensor.id} />
+      <SensorChart
+        words={words}
+        lang={i18n.lang}
+        sensors={sensors}
+        from={bounds.from}
+        to={bounds.to}
+        view={view}
+        compare={state.compare}
+        follow={follow}
+        live={live}
+        connection={connection}
+        limits={limits}
+        limitLabel={(v) => `${i18n.t('limitLabel')} ${i18n.limit(v)}`}
+        extraSpans={liveSpans}
+        onZoom={(from, to) => onState(zoomIn(state, from, to))}
+      />
+      <p class="chart-note chart-note--mouse">{t('zoomHint')}</p>
+      <ChartDownload words={words} lang={i18n.lang} sensors={sensors} from={view.from} to={view.to} />
     </section>
   );
 }

@@ -19,9 +19,8 @@ import {
   fittingSensors,
 } from '../permit-draft.ts';
 import { PermitRuleFields } from './permit-rule-fields.tsx';
+import { PREVIEW_WINDOW_MS, PreviewChart } from './preview-chart.tsx';
 import { type SaveStatus, StatusLine } from './save-status.tsx';
-
-const DAY_MS = 86_400_000;
 
 export type PermitFormProps = {
   initial: Draft;
@@ -84,7 +83,7 @@ export function PermitForm({ initial, templates, sensors, sites, onSaved, onCanc
   const check = () =>
     run(async (permit) => {
       const now = serverNow();
-      setPreview((await previewPermit(permit, now - 30 * DAY_MS, now)).breaches);
+      setPreview((await previewPermit(permit, now - PREVIEW_WINDOW_MS, now)).breaches);
       setStatus({ kind: 'idle' });
     });
   const save = () =>
@@ -226,6 +225,7 @@ export function PermitForm({ initial, templates, sensors, sites, onSaved, onCanc
               </li>
             ))}
           </ul>
+          <PreviewChart breaches={preview} sensors={sensors} />
         </div>
       )}
       {/* "Saved" is said by the page: a saved form closes. */}

@@ -7,8 +7,10 @@
 import type { Quality } from '@vigia/shared';
 import { limitText, pendingMs, type RuleRef, type SensorRuleState } from '../compliance.ts';
 import { useI18n } from '../i18n.ts';
+import { type SparkPoint, sparkGapMs } from '../sparkline.ts';
 import { staleAfterMs, type TileState, tileState } from '../staleness.ts';
 import { type TileLook, tileLook } from '../tile-look.ts';
+import { Sparkline } from './sparkline.tsx';
 import { StateIcon } from './state-icon.tsx';
 
 /** The latest reading a tile shows. */
@@ -31,6 +33,8 @@ export type SensorTileProps = {
   breachSince: number | null;
   /** The sensor's typical interval (staleness.ts `staleAfterMs`); absent: the fixed default. */
   intervalMs?: number | null;
+  /** The last hour for the sparkline; absent: none drawn. */
+  spark?: readonly SparkPoint[];
 };
 
 function statusText(i18n: ReturnType<typeof useI18n>, p: SensorTileProps, state: TileState, look: TileLook): string {
@@ -58,6 +62,8 @@ export function SensorTile(props: SensorTileProps) {
   const state: TileState = tileState(last?.ts, now, staleAfterMs(props.intervalMs));
   const look = tileLook(state, rule);
   const status = statusText(i18n, props, state, look);
+  // A long number gets a smaller size on a phone's compact tile (docs/decisions/2026-12-04-compact-tiles.md).
+  const valueText = last ? i18n.value(last.value) : '—';
   const loud = look.kind === 'breach' || look.kind === 'alarm';
   const classes = [
     'tile',
@@ -91,11 +97,16 @@ export function SensorTile(props: SensorTileProps) {
       <span class="tile__name">{name}</span>
       <span class="tile__quantity">{i18n.quantity(quantity)}</span>
       <span class="tile__reading">
-        <span class="tile__value" data-value={last ? String(last.value) : ''}>
-          {last ? i18n.value(last.value) : '—'}
+        <span
+          class="tile__value"
+          data-value={last ? String(last.value) : ''}
+          data-long={valueText.length > 6 ? '1' : undefined}
+        >
+          {valueText}
         </span>
         <span class="tile__unit">{i18n.unit(unit)}</span>
       </span>
+      {props.spark && <Sparkline points={props.spark} now={now} gapMs={sparkGapMs(props.intervalMs)} />}
       {rules.length > 0 && (
         <span class="tile__limits" data-limits>
           {rules.map((r) => (

@@ -6,18 +6,20 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { keepAwake } from '../alarm-signals.ts';
 import { sensors as fetchSensors, type Me, type SensorInfo } from '../api.ts';
-import { type BreachRow, isAlarmSeverity, limitsStale, type RuleRef, ruleKey, worstRuleState } from '../compliance.ts';
-import { ChartPanel } from '../components/chart-panel.tsx';
-import { SensorGrid } from '../components/sensor-grid.tsx';
+import { type BreachRow, limitsStale, type RuleRef, ruleKey, worstRuleState } from '../compliance.ts';
+import { LazyChartPanel } from '../components/lazy-chart.tsx';
 import type { TileReading } from '../components/sensor-tile.tsx';
+import { TileBoard } from '../components/tile-board.tsx';
 import { useI18n } from '../i18n.ts';
 import type { Live, LiveSnapshot } from '../live.ts';
+import { useChartState } from '../use-chart-state.ts';
 import type { Compliance } from '../use-compliance.ts';
 import { useNow } from '../use-now.ts';
 
 /** An unknown sensor on the live stream refetches the list, at most this often. */
 const REFETCH_MIN_MS = 10_000;
 const NO_RULES: readonly RuleRef[] = [];
+const NO_BREACHES: readonly BreachRow[] = [];
 
 export type LivePageProps = {
   me: Me;
@@ -28,14 +30,20 @@ export type LivePageProps = {
   focus?: { sensor: string; n: number } | null;
 };
 
-export function LivePage({ live, snapshot, compliance, focus }: LivePageProps) {
+export function LivePage({ me, live, snapshot, compliance, focus }: LivePageProps) {
   const i18n = useI18n();
   const { t } = i18n;
   const now = useNow(1000);
   const [openedAt] = useState(() => Date.now());
   const [list, setList] = useState<SensorInfo[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [selected, setSelected] = useState<string | null>(null);
+  // The chart's sensors and range live in the URL: the first sensor is the selected tile.
+  const [chart, setChart] = useChartState();
+  const selected = chart.sensors[0] ?? null;
+  const setSelected = useCallback(
+    (id: string) => setChart({ ...chart, sensors: chart.sensors[0] === id ? chart.sensors : [id], zoomStack: [] }),
+    [chart, setChart],
+  );
   const lastFetch = useRef(0);
 
   const load = useCallback(() => {
@@ -106,15 +114,11 @@ export function LivePage({ live, snapshot, compliance, focus }: LivePageProps) {
   );
 
   const selectedSensor = list?.find((s) => s.id === selected) ?? list?.[0] ?? null;
-  const spans = useMemo(
-    () =>
-      (selectedSensor ? (bySensor.get(selectedSensor.id) ?? []) : []).map((b) => ({
-        start: b.start,
-        end: b.end,
-        alarm: isAlarmSeverity(b.severity),
-      })),
-    [bySensor, selectedSensor?.id],
-  );
+  const chartSensors = useMemo(() => {
+    if (!list || !selectedSensor) return [];
+    const extra = chart.sensors.slice(1).flatMap((id) => list.filter((s) => s.id === id && s.id !== selectedSensor.id));
+    return [selectedSensor, ...extra];
+  }, [list, selectedSensor?.id, chart.sensors.join(',')]);
 
   return (
     <main class="main">
@@ -137,8 +141,10 @@ export function LivePage({ live, snapshot, compliance, focus }: LivePageProps) {
       {list === null && !error && <p class="message">{t('loadingSensors')}</p>}
       {list !== null && list.length === 0 && <p class="message">{t('noSensors')}</p>}
       {list !== null && list.length > 0 && (
-        <SensorGrid
+        <TileBoard
+          me={me}
           sensors={list}
+          live={live}
           latest={latest}
           now={now}
           selected={selectedSensor?.id ?? null}
@@ -148,13 +154,16 @@ export function LivePage({ live, snapshot, compliance, focus }: LivePageProps) {
           breachSinceOf={breachSinceOf}
         />
       )}
-      {selectedSensor && (
-        <ChartPanel
-          sensor={selectedSensor}
+      {selectedSensor && list && (
+        <LazyChartPanel
+          all={list}
+          sensors={chartSensors}
+          state={chart}
+          onState={setChart}
           live={live}
           connection={snapshot.state}
           rules={rulesOf(selectedSensor.id)}
-          spans={spans}
+          breaches={bySensor.get(selectedSensor.id) ?? NO_BREACHES}
         />
       )}
     </main>

@@ -185,6 +185,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX webhook_outbox_next ON webhook_outbox(channel, next_at);
   CREATE TABLE outbox_keys (key TEXT PRIMARY KEY, created_at INTEGER NOT NULL) WITHOUT ROWID;
   `,
+  // 10: sites.tile_layout: the dashboard's areas and tile order for the site (JSON of shared
+  // TileLayout, PUT /api/v1/sites/:id/tiles); null: tiles grouped by quantity.
+  `
+  ALTER TABLE sites ADD COLUMN tile_layout TEXT;
+  `,
 ];
 
 /** Run the steps `db` has not seen yet, each in its own transaction. */

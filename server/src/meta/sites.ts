@@ -5,7 +5,7 @@
  * (DEFAULT_TIME_ZONE); a site with no row (a permit naming it before any device) is in that
  * zone too, so `timeZoneOf` always answers. Zones are validated before they are stored.
  */
-import { DEFAULT_TIME_ZONE, InputError } from '@vigia/shared';
+import { DEFAULT_TIME_ZONE, InputError, type TileLayout } from '@vigia/shared';
 import type Database from 'better-sqlite3';
 
 export type SiteRow = {
@@ -16,6 +16,8 @@ export type SiteRow = {
   created_at: number;
   updated_at: number | null;
   updated_by: string | null;
+  /** JSON of shared `TileLayout`, null until an admin arranges the tiles. */
+  tile_layout: string | null;
 };
 
 /** What a change did to a site: the fields that changed, each from → to. */
@@ -32,6 +34,8 @@ export type SiteRepo = {
    * (empty when nothing did, and then nothing is written). 404 `site_unknown` for no such site.
    */
   updateSite(id: string, fields: { name: string; time_zone: string }, by: string, now: number): SiteChange;
+  /** Store the tile layout (validated by the caller); answers whether it changed. 404 as above. */
+  setTileLayout(id: string, layout: TileLayout | null, by: string, now: number): boolean;
 };
 
 /**
@@ -48,12 +52,13 @@ export function canonicalTimeZone(name: string): string | undefined {
   }
 }
 
-const COLUMNS = 'id, name, time_zone, created_at, updated_at, updated_by';
+const COLUMNS = 'id, name, time_zone, created_at, updated_at, updated_by, tile_layout';
 
 export function siteRepo(db: Database.Database): SiteRepo {
   const all = db.prepare(`SELECT ${COLUMNS} FROM sites ORDER BY id`);
   const byId = db.prepare(`SELECT ${COLUMNS} FROM sites WHERE id = ?`);
   const update = db.prepare('UPDATE sites SET name = ?, time_zone = ?, updated_at = ?, updated_by = ? WHERE id = ?');
+  const updateTiles = db.prepare('UPDATE sites SET tile_layout = ?, updated_at = ?, updated_by = ? WHERE id = ?');
   const zones = new Map<string, string>();
   return {
     listSites(sites) {
@@ -79,6 +84,14 @@ export function siteRepo(db: Database.Database): SiteRepo {
       update.run(fields.name, fields.time_zone, now, by, id);
       zones.delete(id);
       return change;
+    }),
+    setTileLayout: db.transaction((id: string, layout: TileLayout | null, by: string, now: number) => {
+      const row = byId.get(id) as SiteRow | undefined;
+      if (!row) throw new InputError('site_unknown', `no site "${id}" (see GET /api/v1/sites)`, 'id', 404);
+      const json = layout === null ? null : JSON.stringify(layout);
+      if (row.tile_layout === json) return false;
+      updateTiles.run(json, now, by, id);
+      return true;
     }),
   };
 }

@@ -4,9 +4,10 @@ import { makeTestApp, T0, type TestApp } from '../../test-support/test-app.ts';
 
 let t: TestApp;
 let cookie: string;
+let token: string;
 beforeEach(async () => {
   t = await makeTestApp();
-  const token = t.device('plant-01');
+  token = t.device('plant-01');
   // 0..59 s: values 0..59 every second, then a gap, then 120..179 s: value 100.
   const readings = [
     ...Array.from({ length: 60 }, (_, i) => ({ sensor: 'plant.ph', ts: T0 + i * 1000, value: i })),
@@ -57,6 +58,33 @@ describe('GET /api/v1/series', () => {
     expect(body.buckets.every((b) => (b.ts - body.from) % 180_000 === 0)).toBe(true);
     // The aligned start (T0, a whole minute) reaches back over the first 17 readings: all 120 count, once.
     expect(body.buckets.reduce((n, b) => n + b.n, 0)).toBe(120);
+  });
+
+  it('marks corrected readings at any range, and uncertain ones while buckets are under a minute', async () => {
+    const send = (readings: unknown[]) =>
+      t.app.request('/api/v1/ingest', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: JSON.stringify({ device: 'plant-01', readings }),
+      });
+    // Reading 5 corrected; readings 200 and 201 s sent with an uncertain time.
+    expect(
+      (await send([{ sensor: 'plant.ph', ts: T0 + 5000, value: 50, correction: true, reason: 'recal' }])).status,
+    ).toBe(200);
+    const late = [200, 201].map((s) => ({ sensor: 'plant.ph', ts: T0 + s * 1000, value: 7, q: 'uncertain' }));
+    expect((await send(late)).status).toBe(200);
+
+    const fine = SeriesResponse.parse(
+      await (await get(`sensor=plant.ph&from=${T0}&to=${T0 + 300_000}&points=1000`)).json(),
+    );
+    expect(fine.bucket_ms).toBe(1000);
+    expect(fine.marks).toEqual({ corrected: [T0 + 5000], uncertain: [T0 + 200_000, T0 + 201_000], truncated: false });
+
+    const coarse = SeriesResponse.parse(
+      await (await get(`sensor=plant.ph&from=${T0}&to=${T0 + 3_600_000}&points=10`)).json(),
+    );
+    expect(coarse.bucket_ms).toBeGreaterThanOrEqual(60_000);
+    expect(coarse.marks).toEqual({ corrected: [T0 + 5000], uncertain: null, truncated: false });
   });
 
   const bad: [string, string][] = [

@@ -1,5 +1,5 @@
 /** @module routes/series — `GET /api/v1/series`: at most `points` min/mean/max buckets; gaps left out. */
-import { SeriesQuery, type SeriesResponse, seriesWindow } from '@vigia/shared';
+import { MAX_MARKS, type SeriesMarks, SeriesQuery, type SeriesResponse, seriesWindow } from '@vigia/shared';
 import { Hono } from 'hono';
 import { ROLES } from '../auth/roles.ts';
 import type { RequireRole, SessionVars } from '../auth/session.ts';
@@ -13,8 +13,35 @@ export function seriesRoutes(deps: AppDeps, requireRole: RequireRole): Hono<{ Va
     visibleSensor(deps.meta, c.var.user, q.sensor);
     // Buckets of a minute or more start on a UTC minute (hour) so the stores use their rollups.
     const { from, bucketMs } = seriesWindow(q.from, q.to, q.points);
-    const buckets = await deps.store.query(q.sensor, from, q.to, bucketMs);
-    const body: SeriesResponse = { sensor: q.sensor, from, to: q.to, bucket_ms: bucketMs, buckets };
+    const [buckets, marks] = await Promise.all([
+      deps.store.query(q.sensor, from, q.to, bucketMs),
+      marksOf(deps, q.sensor, from, q.to, bucketMs),
+    ]);
+    const body: SeriesResponse = { sensor: q.sensor, from, to: q.to, bucket_ms: bucketMs, buckets, marks };
     return c.json(body);
   });
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * The readings to mark on the chart. Corrections are rare and kept apart (revisions), so they
+ * are listed at any range. Uncertain readings are found only among raw readings: listed while
+ * buckets are narrower than a minute (a range of hours, a few thousand rows), null beyond.
+ */
+async function marksOf(
+  deps: AppDeps,
+  sensor: string,
+  from: number,
+  to: number,
+  bucketMs: number,
+): Promise<SeriesMarks> {
+  const revised = await deps.store.revisions(sensor, from, to);
+  const corrected = [...new Set(revised.map((r) => r.ts))];
+  let uncertain: number[] | null = null;
+  if (bucketMs < MINUTE_MS) {
+    uncertain = (await deps.store.readings(sensor, from, to)).filter((r) => r.q === 'uncertain').map((r) => r.ts);
+  }
+  const truncated = corrected.length > MAX_MARKS || (uncertain?.length ?? 0) > MAX_MARKS;
+  return { corrected: corrected.slice(0, MAX_MARKS), uncertain: uncertain?.slice(0, MAX_MARKS) ?? null, truncated };
 }

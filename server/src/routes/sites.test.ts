@@ -37,8 +37,22 @@ describe('GET /api/v1/sites', () => {
   it('lists every site for a user of all sites, each in America/Bogota until changed', async () => {
     const operator = await t.signIn('ana', 'operator');
     expect(await list(operator)).toEqual([
-      { id: 'la-esperanza', name: null, time_zone: 'America/Bogota', updated_at: null, updated_by: null },
-      { id: 'mobile-plant', name: null, time_zone: 'America/Bogota', updated_at: null, updated_by: null },
+      {
+        id: 'la-esperanza',
+        name: null,
+        time_zone: 'America/Bogota',
+        updated_at: null,
+        updated_by: null,
+        tile_layout: null,
+      },
+      {
+        id: 'mobile-plant',
+        name: null,
+        time_zone: 'America/Bogota',
+        updated_at: null,
+        updated_by: null,
+        tile_layout: null,
+      },
     ]);
   });
 
@@ -64,6 +78,7 @@ describe('PUT /api/v1/sites/:id', () => {
         time_zone: 'America/Lima',
         updated_at: T0 + 5000,
         updated_by: 'root',
+        tile_layout: null,
       },
       changed: ['name', 'time_zone'],
     });

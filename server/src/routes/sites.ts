@@ -4,8 +4,10 @@
  * a site's name and IANA time zone. A zone Intl does not know is a 422 naming `time_zone`; a
  * change is audit-logged (`site_changed`, from → to) and a changed zone re-judges the site's
  * calendar days (`onZoneChanged`, the compliance engine's hook). An unchanged PUT writes nothing.
+ * `PUT /api/v1/sites/:id/tiles` (admin): the dashboard's tile areas and order for the site
+ * (shared TileLayout), only the site's own sensors; audit-logged (`site_tiles_changed`).
  */
-import { InputError, type SiteAnswer, type SiteView } from '@vigia/shared';
+import { InputError, type SiteAnswer, type SiteTilesAnswer, type SiteView, TileLayout } from '@vigia/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ROLES } from '../auth/roles.ts';
@@ -29,7 +31,11 @@ const view = (s: SiteRow): SiteView => ({
   time_zone: s.time_zone,
   updated_at: s.updated_at,
   updated_by: s.updated_by,
+  tile_layout: s.tile_layout === null ? null : (JSON.parse(s.tile_layout) as TileLayout),
 });
+
+/** `PUT /api/v1/sites/:id/tiles`: the layout, or `null` to go back to grouping by quantity. */
+const PutTilesBody = z.object({ tile_layout: TileLayout.nullable() }).strict();
 
 export function sitesRoutes(
   deps: AppDeps,
@@ -60,6 +66,31 @@ export function sitesRoutes(
       if (changed.length > 0) deps.meta.audit(c.var.user.user, 'site_changed', { site: id, ...change }, now);
       if (change.time_zone) onZoneChanged(id);
       const answer: SiteAnswer = { site: view(deps.meta.siteById(id)!), changed };
+      return c.json(answer);
+    })
+    .put('/:id/tiles', requireRole('admin'), async (c) => {
+      const id = c.req.param('id');
+      if (!canSeeSite(c.var.user, id) || !deps.meta.siteById(id)) {
+        throw new InputError('site_unknown', `no site "${id}" (see GET /api/v1/sites)`, 'id', 404);
+      }
+      const { tile_layout: layout } = parseInput(PutTilesBody, await readJsonBody(c.req.raw), 'invalid_tiles', 422);
+      // Only this site's sensors: a tile of another site would never show here.
+      for (const [i, area] of (layout?.areas ?? []).entries()) {
+        for (const [j, sensor] of area.sensors.entries()) {
+          if (deps.meta.sensorById(sensor)?.site !== id) {
+            throw new InputError(
+              'invalid_tiles',
+              `tile_layout.areas[${i}].sensors[${j}]: "${sensor}" is not a sensor of site "${id}" (see GET /api/v1/sensors)`,
+              `tile_layout.areas[${i}].sensors[${j}]`,
+              422,
+            );
+          }
+        }
+      }
+      const now = deps.clock.now();
+      const changed = deps.meta.setTileLayout(id, layout, c.var.user.user, now);
+      if (changed) deps.meta.audit(c.var.user.user, 'site_tiles_changed', { site: id, tile_layout: layout }, now);
+      const answer: SiteTilesAnswer = { site: view(deps.meta.siteById(id)!), changed };
       return c.json(answer);
     });
 }

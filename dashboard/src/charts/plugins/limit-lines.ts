@@ -7,19 +7,47 @@
  */
 import uPlot from 'uplot';
 
-/** A breach over time; `end` null while open (shaded up to the right edge). */
-export type BreachSpan = { start: number; end: number | null; alarm: boolean };
+/**
+ * A breach over time; `end` null while open (shaded up to the right edge). `kind`: a breach in
+ * force (red), a withdrawn one (grey hatching: re-evaluation no longer finds it, it is kept), or
+ * one a permit preview would have found (amber hatching: nothing stored).
+ */
+export type BreachSpan = { start: number; end: number | null; alarm: boolean; kind?: SpanKind; id?: string };
+export type SpanKind = 'breach' | 'withdrawn' | 'preview';
 
 export type LimitLinesSource = {
   limits: () => readonly number[];
   spans: () => readonly BreachSpan[];
   /** The text written by each limit line, e.g. "Límite 9". */
   label: (value: number) => string;
+  /** The scale the limits are on (the primary sensor's axis); `y` when absent. */
+  scale?: string;
 };
 
 const LIMIT = '#a30d0d';
 const SPAN_FILL = 'rgba(163, 13, 13, 0.16)';
 const ALARM_FILL = 'rgba(163, 13, 13, 0.26)';
+const WITHDRAWN = '#6b6b6b';
+const PREVIEW = '#a35a00';
+
+/** Diagonal lines across the span: told apart from a breach in force without colour. */
+function hatch(ctx: CanvasRenderingContext2D, x0: number, top: number, w: number, h: number, color: string): void {
+  const step = 8 * uPlot.pxRatio;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(x0, top, w, h);
+  ctx.clip();
+  ctx.strokeStyle = color;
+  ctx.globalAlpha = 0.45;
+  ctx.lineWidth = uPlot.pxRatio;
+  ctx.beginPath();
+  for (let x = x0 - h; x < x0 + w; x += step) {
+    ctx.moveTo(x, top + h);
+    ctx.lineTo(x + h, top);
+  }
+  ctx.stroke();
+  ctx.restore();
+}
 
 /** The y range including every limit, padded like uPlot's own. */
 export function rangeWithLimits(
@@ -49,6 +77,13 @@ function shadeSpans(u: uPlot, spans: readonly BreachSpan[]): void {
     const x0 = Math.max(bbox.left, u.valToPos(Math.max(s.start, xMin), 'x', true));
     const x1 = Math.min(bbox.left + bbox.width, u.valToPos(Math.min(end, xMax), 'x', true));
     const w = Math.max(x1 - x0, 2 * uPlot.pxRatio);
+    if (s.kind === 'withdrawn' || s.kind === 'preview') {
+      const color = s.kind === 'withdrawn' ? WITHDRAWN : PREVIEW;
+      hatch(ctx, x0, bbox.top, w, bbox.height, color);
+      ctx.fillStyle = color;
+      ctx.fillRect(x0, bbox.top, w, Math.round(bar / 2));
+      continue;
+    }
     ctx.fillStyle = s.alarm ? ALARM_FILL : SPAN_FILL;
     ctx.fillRect(x0, bbox.top, w, bbox.height);
     ctx.fillStyle = LIMIT;
@@ -57,7 +92,7 @@ function shadeSpans(u: uPlot, spans: readonly BreachSpan[]): void {
   ctx.restore();
 }
 
-function drawLimits(u: uPlot, limits: readonly number[], label: (v: number) => string): void {
+function drawLimits(u: uPlot, limits: readonly number[], label: (v: number) => string, scale: string): void {
   const { ctx, bbox } = u;
   const px = uPlot.pxRatio;
   ctx.save();
@@ -67,7 +102,7 @@ function drawLimits(u: uPlot, limits: readonly number[], label: (v: number) => s
   ctx.font = `bold ${Math.round(13 * px)}px system-ui, sans-serif`;
   ctx.textAlign = 'right';
   for (const v of limits) {
-    const y = Math.round(u.valToPos(v, 'y', true));
+    const y = Math.round(u.valToPos(v, scale, true));
     if (y < bbox.top || y > bbox.top + bbox.height) continue;
     ctx.beginPath();
     ctx.moveTo(bbox.left, y);
@@ -88,10 +123,11 @@ function drawLimits(u: uPlot, limits: readonly number[], label: (v: number) => s
 export function limitLines(source: LimitLinesSource): uPlot.Plugin {
   return {
     opts: (_u, opts) => {
-      const y = opts.scales?.y ?? {};
+      const key = source.scale ?? 'y';
+      const y = opts.scales?.[key] ?? {};
       opts.scales = {
         ...opts.scales,
-        y: {
+        [key]: {
           ...y,
           range: (_self, min, max) => rangeWithLimits(min, max, source.limits()) as uPlot.Range.MinMax,
         },
@@ -99,7 +135,7 @@ export function limitLines(source: LimitLinesSource): uPlot.Plugin {
     },
     hooks: {
       drawClear: [(u) => shadeSpans(u, source.spans())],
-      draw: [(u) => drawLimits(u, source.limits(), source.label)],
+      draw: [(u) => drawLimits(u, source.limits(), source.label, source.scale ?? 'y')],
     },
   };
 }
