@@ -133,4 +133,50 @@ describe('POST /probe (agent in process, real HTTP, socat pty and a Modbus test 
     expect(slave.requests.get(1) ?? 0).toBeGreaterThan(before);
     expect(agent.status().drivers[0].state).toBe('ok');
   });
+
+  const probeCli = (port: string, extra: string[]) =>
+    runNode(CONFIG_BIN, [
+      'probe',
+      port,
+      '--modbus',
+      '--unit',
+      '1',
+      '--register',
+      '1',
+      '--type',
+      'uint16',
+      '--seconds',
+      '1',
+      '--api',
+      api,
+      ...extra,
+    ]);
+
+  it('vigia-config probe on a port the running agent does not read: opens it itself, asks no password', async () => {
+    const other = await startPtyPair();
+    const otherSlave = await startTestSlave(other.b, new Map([[1, { registers: Uint16Array.from([5, 6]) }]]));
+    try {
+      const r = await probeCli(other.a, []); // no --password-file and no terminal: none needed
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toContain(`leyendo la unidad 1, registro 1 (holding, uint16, word_order big) en ${other.a}`);
+      expect(r.stdout).toContain('#1 registros: 0006 → valor 6');
+      expect(r.code).toBe(0);
+    } finally {
+      await otherSlave.stop();
+      await other.stop();
+    }
+  });
+
+  it("vigia-config probe on the agent's port without the password, or a wrong one: refused in words, the port never opened", async () => {
+    const none = await probeCli(pty.a, []);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('se necesita la contraseña de técnico');
+    expect(none.stderr).toContain('--password-file');
+    expect(none.stdout).not.toContain('registros');
+    writeFileSync(join(dir, 'wrong.txt'), 'not it\n');
+    const wrong = await probeCli(pty.a, ['--password-file', join(dir, 'wrong.txt')]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('usuario o contraseña errados');
+    expect(agent.status().drivers[0].state).toBe('ok'); // the agent kept its port all along
+  });
 });
