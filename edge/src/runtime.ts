@@ -7,7 +7,8 @@
  * what retrying cannot fix (the broker port cannot be bound); `stop` closes so no reading is
  * accepted that cannot be stored: drivers, intake, last group commit, then the forwarder.
  * `probe` reads a source once through the running driver instance that holds its line
- * (`POST /probe`): the agent never opens a port a second time.
+ * (`POST /probe`): the agent never opens a port a second time. `checkServer` tries the server
+ * URL with the token of this config, with the same https trust as the forwarder.
  */
 import {
   alarmTopic,
@@ -31,6 +32,7 @@ import { DRIVERS } from './drivers/index.ts';
 import { createForwarder } from './forwarder/forwarder.ts';
 import { createPipeline } from './pipeline.ts';
 import { createSafety } from './safety/safety.ts';
+import { checkServer } from './server-check.ts';
 import type { Telemetry } from './telemetry.ts';
 import { createHttpFetch } from './transports/http-fetch.ts';
 import { createMqttClientIntake } from './transports/mqtt-client.ts';
@@ -181,6 +183,15 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Ma
         );
       return held.probe(source);
     },
+    /** `POST /server-check`: the server URL tried once with the token (server-check.ts). */
+    checkServer: () =>
+      checkServer({
+        url: config.server.url,
+        token: loaded.token,
+        device: config.device.id,
+        fetch: serverFetch ?? createHttpFetch(),
+        wall: deps.wall,
+      }),
     drivers: () =>
       drivers.map((d) => ({ id: d.id, driver: driverNames.get(d) ?? d.id, sensors: [...d.sensors], ...d.status() })),
     async start(): Promise<void> {
