@@ -50,20 +50,23 @@ export type RuntimeDeps = {
   sendBackoff?: BackoffOptions;
 };
 
+/** Sensors with the same key share one driver instance: driver and `instanceKey` (e.g. the port). */
+const groupKey = (source: SensorConfig['source']) =>
+  `${source.driver}\u0000${DRIVERS[source.driver].instanceKey(source as never)}`;
+
 /** Groups sensors into driver instances: one per driver and `instanceKey` (e.g. per port). */
 function buildDrivers(
   sensors: readonly SensorConfig[],
   build: (name: DriverName, group: SensorConfig[]) => Driver,
-): Driver[] {
+): Map<string, Driver> {
   const groups = new Map<string, { name: DriverName; sensors: SensorConfig[] }>();
   for (const s of sensors) {
-    const mod = DRIVERS[s.source.driver];
-    const key = `${s.source.driver}\u0000${mod.instanceKey(s.source)}`;
+    const key = groupKey(s.source);
     const g = groups.get(key) ?? { name: s.source.driver, sensors: [] };
     g.sensors.push(s);
     groups.set(key, g);
   }
-  return [...groups.values()].map((g) => build(g.name, g.sensors));
+  return new Map([...groups].map(([key, g]) => [key, build(g.name, g.sensors)]));
 }
 
 export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Map<string, EvaluatorSnapshot>) {
@@ -118,7 +121,7 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Ma
     carry,
   });
   const pipeline = createPipeline(config.sensors, buffer, telemetry, { clock, onValue: safety.push });
-  const drivers = buildDrivers(config.sensors, (name, group) =>
+  const byGroup = buildDrivers(config.sensors, (name, group) =>
     DRIVERS[name].create(group, {
       emit: pipeline.ingest,
       telemetry,
@@ -128,6 +131,7 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Ma
       ...(DRIVERS[name].intake === 'mqtt' ? { mqtt } : {}),
     }),
   );
+  const drivers = [...byGroup.values()];
   const driverNames = new Map(drivers.map((d) => [d, d.id.split(':')[0]]));
   const forwarder = createForwarder({
     buffer,
@@ -166,9 +170,8 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Ma
     forwarder,
     /** Reads `source` once through the driver instance that holds its line. */
     probe(source: SensorConfig['source']): Promise<{ raw: number }> {
-      const mod = DRIVERS[source.driver];
-      const key = mod.instanceKey(source as never);
-      const held = drivers.find((d) => d.id === `${source.driver}:${key}`);
+      const key = DRIVERS[source.driver].instanceKey(source as never);
+      const held = byGroup.get(groupKey(source));
       if (!held)
         return Promise.reject(
           new ProbeError(

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import mqtt from 'mqtt';
 import { pino } from 'pino';
+import { SerialPort } from 'serialport';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type PtyPair, startPtyPair } from '../../../test/services/socat.ts';
 import { runNode } from '../../../test/support/process.ts';
@@ -178,5 +180,61 @@ describe('POST /probe (agent in process, real HTTP, socat pty and a Modbus test 
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('usuario o contraseña errados');
     expect(agent.status().drivers[0].state).toBe('ok'); // the agent kept its port all along
+  });
+});
+
+describe('POST /probe for serial-line and mqtt (agent in process, real HTTP, socat pty, mqtt.js client)', () => {
+  it('reads the next line on the agent’s open port, and the latest payload on a sensor topic', async () => {
+    // The outer beforeEach's agent stays up; this one has its own port, broker and API.
+    const lines = await startPtyPair();
+    const file = join(dir, 'edge2.yaml');
+    writeFileSync(
+      file,
+      [
+        'device: { id: plant-02, site: mobile-plant }',
+        'server: { url: "http://127.0.0.1:9", token_file: ./device.token }',
+        'buffer: { path: ./buffer2.db }',
+        'broker: { port: 0, host: 127.0.0.1, allow_anonymous: true }',
+        'api: { port: 0, password_file: ./tech.pass }',
+        'sensors:',
+        `  - { id: plant.ph, quantity: ph, unit: pH, source: { driver: serial-line, port: ${lines.a}, pattern: "PH=(?<value>[0-9.]+)" } }`,
+        '  - { id: tunnel.ch4, quantity: methane, unit: "%vol", source: { driver: mqtt, topic: vigia/t1/ch4, json_path: value } }',
+        '',
+      ].join('\n'),
+    );
+    const second = createAgent(loadConfig(file), {
+      logger: pino({ level: 'silent' }),
+      syncCheck: async () => 'unknown',
+      retry: { baseMs: 20, maxMs: 100 },
+    });
+    await second.start();
+    const device = new SerialPort({ path: lines.b, baudRate: 9600, autoOpen: false });
+    try {
+      await new Promise<void>((res, rej) => device.open((e) => (e ? rej(e) : res())));
+      const post = (source: unknown) =>
+        fetch(`${second.addresses().api}/probe`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...auth },
+          body: JSON.stringify({ source, calibrate: { scale: 2, offset: 0 } }),
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error: { message: string } } }));
+      const asked = post({ driver: 'serial-line', port: lines.a, pattern: 'EC=(?<value>[0-9.]+)' });
+      await new Promise((r) => setTimeout(r, 200));
+      device.write('PH=7.1 EC=1.5\r\n');
+      expect(await asked).toMatchObject({ status: 200, body: { raw: 1.5, value: 3 } });
+      const node = await mqtt.connectAsync(second.addresses().broker, { reconnectPeriod: 0 });
+      await node.publishAsync('vigia/t1/ch4', JSON.stringify({ value: 0.8 }), { qos: 1 });
+      await node.endAsync();
+      expect(await post({ driver: 'mqtt', topic: 'vigia/t1/ch4', json_path: 'value' })).toMatchObject({
+        status: 200,
+        body: { raw: 0.8, value: 1.6 },
+      });
+      const unknown = await post({ driver: 'mqtt', topic: 'vigia/t9/ch4' });
+      expect(unknown.status).toBe(409);
+      expect(unknown.body.error.message).toContain('ningún sensor usa el tema vigia/t9/ch4');
+    } finally {
+      await new Promise<void>((res) => (device.isOpen ? device.close(() => res()) : res()));
+      await second.stop();
+      await lines.stop();
+    }
   });
 });
