@@ -228,6 +228,30 @@ describe('POST /probe for serial-line and mqtt (agent in process, real HTTP, soc
         status: 200,
         body: { raw: 0.8, value: 1.6 },
       });
+      // vigia-config probe with a decoder goes through the agent (its next lines); raw lines need
+      // the port itself, which the agent holds: it says how to see values instead.
+      const api2 = second.addresses().api;
+      const cli = runNode(CONFIG_BIN, [
+        'probe',
+        lines.a,
+        '--pattern',
+        'EC=(?<value>[0-9.]+)',
+        '--seconds',
+        '1',
+        '--api',
+        api2,
+        '--password-file',
+        join(dir, 'pass.txt'),
+      ]);
+      const feed = setInterval(() => device.write('PH=7.1 EC=2.5\r\n'), 200);
+      const viaAgent = await cli.finally(() => clearInterval(feed));
+      expect(viaAgent.stderr).toBe('');
+      expect(viaAgent.stdout).toContain(`el agente usa ${lines.a}`);
+      expect(viaAgent.stdout).toMatch(/#1 valor 2\.5/);
+      expect(viaAgent.code).toBe(0);
+      const raw = await runNode(CONFIG_BIN, ['probe', lines.a, '--seconds', '1', '--api', api2]);
+      expect(raw.code).toBe(2);
+      expect(raw.stderr).toContain('add --pattern, --csv-column or --json-path');
       const unknown = await post({ driver: 'mqtt', topic: 'vigia/t9/ch4' });
       expect(unknown.status).toBe(409);
       expect(unknown.body.error.message).toContain('ningún sensor usa el tema vigia/t9/ch4');

@@ -1,8 +1,9 @@
 /**
  * @module probe/via-agent
- * `vigia-config probe --modbus` while the agent runs: if the agent reads that port, the probe
- * goes through its `POST /probe` (one request between its polls, the gas alarms keep running)
- * instead of opening the port a second time. Which it is, is asked first with `GET /status`
+ * `vigia-config probe` while the agent runs: if the agent reads that port (or Modbus TCP
+ * address), the probe goes through its `POST /probe` (Modbus: one request between its polls;
+ * lines: the next line its open port reads; the gas alarms keep running) instead of opening the
+ * port a second time. Which it is, is asked first with `GET /status`
  * (a read: no password from this machine), so the technician is asked for the password only
  * when the probe will use it:
  * - no agent answers at `--api`, or the agent reads other ports only: the caller opens the port;
@@ -10,7 +11,7 @@
  * - the agent reads it: the password (`--password-file`, else a prompt) and the probes; a
  *   refused password ends the command (the port is the agent's: it is never opened here).
  */
-import { EdgeStatus, type ModbusRtuSource } from '@vigia/shared';
+import { EdgeStatus, type SensorSource } from '@vigia/shared';
 import { PASSWORD_HELP, technicianAuth } from '../password.ts';
 
 type Answer = { raw?: number; ms?: number; error?: { code?: string; message?: string } };
@@ -18,24 +19,29 @@ type Reply = { status: number; body: Answer } | 'no_agent';
 
 async function call(url: URL, init: RequestInit): Promise<Reply> {
   try {
-    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+    // a serial-line probe waits up to 10 s in the agent for a line
+    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
     return { status: res.status, body: (await res.json().catch(() => ({}))) as Answer };
   } catch {
     return 'no_agent';
   }
 }
 
-const once = (api: string, source: ModbusRtuSource, auth: Record<string, string>) =>
+const once = (api: string, source: SensorSource, auth: Record<string, string>) =>
   call(new URL('/probe', api), {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...auth },
     body: JSON.stringify({ source }),
   });
 
-/** The driver instance of the running agent that holds `port` (e.g. `modbus-rtu:/dev/ttyUSB0`), if any. */
-async function holderOf(
+/** Where a source reads: the serial port, or `host:port` for Modbus TCP (the part of the agent's driver ids after the driver). */
+export const whereOf = (source: SensorSource): string =>
+  source.driver === 'modbus-tcp' ? `${source.host}:${source.port}` : 'port' in source ? source.port : source.topic;
+
+/** The driver instance of the running agent that reads `where` (e.g. `modbus-rtu:/dev/ttyUSB0`), if any. */
+export async function holderOf(
   api: string,
-  port: string,
+  where: string,
   auth: () => Promise<Record<string, string> | string>,
 ): Promise<{ id: string } | null | 'no_agent' | string> {
   const url = new URL('/status', api);
@@ -55,7 +61,7 @@ async function holderOf(
   const status = EdgeStatus.safeParse(await res.json().catch(() => null));
   if (!status.success)
     return `the agent at ${url.origin} sent an unexpected /status; is it a vigia-edge of this version?`;
-  return status.data.drivers.find((d) => d.id.slice(d.id.indexOf(':') + 1) === port) ?? null;
+  return status.data.drivers.find((d) => d.id.slice(d.id.indexOf(':') + 1) === where) ?? null;
 }
 
 /**
@@ -65,7 +71,7 @@ async function holderOf(
 export async function probeViaAgent(
   api: string,
   passwordFile: string | undefined,
-  source: ModbusRtuSource,
+  source: SensorSource,
   planned: number,
 ): Promise<number | null> {
   let auth: Record<string, string> | undefined;
@@ -75,15 +81,17 @@ export async function probeViaAgent(
     if (typeof got !== 'string') auth = got;
     return got;
   };
-  const holder = await holderOf(api, source.port, getAuth);
+  const where = whereOf(source);
+  const holder = await holderOf(api, where, getAuth);
   if (holder === 'no_agent' || holder === null) return null;
   if (typeof holder === 'string') {
     console.error(holder);
     return 1;
   }
-  if (!holder.id.startsWith('modbus-rtu:')) {
+  const held = holder.id.split(':')[0];
+  if (held !== source.driver) {
     console.error(
-      `the agent reads ${source.port} as ${holder.id.split(':')[0]}, not Modbus: check the port, or change the sensor in the config / el agente lee ${source.port} con otro driver (${holder.id.split(':')[0]})`,
+      `the agent reads ${where} as ${held}, not ${source.driver}: check the port and the options, or change the sensor in the config / el agente lee ${where} con otro driver (${held})`,
     );
     return 1;
   }
@@ -92,9 +100,13 @@ export async function probeViaAgent(
     console.error(got);
     return 2;
   }
-  console.log(
-    `el agente usa ${source.port}: la prueba pasa por el agente (${api}), entre sus lecturas; la unidad ${source.unit_id}, registro ${source.register}, una vez por segundo…`,
-  );
+  const what =
+    source.driver === 'serial-line'
+      ? 'la próxima línea que lee, una y otra vez'
+      : 'unit_id' in source
+        ? `la unidad ${source.unit_id}, registro ${source.register}, una vez por segundo`
+        : 'el último mensaje';
+  console.log(`el agente usa ${where}: la prueba pasa por el agente (${api}), entre sus lecturas; ${what}…`);
   let good = 0;
   for (let n = 1; n <= planned; n++) {
     const started = Date.now();
