@@ -115,11 +115,24 @@ describe('the page on the Pi, technician view (real agent, simulator Modbus slav
     const editing = page.locator('.pi-tech-add[data-editing="plant.water_in_b"]');
     expect(await editing.locator('input[name="register"]').inputValue()).toBe('2');
     await editing.locator('input[name="name"]').fill('Agua de entrada B');
+    // The two-point helper reads the raw value through the agent, shows the line, and puts it in.
+    await editing.getByRole('button', { name: 'Leer crudo 1' }).click();
+    const raw1 = editing.locator('input[name="cal-r1"]');
+    await expect.poll(() => raw1.inputValue(), { timeout: 10_000 }).toMatch(/^-?\d/);
+    await editing.locator('input[name="cal-v1"]').fill('0');
+    await editing.locator('input[name="cal-r2"]').fill(String(Number(await raw1.inputValue()) + 10));
+    await editing.locator('input[name="cal-v2"]').fill('100');
+    expect(await editing.locator('[data-calibration]').textContent()).toMatch(
+      /calibrate: \{ scale: 10, offset: -?[\d.]+ \}/,
+    );
+    await editing.getByRole('button', { name: 'Usar en este sensor' }).click();
+    expect(await editing.locator('[data-form-calibrate]').textContent()).toContain('"scale":10');
     await editing.getByRole('button', { name: 'Guardar' }).click();
     await expect.poll(() => message.textContent(), { timeout: 20_000 }).toContain('Guardado: plant.water_in_b');
     const file = readFileSync(s.edgeConfigFile, 'utf8');
     expect(file).toContain('Agua de entrada B');
     expect(file).not.toContain('Agua de entrada (2)');
+    expect(file).toMatch(/calibrate:\s*\n?\s*scale: 10/);
     const after = (await (await fetch(`${s.apiUrl}/sensors`)).json()) as { sensors: { id: string }[] };
     expect(after.sensors.length).toBe(count);
 

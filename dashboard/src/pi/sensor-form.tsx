@@ -4,11 +4,13 @@
  * before anything is sent the sensor is checked with the same `SensorConfig` schema as the
  * config file, and each problem is shown at its field with the file's path, in Spanish and
  * English. "Probar" reads the source once through the running agent (`POST /probe`).
- * Editing keeps what the form does not show (e.g. `calibrate:`).
+ * Editing keeps what the form does not show. `calibrate:` is shown, kept, and set by the
+ * two-point helper (calibrator.tsx) before saving.
  */
 import { DRIVER_NAMES, type DriverName, SensorConfig, SOURCES } from '@vigia/shared';
 import { useState } from 'preact/hooks';
 import type { I18n } from '../i18n.ts';
+import { Calibrator } from './calibrator.tsx';
 import {
   type Field,
   type FormIssue,
@@ -136,6 +138,7 @@ export function SensorForm({
   const [sources, setSources] = useState<Record<string, Record<string, string>>>(() => ({
     [startDriver]: objectToValues(sourceFields(startDriver), start.source ?? {}),
   }));
+  const [calibration, setCalibration] = useState<unknown>(start.calibrate);
   const [issues, setIssues] = useState<FormIssue[]>([]);
   const [message, setMessage] = useState('');
   const en = i18n.lang === 'en';
@@ -147,8 +150,13 @@ export function SensorForm({
 
   const source = () => ({ driver, ...valuesToObject(srcFields, srcValues) });
   const sensor = (): SensorObject => {
-    const { source: _old, interval: _interval, ...kept } = start;
-    return { ...kept, ...valuesToObject(ownFields, values), source: source() };
+    const { source: _old, interval: _interval, calibrate: _cal, ...kept } = start;
+    return {
+      ...kept,
+      ...valuesToObject(ownFields, values),
+      source: source(),
+      ...(calibration === undefined ? {} : { calibrate: calibration }),
+    };
   };
   const issueAt = (path: string) => issues.find((i) => i.path === path);
   const label = (key: string, v: string) => (key === 'quantity' ? i18n.quantity(v) : v);
@@ -169,19 +177,23 @@ export function SensorForm({
     setMessage(refused ?? '');
   }
 
-  async function probe() {
+  /** The source read once through the agent: its raw value, or why not (in words). */
+  async function readRaw(): Promise<{ raw: number; ms: unknown } | string> {
     const checked = SOURCES[driver].schema.safeParse(source());
     if (!checked.success) {
       const found = formIssues(checked.error, `${prefix}.source`);
       setIssues(found);
-      return setMessage(words(found));
+      return words(found);
     }
     const r = await call('POST', 'probe', { source: source() });
-    setMessage(
-      r.status === 200
-        ? `${en ? 'Value read' : 'Valor leído'}: ${r.body.raw} (${r.body.ms} ms)`
-        : (r.body.error?.message ?? `HTTP ${r.status}`),
-    );
+    return r.status === 200 && typeof r.body.raw === 'number'
+      ? { raw: r.body.raw, ms: r.body.ms }
+      : (r.body.error?.message ?? `HTTP ${r.status}`);
+  }
+
+  async function probe() {
+    const r = await readRaw();
+    setMessage(typeof r === 'string' ? r : `${en ? 'Value read' : 'Valor leído'}: ${r.raw} (${r.ms} ms)`);
   }
 
   return (
@@ -229,6 +241,22 @@ export function SensorForm({
             onChange={(v) => setSources({ ...sources, [driver]: { ...srcValues, [f.key]: v } })}
           />
         ))}
+        <p data-form-calibrate>
+          calibrate: {calibration === undefined ? (en ? 'none' : 'ninguna') : JSON.stringify(calibration)}
+          {calibration !== undefined && (
+            <button type="button" onClick={() => setCalibration(undefined)}>
+              {en ? 'Remove' : 'Quitar'}
+            </button>
+          )}
+        </p>
+        <Calibrator
+          i18n={i18n}
+          readRaw={async () => {
+            const r = await readRaw();
+            return typeof r === 'string' ? r : r.raw;
+          }}
+          onUse={setCalibration}
+        />
         {message && (
           <p role="status" data-form-message class="pi-form-message">
             {message}

@@ -4,8 +4,8 @@
  * last read and the driver's problem in words (the table scrolls inside its own box on a narrow
  * phone); add or edit a sensor in place with a form generated from the shared schemas
  * (sensor-form.tsx), probe it through the running agent before saving, save through the agent's
- * atomic apply (422 names the field; the running config is unchanged); remove a sensor; a
- * two-point calibration helper; "test the server connection" (server-check.tsx). Every change
+ * atomic apply (422 names the field; the running config is unchanged); remove a sensor; the
+ * form's two-point calibration helper (calibrator.tsx); "test the server connection" (server-check.tsx). Every change
  * goes with the session cookie and this page's Origin (the agent checks both).
  */
 import type { EdgeLiveEvent } from '@vigia/shared';
@@ -49,30 +49,6 @@ function Login({ onIn }: { onIn: () => void }) {
       <button type="submit">Entrar</button>
       {error && <p role="alert">{error}</p>}
     </form>
-  );
-}
-
-function Calibrator() {
-  const [p, setP] = useState({ r1: '', v1: '', r2: '', v2: '' });
-  const n = Object.fromEntries(Object.entries(p).map(([k, v]) => [k, Number(v)])) as Record<keyof typeof p, number>;
-  const ok = Object.values(p).every((v) => v.trim() !== '' && Number.isFinite(Number(v))) && n.r1 !== n.r2;
-  const scale = ok ? (n.v2 - n.v1) / (n.r2 - n.r1) : 0;
-  const offset = ok ? n.v1 - scale * n.r1 : 0;
-  return (
-    <fieldset class="pi-cal">
-      <legend>Calibración en dos puntos</legend>
-      {(['r1', 'v1', 'r2', 'v2'] as const).map((k) => (
-        <label key={k}>
-          {{ r1: 'Crudo 1', v1: 'Valor real 1', r2: 'Crudo 2', v2: 'Valor real 2' }[k]}
-          <input inputMode="decimal" value={p[k]} onInput={(e) => setP({ ...p, [k]: e.currentTarget.value })} />
-        </label>
-      ))}
-      <output data-calibration>
-        {ok
-          ? `calibrate: { scale: ${+scale.toPrecision(6)}, offset: ${+offset.toPrecision(6)} }`
-          : 'Dos crudos distintos y sus valores reales'}
-      </output>
-    </fieldset>
   );
 }
 
@@ -161,7 +137,14 @@ export function TechView({ event, i18n }: { event: EdgeLiveEvent | null; i18n: I
                       .join(', ')}
                   </td>
                   <td class="pi-tech-actions">
-                    <button type="button" disabled={at < 0} onClick={() => setEditing(at)}>
+                    <button
+                      type="button"
+                      disabled={at < 0}
+                      onClick={() => {
+                        setMessage('');
+                        setEditing(at);
+                      }}
+                    >
                       {en ? 'Edit' : 'Editar'}
                     </button>
                     <button
@@ -196,7 +179,6 @@ export function TechView({ event, i18n }: { event: EdgeLiveEvent | null; i18n: I
           return save({ ...config, sensors: list }, `${en ? 'Saved' : 'Guardado'}: ${String(sensor.id)}`);
         }}
       />
-      <Calibrator />
       <ServerCheck i18n={i18n} call={call} />
     </section>
   );
