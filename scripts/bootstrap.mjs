@@ -115,6 +115,8 @@ export const TEST_SERVICES = [
   { command: 'socat', packages: ['socat'] },
   { command: 'chromium', packages: ['chromium'] },
   { command: 'pdftotext', packages: ['poppler-utils'] },
+  // The SMTP sink of the e-mail tests (test/services/smtp-sink.py): the standard smtpd of Debian 12's Python 3.11.
+  { command: 'python3', packages: ['python3'] },
   { command: 'systemd-analyze', packages: ['systemd'] },
   // The release tests: cross-build better-sqlite3 for arm64 and run the arm64 release under qemu.
   ...RELEASE_PACKAGES,

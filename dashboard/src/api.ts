@@ -4,7 +4,14 @@
  * `onUnauthorized` so the app shows the login form. Never retries on its own: callers
  * decide, because a retry loop on poor signal drains a cheap tablet's battery.
  */
-import { type Permit, type Quality, type Quantity, SeriesResponse, type Template } from '@vigia/shared';
+import {
+  type NotificationSettingsInput,
+  type Permit,
+  type Quality,
+  type Quantity,
+  SeriesResponse,
+  type Template,
+} from '@vigia/shared';
 import { type BreachRow, type PermitInfo, type RuleStatus, toBreachRow, toRuleStatus } from './compliance.ts';
 import { type DeviceHealth, toDeviceHealth } from './device-health.ts';
 
@@ -100,6 +107,24 @@ export async function me(): Promise<Me> {
 export async function sensors(): Promise<SensorInfo[]> {
   const body = (await request('/api/v1/sensors')) as { sensors: SensorInfo[] };
   return body.sensors;
+}
+
+/** `GET/PUT /api/v1/me/notifications`: the user's e-mail settings and how their e-mails fare. */
+export type NotificationSettings = NotificationSettingsInput & {
+  updated_at: number | null;
+  email_enabled: boolean;
+  delivery: { pending: number; gave_up: number; last_error: string | null };
+};
+
+export async function notificationSettings(): Promise<NotificationSettings> {
+  return (await request('/api/v1/me/notifications')) as NotificationSettings;
+}
+
+export async function putNotificationSettings(body: NotificationSettingsInput): Promise<NotificationSettings> {
+  return (await request('/api/v1/me/notifications', {
+    method: 'PUT',
+    body: JSON.stringify(body),
+  })) as NotificationSettings;
 }
 
 /** One row of `GET /api/v1/sites`: the site's name (null until set) and IANA time zone. */

@@ -2,9 +2,21 @@
  * @module route — pure: the page a location hash names. Plain hash routing ("#/breaches"),
  * no router library: five pages, and a reload or a shared link lands on the same one.
  */
-export type Route = 'live' | 'breaches' | 'report' | 'devices' | 'sites' | 'users' | 'permits';
+export type Route = 'live' | 'breaches' | 'report' | 'devices' | 'sites' | 'users' | 'permits' | 'notifications';
 
-export const ROUTES: readonly Route[] = ['live', 'breaches', 'report', 'devices', 'sites', 'users', 'permits'];
+export const ROUTES: readonly Route[] = [
+  'live',
+  'breaches',
+  'report',
+  'devices',
+  'sites',
+  'users',
+  'permits',
+  'notifications',
+];
+
+/** The sections offered as tabs; the others (one's own settings) are reached from the header. */
+export const TAB_ROUTES: readonly Route[] = ROUTES.filter((r) => r !== 'notifications');
 
 /** Pages only some roles are offered (the server refuses the others anyway). */
 const ROUTE_ROLES: Partial<Record<Route, readonly string[]>> = {

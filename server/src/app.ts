@@ -22,6 +22,7 @@ import { devicesRoutes } from './routes/devices.ts';
 import { healthRoutes } from './routes/health.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { liveRoutes } from './routes/live.ts';
+import { meNotificationsRoutes } from './routes/notifications.ts';
 import { permitsRoutes } from './routes/permits.ts';
 import { readingsRoutes } from './routes/readings.ts';
 import { sensorsRoutes } from './routes/sensors.ts';
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps): VigiaApp {
   app.route('/api/v1/permits', permitsRoutes(deps, compliance, requireRole, heavySlots));
   app.route('/api/v1/templates', templatesRoutes(requireRole));
   app.route('/api/v1/users', usersRoutes(deps, requireRole));
+  app.route('/api/v1/me/notifications', meNotificationsRoutes(deps, requireRole));
   app.route('/api/v1/me', mePasswordRoutes(deps, requireRole));
   app.route('/api/v1/breaches', breachesRoutes(deps, compliance, requireRole));
   app.route('/api/v1/rules', rulesRoutes(deps, compliance, requireRole));

@@ -25,6 +25,8 @@ export type AppDeps = {
   liveLimits?: { perUser: number; total: number };
   /** Peer addresses whose X-Forwarded-Proto/-For are believed (VIGIA_TRUST_PROXY); none by default. */
   trustProxy?: readonly string[];
+  /** Whether e-mail notifications are configured (VIGIA_SMTP_URL); the settings page says so when not. */
+  emailEnabled?: boolean;
   /** VIGIA_METRICS_TOKEN: a bearer token that opens /metrics to non-loopback clients. */
   metricsToken?: string;
 };

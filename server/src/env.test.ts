@@ -129,3 +129,39 @@ describe('readEnv: VIGIA_LIVE_MAX_PER_USER and VIGIA_LIVE_MAX_STREAMS', () => {
     expect(() => readEnv({ VIGIA_LIVE_MAX_STREAMS: 'many' })).toThrow(/VIGIA_LIVE_MAX_STREAMS/);
   });
 });
+
+describe('readEnv: VIGIA_SMTP_URL, VIGIA_SMTP_FROM, VIGIA_PUBLIC_URL', () => {
+  const ok = {
+    VIGIA_SMTP_URL: 'smtps://vigia:s3cret-pass@mail.example.org:465',
+    VIGIA_SMTP_FROM: 'Vigía <vigia@example.org>',
+    VIGIA_PUBLIC_URL: 'https://vigia.example.org/',
+  };
+  it('leaves e-mail off without VIGIA_SMTP_URL, and reads all three (the link base without its slash)', () => {
+    expect(readEnv({}).email).toBeUndefined();
+    expect(readEnv(ok).email).toEqual({
+      smtpUrl: ok.VIGIA_SMTP_URL,
+      from: ok.VIGIA_SMTP_FROM,
+      publicUrl: 'https://vigia.example.org',
+    });
+  });
+
+  it('refuses a half configuration or a bad value, naming the variable and never quoting the password', () => {
+    const message = (env: NodeJS.ProcessEnv) => {
+      try {
+        readEnv(env);
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    expect(message({ VIGIA_SMTP_FROM: 'vigia@example.org' })).toMatch(/VIGIA_SMTP_URL is not/);
+    const http = message({ ...ok, VIGIA_SMTP_URL: 'http://vigia:s3cret-pass@mail.example.org' });
+    expect(http).toMatch(/VIGIA_SMTP_URL \(http:\/\/mail\.example\.org\) is not an SMTP address/);
+    expect(http).not.toContain('s3cret-pass');
+    expect(message({ ...ok, VIGIA_SMTP_FROM: undefined })).toMatch(/VIGIA_SMTP_FROM is missing/);
+    expect(message({ ...ok, VIGIA_SMTP_FROM: 'vigia' })).toMatch(/VIGIA_SMTP_FROM .* not an e-mail address/);
+    expect(message({ ...ok, VIGIA_PUBLIC_URL: undefined })).toMatch(/VIGIA_PUBLIC_URL is missing/);
+    expect(message({ ...ok, VIGIA_PUBLIC_URL: 'vigia.example.org' })).toMatch(/VIGIA_PUBLIC_URL .* http\(s\)/);
+  });
+});

@@ -26,6 +26,11 @@ export type ServerEnv = {
   trustProxy?: string[];
   /** VIGIA_METRICS_TOKEN: opens /metrics to non-loopback scrapers that send it as a bearer token. */
   metricsToken?: string;
+  /**
+   * VIGIA_SMTP_URL (smtp:// or smtps://, credentials in the URL), VIGIA_SMTP_FROM (sender) and
+   * VIGIA_PUBLIC_URL (the dashboard's address, for links): e-mail notifications, all three or none.
+   */
+  email?: { smtpUrl: string; from: string; publicUrl: string };
   /** VIGIA_LIVE_MAX_PER_USER / VIGIA_LIVE_MAX_STREAMS: open live streams allowed (routes/live.ts has the defaults). */
   liveLimits?: { perUser: number; total: number };
 };
@@ -65,6 +70,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, loaded?: LoadedSer
     ...readTrustProxyEnv(env.VIGIA_TRUST_PROXY),
     ...readMetricsTokenEnv(env.VIGIA_METRICS_TOKEN),
     ...readLiveLimitsEnv(env),
+    ...readEmailEnv(env),
   };
 }
 
@@ -84,6 +90,41 @@ function readLiveLimitsEnv(env: NodeJS.ProcessEnv): { liveLimits?: { perUser: nu
       total: read('VIGIA_LIVE_MAX_STREAMS', DEFAULT_LIVE_LIMITS.total),
     },
   };
+}
+
+/** The SMTP URL is only ever quoted without its password (it would otherwise reach the console). */
+function readEmailEnv(env: NodeJS.ProcessEnv): { email?: ServerEnv['email'] } {
+  const smtpUrl = set(env, 'VIGIA_SMTP_URL');
+  const from = set(env, 'VIGIA_SMTP_FROM');
+  const publicUrl = set(env, 'VIGIA_PUBLIC_URL');
+  if (!smtpUrl) {
+    if (from)
+      throw new ConfigError('VIGIA_SMTP_FROM is set but VIGIA_SMTP_URL is not: set VIGIA_SMTP_URL to send e-mail');
+    return {};
+  }
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(smtpUrl);
+  } catch {
+    // reported below
+  }
+  if (!parsed || !['smtp:', 'smtps:'].includes(parsed.protocol) || !parsed.hostname) {
+    const shown = parsed ? `${parsed.protocol}//${parsed.host}` : 'the value given';
+    throw new ConfigError(
+      `VIGIA_SMTP_URL (${shown}) is not an SMTP address: use e.g. smtp://user:password@mail.example.org:587 or smtps://user:password@mail.example.org:465`,
+    );
+  }
+  if (!from || !/^[^\s@<>]+@[^\s@<>]+$/.test(from.replace(/^.*<(.*)>$/, '$1'))) {
+    throw new ConfigError(
+      'VIGIA_SMTP_FROM is missing or not an e-mail address: set the sender, e.g. "Vigía <vigia@example.org>"',
+    );
+  }
+  if (!publicUrl || !URL.canParse(publicUrl) || !['http:', 'https:'].includes(new URL(publicUrl).protocol)) {
+    throw new ConfigError(
+      'VIGIA_PUBLIC_URL is missing or not an http(s) address: set where users open the dashboard (e-mails link to it), e.g. https://vigia.example.org',
+    );
+  }
+  return { email: { smtpUrl, from, publicUrl: publicUrl.replace(/\/+$/, '') } };
 }
 
 function readTrustProxyEnv(text: string | undefined): { trustProxy?: string[] } {

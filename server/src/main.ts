@@ -24,6 +24,7 @@ import { loadServerConfig } from './config.ts';
 import { readEnv, type ServerEnv } from './env.ts';
 import { createLiveHub } from './live/hub.ts';
 import { type Meta, openMeta } from './meta/meta.ts';
+import { createEmailNotifier } from './notifications/email.ts';
 import { openStore } from './storage/open-store.ts';
 import { createTelemetry } from './telemetry.ts';
 
@@ -157,6 +158,12 @@ function runServer(env: ServerEnv): void {
     telemetry,
     secretFor: key && ((url) => webhookSecret(key, url)),
   });
+  const notifications = env.email && createEmailNotifier(meta, log, { ...env.email, telemetry });
+  if (env.email) {
+    // Scheme and host only: the URL's user and password stay out of the log.
+    const smtp = new URL(env.email.smtpUrl);
+    log.info({ smtp: `${smtp.protocol}//${smtp.host}`, from: env.email.from }, 'emailNotificationsOn');
+  }
   const compliance = createComplianceEngine({
     store,
     meta,
@@ -164,16 +171,19 @@ function runServer(env: ServerEnv): void {
     clock: systemClock,
     log,
     webhooks,
+    notifications,
     telemetry,
     timeZoneOf: meta.timeZoneOf,
   });
   compliance.start();
+  notifications?.start();
   const app = createApp({
     ...{ store, meta, live, clock: systemClock, log, dashboardDir: env.dashboardDir },
     ...{ compliance, telemetry },
     trustProxy: env.trustProxy,
     metricsToken: env.metricsToken,
     liveLimits: env.liveLimits,
+    emailEnabled: env.email !== undefined,
   });
   new Gauge({
     name: 'vigia_store_up',
@@ -210,6 +220,7 @@ function runServer(env: ServerEnv): void {
     server.close(async () => {
       // Queued replays finish and every rule stores a checkpoint before the databases close.
       await compliance.stop().catch((err) => log.error({ err }, 'complianceStopFailed'));
+      await notifications?.stop().catch((err) => log.error({ err }, 'emailStopFailed'));
       await store.close();
       meta.close();
       log.info('shutdownFinished');

@@ -15,6 +15,7 @@ import { createWebhooks, type WebhookOptions } from '../src/compliance/webhooks.
 import type { AppDeps } from '../src/deps.ts';
 import { createLiveHub } from '../src/live/hub.ts';
 import { openMeta } from '../src/meta/meta.ts';
+import { createEmailNotifier, type EmailNotifier, type EmailOptions } from '../src/notifications/email.ts';
 import { openSqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import { createTelemetry } from '../src/telemetry.ts';
 
@@ -25,6 +26,7 @@ export const ORIGIN = 'http://localhost';
 export type TestApp = AppDeps & {
   app: VigiaApp;
   compliance: ComplianceEngine;
+  notifications: EmailNotifier | undefined;
   dir: string;
   clock: { now(): number; set(ms: number): void };
   /** Create a device; returns its token. */
@@ -40,6 +42,8 @@ export async function makeTestApp(
     heartbeatMs?: number;
     ringSize?: number;
     webhooks?: WebhookOptions;
+    /** E-mail notifications through this SMTP server (started, like the webhooks). */
+    email?: EmailOptions;
   } & Pick<AppDeps, 'liveLimits' | 'trustProxy' | 'metricsToken'> = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'vigia-server-'));
@@ -67,8 +71,17 @@ export async function makeTestApp(
   // No timers unless webhooks are asked for: tests call compliance.tick() themselves.
   const webhooks =
     options.webhooks && createWebhooks(deps.meta, deps.log, { telemetry: deps.telemetry, ...options.webhooks });
-  const compliance = createComplianceEngine({ ...deps, webhooks, timeZoneOf: deps.meta.timeZoneOf });
+  const notifications =
+    options.email && createEmailNotifier(deps.meta, deps.log, { telemetry: deps.telemetry, ...options.email });
+  deps.emailEnabled = notifications !== undefined;
+  const compliance = createComplianceEngine({
+    ...deps,
+    webhooks,
+    notifications,
+    timeZoneOf: deps.meta.timeZoneOf,
+  });
   webhooks?.start();
+  notifications?.start();
   deps.compliance = compliance;
   const app = createApp(deps);
   return {
@@ -90,8 +103,10 @@ export async function makeTestApp(
       const cookie = res.headers.get('set-cookie') ?? '';
       return cookie.split(';')[0];
     },
+    notifications,
     async close() {
       await compliance.stop();
+      await notifications?.stop();
       deps.live.close();
       await deps.store.close();
       deps.meta.close();

@@ -15,6 +15,7 @@ export * from './format-issues.ts';
 export * from './ids.ts';
 export * from './ingest.ts';
 export * from './live.ts';
+export * from './notifications.ts';
 export * from './port-problem.ts';
 export * from './reading.ts';
 export * from './rules/index.ts';

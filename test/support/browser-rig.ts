@@ -20,12 +20,12 @@ export type BrowserRig = {
   close(): Promise<void>;
 };
 
-/** `name` marks the temp folder: vigia-<name>-XXXXXX. */
-export async function browserRig(name: string): Promise<BrowserRig> {
+/** `name` marks the temp folder: vigia-<name>-XXXXXX; `env`: more VIGIA_* settings for the server. */
+export async function browserRig(name: string, env: Record<string, string> = {}): Promise<BrowserRig> {
   requireChromium();
   await ensureDashboardBuilt();
   const dir = mkdtempSync(join(tmpdir(), `vigia-${name}-`));
-  const server = await serverProcess(dir);
+  const server = await serverProcess(dir, env);
   let browser: Browser | undefined;
   return {
     server,

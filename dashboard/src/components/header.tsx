@@ -1,7 +1,8 @@
-/** @module header — site and user, the live connection state, language switch, sign out. */
+/** @module header — site and user (with the link to their notification settings), the live connection state, language switch, sign out. */
 
 import { useI18n } from '../i18n.ts';
 import type { LiveState } from '../live.ts';
+import { hrefOf } from '../route.ts';
 
 export type HeaderProps = {
   sites: string[];
@@ -25,6 +26,9 @@ export function Header({ sites, allSites, user, connection, onToggleLang, onLogo
           {allSites ? t('allSites') : sites.length > 0 ? sites.join(', ') : t('noSites')}
         </span>
         <span class="header__user">{user}</span>
+        <a class="header__link" href={hrefOf('notifications')} data-route="notifications">
+          {t('navNotifications')}
+        </a>
       </div>
       <div class="header__actions">
         <output class={`connection connection--${connection}`} data-connection={connection} aria-live="polite">

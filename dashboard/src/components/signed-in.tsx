@@ -5,6 +5,7 @@
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { sites as fetchSites, logout, type Me, type SiteInfo } from '../api.ts';
+import { useLinkedBreach } from '../linked-breach.ts';
 import { BreachesPage } from '../pages/breaches-page.tsx';
 import { DevicesPage } from '../pages/devices-page.tsx';
 import { LivePage } from '../pages/live-page.tsx';
@@ -22,12 +23,15 @@ import { NavTabs } from './nav-tabs.tsx';
 
 const loadUsersPage = () => import('../pages/users-page.tsx').then((m) => m.UsersPage);
 const loadPermitsPage = () => import('../pages/permits-page.tsx').then((m) => m.PermitsPage);
+const loadNotificationsPage = () => import('../pages/notifications-page.tsx').then((m) => m.NotificationsPage);
 
 export type SignedInProps = { me: Me; onToggleLang: () => void; onLoggedOut: () => void };
 
 export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
   const { live, snapshot } = useLive();
   const route = useRoute();
+  // An e-mail's link to a breach: its card is scrolled to and marked once the page shows it.
+  useLinkedBreach(route);
   // One compliance state for the alarm bar (every page) and the live page's tiles.
   const compliance = useCompliance(live);
   // The sensor the alarm bar asked the live page to show; the counter re-focuses the same one.
@@ -76,6 +80,7 @@ export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
       </Fragment>
       {route === 'users' && offered(route, me.role) && <LazyPage load={loadUsersPage} />}
       {route === 'permits' && offered(route, me.role) && <LazyPage load={loadPermitsPage} />}
+      {route === 'notifications' && <LazyPage load={loadNotificationsPage} />}
       {route === 'sites' && (
         <SitesPage
           me={me}

@@ -2,7 +2,7 @@
  * @module compliance/breaches
  * Storing and announcing breaches: the in-order path's events upserted by (run, start), a
  * replay's breaches reconciled with the stored ones (reconcile.ts), and every change published
- * on the live stream and to webhooks after its transaction commits.
+ * on the live stream, to webhooks and to e-mail subscribers after its transaction commits.
  *
  * Invariants:
  * - One row in force per breach of a run, keyed by (permit, version, rule, start): an in-order
@@ -40,6 +40,7 @@ export function createBreachBook(deps: ComplianceDeps, runs: Runs): BreachBook {
     const view = breachView(b, run?.watermark);
     deps.live.publish({ event: 'breach', site: b.site, data: { ...view, change } });
     if (change === 'opened') deps.webhooks?.notify('breach_opened', view);
+    if (change === 'opened') deps.notifications?.breachOpened(view);
     if (change === 'closed') deps.webhooks?.notify('breach_closed', view);
   }
 

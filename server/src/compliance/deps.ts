@@ -10,6 +10,7 @@ import type { LiveHub } from '../live/hub.ts';
 import type { Meta } from '../meta/meta.ts';
 import type { Store } from '../storage/store.ts';
 import type { ErrorCounter } from '../telemetry.ts';
+import type { BreachView } from './views.ts';
 import type { Webhooks } from './webhooks.ts';
 
 /**
@@ -26,6 +27,8 @@ export type ComplianceDeps = {
   clock: Clock;
   log: Logger;
   webhooks?: Webhooks;
+  /** E-mails to the users who asked for them (notifications/email.ts); told of every breach opened. */
+  notifications?: { breachOpened(breach: BreachView): void };
   /** How long past a silent sensor's hold the timer waits before closing its breach as no data. */
   noDataGraceMs?: number;
   /** Timer period for no-data checks (start()). */

@@ -10,8 +10,8 @@ import { type ServerType, serve } from '@hono/node-server';
 import type { ErrorBody } from '@vigia/shared';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
-import { addUser } from '../cli/admin.ts';
 import { makeTestApp, type TestApp } from '../../test-support/test-app.ts';
+import { addUser } from '../cli/admin.ts';
 import { securityHeaders } from './security-headers.ts';
 
 let t: TestApp | undefined;

@@ -211,13 +211,16 @@ export function complianceRepo(db: Database.Database): ComplianceRepo {
          SELECT MIN(watermark) FROM rule_checkpoints WHERE permit = @permit AND permit_version = @version
          AND rule = @rule AND watermark < @keepFrom GROUP BY watermark / 86400000)`,
     ),
+    // The outbox also holds e-mails (channel 'email', meta/notifications.ts): these see webhooks only.
     enqueue: db.prepare('INSERT INTO webhook_outbox (url, body, next_at, created_at) VALUES (?, ?, ?, ?)'),
     due: db.prepare(
-      'SELECT seq, url, body, attempts FROM webhook_outbox WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY seq LIMIT ?',
+      "SELECT seq, url, body, attempts FROM webhook_outbox WHERE channel = 'webhook' AND next_at IS NOT NULL AND next_at <= ? ORDER BY seq LIMIT ?",
     ),
     done: db.prepare('DELETE FROM webhook_outbox WHERE seq = ?'),
     failed: db.prepare('UPDATE webhook_outbox SET attempts = ?, next_at = ?, last_error = ? WHERE seq = ?'),
-    nextAt: db.prepare('SELECT MIN(next_at) AS t FROM webhook_outbox WHERE next_at IS NOT NULL'),
+    nextAt: db.prepare(
+      "SELECT MIN(next_at) AS t FROM webhook_outbox WHERE channel = 'webhook' AND next_at IS NOT NULL",
+    ),
   };
 
   return {

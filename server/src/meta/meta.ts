@@ -1,7 +1,7 @@
 /**
  * @module meta/meta
  * meta.db: sites (name, time zone), devices, sensors, users, sessions, the audit log and the compliance tables
- * (permits, breaches, checkpoints, webhook outbox); readings live in the store. Synchronous
+ * (permits, breaches, checkpoints, webhook and e-mail outbox), notification settings; readings live in the store. Synchronous
  * (better-sqlite3) so a check and the write it guards cannot interleave.
  * Stores token and session-id hashes and password hashes only, never the secrets.
  */
@@ -12,6 +12,7 @@ import { type AuditRepo, auditRepo } from './audit.ts';
 import { type ComplianceRepo, complianceRepo } from './compliance.ts';
 import { type DeviceRepo, deviceRepo } from './devices.ts';
 import { migrate } from './migrations.ts';
+import { type NotificationRepo, notificationRepo } from './notifications.ts';
 import { type SensorRepo, sensorRepo } from './sensors.ts';
 import { type SiteRepo, siteRepo } from './sites.ts';
 import { type UserRepo, userRepo } from './users.ts';
@@ -21,7 +22,8 @@ export type Meta = DeviceRepo &
   SiteRepo &
   UserRepo &
   AuditRepo &
-  ComplianceRepo & {
+  ComplianceRepo &
+  NotificationRepo & {
     close(): void;
   };
 
@@ -41,6 +43,7 @@ export function openMeta(file: string): Meta {
     ...userRepo(db),
     ...auditRepo(db),
     ...complianceRepo(db),
+    ...notificationRepo(db),
     close() {
       if (closed) return;
       closed = true;

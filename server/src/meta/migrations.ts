@@ -167,6 +167,24 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE users ADD COLUMN disabled_at INTEGER;
   `,
+  // 9: e-mail notifications (notifications/). Per user which events they want, where and in which
+  // language. E-mails queue in the webhook outbox under their own `channel`; outbox_keys remembers
+  // every (event, recipient) ever queued, so a re-announced event or a restart never mails twice.
+  `
+  CREATE TABLE notification_settings (
+    user TEXT PRIMARY KEY REFERENCES users(name) ON DELETE CASCADE,
+    email TEXT,
+    lang TEXT NOT NULL DEFAULT 'es',
+    breach_opened INTEGER NOT NULL DEFAULT 0,
+    alarm_opened INTEGER NOT NULL DEFAULT 0,
+    device_silent INTEGER NOT NULL DEFAULT 0,
+    updated_at INTEGER NOT NULL
+  );
+  ALTER TABLE webhook_outbox ADD COLUMN channel TEXT NOT NULL DEFAULT 'webhook';
+  DROP INDEX webhook_outbox_next;
+  CREATE INDEX webhook_outbox_next ON webhook_outbox(channel, next_at);
+  CREATE TABLE outbox_keys (key TEXT PRIMARY KEY, created_at INTEGER NOT NULL) WITHOUT ROWID;
+  `,
 ];
 
 /** Run the steps `db` has not seen yet, each in its own transaction. */

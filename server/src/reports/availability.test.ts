@@ -1,8 +1,8 @@
 import { averageSeries } from '@vigia/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dailyRows, dayFold, dayWindows } from './availability.ts';
 import { DAY0 } from '../../test-support/report-fixture.ts';
+import { dailyRows, dayFold, dayWindows } from './availability.ts';
 import type { ReportRule } from './model.ts';
 
 const MIN = 60_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { csvFilename, csvText, renderCsv } from './csv.ts';
 import { reportFixture } from '../../test-support/report-fixture.ts';
+import { csvFilename, csvText, renderCsv } from './csv.ts';
 import { esc, renderHtml } from './html.ts';
 import { summarize } from './summary.ts';
 

@@ -1,8 +1,8 @@
 // GET /api/v1/audit and what writes to the audit log: admin only, every state-changing action.
 import { ErrorBody } from '@vigia/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { revokeDevice } from '../cli/admin.ts';
 import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
+import { revokeDevice } from '../cli/admin.ts';
 
 type Entry = { seq: number; ts: number; actor: string; action: string; detail: Record<string, unknown> };
 

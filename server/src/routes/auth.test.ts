@@ -1,7 +1,7 @@
 import { ErrorBody } from '@vigia/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addUser } from '../cli/admin.ts';
 import { makeTestApp, ORIGIN, type TestApp } from '../../test-support/test-app.ts';
+import { addUser } from '../cli/admin.ts';
 
 let t: TestApp;
 beforeEach(async () => {

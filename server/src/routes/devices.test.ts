@@ -1,8 +1,8 @@
 // GET /api/v1/devices: the whole reported status, sensor silence, and the drop audit of ingest.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MIGRATIONS, migrate } from '../meta/migrations.ts';
 import { makeTestApp, T0, type TestApp } from '../../test-support/test-app.ts';
+import { MIGRATIONS, migrate } from '../meta/migrations.ts';
 
 type DeviceJson = Record<string, unknown> & {
   id: string;

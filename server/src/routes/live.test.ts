@@ -1,7 +1,7 @@
 import { ErrorBody, LiveDevice, LiveReading } from '@vigia/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SESSION_TTL_MS } from '../auth/session.ts';
 import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
+import { SESSION_TTL_MS } from '../auth/session.ts';
 
 type SseEvent = { event?: string; id?: string; data?: string; comment?: string };
 

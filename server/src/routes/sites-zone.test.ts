@@ -3,8 +3,8 @@
 // zone changed back to Bogotá re-judges the days (the breach keeps its id; its history says why).
 import type { Reading } from '@vigia/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BreachView } from '../compliance/views.ts';
 import { makeTestApp, ORIGIN, type TestApp } from '../../test-support/test-app.ts';
+import type { BreachView } from '../compliance/views.ts';
 
 const H = 3_600_000;
 /** 2025-11-24 00:00 in Tokyo (UTC+9): 15:00Z the day before. */

@@ -1,8 +1,8 @@
 // GET/PUT /api/v1/sites: roles, visibility, zone validation, audit; and the migration's default zone.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS, migrate } from '../meta/migrations.ts';
 import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
+import { MIGRATIONS, migrate } from '../meta/migrations.ts';
 
 type SiteJson = {
   id: string;

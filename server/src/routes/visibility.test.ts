@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
 import { addUser } from '../cli/admin.ts';
 import { openMeta } from '../meta/meta.ts';
 import { MIGRATIONS } from '../meta/migrations.ts';
-import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
 
 let t: TestApp;
 beforeEach(async () => {

@@ -11,7 +11,7 @@ import type { Meta } from '../meta/meta.ts';
 /** Not a valid site id (SiteId allows only `[a-z0-9_.-]`), so it matches no site. */
 export const NO_SITE = '(none)';
 
-export function canSeeSite(user: SessionUser, site: string): boolean {
+export function canSeeSite(user: Pick<SessionUser, 'all_sites' | 'sites'>, site: string): boolean {
   return user.all_sites || user.sites.includes(site);
 }
 

@@ -203,6 +203,50 @@ describe('influxdb store (its own behaviour)', () => {
     ]);
   });
 
+  it('a large correction keeps every request within maxRequestBytes, revisions included, and stores them all', async () => {
+    // A proxy in front of the real influxd records the size of every /write body.
+    const sizes: number[] = [];
+    const proxy: Server = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const body = Buffer.concat(chunks);
+      if (req.url?.startsWith('/write')) sizes.push(body.length);
+      const up = await fetch(`${influx.url}${req.url}`, {
+        method: req.method,
+        headers: { 'content-type': req.headers['content-type'] ?? 'text/plain' },
+        body,
+      });
+      res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'text/plain' });
+      res.end(Buffer.from(await up.arrayBuffer()));
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    cleanup.push(
+      () =>
+        new Promise((resolve) => {
+          proxy.closeAllConnections();
+          proxy.close(() => resolve());
+        }),
+    );
+    const port = (proxy.address() as { port: number }).port;
+    const maxRequestBytes = 2000;
+    const { store } = fresh({ url: `http://127.0.0.1:${port}`, maxRequestBytes });
+    const batch = Array.from({ length: 100 }, (_, i) => r('sensor.ñandú', T0 + i * 1000, i));
+    await store.write(batch);
+    sizes.length = 0;
+    const fixed = batch.map((x) => ({ ...x, value: x.value + 0.5, correction: true as const, reason: 'recalibrado' }));
+    const result = await store.write(fixed, undefined, { by: 'plant-01', at: T0 + 3_600_000 });
+
+    expect(result.revisions).toHaveLength(100);
+    expect(sizes.length).toBeGreaterThan(3);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(maxRequestBytes);
+    const stored = await store.revisions('sensor.ñandú', T0, T0 + 100_000);
+    expect(stored).toHaveLength(100);
+    expect(stored[99]).toMatchObject({ value: 99, new_value: 99.5, reason: 'recalibrado' });
+    expect((await store.readings('sensor.ñandú', T0, T0 + 100_000)).map((x) => x.value)).toEqual(
+      fixed.map((x) => x.value),
+    );
+  });
+
   it('a write influxd refuses (a field type clash left by another program) is a FatalError naming its answer', async () => {
     const { store, db } = fresh();
     await store.connect();

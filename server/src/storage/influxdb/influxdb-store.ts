@@ -160,8 +160,13 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
     }
   }
 
-  /** Line protocol for the batch, cut into request bodies of at most `maxRequestBytes`. */
+  /**
+   * Line protocol for the batch, cut into request bodies of at most `maxRequestBytes`. `lead`
+   * lines (a correction's revisions) come first, so a revised value is never stored without the
+   * revision that keeps what it replaced.
+   */
   function bodies(
+    lead: readonly string[],
     readings: readonly Reading[],
     labels: ReadonlyMap<string, SeriesLabels> | undefined,
     markGood: Set<Reading>,
@@ -180,6 +185,7 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
       body += key + tail;
       bytes += size;
     };
+    for (const line of lead) add(line, Buffer.byteLength(line), '');
     for (const r of readings) {
       const p = pins.get(r.sensor) ?? pin(r.sensor, seriesKey(r.sensor, labels?.get(r.sensor)));
       const q = r.q !== 'good' ? `,q=${fieldString(r.q)}` : markGood.size > 0 && markGood.has(r) ? ',q="good"' : '';
@@ -247,8 +253,7 @@ export function openInfluxStore(options: InfluxStoreOptions): InfluxStore {
           }
           try {
             // Sequential: a failed request stops the rest, and the edge re-sends the whole batch.
-            const all = bodies(readings, labels, markGood, rollups);
-            if (revisions.length > 0) all[0] = revisionLines(revisions) + all[0];
+            const all = bodies(revisionLines(revisions), readings, labels, markGood, rollups);
             for (const body of all) await http.write(body);
           } catch (err) {
             // Part may be stored: forget what is known of these sensors (the next write reads it).

@@ -45,18 +45,20 @@ export function judgeBatch(
   return { conflicts, revisions };
 }
 
-/** Line protocol of revisions; `rev` = `<revised_at>.<n>` keeps each one a point of its own. */
-export function revisionLines(revisions: readonly Revision[]): string {
-  let out = '';
-  revisions.forEach((v, n) => {
+/**
+ * Line protocol of revisions, one line each (the store cuts them into requests with the readings);
+ * `rev` = `<revised_at>.<n>` keeps each one a point of its own.
+ */
+export function revisionLines(revisions: readonly Revision[]): string[] {
+  return revisions.map((v, n) => {
     const tag = encodeSensorTag(v.sensor).replace(/[,= ]/g, '\\$&');
-    out +=
+    return (
       `${REVISION_MEASUREMENT},rev=${v.revised_at}.${n},sensor=${tag} ` +
       `value=${v.value},q=${fieldString(v.q)},new_value=${v.new_value},new_q=${fieldString(v.new_q)},` +
       `revised_at=${v.revised_at}i,by=${fieldString(v.by)}` +
-      `${v.reason === null ? '' : `,reason=${fieldString(v.reason)}`} ${v.ts}\n`;
+      `${v.reason === null ? '' : `,reason=${fieldString(v.reason)}`} ${v.ts}\n`
+    );
   });
-  return out;
 }
 
 /** The InfluxQL statement for the revisions of `sensor` with ts in [from, to). */
