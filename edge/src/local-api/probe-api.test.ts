@@ -59,6 +59,16 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/**
+ * The agent still reads its port: its driver is (back to) ok within 5 s. On a loaded machine one
+ * poll may time out now and then (retrying for a moment); a lost or closed port would not recover.
+ */
+async function readsOn(): Promise<void> {
+  const end = Date.now() + 5000;
+  while (agent.status().drivers[0].state !== 'ok' && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  expect(agent.status().drivers[0]).toMatchObject({ state: 'ok' });
+}
+
 const auth = { authorization: `Basic ${Buffer.from(`technician:${PASS}`).toString('base64')}` };
 const source = (extra: Record<string, unknown>) => ({
   driver: 'modbus-rtu',
@@ -92,7 +102,7 @@ describe('POST /probe (agent in process, real HTTP, socat pty and a Modbus test 
     expect(r.body).toMatchObject({ raw: 1234, value: 618 });
     expect(r.body.ms ?? -1).toBeGreaterThanOrEqual(0);
     expect((await probe({ source: source({}) })).body).toMatchObject({ raw: 1234, value: null });
-    expect(agent.status().drivers[0].state).toBe('ok'); // the agent kept its port
+    await readsOn(); // the agent kept its port
   });
 
   it('answers in words: 504 for a dead unit, 422 naming the field, 409 for a port the agent does not hold, 401 without the password', async () => {
@@ -133,7 +143,7 @@ describe('POST /probe (agent in process, real HTTP, socat pty and a Modbus test 
     expect(r.stdout).toContain('resumen: 2 de 2');
     expect(r.code).toBe(0);
     expect(slave.requests.get(1) ?? 0).toBeGreaterThan(before);
-    expect(agent.status().drivers[0].state).toBe('ok');
+    await readsOn();
   });
 
   const probeCli = (port: string, extra: string[]) =>
@@ -179,7 +189,7 @@ describe('POST /probe (agent in process, real HTTP, socat pty and a Modbus test 
     const wrong = await probeCli(pty.a, ['--password-file', join(dir, 'wrong.txt')]);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('usuario o contraseña errados');
-    expect(agent.status().drivers[0].state).toBe('ok'); // the agent kept its port all along
+    await readsOn(); // the agent kept its port all along
   });
 });
 
