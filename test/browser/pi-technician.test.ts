@@ -135,6 +135,15 @@ describe('the page on the Pi, technician view (real agent, simulator Modbus slav
     expect(file).toMatch(/calibrate:\s*\n?\s*scale: 10/);
     const after = (await (await fetch(`${s.apiUrl}/sensors`)).json()) as { sensors: { id: string }[] };
     expect(after.sensors.length).toBe(count);
+    expect(await page.locator('.pi-tech-add').getAttribute('data-editing')).toBe(''); // back to adding
+
+    // A unit that does not answer: its driver's problem in words, and since when.
+    await form.locator('input[name="id"]').fill('plant.dead_unit');
+    await form.locator('input[name="unit_id"]').fill('7');
+    await form.getByRole('button', { name: 'Guardar' }).click();
+    await expect.poll(() => message.textContent(), { timeout: 20_000 }).toContain('Guardado: plant.dead_unit');
+    const problem = page.locator('[data-tech-sensor="plant.dead_unit"] .pi-tech-problem');
+    await expect.poll(() => problem.textContent(), { timeout: 20_000 }).toMatch(/la unidad 7 no responde.*\(desde \d/);
 
     // At 360 px the sensor table scrolls sideways inside its own box; the page never does.
     const box = page.locator('[data-tech-scroll]');

@@ -124,7 +124,11 @@ export function TechView({ event, i18n }: { event: EdgeLiveEvent | null; i18n: I
                 <tr key={s.id} data-tech-sensor={s.id}>
                   <td>
                     {s.id}
-                    {problem && <div class="pi-tech-problem">{problem.detail}</div>}
+                    {problem && (
+                      <div class="pi-tech-problem" data-problem-since={problem.since}>
+                        {problem.detail} ({en ? 'since' : 'desde'} {i18n.clock(problem.since, Date.now())})
+                      </div>
+                    )}
                   </td>
                   <td>{s.latest ? i18n.value(s.latest.raw) : '—'}</td>
                   <td data-value={s.latest ? String(s.latest.value) : ''}>
