@@ -6,6 +6,8 @@ import { pino } from 'pino';
 import { SerialPort } from 'serialport';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type PtyPair, startPtyPair } from '../../../test/services/socat.ts';
+import { freePort } from '../../../test/services/util.ts';
+import { createRegisterMap, startModbusTcpGateway } from '../../../test/simulator/transports/modbus.ts';
 import { runNode } from '../../../test/support/process.ts';
 import { type Agent, createAgent } from '../agent.ts';
 import { loadConfig } from '../config.ts';
@@ -269,6 +271,50 @@ describe('POST /probe for serial-line and mqtt (agent in process, real HTTP, soc
       await new Promise<void>((res) => (device.isOpen ? device.close(() => res()) : res()));
       await second.stop();
       await lines.stop();
+    }
+  });
+});
+
+describe('vigia-config probe of a Modbus TCP address (agent in process, a Modbus TCP gateway on loopback)', () => {
+  it('goes through the agent that reads that address; with no agent reading it, says what to do', async () => {
+    const port = await freePort();
+    const map = createRegisterMap();
+    map.setFloat32(4, 42.5);
+    const gw = await startModbusTcpGateway({ port, units: { 1: map } });
+    const file = join(dir, 'edge3.yaml');
+    writeFileSync(
+      file,
+      [
+        'device: { id: plant-03, site: mobile-plant }',
+        'server: { url: "http://127.0.0.1:9", token_file: ./device.token }',
+        'buffer: { path: ./buffer3.db }',
+        'broker: { port: 0, host: 127.0.0.1 }',
+        'api: { port: 0, password_file: ./tech.pass }',
+        'sensors:',
+        `  - { id: plant.tcp, quantity: volumetric_flow, unit: m3/h, interval: 200ms, source: { driver: modbus-tcp, host: 127.0.0.1, port: ${port}, unit_id: 1, register: 0, type: float32 } }`,
+        '',
+      ].join('\n'),
+    );
+    const third = createAgent(loadConfig(file), {
+      logger: pino({ level: 'silent' }),
+      syncCheck: async () => 'unknown',
+      retry: { baseMs: 20, maxMs: 100 },
+    });
+    await third.start();
+    try {
+      const args = ['--modbus', '--unit', '1', '--register', '4', '--type', 'float32', '--seconds', '1'];
+      const auth3 = ['--api', third.addresses().api, '--password-file', join(dir, 'pass.txt')];
+      const r = await runNode(CONFIG_BIN, ['probe', `127.0.0.1:${port}`, ...args, ...auth3]);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toContain(`el agente usa 127.0.0.1:${port}`);
+      expect(r.stdout).toMatch(/#1 valor 42\.5/);
+      expect(r.code).toBe(0);
+      const other = await runNode(CONFIG_BIN, ['probe', `127.0.0.1:${await freePort()}`, ...args, ...auth3]);
+      expect(other.code).toBe(2);
+      expect(other.stderr).toContain('only through a running agent that reads that address');
+    } finally {
+      await third.stop();
+      await gw.stop();
     }
   });
 });

@@ -27,11 +27,18 @@ async function call(url: URL, init: RequestInit): Promise<Reply> {
   }
 }
 
+/**
+ * A parsed source as the config file writes it: a duration is parsed into milliseconds
+ * (modbus-tcp `timeout`), and the agent checks the body with the file's schema, which reads "1000ms".
+ */
+const asWritten = (source: SensorSource) =>
+  source.driver === 'modbus-tcp' ? { ...source, timeout: `${source.timeout}ms` } : source;
+
 const once = (api: string, source: SensorSource, auth: Record<string, string>) =>
   call(new URL('/probe', api), {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...auth },
-    body: JSON.stringify({ source }),
+    body: JSON.stringify({ source: asWritten(source) }),
   });
 
 /** Where a source reads: the serial port, or `host:port` for Modbus TCP (the part of the agent's driver ids after the driver). */
