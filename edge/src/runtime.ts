@@ -74,6 +74,8 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Ma
   const { buffer, clock, telemetry } = deps;
   // server.ca_file: this runtime's requests trust that PEM only (transports/http-fetch.ts).
   const serverFetch = loaded.pem.serverCa ? createHttpFetch({ ca: loaded.pem.serverCa }) : deps.fetch;
+  // The server check's requests: the forwarder's trust; node:http, not the global fetch (RSS).
+  const checkFetch = serverFetch ?? createHttpFetch();
   const topics = new Set(
     config.sensors.filter((s) => s.source.driver === 'mqtt').map((s) => (s.source as MqttSource).topic),
   );
@@ -192,7 +194,7 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Ma
         url: config.server.url,
         token: loaded.token,
         device: config.device.id,
-        fetch: serverFetch ?? createHttpFetch(),
+        fetch: checkFetch,
         wall: deps.wall,
       }),
     drivers: () =>
