@@ -9,10 +9,13 @@ import { type DecodeErrorCode, formatIssues } from '@vigia/shared';
 export const USAGE = `usage: vigia-config probe <port> [--baud 9600] [--parity none] [--seconds 10]
          [--pattern 'PH=(?<value>[0-9.]+)' | --csv-column N [--csv-separator ,] | --json-path a.b]
        vigia-config probe <port> --modbus --unit 3 --register 16 [--type float32] [--word-order big]
-         [--function holding] [--baud 9600] [--parity none] [--seconds 10] [--api URL] [--password-file FILE]`;
+         [--function holding] [--baud 9600] [--parity none] [--seconds 10]
+       vigia-config probe <host[:502]> --modbus --unit 1 --register 0 ...   (through a running agent only)
+  when the agent at --api (http://127.0.0.1:8081) reads the port, the probe goes through it:
+  the technician password from --password-file FILE, else a prompt`;
 
-export /** What a decode error code means for a line, in words a technician can act on. */
-const LINE_ERRORS: Record<DecodeErrorCode, string> = {
+/** What a decode error code means for a line, in words a technician can act on. */
+export const LINE_ERRORS: Record<DecodeErrorCode, string> = {
   empty: 'no hay número donde se esperaba',
   not_a_number: 'lo encontrado no es un número (¿coma decimal?)',
   no_match: 'el patrón (--pattern) no encuentra el valor en esta línea',
