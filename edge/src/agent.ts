@@ -198,6 +198,7 @@ export function createAgent(first: LoadedConfig, deps: AgentDeps = {}) {
     registry: telemetry.registry,
     access,
     probe: (source) => rt.probe(source),
+    serverCheck: () => rt.checkServer(),
     passwordFile: config.api.password_file,
     config: { file: first.file, from: config.api.config_from, current: () => loaded, apply },
   });

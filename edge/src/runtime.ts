@@ -7,7 +7,8 @@
  * what retrying cannot fix (the broker port cannot be bound); `stop` closes so no reading is
  * accepted that cannot be stored: drivers, intake, last group commit, then the forwarder.
  * `probe` reads a source once through the running driver instance that holds its line
- * (`POST /probe`): the agent never opens a port a second time.
+ * (`POST /probe`): the agent never opens a port a second time. `checkServer` tries the server
+ * URL with the token of this config, with the same https trust as the forwarder.
  */
 import {
   alarmTopic,
@@ -31,6 +32,7 @@ import { DRIVERS } from './drivers/index.ts';
 import { createForwarder } from './forwarder/forwarder.ts';
 import { createPipeline } from './pipeline.ts';
 import { createSafety } from './safety/safety.ts';
+import { checkServer } from './server-check.ts';
 import type { Telemetry } from './telemetry.ts';
 import { createHttpFetch } from './transports/http-fetch.ts';
 import { createMqttClientIntake } from './transports/mqtt-client.ts';
@@ -48,20 +50,23 @@ export type RuntimeDeps = {
   sendBackoff?: BackoffOptions;
 };
 
+/** Sensors with the same key share one driver instance: driver and `instanceKey` (e.g. the port). */
+const groupKey = (source: SensorConfig['source']) =>
+  `${source.driver}\u0000${DRIVERS[source.driver].instanceKey(source as never)}`;
+
 /** Groups sensors into driver instances: one per driver and `instanceKey` (e.g. per port). */
 function buildDrivers(
   sensors: readonly SensorConfig[],
   build: (name: DriverName, group: SensorConfig[]) => Driver,
-): Driver[] {
+): Map<string, Driver> {
   const groups = new Map<string, { name: DriverName; sensors: SensorConfig[] }>();
   for (const s of sensors) {
-    const mod = DRIVERS[s.source.driver];
-    const key = `${s.source.driver}\u0000${mod.instanceKey(s.source)}`;
+    const key = groupKey(s.source);
     const g = groups.get(key) ?? { name: s.source.driver, sensors: [] };
     g.sensors.push(s);
     groups.set(key, g);
   }
-  return [...groups.values()].map((g) => build(g.name, g.sensors));
+  return new Map([...groups].map(([key, g]) => [key, build(g.name, g.sensors)]));
 }
 
 export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Map<string, EvaluatorSnapshot>) {
@@ -69,6 +74,8 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Ma
   const { buffer, clock, telemetry } = deps;
   // server.ca_file: this runtime's requests trust that PEM only (transports/http-fetch.ts).
   const serverFetch = loaded.pem.serverCa ? createHttpFetch({ ca: loaded.pem.serverCa }) : deps.fetch;
+  // The server check's requests: the forwarder's trust; node:http, not the global fetch (RSS).
+  const checkFetch = serverFetch ?? createHttpFetch();
   const topics = new Set(
     config.sensors.filter((s) => s.source.driver === 'mqtt').map((s) => (s.source as MqttSource).topic),
   );
@@ -116,7 +123,7 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Ma
     carry,
   });
   const pipeline = createPipeline(config.sensors, buffer, telemetry, { clock, onValue: safety.push });
-  const drivers = buildDrivers(config.sensors, (name, group) =>
+  const byGroup = buildDrivers(config.sensors, (name, group) =>
     DRIVERS[name].create(group, {
       emit: pipeline.ingest,
       telemetry,
@@ -126,6 +133,7 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Ma
       ...(DRIVERS[name].intake === 'mqtt' ? { mqtt } : {}),
     }),
   );
+  const drivers = [...byGroup.values()];
   const driverNames = new Map(drivers.map((d) => [d, d.id.split(':')[0]]));
   const forwarder = createForwarder({
     buffer,
@@ -164,9 +172,8 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Ma
     forwarder,
     /** Reads `source` once through the driver instance that holds its line. */
     probe(source: SensorConfig['source']): Promise<{ raw: number }> {
-      const mod = DRIVERS[source.driver];
-      const key = mod.instanceKey(source as never);
-      const held = drivers.find((d) => d.id === `${source.driver}:${key}`);
+      const key = DRIVERS[source.driver].instanceKey(source as never);
+      const held = byGroup.get(groupKey(source));
       if (!held)
         return Promise.reject(
           new ProbeError(
@@ -181,6 +188,15 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps, carry?: Ma
         );
       return held.probe(source);
     },
+    /** `POST /server-check`: the server URL tried once with the token (server-check.ts). */
+    checkServer: () =>
+      checkServer({
+        url: config.server.url,
+        token: loaded.token,
+        device: config.device.id,
+        fetch: checkFetch,
+        wall: deps.wall,
+      }),
     drivers: () =>
       drivers.map((d) => ({ id: d.id, driver: driverNames.get(d) ?? d.id, sensors: [...d.sensors], ...d.status() })),
     async start(): Promise<void> {

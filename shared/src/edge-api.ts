@@ -84,3 +84,25 @@ export type EdgeSensors = z.infer<typeof EdgeSensors>;
 /** One event of the agent's `GET /events` (Server-Sent Events, about once a second): what the page on the Pi shows. */
 export const EdgeLiveEvent = z.object({ status: EdgeStatus, sensors: EdgeSensors });
 export type EdgeLiveEvent = z.infer<typeof EdgeLiveEvent>;
+
+/** One problem `POST /server-check` found, in Spanish and English, saying what to do. */
+export const ServerCheckProblem = z.object({ code: z.string(), es: z.string(), en: z.string() });
+export type ServerCheckProblem = z.infer<typeof ServerCheckProblem>;
+
+/** The agent's `POST /server-check`: the configured server URL tried once with the configured token. */
+export const EdgeServerCheck = z.object({
+  url: z.string(),
+  ok: z.boolean().describe('reachable, token accepted, store taking readings'),
+  reachable: z.boolean(),
+  http_status: z.number().int().nullable().describe('the last answer: the token check, else GET /health'),
+  token: z.enum(['accepted', 'refused', 'unknown']),
+  rtt_ms: z.number().int().min(0).nullable().describe('round trip of GET /health'),
+  clock_offset_ms: z.number().nullable().describe("the server's time − this device's clock, from its Date header"),
+  clock_uncertainty_ms: z
+    .number()
+    .nullable()
+    .describe('± of the offset: half a second (Date has whole seconds) + half the round trip'),
+  store_ok: z.boolean().nullable().describe("GET /health's ok: the server's store takes readings"),
+  problems: z.array(ServerCheckProblem),
+});
+export type EdgeServerCheck = z.infer<typeof EdgeServerCheck>;

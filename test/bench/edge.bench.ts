@@ -36,6 +36,7 @@ import { waitFor } from '../services/util.ts';
 import { ApiClient } from '../support/client.ts';
 import { REPO } from '../support/process.ts';
 import { DEMO_USER, type StackOptions, startStack } from '../support/stack.ts';
+import { pageFootprint } from './edge-page.ts';
 import { type Bench, type Emit, liveLag, percentile } from './figure.ts';
 
 const INTAKE = Number(process.env.BENCH_INTAKE ?? 200_000);
@@ -54,8 +55,11 @@ const CPU_WINDOWS = 6;
 /** `forward.live_interval` values measured besides the default ("1ms": a request per commit). */
 const INTERVALS = (process.env.BENCH_EDGE_INTERVALS ?? '1ms,2s').split(',').filter(Boolean);
 const BASELINE = process.env.BENCH_EDGE_BASELINE;
-/** Which parts run (`BENCH_EDGE_PARTS=drain` for a long backlog on its own); default all. */
-const PARTS = new Set((process.env.BENCH_EDGE_PARTS ?? 'intake,footprint,drain').split(','));
+/**
+ * Which parts run (`BENCH_EDGE_PARTS=drain` for a long backlog on its own, `page` for the page on
+ * the Pi's RSS and CPU: edge-page.ts); default all.
+ */
+const PARTS = new Set((process.env.BENCH_EDGE_PARTS ?? 'intake,footprint,page,drain').split(','));
 /** The Node flags of edge/systemd/vigia-edge.service: a small heap for a Pi. */
 export const EDGE_NODE_FLAGS = ['--max-old-space-size=48', '--max-semi-space-size=1'];
 /** The environment of edge/systemd/vigia-edge.service besides NODE_OPTIONS. */
@@ -425,6 +429,17 @@ export const edgeBench: Bench = {
     buildEdge();
     if (PARTS.has('intake')) await intake(emit);
     if (PARTS.has('footprint')) await footprints(emit);
+    if (PARTS.has('page'))
+      await pageFootprint(emit, {
+        edgeRun: BUNDLED,
+        edgeEnv: EDGE_ENV,
+        warmUp,
+        cpuWindows,
+        rssMb,
+        median,
+        warmupSeconds: WARMUP_SECONDS,
+        unitRun: UNIT_RUN,
+      });
     if (PARTS.has('drain')) await drain(emit);
   },
 };

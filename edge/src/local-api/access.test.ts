@@ -76,6 +76,8 @@ describe('local API access (agent in process, real HTTP)', () => {
     for (const [method, path, body] of [
       ['PUT', '/config', next],
       ['PUT', '/password', '{"password":"something long"}'],
+      ['POST', '/probe', '{"source":{"driver":"mqtt","topic":"t/ch4"}}'],
+      ['POST', '/server-check', ''],
     ] as const) {
       const r = await call(api, method, path, { authorization: basic('technician', 'anything') }, body);
       expect(r.status, path).toBe(403);
@@ -90,6 +92,8 @@ describe('local API access (agent in process, real HTTP)', () => {
     for (const [method, path, body] of [
       ['PUT', '/config', next],
       ['PUT', '/password', '{"password":"another long one"}'],
+      ['POST', '/probe', '{"source":{"driver":"mqtt","topic":"t/ch4"}}'],
+      ['POST', '/server-check', ''],
     ] as const) {
       const r = await call(api, method, path, {}, body);
       expect(r.status, path).toBe(401);
@@ -126,6 +130,7 @@ describe('local API access (agent in process, real HTTP)', () => {
       (await call(api, 'PUT', '/config', { authorization: basic('technician', PASS), ...evil }, next)).status,
     ).toBe(403);
     expect((await call(api, 'PUT', '/config', session, next)).status).toBe(403); // cookie without Origin
+    expect((await call(api, 'POST', '/server-check', { ...session, ...evil })).status).toBe(403); // sends the token out
     expect((await call(api, 'PUT', '/config', { ...session, ...own }, next)).status).toBe(200);
     await call(api, 'POST', '/logout', { ...session, ...own });
     expect((await call(api, 'PUT', '/config', { ...session, ...own }, next)).status).toBe(401);

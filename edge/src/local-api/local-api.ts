@@ -17,7 +17,11 @@
  * holds its line, between its polls: `{ raw, value, ms }` (value: `raw` calibrated, or null
  * without `calibrate`), or 4xx / 504 with the reason in words.
  *
- * Every change route (`PUT /config`, `PUT /password`, `POST /probe`) needs the technician password (access.ts);
+ * `POST /server-check` (technician) tries the configured server URL with the configured token
+ * once: reachable, HTTP status, token accepted or refused, round trip, clock offset, and each
+ * problem in words es/en (server-check.ts).
+ *
+ * Every change route (`PUT /config`, `PUT /password`, `POST /probe`, `POST /server-check`) needs the technician password (access.ts);
  * `POST /login` / `POST /logout` give and end the page's session. Through the API a config may
  * not change `safety.command`, `server.token_file` or `api.*` (422 naming the key: those change
  * only in the file on disk, by someone who can already run a process on the device).
@@ -30,7 +34,7 @@
 
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { EdgeSensors, EdgeStatus } from '@vigia/shared';
+import type { EdgeSensors, EdgeServerCheck, EdgeStatus } from '@vigia/shared';
 import { Calibration, ConfigError, calibrate, type ErrorBody, formatIssuesText, SensorSource } from '@vigia/shared';
 import type { Registry } from 'prom-client';
 import { parse, stringify } from 'yaml';
@@ -49,6 +53,8 @@ export type LocalApiDeps = {
   access: Access;
   /** Reads a source once through the running driver (runtime.ts `probe`). */
   probe?: (source: SensorSource) => Promise<{ raw: number }>;
+  /** Tries the configured server URL with the configured token (runtime.ts `checkServer`). */
+  serverCheck?: () => Promise<EdgeServerCheck>;
   mono?: () => number;
   /** `GET /events` (events.ts) and the page's files (static-page.ts), when served. */
   events?: Events;
@@ -237,6 +243,13 @@ async function route(deps: LocalApiDeps, req: IncomingMessage): Promise<Answer> 
   }
   if (req.method === 'PUT' && path === '/password') return putPassword(deps, req);
   if (req.method === 'POST' && path === '/probe') return postProbe(deps, req);
+  if (req.method === 'POST' && path === '/server-check') {
+    // A technician's: it sends the device token out (to the configured URL only).
+    const denied = deps.access.forChange(req);
+    if (denied) return refused(denied);
+    if (!deps.serverCheck) return fail(404, 'not_found', 'this agent cannot check its server link');
+    return json(await deps.serverCheck());
+  }
   const readDenied = read ? deps.access.forRead(req) : null;
   if (readDenied) return refused(readDenied);
   if (read && path === '/status') return json(deps.status());

@@ -6,8 +6,9 @@
  * `--raw x` shows the value for a raw reading. `--sensor <id> [--api URL]` reads the sensor's
  * current raw value from the running agent (`GET /sensors`), and `--raw1 now` / `--raw2 now`
  * take that value as a point, so a calibration can be done step by step, from scripts too.
- * `--password-file FILE` sends the technician password (password.ts), needed only when the agent
- * has a viewer password and is reached from another machine.
+ * The technician password (password.ts: `--password-file FILE`, else a prompt on a terminal) is
+ * needed only when the agent has a viewer password and is reached from another machine: it is
+ * asked for when the agent answers 401.
  */
 import { parseArgs } from 'node:util';
 import { calibrate as apply, EdgeSensors } from '@vigia/shared';
@@ -28,6 +29,12 @@ async function readSensor(api: string, id: string, passwordFile?: string): Promi
   let res: Response;
   try {
     res = await fetch(url, { headers: auth, signal: AbortSignal.timeout(5000) });
+    if (res.status === 401 && !passwordFile) {
+      // a viewer password, reached from another machine: ask for the technician's (a prompt)
+      const asked = await technicianAuth(undefined);
+      if (typeof asked === 'string') return asked;
+      if (asked.authorization) res = await fetch(url, { headers: asked, signal: AbortSignal.timeout(5000) });
+    }
   } catch {
     return `No answer from the agent at ${url.origin}. Is vigia-edge running? (systemctl status vigia-edge)`;
   }
@@ -39,7 +46,7 @@ async function readSensor(api: string, id: string, passwordFile?: string): Promi
   if (!sensor)
     return `The agent has no sensor "${id}". Its sensors: ${body.data.sensors.map((s) => s.id).join(', ') || '(none)'}`;
   if (!sensor.latest)
-    return `Sensor ${id} has no reading yet — check it with "vigia-config status" or "vigia-config probe" (stop the agent first)`;
+    return `Sensor ${id} has no reading yet — check it with "vigia-config status" or "vigia-config probe" (it goes through the running agent)`;
   return { id, unit: sensor.unit, ...sensor.latest };
 }
 

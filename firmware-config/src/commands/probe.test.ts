@@ -11,7 +11,9 @@ type Run = { status: number | null; stdout: string; stderr: string };
 /** Runs the real `vigia-config`; `onStart` runs once stdout shows it is listening (the port is open). */
 function run(args: string[], onStart?: () => Promise<void>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args]);
+    // No agent at --api (port 9 refuses at once): these tests open the port themselves.
+    const api = args.includes('--api') ? [] : ['--api', 'http://127.0.0.1:9'];
+    const child = spawn(process.execPath, [BIN, ...args, ...api]);
     let stdout = '';
     let stderr = '';
     let started = false;
@@ -100,12 +102,12 @@ describe('vigia-config probe, serial lines (real process, socat pty)', () => {
     expect(r.stderr).toContain('sudo systemctl stop vigia-edge');
   });
 
-  it('a Modbus TCP address: says probe does not read it yet, and what to do instead', async () => {
+  it('a Modbus TCP address with no agent reading it: says what to do instead', async () => {
     for (const address of ['192.168.1.50:502', '192.168.1.50', 'plc.local:502']) {
       const r = await run(['probe', address, '--modbus', '--unit', '1', '--register', '0']);
       expect(r.status, address).toBe(2);
       expect(r.stderr).toContain(`${address} looks like a network address`);
-      expect(r.stderr).toContain('Modbus TCP (modbus-tcp) is not supported by probe yet');
+      expect(r.stderr).toContain('Modbus TCP (modbus-tcp) only through a running agent that reads that address');
       expect(r.stderr).toContain('vigia-config status');
       expect(r.stderr).toContain('parece una dirección de red');
     }

@@ -8,7 +8,7 @@ import { type PtyPair, startPtyPair } from '../../../../test/services/socat.ts';
 import { type ModbusSlave, startModbusSlave } from '../../../../test/simulator/transports/modbus.ts';
 import { createTelemetry, type Telemetry } from '../../telemetry.ts';
 import type { Sample } from '../driver.ts';
-import { create, type ModbusRtuDriver } from './modbus-rtu.ts';
+import { create, DEFAULT_TUNING, type ModbusRtuDriver } from './modbus-rtu.ts';
 import { startTestSlave, type TestSlave, type TestUnit } from './test-slave.ts';
 
 type Source = Partial<Omit<ModbusRtuSource, 'driver' | 'port'>>;
@@ -202,6 +202,51 @@ describe('modbus-rtu driver (socat pty pairs)', () => {
     // Normal worst case: one dead-unit timeout (~330 ms) in the slot; a probe adds at most one more.
     expect(Math.max(...gaps), figures).toBeLessThan(200 + 2 * 340 + 250);
     expect(await driver.probe?.(src(1, 0, 'float32')).catch((e: Error) => e.message)).toMatch(/not open/);
+  });
+
+  it('a slow unit answering after its timeout: the late reply is dropped, never taken for the next request or probe', async () => {
+    const { a, b } = await pair();
+    // Unit 1 answers 150 ms after each request; the driver waits 100 ms. Its two registers are
+    // read with requests of the same shape (unit 1, FC03, one register): the reply to one would
+    // fit the other.
+    const slave = await testSlave(b, [[1, { registers: Uint16Array.from([111, 222]), delayMs: 150 }]]);
+    const driver = create(
+      [
+        sensor('plant.r0', a, { unit_id: 1, register: 0 }, '200ms'),
+        sensor('plant.r1', a, { unit_id: 1, register: 1 }, '200ms'),
+      ],
+      { emit: async (s) => void samples.push(...s), telemetry, clock: Date.now, retry: { baseMs: 20, maxMs: 50 } },
+      // lateMs: 300 ms of slack beyond the 50 ms the reply is late by, for a loaded test machine
+      // (socat and the event loop add latency); the default is the timeout.
+      { ...DEFAULT_TUNING, timeoutMs: 100, lateMs: 300, backoffAfter: 1000 },
+    );
+    cleanups.push(() => driver.stop());
+    await driver.start();
+    const probes: (number | string)[] = [];
+    const end = Date.now() + 2500;
+    while (Date.now() < end) {
+      await driver.probe?.(sensor('x.probe', a, { unit_id: 1, register: 1 }).source).then(
+        (r) => probes.push(r.raw),
+        (err: { status: number }) => probes.push(`HTTP ${err.status}`),
+      );
+      await pause(150);
+    }
+    const wrong = samples.filter((s) => s.raw !== (s.sensor === 'plant.r0' ? 111 : 222));
+    const figures = `samples ${JSON.stringify(samples.map((s) => [s.sensor, s.raw]))}, probes ${JSON.stringify(probes)}, unit 1 requests ${slave.requests.get(1)}`;
+    expect(wrong, figures).toEqual([]);
+    expect(
+      probes.filter((p) => p !== 'HTTP 504'),
+      figures,
+    ).toEqual([]);
+    expect(driver.unitCounts().get(1)?.timeout, figures).toBeGreaterThanOrEqual(4);
+    expect(await errorCount('modbus_stray'), figures).toBeGreaterThanOrEqual(3); // the late replies, dropped
+    // Once the unit answers in time again, both registers read their own values.
+    const unit = slave.units.get(1);
+    if (unit) unit.delayMs = 0;
+    const from = samples.length;
+    await until(() => ['plant.r0', 'plant.r1'].every((id) => samples.slice(from).some((s) => s.sensor === id)), 3000);
+    expect(samples.slice(from).filter((s) => s.raw !== (s.sensor === 'plant.r0' ? 111 : 222))).toEqual([]);
+    expect(await driver.probe?.(sensor('x.probe', a, { unit_id: 1, register: 1 }).source)).toEqual({ raw: 222 });
   });
 
   it('a dead unit is named in the status, in Spanish, while the others read', async () => {

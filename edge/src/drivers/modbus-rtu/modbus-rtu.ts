@@ -26,6 +26,12 @@ import { schema } from './schema.ts';
 export type ModbusRtuTuning = SchedulerTuning & {
   /** How long a unit may take to start its reply (the bytes' own time on the wire is added). */
   timeoutMs: number;
+  /**
+   * How long after a timeout its late reply is still waited for by the next request of the same
+   * shape (bus.ts); `timeoutMs` by default. Longer catches later replies, but holds the line that
+   * long when a dead unit is polled again at once (before its backoff starts).
+   */
+  lateMs?: number;
 };
 
 /**
@@ -114,6 +120,7 @@ export function create(
   const bus = createBus({
     baud: line.baud,
     timeoutMs: tuning.timeoutMs,
+    lateMs: tuning.lateMs,
     clock: deps.clock,
     onStray: (bytes) => {
       if (!pollLoop.isStopped())

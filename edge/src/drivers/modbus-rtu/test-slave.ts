@@ -15,6 +15,8 @@ export type TestUnit = {
   garble?: number;
   /** The next n replies of this unit have one bit flipped. */
   damage?: number;
+  /** A slow unit: each reply is sent this many ms after the request. */
+  delayMs?: number;
 };
 
 export type TestSlave = {
@@ -60,9 +62,12 @@ export async function startTestSlave(path: string, units: Map<number, TestUnit>)
         buf = buf.subarray(1); // resynchronise on the next byte
         continue;
       }
+      const unit = units.get(buf[0]);
       const reply = answer(buf.subarray(0, 8));
       buf = buf.subarray(8);
-      if (reply) port.write(reply);
+      const delayMs = unit?.delayMs ?? 0;
+      if (reply && delayMs > 0) setTimeout(() => port.isOpen && port.write(reply), delayMs);
+      else if (reply) port.write(reply);
     }
   });
 

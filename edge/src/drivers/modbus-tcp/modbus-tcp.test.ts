@@ -95,6 +95,29 @@ describe('modbus-tcp driver against real sockets', () => {
     expect(driver.status().detail).toContain('excepción 11');
   });
 
+  it('probe through the running connection, between polls: a value, a silent unit (504), a gateway exception, in words', async () => {
+    const port = await freePort();
+    await gateway(port);
+    const driver = make([sensor('live', port, { unit_id: 1 })]);
+    await driver.start();
+    await until(() => of('live').length > 0, 3000, 'the live unit');
+    const probe = (source: Source) => driver.probe!(sensor('x.probe', port, source).source);
+    expect(await probe({ unit_id: 1, register: 0, type: 'float32' })).toEqual({ raw: 12.5 });
+    await expect(probe({ unit_id: 2, timeout: '150ms' })).rejects.toMatchObject({
+      status: 504,
+      message: expect.stringContaining('la unidad 2 no responde en 127.0.0.1'),
+    });
+    await expect(probe({ unit_id: 3 })).rejects.toMatchObject({
+      status: 504,
+      message: expect.stringContaining('excepción 11'),
+    });
+    const before = of('live').length;
+    await pause(400);
+    expect(of('live').length).toBeGreaterThan(before); // polling went on
+    await driver.stop();
+    await expect(probe({ unit_id: 1 })).rejects.toMatchObject({ status: 409 });
+  });
+
   it('a reply that comes after its timeout is dropped as stray, never taken for the next answer', async () => {
     const port = await freePort();
     const live = createRegisterMap();

@@ -38,6 +38,7 @@ let broker: MqttIntake;
 let telemetry: Telemetry;
 let url: string;
 let stopDriver: () => Promise<void>;
+let probe: (source: Record<string, unknown>) => Promise<{ raw: number }>;
 const clients: mqtt.MqttClient[] = [];
 
 beforeEach(async () => {
@@ -64,13 +65,18 @@ beforeEach(async () => {
   await broker.start();
   url = broker.address();
   const pipeline = createPipeline(sensors, buffer, telemetry);
-  const driver = create(sensors, {
-    emit: pipeline.ingest,
-    telemetry,
-    clock: Date.now,
-    retry: { baseMs: 10, maxMs: 20 },
-    mqtt: broker,
-  });
+  const driver = create(
+    sensors,
+    {
+      emit: pipeline.ingest,
+      telemetry,
+      clock: Date.now,
+      retry: { baseMs: 10, maxMs: 20 },
+      mqtt: broker,
+    },
+    { probeWaitMs: 400 },
+  );
+  probe = (source) => driver.probe!(SensorConfig.shape.source.parse({ driver: 'mqtt', ...source }));
   await driver.start();
   expect(driver.status().state).toBe('ok');
   stopDriver = () => driver.stop();
@@ -227,5 +233,24 @@ describe('QoS 1 resends (real aedes broker, packets written by hand)', () => {
     a.close();
     b.close();
     expect(buffer.take(10).map((r) => r.value)).toEqual([7, 9]);
+  });
+
+  it('probe: the latest payload on a sensor topic, read with the probe’s own json_path; 504 / 409 / 422 in words', async () => {
+    // Nothing published yet: the probe waits for the next payload, then times out in words.
+    await expect(probe({ topic: 'vigia/tunnel-1/ch4', json_path: 'value' })).rejects.toMatchObject({
+      status: 504,
+      message: expect.stringContaining('no llegó nada en vigia/tunnel-1/ch4'),
+    });
+    const node = await connect();
+    const waiting = probe({ topic: 'vigia/tunnel-1/ch4', json_path: 'temp' });
+    await node.publishAsync('vigia/tunnel-1/ch4', JSON.stringify({ value: 0.42, temp: 19.5 }), { qos: 1 });
+    expect(await waiting).toEqual({ raw: 19.5 }); // another key of the same payload, before saving it
+    expect(await probe({ topic: 'vigia/tunnel-1/ch4', json_path: 'value' })).toEqual({ raw: 0.42 }); // the latest
+    await expect(probe({ topic: 'vigia/tunnel-1/ch4', json_path: 'nope' })).rejects.toMatchObject({
+      status: 422,
+      message: expect.stringContaining('"{\\"value\\":0.42'),
+    });
+    await expect(probe({ topic: 'vigia/tunnel-9/ch4' })).rejects.toMatchObject({ status: 409, code: 'line_not_held' });
+    expect(buffer.take(10).map((r) => r.value)).toEqual([0.42]); // a probe stores nothing
   });
 });

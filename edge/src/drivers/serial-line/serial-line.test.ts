@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type PtyPair, startPtyPair } from '../../../../test/services/socat.ts';
 import { createTelemetry, type Telemetry } from '../../telemetry.ts';
 import type { Sample } from '../driver.ts';
-import { serialLineDriver } from './serial-line.ts';
+import { create, serialLineDriver } from './serial-line.ts';
 
 const sensorsOn = (port: string) =>
   [
@@ -137,5 +137,33 @@ describe('serial-line driver (socat pty pair)', () => {
     expect(driver.status().detail).toMatch(/revise el cable USB/);
     await driver.stop();
     expect(driver.status().state).toBe('stopped');
+  });
+
+  it('probe: waits for the next line its own decoder can read, through the open port; 422 / 504 in words', async () => {
+    pair = await startPtyPair();
+    const driver = create(
+      sensorsOn(pair.a),
+      { emit: async (s) => void samples.push(...s), telemetry, clock: Date.now, retry: { baseMs: 20, maxMs: 50 } },
+      { probeWaitMs: 600 },
+    );
+    await driver.start();
+    const dev = await device(pair.b);
+    const probe = (source: Record<string, unknown>) =>
+      driver.probe!(SensorConfig.shape.source.parse({ driver: 'serial-line', port: pair!.a, ...source }));
+    // A pattern no sensor uses yet: the conductivity in the same lines.
+    const asked = probe({ pattern: 'EC=(?<value>[0-9.]+)' });
+    await dev.write('T=21.5\r\nPH=7.10 EC=1.25\r\n');
+    expect(await asked).toEqual({ raw: 1.25 });
+    await until(() => samples.some((x) => x.sensor === 'plant.ph')); // the sensors kept reading
+    const wrong = probe({ csv_column: 3 });
+    await dev.write('PH=7.2\r\n');
+    await expect(wrong).rejects.toMatchObject({ status: 422, message: expect.stringContaining('"PH=7.2"') });
+    await expect(probe({ pattern: 'PH=(?<value>[0-9.]+)' })).rejects.toMatchObject({
+      status: 504,
+      message: expect.stringContaining('no llegó ninguna línea'),
+    });
+    await expect(probe({ pattern: 'PH=(?<value>[0-9.]+)', baud: 19200 })).rejects.toMatchObject({ status: 422 });
+    await dev.close();
+    await driver.stop();
   });
 });

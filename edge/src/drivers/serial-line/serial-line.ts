@@ -5,11 +5,21 @@
  * is counted (per sensor, with a code), never fatal. A line longer than the port's `max_line`
  * (the largest its sensors give) is dropped whole and counted once (`line_too_long`). The port is kept open with retries by the
  * serial transport; a serial line has no acknowledgement, so a reading is stored as it comes.
+ * `probe` (`POST /probe`) opens nothing: it waits, up to `PROBE_WAIT_MS`, for the next line
+ * this instance reads that the probe's own decoder (pattern, csv_column or json_path) can read;
+ * the sensors keep getting every line meanwhile.
  */
 import { InputError, type SensorConfig, type SerialLineSource } from '@vigia/shared';
 import { createStatus } from '../../status.ts';
 import { createSerialLineTransport } from '../../transports/serial-port.ts';
-import type { Driver, DriverDeps, DriverModule, GroupProblem, Sample } from '../driver.ts';
+import {
+  type Driver,
+  type DriverDeps,
+  type DriverModule,
+  type GroupProblem,
+  ProbeError,
+  type Sample,
+} from '../driver.ts';
 import { type LineDecoder, lineDecoder } from './decode.ts';
 import { schema } from './schema.ts';
 
@@ -30,7 +40,19 @@ export function checkGroup(sensors: readonly SensorConfig[]): GroupProblem[] {
   return problems;
 }
 
-export function create(sensors: readonly SensorConfig[], deps: DriverDeps): Driver {
+/** How long a probe waits for a readable line: sensors that print lines do so every few seconds. */
+export const PROBE_WAIT_MS = 10_000;
+
+/** A probe waiting for the next line: `offer` returns true once it took one. */
+type LineWaiter = { offer: (line: string) => boolean; cancel: () => void };
+
+const shown = (line: string) => JSON.stringify(line.length > 80 ? `${line.slice(0, 80)}…` : line);
+
+export function create(
+  sensors: readonly SensorConfig[],
+  deps: DriverDeps,
+  options: { probeWaitMs?: number } = {},
+): Driver {
   const first = sensors[0].source as SerialLineSource;
   const id = `serial-line:${first.port}`;
   const decoders: { sensor: string; decode: LineDecoder }[] = sensors.map((s) => ({
@@ -40,9 +62,11 @@ export function create(sensors: readonly SensorConfig[], deps: DriverDeps): Driv
   const status = createStatus(`abriendo ${first.port}`, deps.clock);
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
+  const waiters = new Set<LineWaiter>();
 
   function onLine(line: string): void {
     if (stopped || line.trim() === '') return;
+    for (const w of waiters) if (w.offer(line)) waiters.delete(w);
     const ts = deps.clock();
     const samples: Sample[] = [];
     for (const d of decoders) {
@@ -83,8 +107,64 @@ export function create(sensors: readonly SensorConfig[], deps: DriverDeps): Driv
     id,
     sensors: sensors.map((s) => s.id),
     start: () => transport.start(),
+    probe(given) {
+      const source = given as SerialLineSource;
+      if (source.baud !== first.baud)
+        return Promise.reject(
+          new ProbeError(
+            422,
+            `${first.port} is read at ${first.baud} baud; a probe on it must use the same / ${first.port} se lee a ${first.baud} baudios`,
+          ),
+        );
+      if (stopped || status.get().state !== 'ok')
+        return Promise.reject(new ProbeError(409, `${first.port} is not open now: ${status.get().detail}`));
+      const decode = lineDecoder(source);
+      const waitMs = options.probeWaitMs ?? PROBE_WAIT_MS;
+      return new Promise((resolve, reject) => {
+        let unreadable: { line: string; code: string } | undefined;
+        const waiter: LineWaiter = {
+          offer(line) {
+            const r = decode(line);
+            if (!r.ok) {
+              unreadable = { line, code: r.code };
+              return false;
+            }
+            clearTimeout(timer);
+            resolve({ raw: r.value });
+            return true;
+          },
+          cancel() {
+            clearTimeout(timer);
+            reject(
+              new ProbeError(
+                409,
+                `${first.port} was closed during the probe (the config changed) / se cerró ${first.port}`,
+              ),
+            );
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          const s = waitMs / 1000;
+          reject(
+            unreadable
+              ? new ProbeError(
+                  422,
+                  `lines arrive on ${first.port} but none gives the value (${unreadable.code}), e.g. ${shown(unreadable.line)}: check pattern, csv_column or json_path / llegan líneas pero ninguna da el valor`,
+                )
+              : new ProbeError(
+                  504,
+                  `no line arrived on ${first.port} in ${s} s: check that the sensor is on and its cable / no llegó ninguna línea por ${first.port} en ${s} s — revise que el sensor esté encendido y el cable`,
+                ),
+          );
+        }, waitMs);
+        waiters.add(waiter);
+      });
+    },
     async stop() {
       stopped = true;
+      for (const w of waiters) w.cancel();
+      waiters.clear();
       await transport.stop();
       await Promise.all(inFlight);
       status.set('stopped', 'detenido');
