@@ -16,7 +16,9 @@ import {
   NotificationSettingsAnswer,
   type NotificationSettingsInput,
   type Permit,
+  PermitHistoryAnswer,
   PermitsAnswer,
+  type PermitVersionView,
   PreviewAnswer,
   parseWire,
   type RuleStatusView,
@@ -32,6 +34,7 @@ import {
   type Template,
   TemplatesAnswer,
   type TileLayout,
+  UnacknowledgedAnswer,
   UsersAnswer,
   UserView,
   type PreviewBreach as WirePreviewBreach,
@@ -289,31 +292,13 @@ export function readingsUrl(sensor: string, from: number, to: number, locale: st
 
 /** GET /api/v1/breaches/unacknowledged: how many breaches in force nobody has acknowledged. */
 export async function unacknowledgedCount(): Promise<number> {
-  const body = (await request('/api/v1/breaches/unacknowledged')) as { count?: unknown };
-  return typeof body?.count === 'number' ? body.count : 0;
+  return (await answer(UnacknowledgedAnswer, '/api/v1/breaches/unacknowledged')).count;
 }
 
 /** One stored version of a permit, as GET /api/v1/permits/:id/history lists it (newest first). */
-export type PermitVersionInfo = {
-  version: number;
-  effective_from: number | null;
-  effective_to: number | null;
-  updated_at: number;
-  updated_by: string;
-  changes: {
-    created: boolean;
-    fields: string[];
-    rules_added: string[];
-    rules_removed: string[];
-    rules_changed: { rule: string; fields: string[] }[];
-  } | null;
-  permit: Permit;
-};
+export type PermitVersionInfo = PermitVersionView;
 
 /** GET /api/v1/permits/:id/history (officer, admin): every version, who saved it, what it changed. */
 export async function permitHistory(id: string): Promise<PermitVersionInfo[]> {
-  const body = (await request(`/api/v1/permits/${encodeURIComponent(id)}/history`)) as {
-    versions?: PermitVersionInfo[];
-  };
-  return Array.isArray(body?.versions) ? body.versions : [];
+  return (await answer(PermitHistoryAnswer, `/api/v1/permits/${encodeURIComponent(id)}/history`)).versions;
 }

@@ -4,7 +4,7 @@
  * caller's sites, the version the caller last read) and summarising what a change changed for
  * the audit log. Never stores anything.
  */
-import { checkSensors, InputError, type Permit, Permit as PermitSchema } from '@vigia/shared';
+import { checkSensors, InputError, type Permit, type PermitDiff, Permit as PermitSchema } from '@vigia/shared';
 import { z } from 'zod';
 import type { PermitVersion } from '../meta/compliance.ts';
 import type { SensorRow } from '../meta/sensors.ts';
@@ -71,14 +71,6 @@ export function checkPermits(
       );
   });
 }
-
-export type PermitDiff = {
-  created: boolean;
-  fields: string[];
-  rules_added: string[];
-  rules_removed: string[];
-  rules_changed: { rule: string; fields: string[] }[];
-};
 
 const canon = (x: unknown): string =>
   JSON.stringify(x, (_k, v) =>

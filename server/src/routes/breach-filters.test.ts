@@ -1,7 +1,7 @@
 // GET /api/v1/breaches filters the officer's page uses: by sensor, and only the unacknowledged
 // ones (acknowledged=false; withdrawn ones are not waiting for anyone), with state and permit;
 // and the count of unacknowledged ones the nav tab's badge shows (GET /api/v1/breaches/unacknowledged).
-import { BreachesAnswer, BreachWithNotes } from '@vigia/shared';
+import { BreachesAnswer, BreachWithNotes, UnacknowledgedAnswer } from '@vigia/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permitOf, putPermits } from '../../test-support/permit.ts';
 import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
@@ -19,7 +19,7 @@ const list = async (query: string) => {
 const unacked = async (cookie: string) => {
   const res = await t.app.request('/api/v1/breaches/unacknowledged', { headers: { cookie } });
   expect(res.status, await res.clone().text()).toBe(200);
-  return ((await res.json()) as { count: number }).count;
+  return wire(UnacknowledgedAnswer, await res.json()).count;
 };
 
 beforeAll(async () => {

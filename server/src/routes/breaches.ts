@@ -12,7 +12,13 @@
  * `GET /api/v1/rules/status` (any role) lives in rulesRoutes below. A breach of a site the user
  * may not see is answered as unknown (404), like one that does not exist.
  */
-import { type BreachesAnswer, type BreachWithNotes, InputError, type RulesStatusAnswer } from '@vigia/shared';
+import {
+  type BreachesAnswer,
+  type BreachWithNotes,
+  InputError,
+  type RulesStatusAnswer,
+  type UnacknowledgedAnswer,
+} from '@vigia/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ROLES } from '../auth/roles.ts';
@@ -75,7 +81,7 @@ export function breachesRoutes(
       return c.json(answer);
     })
     .get('/unacknowledged', requireRole(...ROLES), (c) =>
-      c.json({ count: deps.meta.countUnacknowledged(siteScope(c.var.user)) }),
+      c.json<UnacknowledgedAnswer>({ count: deps.meta.countUnacknowledged(siteScope(c.var.user)) }),
     )
     .get('/:id/history', requireRole(...ROLES), (c) => {
       const b = visibleBreach(c.req.param('id'), c.var.user);

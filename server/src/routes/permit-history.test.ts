@@ -1,8 +1,10 @@
 // GET /api/v1/permits/:id/history through the whole app on a real SQLite meta.db: every saved
 // version, newest first, with who saved it, when, and what changed; roles and sites checked.
+import { PermitHistoryAnswer } from '@vigia/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permitOf, putPermits } from '../../test-support/permit.ts';
 import { makeTestApp, T0, type TestApp } from '../../test-support/test-app.ts';
+import { wire } from '../../test-support/wire.ts';
 
 let t: TestApp;
 let officer = '';
@@ -47,17 +49,7 @@ describe('GET /api/v1/permits/:id/history', () => {
   it('lists every version newest first: who, when, and what changed from the one before', async () => {
     const res = await history(officer);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as {
-      permit: string;
-      versions: {
-        version: number;
-        updated_by: string;
-        updated_at: number;
-        effective_to: number | null;
-        changes: Record<string, unknown>;
-        permit: { rules: { id: string; max?: number }[] };
-      }[];
-    };
+    const body = wire(PermitHistoryAnswer, await res.json());
     expect(body.permit).toBe('vertimiento-2025');
     expect(body.versions.map((v) => [v.version, v.updated_by, v.updated_at])).toEqual([
       [2, 'jefa', T0 + 60_000],

@@ -11,7 +11,14 @@
  * first, each with who saved it, when, and what it changed from the version before (permitDiff,
  * the same summary the audit log keeps). Versions are never rewritten, so this is the record.
  */
-import { InputError, Permit, type PermitsAnswer, type PermitsChangedAnswer, type PermitView } from '@vigia/shared';
+import {
+  InputError,
+  Permit,
+  type PermitHistoryAnswer,
+  type PermitsAnswer,
+  type PermitsChangedAnswer,
+  type PermitView,
+} from '@vigia/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ROLES } from '../auth/roles.ts';
@@ -81,7 +88,7 @@ export function permitsRoutes(
       // Another site's permit is answered like a missing one: its id tells nothing.
       if (versions.length === 0 || !canSeeSite(c.var.user, versions.at(-1)!.site))
         throw new InputError('permit_unknown', `no permit "${id}": list them with GET /api/v1/permits`, undefined, 404);
-      const history = versions.map((v, i) => ({
+      const history: PermitHistoryAnswer['versions'] = versions.map((v, i) => ({
         version: v.version,
         effective_from: v.effective_from,
         effective_to: v.effective_to,
@@ -90,7 +97,7 @@ export function permitsRoutes(
         changes: permitDiff(versions[i - 1]?.permit, v.permit),
         permit: v.permit,
       }));
-      return c.json({ permit: id, versions: history.reverse() });
+      return c.json<PermitHistoryAnswer>({ permit: id, versions: history.reverse() });
     })
     .post('/preview', requireRole('officer', 'admin'), async (c) => {
       const body = parseInput(PreviewBody, await readJsonBody(c.req.raw), 'invalid_permit', 422);

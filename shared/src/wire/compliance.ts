@@ -63,6 +63,10 @@ export type BreachWithNotes = z.infer<typeof BreachWithNotes>;
 export const BreachesAnswer = z.object({ breaches: z.array(BreachWithNotes) });
 export type BreachesAnswer = z.infer<typeof BreachesAnswer>;
 
+/** `GET /api/v1/breaches/unacknowledged`: breaches in force nobody has acknowledged (the tab's badge). */
+export const UnacknowledgedAnswer = z.object({ count: z.number().int().nonnegative() });
+export type UnacknowledgedAnswer = z.infer<typeof UnacknowledgedAnswer>;
+
 /** What happened to a breach, on the live `breach` event. */
 export const BreachChange = z.enum(['opened', 'updated', 'closed', 'withdrawn']);
 export type BreachChange = z.infer<typeof BreachChange>;

@@ -30,3 +30,29 @@ export type PermitsChangedAnswer = z.infer<typeof PermitsChangedAnswer>;
 /** `GET /api/v1/templates` (officer, admin). */
 export const TemplatesAnswer = z.object({ templates: z.array(Template) });
 export type TemplatesAnswer = z.infer<typeof TemplatesAnswer>;
+
+/** What a saved version changed from the one before (null for a version equal to it). */
+export const PermitDiff = z.object({
+  created: z.boolean(),
+  fields: z.array(z.string()),
+  rules_added: z.array(z.string()),
+  rules_removed: z.array(z.string()),
+  rules_changed: z.array(z.object({ rule: z.string(), fields: z.array(z.string()) })),
+});
+export type PermitDiff = z.infer<typeof PermitDiff>;
+
+/** One stored version of a permit: when in force, who saved it, what it changed, the permit as saved. */
+export const PermitVersionView = z.object({
+  version: z.number().int(),
+  effective_from: z.number().nullable(),
+  effective_to: z.number().nullable(),
+  updated_at: z.number(),
+  updated_by: z.string(),
+  changes: PermitDiff.nullable(),
+  permit: Permit,
+});
+export type PermitVersionView = z.infer<typeof PermitVersionView>;
+
+/** `GET /api/v1/permits/:id/history` (officer, admin): every version, newest first. */
+export const PermitHistoryAnswer = z.object({ permit: z.string(), versions: z.array(PermitVersionView) });
+export type PermitHistoryAnswer = z.infer<typeof PermitHistoryAnswer>;
