@@ -140,7 +140,14 @@ describe('alarms for operators', () => {
     await page.locator(`[data-chart-sensor="${CO1.id}"]`).waitFor({ timeout: 5000 });
 
     // Silence: the next alarm sounds nothing, but the bar counts it; nothing is cleared.
-    await bar.getByRole('button', { name: 'Silenciar 15 min' }).click();
+    const silence = bar.getByRole('button', { name: 'Silenciar 15 min' });
+    // Readable on the red bar: its text is not the colour of its own background.
+    const colours = await silence.evaluate((el) => {
+      const style = getComputedStyle(el);
+      return [style.color, style.backgroundColor];
+    });
+    expect(colours[0]).not.toBe(colours[1]);
+    await silence.click();
     await bar.locator('[data-silenced]').waitFor();
     const before = (await oscillators(page)).length;
     await ingest({ device: 'plant-01', readings: [{ sensor: CO2.id, ts: Date.now(), value: 41 }] });

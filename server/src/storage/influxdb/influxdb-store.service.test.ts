@@ -53,6 +53,40 @@ describe('influxdb store (its own behaviour)', () => {
   afterEach(async () => {
     for (const f of cleanup.splice(0)) await f();
   });
+  /**
+   * A proxy in front of the real influxd on a free port: `intercept` sees each request's body and
+   * URL and may answer in influxd's place; otherwise the request goes through.
+   */
+  const proxyToInflux = async (
+    intercept: (body: Buffer, url: string) => { status: number; body: string } | undefined,
+  ): Promise<number> => {
+    const proxy: Server = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const body = Buffer.concat(chunks);
+      const own = intercept(body, req.url ?? '');
+      if (own) {
+        res.writeHead(own.status).end(own.body);
+        return;
+      }
+      const up = await fetch(`${influx.url}${req.url}`, {
+        method: req.method,
+        headers: { 'content-type': req.headers['content-type'] ?? 'text/plain' },
+        body,
+      });
+      res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'text/plain' });
+      res.end(Buffer.from(await up.arrayBuffer()));
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    cleanup.push(
+      () =>
+        new Promise((resolve) => {
+          proxy.closeAllConnections();
+          proxy.close(() => resolve());
+        }),
+    );
+    return (proxy.address() as { port: number }).port;
+  };
   const fresh = (extra: Partial<InfluxStoreOptions> = {}) => {
     const f = freshStore(extra);
     cleanup.push(async () => {
@@ -158,30 +192,10 @@ describe('influxdb store (its own behaviour)', () => {
   it('a batch split over requests whose later request fails is rejected; re-sending it converges to every reading once', async () => {
     // A proxy in front of the real influxd answers 503 to the second /write it sees.
     let writes = 0;
-    const proxy: Server = createServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      if (req.url?.startsWith('/write') && ++writes === 2) {
-        res.writeHead(503).end('{"error":"simulated overload"}');
-        return;
-      }
-      const up = await fetch(`${influx.url}${req.url}`, {
-        method: req.method,
-        headers: { 'content-type': req.headers['content-type'] ?? 'text/plain' },
-        body: Buffer.concat(chunks),
-      });
-      res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'text/plain' });
-      res.end(Buffer.from(await up.arrayBuffer()));
+    const port = await proxyToInflux((_body, url) => {
+      if (url.startsWith('/write') && ++writes === 2) return { status: 503, body: '{"error":"simulated overload"}' };
+      return undefined;
     });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    cleanup.push(
-      () =>
-        new Promise((resolve) => {
-          proxy.closeAllConnections();
-          proxy.close(() => resolve());
-        }),
-    );
-    const port = (proxy.address() as { port: number }).port;
     const { store, db } = fresh({ url: `http://127.0.0.1:${port}`, maxRequestBytes: 2000 });
     const batch = Array.from({ length: 300 }, (_, i) => r(`s${i % 3}`, T0 + i * 1000, i));
     const count = async () =>
@@ -206,28 +220,10 @@ describe('influxdb store (its own behaviour)', () => {
   it('a large correction keeps every request within maxRequestBytes, revisions included, and stores them all', async () => {
     // A proxy in front of the real influxd records the size of every /write body.
     const sizes: number[] = [];
-    const proxy: Server = createServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const body = Buffer.concat(chunks);
-      if (req.url?.startsWith('/write')) sizes.push(body.length);
-      const up = await fetch(`${influx.url}${req.url}`, {
-        method: req.method,
-        headers: { 'content-type': req.headers['content-type'] ?? 'text/plain' },
-        body,
-      });
-      res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'text/plain' });
-      res.end(Buffer.from(await up.arrayBuffer()));
+    const port = await proxyToInflux((body, url) => {
+      if (url.startsWith('/write')) sizes.push(body.length);
+      return undefined;
     });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    cleanup.push(
-      () =>
-        new Promise((resolve) => {
-          proxy.closeAllConnections();
-          proxy.close(() => resolve());
-        }),
-    );
-    const port = (proxy.address() as { port: number }).port;
     const maxRequestBytes = 2000;
     const { store } = fresh({ url: `http://127.0.0.1:${port}`, maxRequestBytes });
     const batch = Array.from({ length: 100 }, (_, i) => r('sensor.ñandú', T0 + i * 1000, i));
