@@ -143,7 +143,9 @@ describe('alarms for operators', () => {
     const silence = bar.getByRole('button', { name: 'Silenciar 15 min' });
     // Readable on the red bar: its text is not the colour of its own background.
     const colours = await silence.evaluate((el) => {
-      const style = getComputedStyle(el);
+      // Runs in the page; the test part's compiler has no DOM types.
+      type Styles = { getComputedStyle(e: unknown): { color: string; backgroundColor: string } };
+      const style = (globalThis as unknown as Styles).getComputedStyle(el);
       return [style.color, style.backgroundColor];
     });
     expect(colours[0]).not.toBe(colours[1]);

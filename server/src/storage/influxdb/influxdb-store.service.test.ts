@@ -450,6 +450,8 @@ describe('vigia-server with VIGIA_INFLUX_URL (real process)', () => {
         { ts: T0, min: 7.2, mean: expect.closeTo(7.3, 12), max: 7.4, n: 2 },
         { ts: T0 + 60_000, min: 8, mean: 8, max: 8, n: 1 },
       ],
+      // The chart's marks of corrected and uncertain readings (docs/api.md, "series").
+      marks: { corrected: [], truncated: false, uncertain: null },
     });
     expect(await valuesOf('SHOW SERIES FROM reading', db)).toEqual([
       ['reading,device=plant-01,quantity=ph,sensor=plant.ph,site=mobile-plant,unit=pH'],
