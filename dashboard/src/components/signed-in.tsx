@@ -54,9 +54,11 @@ export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
     setSiteZone(zoneOfSites(list));
     setZone(siteZone());
   };
+  // One request for every page: the live page's tile layouts read the same answer.
   useEffect(() => {
     fetchSites().then(applySites, setSitesError);
   }, []);
+  const saveSite = (site: SiteInfo) => applySites((siteList ?? []).map((s) => (s.id === site.id ? site : s)));
 
   const signOut = () => {
     logout()
@@ -79,7 +81,17 @@ export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
       {!allowed && <NoAccess role={me.role} />}
       {/* A new zone redraws the pages (charts place their ticks in it when created). */}
       <Fragment key={zone}>
-        {route === 'live' && <LivePage me={me} live={live} snapshot={snapshot} compliance={compliance} focus={focus} />}
+        {route === 'live' && (
+          <LivePage
+            me={me}
+            live={live}
+            snapshot={snapshot}
+            compliance={compliance}
+            sites={siteList}
+            onSiteSaved={saveSite}
+            focus={focus}
+          />
+        )}
         {route === 'breaches' && <BreachesPage me={me} live={live} />}
         {route === 'report' && <ReportPage me={me} />}
         {route === 'devices' && <DevicesPage snapshot={snapshot} />}
@@ -87,14 +99,7 @@ export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
       {route === 'users' && allowed && <LazyPage load={loadUsersPage} />}
       {route === 'permits' && allowed && <LazyPage load={loadPermitsPage} />}
       {route === 'notifications' && <LazyPage load={loadNotificationsPage} />}
-      {route === 'sites' && allowed && (
-        <SitesPage
-          me={me}
-          sites={siteList}
-          error={sitesError}
-          onSaved={(site) => applySites((siteList ?? []).map((s) => (s.id === site.id ? site : s)))}
-        />
-      )}
+      {route === 'sites' && allowed && <SitesPage me={me} sites={siteList} error={sitesError} onSaved={saveSite} />}
     </div>
   );
 }
