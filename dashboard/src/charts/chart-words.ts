@@ -2,7 +2,7 @@
  * @module charts/chart-words — the chart's own words, Spanish first, English second. Kept with
  * the lazily loaded chart (not in i18n.ts) so the first load every phone pays for stays small.
  */
-import { fill } from '../fill.ts';
+import { wordBook } from '../fill.ts';
 import type { Lang } from '../format.ts';
 import type { Preset } from './chart-state.ts';
 
@@ -90,12 +90,6 @@ const en: Words = {
   time: 'Time',
 };
 
-export type ChartWordKey = { [K in keyof Words]: Words[K] extends string ? K : never }[keyof Words];
-
 export function chartWords(lang: Lang) {
-  const w = lang === 'es' ? es : en;
-  return {
-    w,
-    t: (key: ChartWordKey, vars: Record<string, string | number> = {}) => fill(w[key] as string, vars),
-  };
+  return wordBook(es, en, lang);
 }
