@@ -4,6 +4,8 @@
  * with what the page shows: the breaches page's filters (`#/breaches?month=…&state=open`) and
  * the permit rule a breach card points at (`#/permits/<permit>/<rule>`).
  */
+import { isMonth } from './month.ts';
+
 export type Route = 'live' | 'breaches' | 'report' | 'devices' | 'sites' | 'users' | 'permits' | 'notifications';
 
 export const ROUTES: readonly Route[] = [
@@ -71,7 +73,7 @@ export function breachViewOf(hash: string): BreachView {
   const state = query.get('state');
   const month = query.get('month');
   return {
-    month: month && /^\d{4}-(0[1-9]|1[0-2])$/.test(month) ? month : null,
+    month: month && isMonth(month) ? month : null,
     state: (STATES as readonly string[]).includes(state ?? '') ? (state as BreachView['state']) : null,
     unacked: query.get('unacked') === '1',
     permit: query.get('permit') || null,
