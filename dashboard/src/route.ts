@@ -67,6 +67,16 @@ export type BreachView = {
 
 const STATES = ['open', 'closed', 'withdrawn'] as const;
 
+/** Whether any filter narrows `view` (the month aside). */
+export function isFiltered(view: BreachView): boolean {
+  return view.state !== null || view.unacked || view.permit !== null || view.sensor !== null;
+}
+
+/** `view` with every filter cleared: every breach of its month. */
+export function unfiltered(view: BreachView): BreachView {
+  return { ...view, state: null, unacked: false, permit: null, sensor: null };
+}
+
 /** `#/breaches?month=2026-11&state=open&unacked=1&permit=p&sensor=s` → the view; unknown values dropped. */
 export function breachViewOf(hash: string): BreachView {
   const query = new URLSearchParams(hash.split('?')[1] ?? '');
