@@ -53,9 +53,16 @@ export function LoadFailed({
   );
 }
 
-export function LazyPage({ load }: { load: () => Promise<ComponentType> }) {
+/** The page `load` answers, drawn with `props` (what the signed-in shell already holds for it). */
+export function LazyPage<P extends object = Record<string, never>>({
+  load,
+  props,
+}: {
+  load: () => Promise<ComponentType<P>>;
+  props?: P;
+}) {
   const { Loaded: Page, failed, retry } = useLazy(load);
-  if (Page) return <Page />;
+  if (Page) return <Page {...(props as P)} />;
   if (failed) return <LoadFailed as="main" class="main" onRetry={retry} />;
   return null;
 }

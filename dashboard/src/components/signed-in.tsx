@@ -34,7 +34,8 @@ export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
   const route = useRoute();
   // An e-mail's link to a breach: its card is scrolled to and marked once the page shows it.
   useLinkedBreach(route);
-  // One compliance state for the alarm bar (every page) and the live page's tiles.
+  // One compliance state for the alarm bar (every page), the live page's tiles and the permits
+  // page's rule states.
   const compliance = useCompliance(live);
   // The badge is for those who acknowledge: officers and admins.
   const unacked = useUnacked(live, me.role === 'officer' || me.role === 'admin');
@@ -97,7 +98,7 @@ export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
         {route === 'devices' && <DevicesPage snapshot={snapshot} />}
       </Fragment>
       {route === 'users' && allowed && <LazyPage load={loadUsersPage} />}
-      {route === 'permits' && allowed && <LazyPage load={loadPermitsPage} />}
+      {route === 'permits' && allowed && <LazyPage load={loadPermitsPage} props={{ statuses: compliance.statuses }} />}
       {route === 'notifications' && <LazyPage load={loadNotificationsPage} />}
       {route === 'sites' && allowed && <SitesPage me={me} sites={siteList} error={sitesError} onSaved={saveSite} />}
     </div>
