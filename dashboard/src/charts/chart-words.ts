@@ -7,7 +7,6 @@ import type { Lang } from '../format.ts';
 import type { Preset } from './chart-state.ts';
 
 const es = {
-  title: '{name}',
   titleMany: '{count} sensores',
   range: 'Periodo',
   presets: { '1h': '1 h', '24h': '24 h', '7d': '7 días', '30d': '30 días', '1y': '1 año' } as Record<Preset, string>,
@@ -50,7 +49,6 @@ const es = {
 type Words = typeof es;
 
 const en: Words = {
-  title: '{name}',
   titleMany: '{count} sensors',
   range: 'Period',
   presets: { '1h': '1 h', '24h': '24 h', '7d': '7 days', '30d': '30 days', '1y': '1 year' },
