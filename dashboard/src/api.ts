@@ -153,9 +153,19 @@ export async function me(): Promise<Me> {
   return answer(SessionUser, '/api/v1/me');
 }
 
+let sensorsInFlight: Promise<SensorInfo[]> | null = null;
+
+/**
+ * GET /api/v1/sensors. Callers that ask while a request is out share it (the alarm bar and the
+ * live page both ask on first show): one request, not one each. Each caller gets its own array.
+ */
 export async function sensors(): Promise<SensorInfo[]> {
-  const body = await answer(SensorsAnswer, '/api/v1/sensors');
-  return body.sensors.map((s) => ({ ...s, quantity: s.quantity ?? '', unit: s.unit ?? '' }));
+  sensorsInFlight ??= answer(SensorsAnswer, '/api/v1/sensors')
+    .then((body) => body.sensors.map((s) => ({ ...s, quantity: s.quantity ?? '', unit: s.unit ?? '' })))
+    .finally(() => {
+      sensorsInFlight = null;
+    });
+  return [...(await sensorsInFlight)];
 }
 
 /** `GET/PUT /api/v1/me/notifications`: the user's e-mail settings and how their e-mails fare. */

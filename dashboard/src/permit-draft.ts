@@ -73,21 +73,16 @@ export function draftFromTemplate(template: Template, site: string): Draft {
     rules: template.rules.map((r) => {
       const limits = limitsOf(r);
       return {
-        key: nextKey(),
+        ...blankRule(),
         id: r.id,
         quantity: r.quantity,
         unit: r.unit,
-        sensor: '',
         kind: r.kind,
         min: text(limits.min),
         max: text(limits.max),
         averaging: r.averaging ?? '',
-        pending: '',
-        clear: '',
         severity: r.severity,
-        source: '',
         template: r,
-        rest: {},
       };
     }),
   };

@@ -4,6 +4,8 @@
  * with what the page shows: the breaches page's filters (`#/breaches?month=…&state=open`) and
  * the permit rule a breach card points at (`#/permits/<permit>/<rule>`).
  */
+import { isMonth } from './month.ts';
+
 export type Route = 'live' | 'breaches' | 'report' | 'devices' | 'sites' | 'users' | 'permits' | 'notifications';
 
 export const ROUTES: readonly Route[] = [
@@ -65,13 +67,23 @@ export type BreachView = {
 
 const STATES = ['open', 'closed', 'withdrawn'] as const;
 
+/** Whether any filter narrows `view` (the month aside). */
+export function isFiltered(view: BreachView): boolean {
+  return view.state !== null || view.unacked || view.permit !== null || view.sensor !== null;
+}
+
+/** `view` with every filter cleared: every breach of its month. */
+export function unfiltered(view: BreachView): BreachView {
+  return { ...view, state: null, unacked: false, permit: null, sensor: null };
+}
+
 /** `#/breaches?month=2026-11&state=open&unacked=1&permit=p&sensor=s` → the view; unknown values dropped. */
 export function breachViewOf(hash: string): BreachView {
   const query = new URLSearchParams(hash.split('?')[1] ?? '');
   const state = query.get('state');
   const month = query.get('month');
   return {
-    month: month && /^\d{4}-(0[1-9]|1[0-2])$/.test(month) ? month : null,
+    month: month && isMonth(month) ? month : null,
     state: (STATES as readonly string[]).includes(state ?? '') ? (state as BreachView['state']) : null,
     unacked: query.get('unacked') === '1',
     permit: query.get('permit') || null,

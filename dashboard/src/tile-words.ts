@@ -1,5 +1,5 @@
 /** @module tile-words — the tile areas' and arrange mode's words, Spanish first, English second. */
-import { fill } from './fill.ts';
+import { wordBook } from './fill.ts';
 import type { Lang } from './format.ts';
 import type { DerivedArea } from './tile-areas.ts';
 
@@ -47,12 +47,6 @@ const en: Words = {
   emptyName: 'Every area needs a name.',
 };
 
-export type TileWordKey = { [K in keyof Words]: Words[K] extends string ? K : never }[keyof Words];
-
 export function tileWords(lang: Lang) {
-  const w = lang === 'es' ? es : en;
-  return {
-    w,
-    t: (key: TileWordKey, vars: Record<string, string | number> = {}) => fill(w[key] as string, vars),
-  };
+  return wordBook(es, en, lang);
 }

@@ -4,7 +4,7 @@
  * the tiles' values first, again every five minutes; live readings appended in between. A failed
  * request leaves that sparkline empty (the tile's value and state do not depend on it).
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { type SensorInfo, series, serverNow } from './api.ts';
 import type { Live } from './live.ts';
 import { appendSpark, SPARK_WINDOW_MS, type SparkPoint, sparkPointsOf } from './sparkline.ts';
@@ -16,19 +16,20 @@ export function useSparklines(sensors: readonly SensorInfo[] | null, live: Live)
   const [sparks, setSparks] = useState<ReadonlyMap<string, SparkPoint[]>>(new Map());
   const [round, setRound] = useState(0);
   const ids = (sensors ?? []).map((s) => s.id).join(',');
-  const cancelled = useRef(false);
 
   useEffect(() => {
     if (!ids) return;
-    cancelled.current = false;
+    // This round's own flag: a ref shared across rounds would be reset by the next round and
+    // let the old workers carry on through their queue beside the new ones.
+    let cancelled = false;
     const queue = ids.split(',');
     const to = serverNow();
     const worker = async () => {
-      for (let id = queue.shift(); id !== undefined && !cancelled.current; id = queue.shift()) {
+      for (let id = queue.shift(); id !== undefined && !cancelled; id = queue.shift()) {
         try {
           // 61: the server starts minute buckets on the minute before `from`, one more than 60.
           const points = sparkPointsOf(await series(id, to - SPARK_WINDOW_MS, to, 61));
-          if (!cancelled.current) setSparks((m) => new Map(m).set(id!, points));
+          if (!cancelled) setSparks((m) => new Map(m).set(id!, points));
         } catch {
           // Left empty: the tile says the rest.
         }
@@ -37,7 +38,7 @@ export function useSparklines(sensors: readonly SensorInfo[] | null, live: Live)
     for (let i = 0; i < AT_ONCE; i++) void worker();
     const timer = setTimeout(() => setRound((r) => r + 1), REFRESH_MS);
     return () => {
-      cancelled.current = true;
+      cancelled = true;
       clearTimeout(timer);
     };
   }, [ids, round]);

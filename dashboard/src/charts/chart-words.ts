@@ -2,12 +2,11 @@
  * @module charts/chart-words — the chart's own words, Spanish first, English second. Kept with
  * the lazily loaded chart (not in i18n.ts) so the first load every phone pays for stays small.
  */
-import { fill } from '../fill.ts';
+import { wordBook } from '../fill.ts';
 import type { Lang } from '../format.ts';
 import type { Preset } from './chart-state.ts';
 
 const es = {
-  title: '{name}',
   titleMany: '{count} sensores',
   range: 'Periodo',
   presets: { '1h': '1 h', '24h': '24 h', '7d': '7 días', '30d': '30 días', '1y': '1 año' } as Record<Preset, string>,
@@ -50,7 +49,6 @@ const es = {
 type Words = typeof es;
 
 const en: Words = {
-  title: '{name}',
   titleMany: '{count} sensors',
   range: 'Period',
   presets: { '1h': '1 h', '24h': '24 h', '7d': '7 days', '30d': '30 days', '1y': '1 year' },
@@ -90,12 +88,6 @@ const en: Words = {
   time: 'Time',
 };
 
-export type ChartWordKey = { [K in keyof Words]: Words[K] extends string ? K : never }[keyof Words];
-
 export function chartWords(lang: Lang) {
-  const w = lang === 'es' ? es : en;
-  return {
-    w,
-    t: (key: ChartWordKey, vars: Record<string, string | number> = {}) => fill(w[key] as string, vars),
-  };
+  return wordBook(es, en, lang);
 }

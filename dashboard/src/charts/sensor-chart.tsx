@@ -10,6 +10,7 @@ import { formatDuration, type Lang } from '../format.ts';
 import type { Live, LiveState } from '../live.ts';
 import { Chart, type ChartLayer } from './chart.tsx';
 import { ChartLegend } from './chart-legend.tsx';
+import { previousPeriod } from './chart-state.ts';
 import type { chartWords } from './chart-words.ts';
 import type { BreachSpan } from './plugins/limit-lines.ts';
 import { alignLayers, planAxes } from './series-set.ts';
@@ -45,7 +46,9 @@ export type SensorChartProps = {
 export function SensorChart(p: SensorChartProps) {
   const { words, sensors, from, to } = p;
   const { t } = words;
-  const compareFrom = p.compare ? from - (to - from) : null;
+  // The previous period: chart-state.ts's, the one its tests pin down.
+  const previous = p.compare ? previousPeriod({ from, to }) : null;
+  const compareFrom = previous?.from ?? null;
   const data = useChartData({
     sensors,
     from,
@@ -79,7 +82,9 @@ export function SensorChart(p: SensorChartProps) {
   const aligned = useMemo(
     () =>
       ready
-        ? alignLayers(data.cols.map((cols, i) => ({ cols, shiftMs: layers[i]?.dashed ? to - from : 0 })))
+        ? alignLayers(
+            data.cols.map((cols, i) => ({ cols, shiftMs: layers[i]?.dashed && previous ? previous.shift : 0 })),
+          )
         : { xs: [], columns: layers.map(() => [[], [], []]) },
     [data.cols, ready],
   );

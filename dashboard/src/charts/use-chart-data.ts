@@ -7,7 +7,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { breaches as fetchBreaches, type SensorInfo, series, serverNow } from '../api.ts';
-import { isAlarmSeverity } from '../compliance.ts';
+import { type BreachRow, isAlarmSeverity } from '../compliance.ts';
 import type { Live, LiveState } from '../live.ts';
 import { STALE_AFTER_MS, staleAfterMs } from '../staleness.ts';
 import { appendReading, bucketsToColumns, type SeriesColumns, trimBefore } from './buckets.ts';
@@ -33,6 +33,20 @@ export type ChartData = {
 /** Buckets for a chart this many CSS pixels wide: two a pixel, 300 to 1000 (bad links pay per bucket). */
 export function pointsFor(widthPx: number): number {
   return Math.max(300, Math.min(1000, Math.round(2 * widthPx)));
+}
+
+/**
+ * A breach as the chart shades it. The fetched ones and those the live stream adds (chart-panel)
+ * go through here alike: a live one replaces the fetched one with its id.
+ */
+export function breachSpan(b: BreachRow): BreachSpan {
+  return {
+    id: b.id,
+    start: b.start,
+    end: b.end,
+    alarm: isAlarmSeverity(b.severity),
+    kind: b.state === 'withdrawn' ? 'withdrawn' : 'breach',
+  };
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -85,17 +99,7 @@ export function useChartData(o: {
     if (compareFrom !== null) asks.push(series(ids[0]!, compareFrom, from, points));
     const spans = fetchBreaches(from, to).then(
       (rows) => ({
-        spans: rows
-          .filter((b) => b.sensor === ids[0])
-          .map(
-            (b): BreachSpan => ({
-              id: b.id,
-              start: b.start,
-              end: b.end,
-              alarm: isAlarmSeverity(b.severity),
-              kind: b.state === 'withdrawn' ? 'withdrawn' : 'breach',
-            }),
-          ),
+        spans: rows.filter((b) => b.sensor === ids[0]).map(breachSpan),
         error: null,
       }),
       (err: unknown) => ({ spans: [] as BreachSpan[], error: message(err) }),

@@ -6,7 +6,7 @@
 import type { SensorInfo } from '../api.ts';
 import type { PermitInfo } from '../compliance.ts';
 import { useI18n } from '../i18n.ts';
-import type { BreachView } from '../route.ts';
+import { type BreachView, isFiltered, unfiltered } from '../route.ts';
 
 export type BreachFiltersProps = {
   view: BreachView;
@@ -24,7 +24,6 @@ export function BreachFilters({ view, permits, sensors, onChange }: BreachFilter
   const permit = permits.find((p) => p.id === view.permit);
   const ruleSensors = permit ? new Set(permit.rules.map((r) => r.sensor)) : null;
   const offered = sensors.filter((s) => !ruleSensors || ruleSensors.has(s.id));
-  const any = view.state !== null || view.unacked || view.permit !== null || view.sensor !== null;
   return (
     <fieldset class="breach-filters" data-filters>
       <legend class="visually-hidden">{t('breachFilters')}</legend>
@@ -89,12 +88,12 @@ export function BreachFilters({ view, permits, sensors, onChange }: BreachFilter
         />{' '}
         {t('filterUnacked')}
       </label>
-      {any && (
+      {isFiltered(view) && (
         <button
           type="button"
           class="button button--quiet"
           data-action="clear-filters"
-          onClick={() => onChange({ ...view, state: null, unacked: false, permit: null, sensor: null })}
+          onClick={() => onChange(unfiltered(view))}
         >
           {t('filterClear')}
         </button>

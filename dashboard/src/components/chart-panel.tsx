@@ -13,7 +13,8 @@ import { RangeBar } from '../charts/range-bar.tsx';
 import { LAYER_COLORS, SensorChart } from '../charts/sensor-chart.tsx';
 import { SensorPicker } from '../charts/sensor-picker.tsx';
 import { planAxes } from '../charts/series-set.ts';
-import { type BreachRow, isAlarmSeverity, limitText, limitValues, type RuleRef } from '../compliance.ts';
+import { breachSpan } from '../charts/use-chart-data.ts';
+import { type BreachRow, limitText, limitValues, type RuleRef } from '../compliance.ts';
 import { formatUnit } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import type { Live, LiveState } from '../live.ts';
@@ -90,17 +91,7 @@ export function ChartPanel({
     section.current?.scrollIntoView({ block: 'nearest' });
   }, [primary.id]);
 
-  const liveSpans = useMemo(
-    () =>
-      breaches.map((b) => ({
-        id: b.id,
-        start: b.start,
-        end: b.end,
-        alarm: isAlarmSeverity(b.severity),
-        kind: b.state === 'withdrawn' ? ('withdrawn' as const) : ('breach' as const),
-      })),
-    [breaches],
-  );
+  const liveSpans = useMemo(() => breaches.map(breachSpan), [breaches]);
   const limits = useMemo(() => [...new Set(rules.flatMap((r) => limitValues(r.rule)))], [rules]);
   const name = sensors.length === 1 ? primary.name || primary.id : t('titleMany', { count: sensors.length });
   return (

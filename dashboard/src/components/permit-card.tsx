@@ -7,7 +7,6 @@
  */
 import { permitFieldLabel, type RuleStatusState } from '@vigia/shared';
 import { useState } from 'preact/hooks';
-import type { RuleStatus } from '../api.ts';
 import { type PermitVersionInfo, permitHistory, type SensorInfo } from '../api.ts';
 import { limitText, type PermitInfo, ruleKey } from '../compliance.ts';
 import { errorText } from '../error-text.ts';
@@ -33,7 +32,8 @@ const STATE_CHIP: Record<RuleStatusState, string> = {
 
 export type PermitCardProps = {
   permit: PermitInfo;
-  statuses: ReadonlyMap<string, RuleStatus>;
+  /** Each rule's state now, by `ruleKey`. */
+  statuses: ReadonlyMap<string, RuleStatusState>;
   sensors: ReadonlyMap<string, SensorInfo>;
   /** The rule the location names (`#/permits/<id>/<rule>`), shown marked. */
   target: string | null;
@@ -59,7 +59,7 @@ export function PermitCard({ permit, statuses, sensors, target, onEdit }: Permit
       )}
       <ul class="permit__rules">
         {permit.rules.map((r) => {
-          const status = statuses.get(ruleKey(permit.id, r.id));
+          const state = statuses.get(ruleKey(permit.id, r.id));
           const sensor = sensors.get(r.sensor);
           const unit = sensor ? i18n.unit(sensor.unit) : '';
           return (
@@ -73,11 +73,11 @@ export function PermitCard({ permit, statuses, sensors, target, onEdit }: Permit
                 <strong>{r.id}</strong>: {sensor?.name ? `${sensor.name} (${r.sensor})` : r.sensor}{' '}
                 {limitText(r, i18n.limit)} {unit} · {r.averaging} · {r.severity}{' '}
                 <span
-                  class={`chip ${status ? STATE_CHIP[status.state] : 'chip--closed'}`}
-                  data-rule-state={status?.state ?? 'unknown'}
+                  class={`chip ${state ? STATE_CHIP[state] : 'chip--closed'}`}
+                  data-rule-state={state ?? 'unknown'}
                   title={t('permitRuleState')}
                 >
-                  {status ? t(STATE_LABEL[status.state]) : t('permitRuleNoStatus')}
+                  {state ? t(STATE_LABEL[state]) : t('permitRuleNoStatus')}
                 </span>
               </div>
               <div class="permit__source">{r.source ?? t('sourceMissing')}</div>

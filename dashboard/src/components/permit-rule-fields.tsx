@@ -5,7 +5,7 @@
  * rule measures among what the site's sensors measure, then the sensor. Sensors offered: the
  * site's, of the rule's quantity and unit only.
  */
-import { formatSource, type Severity, Severity as SeveritySchema } from '@vigia/shared';
+import { formatSource, Severity } from '@vigia/shared';
 import type { SensorInfo } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { type DraftRule, fittingSensors, measuresOf } from '../permit-draft.ts';
@@ -53,6 +53,29 @@ export function PermitRuleFields({ rule: r, site, sensors, onChange, onRemove }:
       />
     </label>
   );
+  const select = (
+    field: 'sensor' | 'kind' | 'severity',
+    label: string,
+    options: readonly (readonly [string, string])[],
+    none?: string,
+  ) => (
+    <label class="field">
+      <span class="field__label">{label}</span>
+      <select
+        class="field__input"
+        name={`${field}-${r.template ? r.id : r.key}`}
+        value={r[field]}
+        onChange={(e) => onChange({ [field]: e.currentTarget.value })}
+      >
+        {none !== undefined && <option value="">{none}</option>}
+        {options.map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
   return (
     <fieldset class="permit-new__rule" data-rule={r.template ? r.id : r.key}>
       <legend>
@@ -82,39 +105,18 @@ export function PermitRuleFields({ rule: r, site, sensors, onChange, onRemove }:
           </select>
         </label>
       )}
-      <label class="field">
-        <span class="field__label">{t('permitSensor')}</span>
-        <select
-          class="field__input"
-          name={`sensor-${r.template ? r.id : r.key}`}
-          value={r.sensor}
-          onChange={(e) => onChange({ sensor: e.currentTarget.value })}
-        >
-          <option value="">{t('permitNoSensor', { unit })}</option>
-          {fitting.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name ? `${s.name} (${s.id})` : s.id}
-            </option>
-          ))}
-        </select>
-      </label>
-      {!fixed && (
-        <label class="field">
-          <span class="field__label">{t('permitKind')}</span>
-          <select
-            class="field__input"
-            name={`kind-${r.key}`}
-            value={r.kind}
-            onChange={(e) => onChange({ kind: e.currentTarget.value as DraftRule['kind'] })}
-          >
-            {(['max', 'min', 'range'] as const).map((k) => (
-              <option key={k} value={k}>
-                {t(KIND_LABEL[k])}
-              </option>
-            ))}
-          </select>
-        </label>
+      {select(
+        'sensor',
+        t('permitSensor'),
+        fitting.map((s) => [s.id, s.name ? `${s.name} (${s.id})` : s.id]),
+        t('permitNoSensor', { unit }),
       )}
+      {!fixed &&
+        select(
+          'kind',
+          t('permitKind'),
+          (['max', 'min', 'range'] as const).map((k) => [k, t(KIND_LABEL[k])]),
+        )}
       {open && r.kind !== 'max' && input('min', t('permitMin', { unit }), { inputMode: 'decimal' })}
       {open && r.kind !== 'min' && input('max', t('permitMax', { unit }), { inputMode: 'decimal' })}
       {open &&
@@ -127,23 +129,12 @@ export function PermitRuleFields({ rule: r, site, sensors, onChange, onRemove }:
       )}
       {open && input('pending', t('permitPending'), { placeholder: '5m' })}
       {open && input('clear', t('permitClear'), { placeholder: '1m' })}
-      {!fixed && (
-        <label class="field">
-          <span class="field__label">{t('permitSeverity')}</span>
-          <select
-            class="field__input"
-            name={`severity-${r.key}`}
-            value={r.severity}
-            onChange={(e) => onChange({ severity: e.currentTarget.value as Severity })}
-          >
-            {SeveritySchema.options.map((s) => (
-              <option key={s} value={s}>
-                {t(SEVERITY_LABEL[s])}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
+      {!fixed &&
+        select(
+          'severity',
+          t('permitSeverity'),
+          Severity.options.map((v) => [v, t(SEVERITY_LABEL[v])]),
+        )}
       {!fixed && input('source', t('permitSource'))}
       {onRemove && (
         <button type="button" class="button button--quiet" data-action="remove-rule" onClick={onRemove}>

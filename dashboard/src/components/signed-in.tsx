@@ -34,7 +34,8 @@ export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
   const route = useRoute();
   // An e-mail's link to a breach: its card is scrolled to and marked once the page shows it.
   useLinkedBreach(route);
-  // One compliance state for the alarm bar (every page) and the live page's tiles.
+  // One compliance state for the alarm bar (every page), the live page's tiles and the permits
+  // page's rule states.
   const compliance = useCompliance(live);
   // The badge is for those who acknowledge: officers and admins.
   const unacked = useUnacked(live, me.role === 'officer' || me.role === 'admin');
@@ -54,9 +55,11 @@ export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
     setSiteZone(zoneOfSites(list));
     setZone(siteZone());
   };
+  // One request for every page: the live page's tile layouts read the same answer.
   useEffect(() => {
     fetchSites().then(applySites, setSitesError);
   }, []);
+  const saveSite = (site: SiteInfo) => applySites((siteList ?? []).map((s) => (s.id === site.id ? site : s)));
 
   const signOut = () => {
     logout()
@@ -79,22 +82,25 @@ export function SignedIn({ me, onToggleLang, onLoggedOut }: SignedInProps) {
       {!allowed && <NoAccess role={me.role} />}
       {/* A new zone redraws the pages (charts place their ticks in it when created). */}
       <Fragment key={zone}>
-        {route === 'live' && <LivePage me={me} live={live} snapshot={snapshot} compliance={compliance} focus={focus} />}
+        {route === 'live' && (
+          <LivePage
+            me={me}
+            live={live}
+            snapshot={snapshot}
+            compliance={compliance}
+            sites={siteList}
+            onSiteSaved={saveSite}
+            focus={focus}
+          />
+        )}
         {route === 'breaches' && <BreachesPage me={me} live={live} />}
         {route === 'report' && <ReportPage me={me} />}
         {route === 'devices' && <DevicesPage snapshot={snapshot} />}
       </Fragment>
       {route === 'users' && allowed && <LazyPage load={loadUsersPage} />}
-      {route === 'permits' && allowed && <LazyPage load={loadPermitsPage} />}
+      {route === 'permits' && allowed && <LazyPage load={loadPermitsPage} props={{ statuses: compliance.statuses }} />}
       {route === 'notifications' && <LazyPage load={loadNotificationsPage} />}
-      {route === 'sites' && allowed && (
-        <SitesPage
-          me={me}
-          sites={siteList}
-          error={sitesError}
-          onSaved={(site) => applySites((siteList ?? []).map((s) => (s.id === site.id ? site : s)))}
-        />
-      )}
+      {route === 'sites' && allowed && <SitesPage me={me} sites={siteList} error={sitesError} onSaved={saveSite} />}
     </div>
   );
 }

@@ -1,12 +1,12 @@
 /**
  * @module tile-board — the live page's tiles as the site arranges them: the sites' tile layouts
- * (GET /api/v1/sites), tiles grouped by area (tile-areas.ts), a sparkline on each, and for an
+ * (the GET /api/v1/sites answer signed-in.tsx already holds), tiles grouped by area (tile-areas.ts), a sparkline on each, and for an
  * admin an "Ordenar mosaicos" mode per site (tile-arrange.tsx, loaded when opened). A failed
  * sites request leaves the tiles grouped by quantity: they never wait for it.
  */
 import type { ComponentType } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import { sites as fetchSites, type Me, type SensorInfo, type SiteInfo } from '../api.ts';
+import { useMemo, useState } from 'preact/hooks';
+import type { Me, SensorInfo, SiteInfo } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import type { Live } from '../live.ts';
 import { groupTiles, layoutOfGroups, type TileGroup } from '../tile-areas.ts';
@@ -19,15 +19,15 @@ export type TileBoardProps = Omit<SensorGridProps, 'groups' | 'groupTitle' | 'sp
   me: Me;
   sensors: SensorInfo[];
   live: Live;
+  /** The user's sites (empty while loading or after a failed request). */
+  siteList: readonly SiteInfo[];
+  /** A site whose tile layout was saved. */
+  onSiteSaved: (site: SiteInfo) => void;
 };
 
-export function TileBoard({ me, sensors, live, ...grid }: TileBoardProps) {
+export function TileBoard({ me, sensors, live, siteList, onSiteSaved, ...grid }: TileBoardProps) {
   const i18n = useI18n();
   const words = tileWords(i18n.lang);
-  const [siteList, setSiteList] = useState<SiteInfo[]>([]);
-  useEffect(() => {
-    fetchSites().then(setSiteList, () => setSiteList([]));
-  }, []);
   const groups = useMemo(
     () => groupTiles(sensors, (site) => siteList.find((s) => s.id === site)?.tile_layout),
     [sensors, siteList],
@@ -86,7 +86,7 @@ export function TileBoard({ me, sensors, live, ...grid }: TileBoardProps) {
             words.w.areas,
           )}
           sensors={sensors}
-          onSaved={(saved) => setSiteList((list) => list.map((s) => (s.id === saved.id ? { ...s, ...saved } : s)))}
+          onSaved={onSiteSaved}
           onClose={() => setArranging(null)}
         />
       )}

@@ -23,7 +23,7 @@ import { errorText } from '../error-text.ts';
 import { useI18n } from '../i18n.ts';
 import type { Live } from '../live.ts';
 import { currentMonth, monthLabel, monthRange } from '../month.ts';
-import { type BreachView, breachViewHref, breachViewOf, offered } from '../route.ts';
+import { type BreachView, breachViewHref, breachViewOf, isFiltered, offered } from '../route.ts';
 
 const ACK_ROLES = new Set(['officer', 'admin']);
 
@@ -38,7 +38,7 @@ export function BreachesPage({ me, live }: { me: Me; live: Live }) {
   const thisMonth = currentMonth(serverNow());
   const [view, setView] = useState<BreachView>(() => breachViewOf(location.hash));
   const month = view.month ?? thisMonth;
-  const filtered = view.state !== null || view.unacked || view.permit !== null || view.sensor !== null;
+  const filtered = isFiltered(view);
   // The address follows the view (replaceState: the back button is not flooded with filters).
   const changeView = (next: BreachView) => {
     setView(next);

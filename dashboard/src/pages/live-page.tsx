@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { keepAwake } from '../alarm-signals.ts';
-import { sensors as fetchSensors, type Me, type SensorInfo } from '../api.ts';
+import { sensors as fetchSensors, type Me, type SensorInfo, type SiteInfo } from '../api.ts';
 import { type BreachRow, limitsStale, type RuleRef, ruleKey, worstRuleState } from '../compliance.ts';
 import { LazyChartPanel } from '../components/lazy-chart.tsx';
 import type { TileReading } from '../components/sensor-tile.tsx';
@@ -20,17 +20,21 @@ import { useNow } from '../use-now.ts';
 const REFETCH_MIN_MS = 10_000;
 const NO_RULES: readonly RuleRef[] = [];
 const NO_BREACHES: readonly BreachRow[] = [];
+const NO_SITES: readonly SiteInfo[] = [];
 
 export type LivePageProps = {
   me: Me;
   live: Live;
   snapshot: LiveSnapshot;
   compliance: Compliance;
+  /** The user's sites (signed-in.tsx fetches them once for every page); null while loading. */
+  sites: readonly SiteInfo[] | null;
+  onSiteSaved: (site: SiteInfo) => void;
   /** A sensor to select and scroll to (from the alarm bar); `n` changes on each request. */
   focus?: { sensor: string; n: number } | null;
 };
 
-export function LivePage({ me, live, snapshot, compliance, focus }: LivePageProps) {
+export function LivePage({ me, live, snapshot, compliance, sites, onSiteSaved, focus }: LivePageProps) {
   const i18n = useI18n();
   const { t } = i18n;
   const now = useNow(1000);
@@ -145,6 +149,8 @@ export function LivePage({ me, live, snapshot, compliance, focus }: LivePageProp
           me={me}
           sensors={list}
           live={live}
+          siteList={sites ?? NO_SITES}
+          onSiteSaved={onSiteSaved}
           latest={latest}
           now={now}
           selected={selectedSensor?.id ?? null}

@@ -2,21 +2,20 @@
  * @module permits-page — officers and admins: the permits of their sites, each rule with its
  * source, its state now and the permit's version history (permit-card.tsx); a new permit from
  * a template or blank, and an edit of a stored one, all on the one form (permit-form.tsx).
- * Rule states are polled (GET /api/v1/rules/status): this page has no live stream of its own.
+ * Rule states are the signed-in shell's (use-compliance.ts: GET /api/v1/rules/status, polled
+ * and kept current by the live stream), not polled a second time here.
  * `#/permits/<permit>/<rule>` (the breach cards' link) scrolls to that rule and marks it.
  * Loaded on first open (its own chunk: operators' phones never fetch it).
  */
-import type { Template } from '@vigia/shared';
+import type { RuleStatusState, Template } from '@vigia/shared';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import {
   permits as fetchPermits,
   sensors as fetchSensors,
   templates as fetchTemplates,
-  type RuleStatus,
-  rulesStatus,
   type SensorInfo,
 } from '../api.ts';
-import { type PermitInfo, ruleKey } from '../compliance.ts';
+import type { PermitInfo } from '../compliance.ts';
 import { PermitCard } from '../components/permit-card.tsx';
 import { PermitForm } from '../components/permit-form.tsx';
 import { errorText } from '../error-text.ts';
@@ -24,15 +23,17 @@ import { useI18n } from '../i18n.ts';
 import { blankDraft, type Draft, draftFromPermit, draftFromTemplate } from '../permit-draft.ts';
 import { ruleAnchor, ruleTarget } from '../route.ts';
 
-const STATUS_EVERY_MS = 15_000;
-
 type Data = { permits: PermitInfo[]; templates: Template[]; sensors: SensorInfo[] };
 
-export function PermitsPage() {
+export type PermitsPageProps = {
+  /** Each rule's state now, by `ruleKey` (use-compliance.ts). */
+  statuses: ReadonlyMap<string, RuleStatusState>;
+};
+
+export function PermitsPage({ statuses }: PermitsPageProps) {
   const { t } = useI18n();
   const [data, setData] = useState<Data | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [statuses, setStatuses] = useState<ReadonlyMap<string, RuleStatus>>(new Map());
   // The open form and a counter, so "new" twice starts afresh.
   const [form, setForm] = useState<{ draft: Draft; n: number } | null>(null);
   const [target, setTarget] = useState(() => ruleTarget(location.hash));
@@ -45,19 +46,9 @@ export function PermitsPage() {
     }, setError);
   useEffect(() => {
     void load();
-    const poll = () =>
-      rulesStatus()
-        .then((rows) => setStatuses(new Map(rows.map((r) => [ruleKey(r.permit, r.rule), r]))))
-        // No signal: the chips keep the last states; the next poll tries again.
-        .catch(() => {});
-    poll();
-    const timer = setInterval(poll, STATUS_EVERY_MS);
     const follow = () => setTarget(ruleTarget(location.hash));
     addEventListener('hashchange', follow);
-    return () => {
-      clearInterval(timer);
-      removeEventListener('hashchange', follow);
-    };
+    return () => removeEventListener('hashchange', follow);
   }, []);
   // Once the permits are drawn, bring the linked rule into view.
   useEffect(() => {

@@ -70,26 +70,13 @@ function Input({
         onChange={(e) => onChange(String(e.currentTarget.checked))}
       />
     );
-  else if (field.kind === 'number')
-    control = (
-      <input
-        {...common}
-        type="number"
-        inputMode="decimal"
-        min={field.min}
-        max={field.max}
-        step={field.integer ? 1 : 'any'}
-        required={field.required}
-        placeholder={field.placeholder}
-        value={value}
-        onInput={(e) => onChange(e.currentTarget.value)}
-      />
-    );
   else
     control = (
       <input
         {...common}
-        type="text"
+        {...(field.kind === 'number'
+          ? { type: 'number', inputMode: 'decimal', min: field.min, max: field.max, step: field.integer ? 1 : 'any' }
+          : { type: 'text' })}
         required={field.required}
         placeholder={field.placeholder}
         value={value}
