@@ -47,7 +47,7 @@ export function registerRangeProblem(sensor: SensorConfig, index: number): Group
   };
 }
 
-/** The status detail for registers that do not decode as the sensor's `type` (both drivers, and modbus-rtu's probe). */
+/** The detail for registers that do not decode as the sensor's `type` (the book's polls and `probeUnit`, both drivers). */
 export function decodeDetail(sensor: string, source: UnitSource, code: string): string {
   return `el sensor ${sensor} (unidad ${source.unit_id}, registro ${source.register}) entrega un valor no válido (${code}) — revise type y word_order`;
 }
