@@ -39,3 +39,20 @@ export async function technicianAuth(passwordFile: string | undefined): Promise<
   } else return {};
   return { authorization: `Basic ${Buffer.from(`technician:${password}`).toString('base64')}` };
 }
+
+/**
+ * `GET url` from the agent with `headers`; when it answers 401 (it has a viewer password and is
+ * reached from another machine) and `ask` is given, once more with the technician's password
+ * from `ask` (a string: why it could not be had). Rejects as fetch does when no agent answers.
+ */
+export async function getAsTechnician(
+  url: URL,
+  headers: Record<string, string>,
+  ask?: () => Promise<Record<string, string> | string>,
+): Promise<Response | string> {
+  const res = await fetch(url, { headers, signal: AbortSignal.timeout(5000) });
+  if (res.status !== 401 || !ask) return res;
+  const got = await ask();
+  if (typeof got === 'string') return got;
+  return got.authorization ? fetch(url, { headers: got, signal: AbortSignal.timeout(5000) }) : res;
+}

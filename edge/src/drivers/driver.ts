@@ -48,6 +48,13 @@ export type Driver = {
   probe?(source: SensorConfig['source']): Promise<{ raw: number }>;
 };
 
+/**
+ * How long a probe of a line the device sends on by itself (serial-line: the next readable line;
+ * mqtt: the first payload on a topic) waits: such sensors and nodes send every few seconds.
+ * vigia-config's probe through the agent waits 15 s for the answer (probe/via-agent.ts).
+ */
+export const PROBE_WAIT_MS = 10_000;
+
 /** Why a probe gave no value: `status` is the HTTP answer (4xx, or 504 for no answer in time). */
 export class ProbeError extends Error {
   constructor(

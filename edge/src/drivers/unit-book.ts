@@ -21,7 +21,7 @@ import {
   type WordOrder,
 } from '@vigia/shared';
 import type { StatusTracker } from '../status.ts';
-import type { Driver, DriverDeps, GroupProblem, Sample } from './driver.ts';
+import { type Driver, type DriverDeps, type GroupProblem, ProbeError, type Sample } from './driver.ts';
 import type { ScheduleEntry } from './scheduler.ts';
 
 /** The fields of a modbus-rtu or modbus-tcp source that the book reads. */
@@ -47,9 +47,34 @@ export function registerRangeProblem(sensor: SensorConfig, index: number): Group
   };
 }
 
-/** The status detail for registers that do not decode as the sensor's `type` (both drivers, and modbus-rtu's probe). */
+/** The detail for registers that do not decode as the sensor's `type` (the book's polls and `probeUnit`, both drivers). */
 export function decodeDetail(sensor: string, source: UnitSource, code: string): string {
   return `el sensor ${sensor} (unidad ${source.unit_id}, registro ${source.register}) entrega un valor no válido (${code}) — revise type y word_order`;
+}
+
+/**
+ * A probe (`POST /probe`) of a Modbus instance, both drivers: `request` (one read on its line)
+ * runs between two polls (poll-loop.ts `probe`), 409 with `notOpen()` when the line is not open;
+ * registers give the value, or a 422 when they do not decode as `source.type`; any other
+ * outcome is the driver's own, worded by `failed`.
+ */
+export async function probeUnit<X extends { kind: string; registers?: ArrayLike<number> }>(
+  pollLoop: { probe<T>(fn: () => Promise<T>): Promise<T> },
+  source: UnitSource,
+  request: () => Promise<{ exchange: X }>,
+  notOpen: () => string,
+  failed: (exchange: X) => ProbeError,
+): Promise<{ raw: number }> {
+  let exchange: X;
+  try {
+    ({ exchange } = await pollLoop.probe(request));
+  } catch {
+    throw new ProbeError(409, notOpen());
+  }
+  if (exchange.kind !== 'registers' || !exchange.registers) throw failed(exchange);
+  const r = decodeRegisters(exchange.registers, source.type, source.word_order);
+  if (!r.ok) throw new ProbeError(422, decodeDetail('(probe)', source, r.code));
+  return { raw: r.value };
 }
 
 type Startable = { start(): void | Promise<void>; stop(): Promise<void> };

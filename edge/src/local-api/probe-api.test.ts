@@ -22,6 +22,35 @@ let slave: TestSlave;
 let agent: Agent;
 let api: string;
 
+/**
+ * Writes `edge<n>.yaml` in `dir` (device `plant-0<n>`, its own buffer, the technician password
+ * file) with these `sensors:` lines, and starts an agent on it.
+ */
+async function startAgent(n: 1 | 2 | 3, sensors: string[], broker = '{ port: 0, host: 127.0.0.1 }'): Promise<Agent> {
+  const suffix = n === 1 ? '' : String(n);
+  const file = join(dir, `edge${suffix}.yaml`);
+  writeFileSync(
+    file,
+    [
+      `device: { id: plant-0${n}, site: mobile-plant }`,
+      'server: { url: "http://127.0.0.1:9", token_file: ./device.token }',
+      `buffer: { path: ./buffer${suffix}.db }`,
+      `broker: ${broker}`,
+      'api: { port: 0, password_file: ./tech.pass }',
+      'sensors:',
+      ...sensors,
+      '',
+    ].join('\n'),
+  );
+  const started = createAgent(loadConfig(file), {
+    logger: pino({ level: 'silent' }),
+    syncCheck: async () => 'unknown',
+    retry: { baseMs: 20, maxMs: 100 },
+  });
+  await started.start();
+  return started;
+}
+
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vigia-probe-api-'));
   pty = await startPtyPair();
@@ -29,26 +58,9 @@ beforeEach(async () => {
   writeFileSync(join(dir, 'device.token'), 'tok\n');
   writePasswordFile(join(dir, 'tech.pass'), PASS);
   writeFileSync(join(dir, 'pass.txt'), `${PASS}\n`);
-  const file = join(dir, 'edge.yaml');
-  writeFileSync(
-    file,
-    [
-      'device: { id: plant-01, site: mobile-plant }',
-      'server: { url: "http://127.0.0.1:9", token_file: ./device.token }',
-      'buffer: { path: ./buffer.db }',
-      'broker: { port: 0, host: 127.0.0.1 }',
-      'api: { port: 0, password_file: ./tech.pass }',
-      'sensors:',
-      `  - { id: plant.flow, quantity: volumetric_flow, unit: m3/h, interval: 200ms, source: { driver: modbus-rtu, port: ${pty.a}, unit_id: 1, register: 0, type: uint16 } }`,
-      '',
-    ].join('\n'),
-  );
-  agent = createAgent(loadConfig(file), {
-    logger: pino({ level: 'silent' }),
-    syncCheck: async () => 'unknown',
-    retry: { baseMs: 20, maxMs: 100 },
-  });
-  await agent.start();
+  agent = await startAgent(1, [
+    `  - { id: plant.flow, quantity: volumetric_flow, unit: m3/h, interval: 200ms, source: { driver: modbus-rtu, port: ${pty.a}, unit_id: 1, register: 0, type: uint16 } }`,
+  ]);
   api = agent.addresses().api;
   const end = Date.now() + 5000;
   while (!agent.sensors().sensors[0].latest && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
@@ -199,27 +211,14 @@ describe('POST /probe for serial-line and mqtt (agent in process, real HTTP, soc
   it('reads the next line on the agent’s open port, and the latest payload on a sensor topic', async () => {
     // The outer beforeEach's agent stays up; this one has its own port, broker and API.
     const lines = await startPtyPair();
-    const file = join(dir, 'edge2.yaml');
-    writeFileSync(
-      file,
+    const second = await startAgent(
+      2,
       [
-        'device: { id: plant-02, site: mobile-plant }',
-        'server: { url: "http://127.0.0.1:9", token_file: ./device.token }',
-        'buffer: { path: ./buffer2.db }',
-        'broker: { port: 0, host: 127.0.0.1, allow_anonymous: true }',
-        'api: { port: 0, password_file: ./tech.pass }',
-        'sensors:',
         `  - { id: plant.ph, quantity: ph, unit: pH, source: { driver: serial-line, port: ${lines.a}, pattern: "PH=(?<value>[0-9.]+)" } }`,
         '  - { id: tunnel.ch4, quantity: methane, unit: "%vol", source: { driver: mqtt, topic: vigia/t1/ch4, json_path: value } }',
-        '',
-      ].join('\n'),
+      ],
+      '{ port: 0, host: 127.0.0.1, allow_anonymous: true }',
     );
-    const second = createAgent(loadConfig(file), {
-      logger: pino({ level: 'silent' }),
-      syncCheck: async () => 'unknown',
-      retry: { baseMs: 20, maxMs: 100 },
-    });
-    await second.start();
     const device = new SerialPort({ path: lines.b, baudRate: 9600, autoOpen: false });
     try {
       await new Promise<void>((res, rej) => device.open((e) => (e ? rej(e) : res())));
@@ -281,26 +280,9 @@ describe('vigia-config probe of a Modbus TCP address (agent in process, a Modbus
     const map = createRegisterMap();
     map.setFloat32(4, 42.5);
     const gw = await startModbusTcpGateway({ port, units: { 1: map } });
-    const file = join(dir, 'edge3.yaml');
-    writeFileSync(
-      file,
-      [
-        'device: { id: plant-03, site: mobile-plant }',
-        'server: { url: "http://127.0.0.1:9", token_file: ./device.token }',
-        'buffer: { path: ./buffer3.db }',
-        'broker: { port: 0, host: 127.0.0.1 }',
-        'api: { port: 0, password_file: ./tech.pass }',
-        'sensors:',
-        `  - { id: plant.tcp, quantity: volumetric_flow, unit: m3/h, interval: 200ms, source: { driver: modbus-tcp, host: 127.0.0.1, port: ${port}, unit_id: 1, register: 0, type: float32 } }`,
-        '',
-      ].join('\n'),
-    );
-    const third = createAgent(loadConfig(file), {
-      logger: pino({ level: 'silent' }),
-      syncCheck: async () => 'unknown',
-      retry: { baseMs: 20, maxMs: 100 },
-    });
-    await third.start();
+    const third = await startAgent(3, [
+      `  - { id: plant.tcp, quantity: volumetric_flow, unit: m3/h, interval: 200ms, source: { driver: modbus-tcp, host: 127.0.0.1, port: ${port}, unit_id: 1, register: 0, type: float32 } }`,
+    ]);
     try {
       const args = ['--modbus', '--unit', '1', '--register', '4', '--type', 'float32', '--seconds', '1'];
       const auth3 = ['--api', third.addresses().api, '--password-file', join(dir, 'pass.txt')];

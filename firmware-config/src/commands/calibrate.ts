@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import { calibrate as apply, EdgeSensors } from '@vigia/shared';
 import { buildCalibration, type CalibrationInput, calibrationYaml, lineOf, tidy } from '../calibration.ts';
-import { technicianAuth } from '../password.ts';
+import { getAsTechnician, technicianAuth } from '../password.ts';
 
 const USAGE = `usage: vigia-config calibrate --raw1 <raw> --value1 <value> --raw2 <raw> --value2 <value> [--raw x]
        vigia-config calibrate --scale <s> [--offset <o>] [--raw x]
@@ -26,18 +26,14 @@ async function readSensor(api: string, id: string, passwordFile?: string): Promi
   const url = new URL('/sensors', api);
   const auth = passwordFile ? await technicianAuth(passwordFile) : {};
   if (typeof auth === 'string') return auth;
-  let res: Response;
+  let res: Response | string;
   try {
-    res = await fetch(url, { headers: auth, signal: AbortSignal.timeout(5000) });
-    if (res.status === 401 && !passwordFile) {
-      // a viewer password, reached from another machine: ask for the technician's (a prompt)
-      const asked = await technicianAuth(undefined);
-      if (typeof asked === 'string') return asked;
-      if (asked.authorization) res = await fetch(url, { headers: asked, signal: AbortSignal.timeout(5000) });
-    }
+    // without --password-file, a 401 asks for the technician's password (a prompt)
+    res = await getAsTechnician(url, auth, passwordFile ? undefined : () => technicianAuth(undefined));
   } catch {
     return `No answer from the agent at ${url.origin}. Is vigia-edge running? (systemctl status vigia-edge)`;
   }
+  if (typeof res === 'string') return res;
   if (!res.ok) return `The agent answered ${res.status} at ${url}: ${await res.text()}`;
   const body = EdgeSensors.safeParse(await res.json().catch(() => null));
   if (!body.success)

@@ -17,7 +17,7 @@
  */
 import { lineDecoder, ModbusRtuSource, ModbusTcpSource, SerialLineSource } from '@vigia/shared';
 import { probeLines } from '../probe/lines.ts';
-import { POLL_EVERY_MS, probeModbus } from '../probe/modbus-local.ts';
+import { pollsIn, probeModbus } from '../probe/modbus-local.ts';
 import { looksLikeNetworkAddress, optionErrors, parseOptions, toNumber, USAGE } from '../probe/options.ts';
 import { holderOf, probeViaAgent } from '../probe/via-agent.ts';
 
@@ -44,7 +44,8 @@ export async function probe(args: string[]): Promise<number> {
     console.error('vigia-config probe: --seconds: give a number of seconds greater than 0, e.g. --seconds 10');
     return 2;
   }
-  if (looksLikeNetworkAddress(path)) return probeTcp(path, values, seconds);
+  const planned = pollsIn(seconds);
+  if (looksLikeNetworkAddress(path)) return probeTcp(path, values, planned);
   const common = { port: path, baud: toNumber(values.baud), parity: values.parity };
   if (values.modbus) {
     const source = ModbusRtuSource.safeParse({
@@ -60,7 +61,6 @@ export async function probe(args: string[]): Promise<number> {
       console.error(optionErrors(source.error));
       return 2;
     }
-    const planned = Math.max(1, Math.round((seconds * 1000) / POLL_EVERY_MS));
     const viaAgent = await probeViaAgent(values.api, values['password-file'], source.data, planned);
     return viaAgent ?? probeModbus(source.data, seconds);
   }
@@ -92,7 +92,6 @@ export async function probe(args: string[]): Promise<number> {
     console.error('vigia-config probe: --parity is for Modbus (serial-line sensors use no parity, as the agent does)');
     return 2;
   }
-  const planned = Math.max(1, Math.round((seconds * 1000) / POLL_EVERY_MS));
   if (wantsDecoder) {
     const viaAgent = await probeViaAgent(values.api, values['password-file'], line.data, planned);
     if (viaAgent !== null) return viaAgent;
@@ -110,7 +109,7 @@ export async function probe(args: string[]): Promise<number> {
 }
 
 /** A Modbus TCP address: through the running agent only (this tool opens serial ports, not sockets). */
-async function probeTcp(address: string, values: ReturnType<typeof parseOptions>['values'], seconds: number) {
+async function probeTcp(address: string, values: ReturnType<typeof parseOptions>['values'], planned: number) {
   const url = /^[a-z]+:\/\//i.test(address) ? new URL(address) : new URL(`tcp://${address}`);
   const source = values.modbus
     ? ModbusTcpSource.safeParse({
@@ -128,7 +127,6 @@ async function probeTcp(address: string, values: ReturnType<typeof parseOptions>
     console.error(optionErrors(source.error));
     return 2;
   }
-  const planned = Math.max(1, Math.round((seconds * 1000) / POLL_EVERY_MS));
   const viaAgent = source?.success
     ? await probeViaAgent(values.api, values['password-file'], source.data, planned)
     : null;

@@ -24,7 +24,10 @@ const hexBytes = (b: Uint8Array) => Array.from(b.subarray(0, 32), (x) => x.toStr
 
 /** How long a unit may take to answer before the poll counts as "no answer". */
 const REPLY_TIMEOUT_MS = 800;
-export const POLL_EVERY_MS = 1000;
+const POLL_EVERY_MS = 1000;
+
+/** "Once a second for N s": how many polls (or probes through the agent) that is, at least one. */
+export const pollsIn = (seconds: number): number => Math.max(1, Math.round((seconds * 1000) / POLL_EVERY_MS));
 
 type Outcome = Exclude<ParsedReply, { kind: 'incomplete' }> | { kind: 'timeout' };
 
@@ -74,7 +77,7 @@ export async function probeModbus(source: ModbusRtuSource, seconds: number): Pro
   const deadline = makeDeadline(seconds);
   // "Once a second for N s" is N polls: counted, not raced against the deadline's timer (the
   // two timers can fire in either order). The deadline still ends a stuck exchange, and Ctrl+C.
-  const planned = Math.max(1, Math.round((seconds * 1000) / POLL_EVERY_MS));
+  const planned = pollsIn(seconds);
   let polls = 0;
   let good = 0;
   let garbled = 0;

@@ -12,7 +12,7 @@
  *   refused password ends the command (the port is the agent's: it is never opened here).
  */
 import { EdgeStatus, type SensorSource } from '@vigia/shared';
-import { PASSWORD_HELP, technicianAuth } from '../password.ts';
+import { getAsTechnician, PASSWORD_HELP, technicianAuth } from '../password.ts';
 
 type Answer = { raw?: number; ms?: number; error?: { code?: string; message?: string } };
 type Reply = { status: number; body: Answer } | 'no_agent';
@@ -52,18 +52,13 @@ export async function holderOf(
   auth: () => Promise<Record<string, string> | string>,
 ): Promise<{ id: string } | null | 'no_agent' | string> {
   const url = new URL('/status', api);
-  let res: Response;
+  let res: Response | string;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(5000) });
-    if (res.status === 401) {
-      // a viewer password, reached from another machine: the technician's opens it too
-      const got = await auth();
-      if (typeof got === 'string') return got;
-      res = await fetch(url, { headers: got, signal: AbortSignal.timeout(5000) });
-    }
+    res = await getAsTechnician(url, {}, auth); // a viewer password: the technician's opens it too
   } catch {
     return 'no_agent';
   }
+  if (typeof res === 'string') return res;
   if (!res.ok) return `the agent at ${url.origin} answered ${res.status} to GET /status: ${await res.text()}`;
   const status = EdgeStatus.safeParse(await res.json().catch(() => null));
   if (!status.success)

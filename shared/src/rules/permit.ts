@@ -47,8 +47,10 @@ export const DEFAULT_PERIOD_GRACE = '2h';
 /** The longest `period_grace`: past it a period is judged and late data re-judges it. */
 const MAX_PERIOD_GRACE_MS = 7 * 86_400_000;
 
+type GraceProblem = { message: string; reason: PermitIssueReason };
+
 /** Issue message for a bad `period_grace` (`who`: 'rule "x"' or 'permit "y"'), or undefined. */
-function periodGraceProblem(who: string, text: string): { message: string; reason: PermitIssueReason } | undefined {
+function periodGraceProblem(who: string, text: string): GraceProblem | undefined {
   const ms = parseDurationMs(text);
   if (ms === undefined)
     return {
@@ -82,6 +84,17 @@ export type PermitIssueReason =
 
 type RuleShape = z.infer<typeof RuleObject>;
 type Ctx = z.RefinementCtx;
+
+/** Adds the `period_grace` issue (rule or permit), if any: its reason and the text given in `params`. */
+function addGraceIssue(ctx: Ctx, text: string, problem: GraceProblem | undefined): void {
+  if (problem)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['period_grace'],
+      params: { reason: problem.reason, value: text },
+      message: problem.message,
+    });
+}
 
 function checkDuration(rule: RuleShape, field: 'pending' | 'clear' | 'expected_interval', ctx: Ctx): void {
   const text = rule[field];
@@ -143,19 +156,16 @@ export const Rule = RuleObject.superRefine((rule, ctx) => {
   checkLimits(rule, ctx);
   if (rule.period_grace !== undefined) {
     const calendar = rule.averaging === 'daily_mean' || rule.averaging === 'daily_total';
-    const problem = calendar
-      ? periodGraceProblem(`rule "${rule.id}"`, rule.period_grace)
-      : {
-          reason: 'grace_not_daily' as const,
-          message: `rule "${rule.id}": period_grace applies only to daily_mean and daily_total rules: remove it`,
-        };
-    if (problem)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['period_grace'],
-        params: { reason: problem.reason, value: rule.period_grace },
-        message: problem.message,
-      });
+    addGraceIssue(
+      ctx,
+      rule.period_grace,
+      calendar
+        ? periodGraceProblem(`rule "${rule.id}"`, rule.period_grace)
+        : {
+            reason: 'grace_not_daily',
+            message: `rule "${rule.id}": period_grace applies only to daily_mean and daily_total rules: remove it`,
+          },
+    );
   }
 });
 export type Rule = z.infer<typeof Rule>;
@@ -201,14 +211,8 @@ export const Permit = z
   .strict()
   .superRefine((permit, ctx) => {
     permit.rules.forEach(ruleIdCheck(['rules'], ctx));
-    const problem = permit.period_grace && periodGraceProblem(`permit "${permit.id}"`, permit.period_grace);
-    if (problem)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['period_grace'],
-        params: { reason: problem.reason, value: permit.period_grace },
-        message: problem.message,
-      });
+    if (permit.period_grace)
+      addGraceIssue(ctx, permit.period_grace, periodGraceProblem(`permit "${permit.id}"`, permit.period_grace));
   });
 export type Permit = z.infer<typeof Permit>;
 

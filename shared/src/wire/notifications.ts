@@ -4,14 +4,11 @@
  * and how their e-mails fare in the outbox.
  */
 import { z } from 'zod';
-import { NotifyLang } from '../notifications.ts';
+import { NotificationSettingsInput } from '../notifications.ts';
 
-export const NotificationSettingsAnswer = z.object({
+/** The settings as saved (the input's fields; the stored address is read back as given), then their state. */
+export const NotificationSettingsAnswer = z.object(NotificationSettingsInput.shape).extend({
   email: z.string().nullable(),
-  lang: NotifyLang,
-  breach_opened: z.boolean(),
-  alarm_opened: z.boolean(),
-  device_silent: z.boolean(),
   /** Null until the user saved them once (the defaults are shown). */
   updated_at: z.number().nullable(),
   /** Whether the server has an SMTP server configured (VIGIA_SMTP_URL). */

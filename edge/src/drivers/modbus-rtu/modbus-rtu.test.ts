@@ -5,6 +5,7 @@ import { type ModbusRtuSource, SensorConfig } from '@vigia/shared';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type PtyPair, startPtyPair } from '../../../../test/services/socat.ts';
+import { waitFor } from '../../../../test/services/util.ts';
 import { type ModbusSlave, startModbusSlave } from '../../../../test/simulator/transports/modbus.ts';
 import { createTelemetry, type Telemetry } from '../../telemetry.ts';
 import type { Sample } from '../driver.ts';
@@ -34,13 +35,8 @@ function words(value: number, type: ModbusRtuSource['type'], order: 'big' | 'lit
   return order === 'little' ? w.reverse() : w;
 }
 
-const until = async (check: () => boolean, ms = 5000, what = 'condition') => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+const until = (check: () => boolean, ms = 5000, what = 'condition') =>
+  waitFor(check, ms, () => `timed out waiting for ${what}`, 20);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let telemetry: Telemetry;

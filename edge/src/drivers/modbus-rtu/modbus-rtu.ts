@@ -16,9 +16,9 @@ import { createSerialTransport } from '../../transports/serial-port.ts';
 import { type Driver, type DriverDeps, type DriverModule, type GroupProblem, ProbeError } from '../driver.ts';
 import { createPollLoop } from '../poll-loop.ts';
 import type { PollOutcome, SchedulerTuning } from '../scheduler.ts';
-import { createUnitBook, decodeDetail, pollEntries, registerRangeProblem } from '../unit-book.ts';
+import { createUnitBook, pollEntries, probeUnit, registerRangeProblem } from '../unit-book.ts';
 import { createBus, type Exchange, frameGapMs } from './bus.ts';
-import { decodeRegisters, REGISTERS_PER_TYPE } from './decode.ts';
+import { REGISTERS_PER_TYPE } from './decode.ts';
 import { FUNCTION_CODES, type ReplyExpectation, readRequest } from './frame.ts';
 import { exceptionDetail, exceptionLog, type SilentKind, silentDetail, silentLog } from './messages.ts';
 import { schema } from './schema.ts';
@@ -187,28 +187,22 @@ export function create(
       const count = REGISTERS_PER_TYPE[source.type];
       const expect = { unit: source.unit_id, functionCode: FUNCTION_CODES[source.function], count };
       const request = readRequest(source.unit_id, source.function, source.register, count);
-      let result: Awaited<ReturnType<typeof bus.request>>;
-      try {
-        result = await pollLoop.probe(() => bus.request(request, expect));
-      } catch {
-        throw new ProbeError(409, `${path} is not open now: ${portStatus.get().detail}`);
-      }
-      const { exchange } = result;
-      switch (exchange.kind) {
-        case 'registers': {
-          const r = decodeRegisters(exchange.registers, source.type, source.word_order);
-          if (!r.ok) throw new ProbeError(422, decodeDetail('(probe)', source, r.code));
-          return { raw: r.value };
-        }
-        case 'exception':
-          throw new ProbeError(422, exceptionDetail(source, exchange.exception));
-        case 'port_lost':
-          throw new ProbeError(409, `${path} was lost during the probe / se perdió ${path} durante la prueba`);
-        case 'timeout':
-          throw new ProbeError(504, silentDetail('timeout', source.unit_id, source));
-        default:
-          throw new ProbeError(504, silentDetail(exchange.kind as SilentKind, source.unit_id, source));
-      }
+      return probeUnit(
+        pollLoop,
+        source,
+        () => bus.request(request, expect),
+        () => `${path} is not open now: ${portStatus.get().detail}`,
+        (exchange) => {
+          switch (exchange.kind) {
+            case 'exception':
+              return new ProbeError(422, exceptionDetail(source, exchange.exception));
+            case 'port_lost':
+              return new ProbeError(409, `${path} was lost during the probe / se perdió ${path} durante la prueba`);
+            default:
+              return new ProbeError(504, silentDetail(exchange.kind as SilentKind, source.unit_id, source));
+          }
+        },
+      );
     },
   };
 }

@@ -25,9 +25,9 @@ import { createStatus } from '../../status.ts';
 import { type Driver, type DriverDeps, type DriverModule, type GroupProblem, ProbeError } from '../driver.ts';
 import { createPollLoop } from '../poll-loop.ts';
 import type { PollOutcome, SchedulerTuning } from '../scheduler.ts';
-import { createUnitBook, decodeDetail, pollEntries, registerRangeProblem } from '../unit-book.ts';
+import { createUnitBook, pollEntries, probeUnit, registerRangeProblem } from '../unit-book.ts';
 import { createTcpConnection, type Exchange } from './connection.ts';
-import { decodeRegisters, REGISTERS_PER_TYPE } from './decode.ts';
+import { REGISTERS_PER_TYPE } from './decode.ts';
 import * as msg from './messages.ts';
 import { schema } from './schema.ts';
 
@@ -183,36 +183,30 @@ export function create(
       const source = given as ModbusTcpSource;
       const count = REGISTERS_PER_TYPE[source.type];
       const expect = { functionCode: FUNCTION_CODES[source.function], count };
-      let result: Awaited<ReturnType<typeof conn.request>>;
-      try {
-        result = await pollLoop.probe(() =>
-          conn.request(source.unit_id, source.function, source.register, count, expect, source.timeout),
-        );
-      } catch {
-        throw new ProbeError(409, `${host}:${port} is not connected now: ${connStatus.get().detail}`);
-      }
-      const { exchange } = result;
-      switch (exchange.kind) {
-        case 'registers': {
-          const r = decodeRegisters(exchange.registers, source.type, source.word_order);
-          if (!r.ok) throw new ProbeError(422, decodeDetail('(probe)', source, r.code));
-          return { raw: r.value };
-        }
-        case 'exception':
-          throw new ProbeError(
-            exchange.exception === 10 || exchange.exception === 11 ? 504 : 422,
-            msg.exceptionDetail(source, exchange.exception),
-          );
-        case 'garbled':
-          throw new ProbeError(422, msg.garbledDetail(source));
-        case 'conn_lost':
-          throw new ProbeError(
-            409,
-            `the connection to ${host}:${port} was lost during the probe / se perdió la conexión`,
-          );
-        default:
-          throw new ProbeError(504, msg.timeoutDetail(source));
-      }
+      return probeUnit(
+        pollLoop,
+        source,
+        () => conn.request(source.unit_id, source.function, source.register, count, expect, source.timeout),
+        () => `${host}:${port} is not connected now: ${connStatus.get().detail}`,
+        (exchange) => {
+          switch (exchange.kind) {
+            case 'exception':
+              return new ProbeError(
+                exchange.exception === 10 || exchange.exception === 11 ? 504 : 422,
+                msg.exceptionDetail(source, exchange.exception),
+              );
+            case 'garbled':
+              return new ProbeError(422, msg.garbledDetail(source));
+            case 'conn_lost':
+              return new ProbeError(
+                409,
+                `the connection to ${host}:${port} was lost during the probe / se perdió la conexión`,
+              );
+            default:
+              return new ProbeError(504, msg.timeoutDetail(source));
+          }
+        },
+      );
     },
   };
 }

@@ -12,7 +12,7 @@
 import { InputError, type MqttSource, type SensorConfig } from '@vigia/shared';
 import { createStatus } from '../../status.ts';
 import type { MqttIntake } from '../../transports/mqtt-intake.ts';
-import { type Driver, type DriverDeps, type DriverModule, ProbeError, type Sample } from '../driver.ts';
+import { type Driver, type DriverDeps, type DriverModule, PROBE_WAIT_MS, ProbeError, type Sample } from '../driver.ts';
 import { decodePayload, decodePayloadFor } from './decode.ts';
 import { schema } from './schema.ts';
 
@@ -20,9 +20,6 @@ type Route = { sensors: string[]; jsonPaths: (string | undefined)[] };
 
 /** The MQTT driver alone gets the agent's MQTT intake (embedded broker or client to an existing one). */
 export type MqttDriverDeps = DriverDeps & { mqtt: MqttIntake };
-
-/** How long a probe waits for a first payload on its topic: nodes publish every few seconds. */
-export const PROBE_WAIT_MS = 10_000;
 
 export function create(
   sensors: readonly SensorConfig[],

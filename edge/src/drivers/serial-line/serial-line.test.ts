@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { SerialPort } from 'serialport';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type PtyPair, startPtyPair } from '../../../../test/services/socat.ts';
+import { until } from '../../../../test/services/util.ts';
 import { createTelemetry, type Telemetry } from '../../telemetry.ts';
 import type { Sample } from '../driver.ts';
 import { create, serialLineDriver } from './serial-line.ts';
@@ -25,14 +26,6 @@ const sensorsOn = (port: string) =>
       source: { driver: 'serial-line', port, pattern: 'T=(?<value>-?[0-9.]+)' },
     },
   ].map((s) => SensorConfig.parse(s));
-
-const until = async (check: () => boolean, ms = 5000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 /** The device side of the cable: writes lines into the other end of the pty pair. */
 async function device(path: string) {

@@ -17,6 +17,7 @@ import {
   type DriverDeps,
   type DriverModule,
   type GroupProblem,
+  PROBE_WAIT_MS,
   ProbeError,
   type Sample,
 } from '../driver.ts';
@@ -39,9 +40,6 @@ export function checkGroup(sensors: readonly SensorConfig[]): GroupProblem[] {
   });
   return problems;
 }
-
-/** How long a probe waits for a readable line: sensors that print lines do so every few seconds. */
-export const PROBE_WAIT_MS = 10_000;
 
 /** A probe waiting for the next line: `offer` returns true once it took one. */
 type LineWaiter = { offer: (line: string) => boolean; cancel: () => void };
