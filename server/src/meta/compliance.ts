@@ -114,6 +114,8 @@ export type ComplianceRepo = {
   withdrawBreach(id: number, at: number, reason: string, detail: Record<string, unknown>, mergedInto?: number): void;
   addBreachHistory(row: Omit<BreachHistoryRow, 'seq'>): void;
   breachHistory(id: number): BreachHistoryRow[];
+  /** The seq of the breach's newest history row (0 when it has none): one indexed lookup. */
+  lastBreachHistorySeq(id: number): number;
   /** The history rows of kind `change` of all breaches `ids`, by breach then oldest first (one query). */
   breachHistoryOf(ids: readonly number[], change: string): BreachHistoryRow[];
   listBreaches(f: BreachFilter): BreachRecord[];
@@ -191,6 +193,7 @@ export function complianceRepo(db: Database.Database): ComplianceRepo {
       'INSERT INTO breach_history (breach, at, change, reason, detail) VALUES (@breach, @at, @change, @reason, @detail)',
     ),
     history: db.prepare('SELECT * FROM breach_history WHERE breach = ? ORDER BY seq'),
+    lastHistorySeq: db.prepare('SELECT MAX(seq) AS seq FROM breach_history WHERE breach = ?'),
     historyOf: db.prepare(
       'SELECT * FROM breach_history WHERE change = ? AND breach IN (SELECT value FROM json_each(?)) ORDER BY breach, seq',
     ),
@@ -266,6 +269,9 @@ export function complianceRepo(db: Database.Database): ComplianceRepo {
     },
     breachHistory(id) {
       return historyRows(q.history.all(id));
+    },
+    lastBreachHistorySeq(id) {
+      return (q.lastHistorySeq.get(id) as { seq: number | null }).seq ?? 0;
     },
     breachHistoryOf(ids, change) {
       return ids.length === 0 ? [] : historyRows(q.historyOf.all(change, JSON.stringify(ids)));
