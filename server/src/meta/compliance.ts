@@ -8,6 +8,7 @@
  */
 import type { BreachState, Permit } from '@vigia/shared';
 import type Database from 'better-sqlite3';
+import { type OutboxRow, outboxRows } from './outbox.ts';
 
 /** One stored version of a permit; `effective_from`/`effective_to` null mean unbounded. */
 export type PermitVersion = {
@@ -95,8 +96,6 @@ export type BreachFilter = {
   /** Only these sites; empty means all. */
   sites: readonly string[];
 };
-
-export type OutboxRow = { seq: number; url: string; body: string; attempts: number };
 
 export type ComplianceRepo = {
   /** Run `fn` in one meta.db transaction. */
@@ -220,15 +219,8 @@ export function complianceRepo(db: Database.Database): ComplianceRepo {
     ),
     // The outbox also holds e-mails (channel 'email', meta/notifications.ts): these see webhooks only.
     enqueue: db.prepare('INSERT INTO webhook_outbox (url, body, next_at, created_at) VALUES (?, ?, ?, ?)'),
-    due: db.prepare(
-      "SELECT seq, url, body, attempts FROM webhook_outbox WHERE channel = 'webhook' AND next_at IS NOT NULL AND next_at <= ? ORDER BY seq LIMIT ?",
-    ),
-    done: db.prepare('DELETE FROM webhook_outbox WHERE seq = ?'),
-    failed: db.prepare('UPDATE webhook_outbox SET attempts = ?, next_at = ?, last_error = ? WHERE seq = ?'),
-    nextAt: db.prepare(
-      "SELECT MIN(next_at) AS t FROM webhook_outbox WHERE channel = 'webhook' AND next_at IS NOT NULL",
-    ),
   };
+  const outbox = outboxRows(db, 'webhook');
 
   return {
     complianceTx: (fn) => db.transaction(fn)(),
@@ -313,19 +305,10 @@ export function complianceRepo(db: Database.Database): ComplianceRepo {
     enqueueWebhook(url, body, now) {
       q.enqueue.run(url, body, now, now);
     },
-    dueWebhooks(now, limit) {
-      return q.due.all(now, limit) as OutboxRow[];
-    },
-    webhookDone(seq) {
-      q.done.run(seq);
-    },
-    webhookFailed(seq, attempts, nextAt, error) {
-      q.failed.run(attempts, nextAt, error, seq);
-    },
-    nextWebhookAt() {
-      const row = q.nextAt.get() as { t: number | null };
-      return row.t ?? undefined;
-    },
+    dueWebhooks: outbox.due,
+    webhookDone: outbox.done,
+    webhookFailed: outbox.failed,
+    nextWebhookAt: outbox.nextAt,
   };
 }
 
