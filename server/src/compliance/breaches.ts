@@ -50,8 +50,7 @@ export function createBreachBook(deps: ComplianceDeps, runs: Runs): BreachBook {
     if (event && deps.webhooks) {
       // The history row this change wrote names it: a breach back in force after a withdrawal
       // is announced under a new id, not taken for a duplicate of its first opening.
-      const seq = meta.breachHistory(b.id).at(-1)?.seq ?? 0;
-      deps.webhooks.notify(event, view, seq);
+      deps.webhooks.notify(event, view, meta.lastBreachHistorySeq(b.id));
     }
   }
 

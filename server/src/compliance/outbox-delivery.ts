@@ -14,16 +14,11 @@
  */
 import { backoffMs } from '@vigia/shared';
 import type { Logger } from 'pino';
-import type { OutboxRow } from '../meta/compliance.ts';
+import type { OutboxRow, OutboxRows } from '../meta/outbox.ts';
 import type { ErrorCounter } from '../telemetry.ts';
 
-/** One channel's rows of the outbox. */
-export type OutboxQueue = {
-  due(now: number, limit: number): OutboxRow[];
-  done(seq: number): void;
-  failed(seq: number, attempts: number, nextAt: number | null, error: string): void;
-  nextAt(): number | undefined;
-};
+/** One channel's rows of the outbox (meta/outbox.ts). */
+export type OutboxQueue = OutboxRows;
 
 export type RetryOptions = {
   baseDelayMs?: number;

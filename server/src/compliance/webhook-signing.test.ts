@@ -4,9 +4,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { capturedLog } from '../../test-support/log.ts';
 import { runServerCli } from '../../test-support/server-process.ts';
 import { makeTestApp, type TestApp } from '../../test-support/test-app.ts';
 import { KEY_FILE, loadSigningKey, redactUrl, webhookSecret } from './webhook-signing.ts';
@@ -40,21 +40,6 @@ async function receiver(answer: (path: string) => { status: number; location?: s
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, got };
-}
-
-/** A pino logger whose lines are kept as text. */
-function capturedLog() {
-  let text = '';
-  const log = pino(
-    { level: 'debug' },
-    new Writable({
-      write(chunk, _enc, done) {
-        text += chunk;
-        done();
-      },
-    }),
-  );
-  return { log, text: () => text };
 }
 
 describe('webhook signing', () => {

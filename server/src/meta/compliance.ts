@@ -8,6 +8,7 @@
  */
 import type { BreachState, Permit } from '@vigia/shared';
 import type Database from 'better-sqlite3';
+import { type OutboxRow, outboxRows } from './outbox.ts';
 
 /** One stored version of a permit; `effective_from`/`effective_to` null mean unbounded. */
 export type PermitVersion = {
@@ -96,8 +97,6 @@ export type BreachFilter = {
   sites: readonly string[];
 };
 
-export type OutboxRow = { seq: number; url: string; body: string; attempts: number };
-
 export type ComplianceRepo = {
   /** Run `fn` in one meta.db transaction. */
   complianceTx<T>(fn: () => T): T;
@@ -114,6 +113,8 @@ export type ComplianceRepo = {
   withdrawBreach(id: number, at: number, reason: string, detail: Record<string, unknown>, mergedInto?: number): void;
   addBreachHistory(row: Omit<BreachHistoryRow, 'seq'>): void;
   breachHistory(id: number): BreachHistoryRow[];
+  /** The seq of the breach's newest history row (0 when it has none): one indexed lookup. */
+  lastBreachHistorySeq(id: number): number;
   /** The history rows of kind `change` of all breaches `ids`, by breach then oldest first (one query). */
   breachHistoryOf(ids: readonly number[], change: string): BreachHistoryRow[];
   listBreaches(f: BreachFilter): BreachRecord[];
@@ -191,6 +192,7 @@ export function complianceRepo(db: Database.Database): ComplianceRepo {
       'INSERT INTO breach_history (breach, at, change, reason, detail) VALUES (@breach, @at, @change, @reason, @detail)',
     ),
     history: db.prepare('SELECT * FROM breach_history WHERE breach = ? ORDER BY seq'),
+    lastHistorySeq: db.prepare('SELECT MAX(seq) AS seq FROM breach_history WHERE breach = ?'),
     historyOf: db.prepare(
       'SELECT * FROM breach_history WHERE change = ? AND breach IN (SELECT value FROM json_each(?)) ORDER BY breach, seq',
     ),
@@ -217,15 +219,8 @@ export function complianceRepo(db: Database.Database): ComplianceRepo {
     ),
     // The outbox also holds e-mails (channel 'email', meta/notifications.ts): these see webhooks only.
     enqueue: db.prepare('INSERT INTO webhook_outbox (url, body, next_at, created_at) VALUES (?, ?, ?, ?)'),
-    due: db.prepare(
-      "SELECT seq, url, body, attempts FROM webhook_outbox WHERE channel = 'webhook' AND next_at IS NOT NULL AND next_at <= ? ORDER BY seq LIMIT ?",
-    ),
-    done: db.prepare('DELETE FROM webhook_outbox WHERE seq = ?'),
-    failed: db.prepare('UPDATE webhook_outbox SET attempts = ?, next_at = ?, last_error = ? WHERE seq = ?'),
-    nextAt: db.prepare(
-      "SELECT MIN(next_at) AS t FROM webhook_outbox WHERE channel = 'webhook' AND next_at IS NOT NULL",
-    ),
   };
+  const outbox = outboxRows(db, 'webhook');
 
   return {
     complianceTx: (fn) => db.transaction(fn)(),
@@ -267,6 +262,9 @@ export function complianceRepo(db: Database.Database): ComplianceRepo {
     breachHistory(id) {
       return historyRows(q.history.all(id));
     },
+    lastBreachHistorySeq(id) {
+      return (q.lastHistorySeq.get(id) as { seq: number | null }).seq ?? 0;
+    },
     breachHistoryOf(ids, change) {
       return ids.length === 0 ? [] : historyRows(q.historyOf.all(change, JSON.stringify(ids)));
     },
@@ -307,19 +305,10 @@ export function complianceRepo(db: Database.Database): ComplianceRepo {
     enqueueWebhook(url, body, now) {
       q.enqueue.run(url, body, now, now);
     },
-    dueWebhooks(now, limit) {
-      return q.due.all(now, limit) as OutboxRow[];
-    },
-    webhookDone(seq) {
-      q.done.run(seq);
-    },
-    webhookFailed(seq, attempts, nextAt, error) {
-      q.failed.run(attempts, nextAt, error, seq);
-    },
-    nextWebhookAt() {
-      const row = q.nextAt.get() as { t: number | null };
-      return row.t ?? undefined;
-    },
+    dueWebhooks: outbox.due,
+    webhookDone: outbox.done,
+    webhookFailed: outbox.failed,
+    nextWebhookAt: outbox.nextAt,
   };
 }
 

@@ -6,7 +6,7 @@
  * transaction as the row), so a re-announced event or a restart never queues a second e-mail.
  */
 import type Database from 'better-sqlite3';
-import type { OutboxRow } from './compliance.ts';
+import { type OutboxRow, outboxRows } from './outbox.ts';
 
 export type NotifyLang = 'es' | 'en';
 /** The events a user can ask to be mailed about (column names of notification_settings). */
@@ -69,14 +69,6 @@ export function notificationRepo(db: Database.Database): NotificationRepo {
     enqueue: db.prepare(
       "INSERT INTO webhook_outbox (channel, url, body, next_at, created_at) VALUES ('email', ?, ?, ?, ?)",
     ),
-    due: db.prepare(
-      "SELECT seq, url, body, attempts FROM webhook_outbox WHERE channel = 'email' AND next_at IS NOT NULL AND next_at <= ? ORDER BY seq LIMIT ?",
-    ),
-    done: db.prepare("DELETE FROM webhook_outbox WHERE seq = ? AND channel = 'email'"),
-    failed: db.prepare(
-      "UPDATE webhook_outbox SET attempts = ?, next_at = ?, last_error = ? WHERE seq = ? AND channel = 'email'",
-    ),
-    nextAt: db.prepare("SELECT MIN(next_at) AS t FROM webhook_outbox WHERE channel = 'email' AND next_at IS NOT NULL"),
     backlog: db.prepare(
       `SELECT count(*) FILTER (WHERE next_at IS NOT NULL) AS pending, count(*) FILTER (WHERE next_at IS NULL) AS gave_up,
          (SELECT last_error FROM webhook_outbox WHERE channel = 'email' AND json_extract(body, '$.user') = @user
@@ -84,6 +76,7 @@ export function notificationRepo(db: Database.Database): NotificationRepo {
        FROM webhook_outbox WHERE channel = 'email' AND json_extract(body, '$.user') = @user`,
     ),
   };
+  const outbox = outboxRows(db, 'email');
   const enqueue = db.transaction((key: string, to: string, body: string, now: number) => {
     if (q.key.run(key, now).changes === 0) return false;
     q.enqueue.run(to, body, now, now);
@@ -130,13 +123,10 @@ export function notificationRepo(db: Database.Database): NotificationRepo {
       return rows.map((r) => ({ ...r, sites: JSON.parse(r.sites) as string[], all_sites: r.all_sites === 1 }));
     },
     enqueueEmail: (key, to, body, now) => enqueue(key, to, body, now),
-    dueEmails: (now, limit) => q.due.all(now, limit) as OutboxRow[],
-    emailDone: (seq) => void q.done.run(seq),
-    emailFailed: (seq, attempts, nextAt, error) => void q.failed.run(attempts, nextAt, error, seq),
-    nextEmailAt() {
-      const row = q.nextAt.get() as { t: number | null };
-      return row.t ?? undefined;
-    },
+    dueEmails: outbox.due,
+    emailDone: outbox.done,
+    emailFailed: outbox.failed,
+    nextEmailAt: outbox.nextAt,
     emailBacklogOf: (user) => q.backlog.get({ user }) as EmailBacklog,
   };
 }

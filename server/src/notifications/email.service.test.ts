@@ -2,12 +2,11 @@
 // who gets a breach's e-mail (opted in, may see the site), in which language, with which words and
 // link; the sink down then back: the outbox retries and delivers once; the settings routes.
 
-import { Writable } from 'node:stream';
 import { NotificationSettingsAnswer } from '@vigia/shared';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SmtpSink, startSmtpSink } from '../../../test/services/smtp-sink.ts';
 import { postBatch } from '../../test-support/ingest.ts';
+import { capturedLog } from '../../test-support/log.ts';
 import { permitOf, putPermits } from '../../test-support/permit.ts';
 import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
 import { wire } from '../../test-support/wire.ts';
@@ -217,16 +216,7 @@ describe('e-mail notifications (real SMTP sink)', () => {
       { email: 'ana@example.org', lang: 'es', breach_opened: false, alarm_opened: false, device_silent: true },
       T0,
     );
-    let logged = '';
-    const log = pino(
-      { level: 'debug' },
-      new Writable({
-        write(chunk, _enc, done) {
-          logged += chunk;
-          done();
-        },
-      }),
-    );
+    const { log, text: logged } = capturedLog();
     const password = 's3cret-p%40ss';
     const notifier = createEmailNotifier(app.meta, log, {
       smtpUrl: `smtp://vigia:${password}@127.0.0.1:${sink!.port}`,
@@ -237,10 +227,10 @@ describe('e-mail notifications (real SMTP sink)', () => {
     notifier.deviceSilent({ device: 'plant-01', site: 'mobile-plant', lastTs: T0, silentAfterMs: 300_000 });
     await notifier.flush();
     await notifier.stop();
-    expect(logged).toContain('emailRetry');
+    expect(logged()).toContain('emailRetry');
     const backlog = app.meta.emailBacklogOf('ana');
     expect(backlog).toMatchObject({ pending: 1 });
-    for (const text of [logged, backlog.last_error ?? '']) {
+    for (const text of [logged(), backlog.last_error ?? '']) {
       expect(text).not.toContain('s3cret');
     }
   });

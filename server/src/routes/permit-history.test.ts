@@ -2,6 +2,7 @@
 // version, newest first, with who saved it, when, and what changed; roles and sites checked.
 import { PermitHistoryAnswer } from '@vigia/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postBatch } from '../../test-support/ingest.ts';
 import { permitOf, putPermits } from '../../test-support/permit.ts';
 import { makeTestApp, T0, type TestApp } from '../../test-support/test-app.ts';
 import { wire } from '../../test-support/wire.ts';
@@ -22,17 +23,13 @@ beforeAll(async () => {
   t = await makeTestApp();
   t.clock.set(T0);
   const token = t.device('plant-01');
-  const res = await t.app.request('/api/v1/ingest', {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      device: 'plant-01',
-      sensors: [
-        { id: 'plant.ph', quantity: 'ph', unit: 'pH' },
-        { id: 'plant.temp', quantity: 'temperature', unit: 'degC' },
-      ],
-      readings: [{ sensor: 'plant.ph', ts: T0 - 1000, value: 7, q: 'good' }],
-    }),
+  const res = await postBatch(t, token, {
+    device: 'plant-01',
+    sensors: [
+      { id: 'plant.ph', quantity: 'ph', unit: 'pH' },
+      { id: 'plant.temp', quantity: 'temperature', unit: 'degC' },
+    ],
+    readings: [{ sensor: 'plant.ph', ts: T0 - 1000, value: 7, q: 'good' }],
   });
   expect(res.status).toBe(200);
   officer = await t.signIn('maria', 'officer');

@@ -3,6 +3,7 @@
 // readings, with nothing stored; roles and sites checked; templates with their citations.
 import { PreviewAnswer, type Reading, TEMPLATES, TemplatesAnswer } from '@vigia/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postBatch } from '../../test-support/ingest.ts';
 import { makeTestApp, ORIGIN, T0, type TestApp } from '../../test-support/test-app.ts';
 import { wire } from '../../test-support/wire.ts';
 
@@ -38,14 +39,10 @@ beforeAll(async () => {
   t = await makeTestApp();
   t.clock.set(TO + HOUR);
   const token = t.device('plant-01');
-  const res = await t.app.request('/api/v1/ingest', {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      device: 'plant-01',
-      sensors: [{ id: 'plant.ph', name: 'pH', quantity: 'ph', unit: 'pH' }],
-      readings: [{ sensor: 'plant.ph', ts: FROM - 10_000, value: 7, q: 'good' }],
-    }),
+  const res = await postBatch(t, token, {
+    device: 'plant-01',
+    sensors: [{ id: 'plant.ph', name: 'pH', quantity: 'ph', unit: 'pH' }],
+    readings: [{ sensor: 'plant.ph', ts: FROM - 10_000, value: 7, q: 'good' }],
   });
   expect(res.status).toBe(200);
   const batch: Reading[] = [];

@@ -1,5 +1,6 @@
 import { ErrorBody, SeriesResponse } from '@vigia/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { postBatch } from '../../test-support/ingest.ts';
 import { makeTestApp, T0, type TestApp } from '../../test-support/test-app.ts';
 
 let t: TestApp;
@@ -13,11 +14,7 @@ beforeEach(async () => {
     ...Array.from({ length: 60 }, (_, i) => ({ sensor: 'plant.ph', ts: T0 + i * 1000, value: i })),
     ...Array.from({ length: 60 }, (_, i) => ({ sensor: 'plant.ph', ts: T0 + 120_000 + i * 1000, value: 100 })),
   ];
-  const res = await t.app.request('/api/v1/ingest', {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}` },
-    body: JSON.stringify({ device: 'plant-01', readings }),
-  });
+  const res = await postBatch(t, token, { device: 'plant-01', readings });
   expect(res.status).toBe(200);
   cookie = await t.signIn('ana', 'officer');
 });
@@ -61,12 +58,7 @@ describe('GET /api/v1/series', () => {
   });
 
   it('marks corrected readings at any range, and uncertain ones while buckets are under a minute', async () => {
-    const send = (readings: unknown[]) =>
-      t.app.request('/api/v1/ingest', {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}` },
-        body: JSON.stringify({ device: 'plant-01', readings }),
-      });
+    const send = (readings: unknown[]) => postBatch(t, token, { device: 'plant-01', readings });
     // Reading 5 corrected; readings 200 and 201 s sent with an uncertain time.
     expect(
       (await send([{ sensor: 'plant.ph', ts: T0 + 5000, value: 50, correction: true, reason: 'recal' }])).status,

@@ -42,14 +42,18 @@ export function sitesRoutes(
   requireRole: RequireRole,
   onZoneChanged: (site: string) => void,
 ): Hono<{ Variables: SessionVars }> {
+  /** The `:id` site if the user may see it; else 404 site_unknown. */
+  const visibleSite = (id: string, user: SessionVars['user']) => {
+    // An admin limited to some sites does not learn whether others exist.
+    if (!canSeeSite(user, id) || !deps.meta.siteById(id)) {
+      throw new InputError('site_unknown', `no site "${id}" (see GET /api/v1/sites)`, 'id', 404);
+    }
+  };
   return new Hono<{ Variables: SessionVars }>()
     .get('/', requireRole(...ROLES), (c) => c.json({ sites: deps.meta.listSites(siteScope(c.var.user)).map(view) }))
     .put('/:id', requireRole('admin'), async (c) => {
       const id = c.req.param('id');
-      // An admin limited to some sites does not learn whether others exist.
-      if (!canSeeSite(c.var.user, id) || !deps.meta.siteById(id)) {
-        throw new InputError('site_unknown', `no site "${id}" (see GET /api/v1/sites)`, 'id', 404);
-      }
+      visibleSite(id, c.var.user);
       const body = parseInput(PutSiteBody, await readJsonBody(c.req.raw), 'invalid_site', 422);
       const zone = canonicalTimeZone(body.time_zone);
       if (!zone) {
@@ -70,9 +74,7 @@ export function sitesRoutes(
     })
     .put('/:id/tiles', requireRole('admin'), async (c) => {
       const id = c.req.param('id');
-      if (!canSeeSite(c.var.user, id) || !deps.meta.siteById(id)) {
-        throw new InputError('site_unknown', `no site "${id}" (see GET /api/v1/sites)`, 'id', 404);
-      }
+      visibleSite(id, c.var.user);
       const { tile_layout: layout } = parseInput(PutTilesBody, await readJsonBody(c.req.raw), 'invalid_tiles', 422);
       // Only this site's sensors: a tile of another site would never show here.
       for (const [i, area] of (layout?.areas ?? []).entries()) {
