@@ -14,6 +14,7 @@
  */
 import {
   type BreachesAnswer,
+  BreachState,
   type BreachWithNotes,
   InputError,
   type RulesStatusAnswer,
@@ -36,7 +37,7 @@ const BreachQuery = z
   .object({
     from: z.coerce.number().int(),
     to: z.coerce.number().int(),
-    state: z.enum(['open', 'closed', 'withdrawn']).optional(),
+    state: BreachState.optional(),
     permit: z.string().min(1).optional(),
     sensor: z.string().min(1).optional(),
     acknowledged: z.enum(['false']).optional(),
