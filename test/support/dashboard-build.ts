@@ -22,6 +22,17 @@ const LOCK = join(tmpdir(), 'vigia-dashboard-build.lock');
  */
 const BUILD_ENV = { ...process.env, NODE_ENV: 'production' };
 
+/** `vite build` run directly in dashboard/ with `args` (needs no network). */
+function viteBuild(args: string[] = []): void {
+  const viteBin = join(DASHBOARD, 'node_modules', 'vite', 'bin', 'vite.js');
+  execFileSync(process.execPath, [viteBin, 'build', ...args], {
+    cwd: DASHBOARD,
+    env: BUILD_ENV,
+    stdio: 'pipe',
+    timeout: 120_000,
+  });
+}
+
 /**
  * `pnpm --filter @vigia/dashboard build`. pnpm sometimes fails before running anything while
  * it checks its own pinned version against the registry (ERR_PNPM_BAD_CONFIG_DEP, offline or
@@ -36,14 +47,8 @@ function build(): void {
       timeout: 120_000,
     });
   } catch (err) {
-    const viteBin = join(DASHBOARD, 'node_modules', 'vite', 'bin', 'vite.js');
     try {
-      execFileSync(process.execPath, [viteBin, 'build'], {
-        cwd: DASHBOARD,
-        env: BUILD_ENV,
-        stdio: 'pipe',
-        timeout: 120_000,
-      });
+      viteBuild();
     } catch (direct) {
       const out = (e: unknown) => String((e as { stderr?: Buffer }).stderr ?? e);
       throw new Error(`dashboard build failed:\npnpm: ${out(err)}\nvite: ${out(direct)}`);
@@ -73,14 +78,6 @@ export function ensureDashboardBuilt(): Promise<void> {
 export function buildPiPage(): Promise<void> {
   return buildUnlessFresh(
     () => builtAfter('edge/dist/page/index.html', PAGE_SOURCES),
-    () => {
-      const viteBin = join(DASHBOARD, 'node_modules', 'vite', 'bin', 'vite.js');
-      execFileSync(process.execPath, [viteBin, 'build', '--config', 'vite.page.config.ts'], {
-        cwd: DASHBOARD,
-        env: BUILD_ENV,
-        stdio: 'pipe',
-        timeout: 120_000,
-      });
-    },
+    () => viteBuild(['--config', 'vite.page.config.ts']),
   );
 }
