@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { openSqliteStore } from '@vigia/server';
 import type { Reading } from '@vigia/shared';
-import { browserRig } from '../support/browser-rig.ts';
+import { browserRig, signInThroughForm } from '../support/browser-rig.ts';
 import { postIngest } from '../support/client.ts';
 import { type Bench, percentile } from './figure.ts';
 
@@ -51,11 +51,7 @@ export const chartBench: Bench = {
       const browser = await rig.launch();
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-CO' });
       const page = await context.newPage();
-      await page.goto(rig.server.url);
-      await page.getByLabel('Usuario').fill(USER.user);
-      await page.getByLabel('Contraseña').fill(USER.password);
-      await page.getByRole('button', { name: 'Entrar' }).click();
-      await page.locator('body[data-ready="1"]').waitFor({ timeout: 15_000 });
+      await signInThroughForm(page, rig.server.url, USER.user, USER.password);
 
       const drawOf = async (range: string) => {
         const times: number[] = [];
