@@ -57,18 +57,20 @@ export function installPackages(pnpmCmd) {
   pnpm(pnpmCmd, ['install', '--frozen-lockfile']);
 }
 
+/** What the dashboard build reads; `npm start` and the browser tests (test/support/dashboard-build.ts) rebuild when one is newer. */
+export const DASHBOARD_SOURCES = [
+  'dashboard/src',
+  'dashboard/index.html',
+  'dashboard/pi',
+  'dashboard/vite.config.ts',
+  'dashboard/vite.page.config.ts',
+  'shared/src',
+  'pnpm-lock.yaml',
+];
+
 export function buildDashboard(pnpmCmd, { onlyIfStale = false } = {}) {
-  const sources = [
-    'dashboard/src',
-    'dashboard/index.html',
-    'dashboard/pi',
-    'dashboard/vite.config.ts',
-    'dashboard/vite.page.config.ts',
-    'shared/src',
-    'pnpm-lock.yaml',
-  ];
   // Two entries: the server's dashboard (dashboard/dist) and the page on the Pi (edge/dist/page).
-  const fresh = (output) => builtAfter(output, sources);
+  const fresh = (output) => builtAfter(output, DASHBOARD_SOURCES);
   if (onlyIfStale && fresh('dashboard/dist/index.html') && fresh('edge/dist/page/index.html')) return;
   pnpm(pnpmCmd, ['--filter', '@vigia/dashboard', 'build']);
 }

@@ -6,11 +6,9 @@
  * answers' arrival to the end of uPlot's draw (the budget: 150 ms for the year). Figures: the
  * median of each, and the year ÷ day ratio (side by side in one run: this machine is noisy).
  */
-import { join } from 'node:path';
-import { openSqliteStore } from '@vigia/server';
-import type { Reading } from '@vigia/shared';
-import { browserRig } from '../support/browser-rig.ts';
+import { browserRig, signInThroughForm } from '../support/browser-rig.ts';
 import { postIngest } from '../support/client.ts';
+import { writeYear } from '../support/year-store.ts';
 import { type Bench, percentile } from './figure.ts';
 
 const STEP_S = Number(process.env.BENCH_CHART_STEP_S ?? 10);
@@ -27,20 +25,7 @@ export const chartBench: Bench = {
       const token = await rig.server.addDevice('plant-01', 'mobile-plant');
       await rig.server.addUser(USER);
       const now = Date.now();
-      const start = now - 365 * DAY_MS;
-      const perDay = Math.round(86_400 / STEP_S);
-      const store = openSqliteStore(join(rig.server.dataDir, 'readings.db'));
-      try {
-        for (let day = 0; day < 365; day++) {
-          const batch: Reading[] = Array.from({ length: perDay }, (_, i) => {
-            const s = (day * perDay + i) * STEP_S;
-            return { sensor: SENSOR.id, ts: start + s * 1000, value: 7 + Math.sin(s / 86_400), q: 'good' };
-          });
-          await store.write(batch);
-        }
-      } finally {
-        await store.close();
-      }
+      await writeYear(rig.server.dataDir, SENSOR.id, now - 365 * DAY_MS, STEP_S, (s) => 7 + Math.sin(s / 86_400));
       await rig.server.start();
       const res = await postIngest(rig.server.url, token, {
         device: 'plant-01',
@@ -51,11 +36,7 @@ export const chartBench: Bench = {
       const browser = await rig.launch();
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-CO' });
       const page = await context.newPage();
-      await page.goto(rig.server.url);
-      await page.getByLabel('Usuario').fill(USER.user);
-      await page.getByLabel('Contraseña').fill(USER.password);
-      await page.getByRole('button', { name: 'Entrar' }).click();
-      await page.locator('body[data-ready="1"]').waitFor({ timeout: 15_000 });
+      await signInThroughForm(page, rig.server.url, USER.user, USER.password);
 
       const drawOf = async (range: string) => {
         const times: number[] = [];

@@ -25,9 +25,9 @@ export type PageBenchDeps = {
   median: (xs: readonly number[]) => number;
   warmupSeconds: number;
   unitRun: string;
+  /** The agent's 100 MQTT sensors and how the publisher feeds them (edge.bench.ts's PER_READING). */
+  workload: Pick<StackOptions, 'sensors'> & { topic: (seq: number) => string; ratePerS: number };
 };
-
-const SENSORS = 100;
 
 /** A phone with the page open: loads it like a browser, then keeps reading the live stream. */
 async function openPage(api: string): Promise<{ events: () => number; close: () => void }> {
@@ -53,20 +53,9 @@ async function openPage(api: string): Promise<{ events: () => number; close: () 
 export async function pageFootprint(emit: Emit, deps: PageBenchDeps): Promise<void> {
   await buildPiPage();
   const dir = mkdtempSync(join(tmpdir(), 'vigia-bench-page-'));
-  const sensors = () =>
-    Array.from({ length: SENSORS }, (_, i) => ({
-      id: `load.s${i}`,
-      quantity: 'temperature',
-      unit: 'degC',
-      source: { driver: 'mqtt' as const, topic: `load/s${i}` },
-    }));
+  const { sensors, topic, ratePerS } = deps.workload;
   const stack = await startStack({ dir, simulator: false, sensors, edgeRun: deps.edgeRun, edgeEnv: deps.edgeEnv });
-  const publisher = startPublisher({
-    url: stack.brokerUrl,
-    ...stack.mqttUser,
-    topic: (seq) => `load/s${seq % SENSORS}`,
-    ratePerS: SENSORS,
-  });
+  const publisher = startPublisher({ url: stack.brokerUrl, ...stack.mqttUser, topic, ratePerS });
   const pages: Awaited<ReturnType<typeof openPage>>[] = [];
   try {
     const pid = stack.edge.child.pid ?? 0;
@@ -83,7 +72,7 @@ export async function pageFootprint(emit: Emit, deps: PageBenchDeps): Promise<vo
     const events0 = pages.map((p) => p.events());
     const open = await phase();
     const events = pages.map((p, i) => p.events() - events0[i]);
-    const how = `vigia-edge (bundle, ${deps.unitRun}) at ${SENSORS} sensors × 1 Hz over MQTT QoS 1, forwarding to vigia-server; each phase after ${deps.warmupSeconds} s of its own`;
+    const how = `vigia-edge (bundle, ${deps.unitRun}) at ${ratePerS} sensors × 1 Hz over MQTT QoS 1, forwarding to vigia-server; each phase after ${deps.warmupSeconds} s of its own`;
     const w = (xs: number[]) => `[${xs.map((x) => x.toFixed(2)).join(', ')}]`;
     const withPage = `the page loaded by 2 clients that stay on GET /events (${events.join(' and ')} events received over the phase, warm-up included: one a second each)`;
     emit({

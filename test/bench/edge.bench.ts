@@ -439,6 +439,7 @@ export const edgeBench: Bench = {
         median,
         warmupSeconds: WARMUP_SECONDS,
         unitRun: UNIT_RUN,
+        workload: PER_READING,
       });
     if (PARTS.has('drain')) await drain(emit);
   },

@@ -11,13 +11,11 @@
  * the chart gets the same buckets: what is drawn, and so the draw time, does not depend on it.
  * The 1 Hz store query itself is measured in `npm run bench -- series`.
  */
-import { join } from 'node:path';
-import { openSqliteStore } from '@vigia/server';
-import type { Reading } from '@vigia/shared';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserRig, browserRig, signInThroughForm } from '../support/browser-rig.ts';
 import { postIngest } from '../support/client.ts';
+import { writeYear } from '../support/year-store.ts';
 
 const OPERATOR = { user: 'ana', role: 'operator', password: 'operadora-2026' };
 const SENSOR = { id: 'plant.ph', name: 'pH descarga', quantity: 'ph', unit: 'pH' };
@@ -35,20 +33,13 @@ beforeAll(async () => {
   const token = await rig.server.addDevice('plant-01', 'mobile-plant');
   await rig.server.addUser(OPERATOR);
   const now = Date.now();
-  const start = now - YEAR_MS;
-  const store = openSqliteStore(join(rig.server.dataDir, 'readings.db'));
-  const perBatch = Math.round(86_400 / STEP_S);
-  try {
-    for (let day = 0; day < 365; day++) {
-      const batch: Reading[] = Array.from({ length: perBatch }, (_, i) => {
-        const s = (day * perBatch + i) * STEP_S;
-        return { sensor: SENSOR.id, ts: start + s * 1000, value: 7 + Math.sin(s / 86_400) + (s % 17) / 100, q: 'good' };
-      });
-      await store.write(batch);
-    }
-  } finally {
-    await store.close();
-  }
+  await writeYear(
+    rig.server.dataDir,
+    SENSOR.id,
+    now - YEAR_MS,
+    STEP_S,
+    (s) => 7 + Math.sin(s / 86_400) + (s % 17) / 100,
+  );
   await rig.server.start();
   // Registers the sensor with its device and site (the metadata the bulk write skipped).
   const res = await postIngest(baseUrl, token, {

@@ -10,9 +10,10 @@
 import type { IngestBatchInput } from '@vigia/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../services/util.ts';
 import { type BrowserRig, browserRig, signInThroughForm } from '../support/browser-rig.ts';
 import { screenshot } from '../support/chromium.ts';
-import { postIngest } from '../support/client.ts';
+import { ApiClient, postIngest } from '../support/client.ts';
 
 const OFFICER = { user: 'oficial', role: 'officer', password: 'oficial-seguro-2026' };
 const PH = { id: 'plant.ph', name: 'pH descarga', quantity: 'ph', unit: 'pH' };
@@ -35,25 +36,6 @@ let t0 = 0;
 async function ingest(batch: IngestBatchInput): Promise<void> {
   const res = await postIngest(baseUrl, token, batch);
   expect(res.status, res.text).toBe(200);
-}
-
-async function sessionCookie(): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/v1/login`, {
-    method: 'POST',
-    headers: { origin: baseUrl, 'content-type': 'application/json' },
-    body: JSON.stringify({ user: OFFICER.user, password: OFFICER.password }),
-  });
-  expect(res.status).toBe(200);
-  return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
-}
-
-/** Polls `check` (beforeAll has no expect.poll) for up to 15 s. */
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const end = Date.now() + 15_000;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 /** "HH:MM" of `ts` in `timeZone`, as the dashboard writes it in Spanish. */
@@ -99,25 +81,32 @@ beforeAll(async () => {
       { sensor: TURB.id, ts: now - 60_000, value: 40 },
     ],
   });
-  const cookie = await sessionCookie();
+  const officer = new ApiClient(baseUrl);
+  await officer.login(OFFICER.user, OFFICER.password);
   const rule = { id: 'turbiedad', sensor: TURB.id, kind: 'max', max: 100, averaging: 'instant' };
   const timing = { pending: '2m', clear: '1m', expected_interval: '40s', severity: 'breach' };
   const permit = { id: 'turbiedad', title: 'Turbiedad', site: 'mobile-plant', rules: [{ ...rule, ...timing }] };
-  const put = await fetch(`${baseUrl}/api/v1/permits`, {
-    method: 'PUT',
-    headers: { cookie, origin: baseUrl, 'content-type': 'application/json' },
-    body: JSON.stringify({ permits: [permit] }),
-  });
-  expect(put.status, await put.text()).toBe(200);
-  const states = async () => {
-    const res = await fetch(`${baseUrl}/api/v1/breaches?from=${t0 - 60_000}&to=${t0 + 600_000}`, {
-      headers: { cookie },
-    });
-    return ((await res.json()) as { breaches: { state: string }[] }).breaches.map((b) => b.state);
-  };
-  await until(async () => JSON.stringify(await states()) === '["closed"]', 'the turbidity breach closed');
+  await officer.put('/api/v1/permits', { permits: [permit] });
+  const states = async () =>
+    JSON.stringify(
+      (
+        await officer.get<{ breaches: { state: string }[] }>(`/api/v1/breaches?from=${t0 - 60_000}&to=${t0 + 600_000}`)
+      ).breaches.map((b) => b.state),
+    );
+  // Polled for up to 15 s (beforeAll has no expect.poll).
+  await waitFor(
+    async () => (await states()) === '["closed"]',
+    15_000,
+    () => 'the turbidity breach never closed',
+    200,
+  );
   await ingest({ device: 'plant-01', readings: [{ sensor: TURB.id, ts: t0 + 105_000, value: 40 }] });
-  await until(async () => JSON.stringify(await states()) === '["withdrawn"]', 'the turbidity breach withdrawn');
+  await waitFor(
+    async () => (await states()) === '["withdrawn"]',
+    15_000,
+    () => 'the turbidity breach never withdrawn',
+    200,
+  );
   browser = await rig.launch();
 }, 240_000);
 

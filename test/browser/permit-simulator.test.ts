@@ -7,18 +7,15 @@
  * engine → live stream → Chromium), with the badge on the tab and the card's link to the rule.
  * Every part is a real process (test/support/stack.ts); real Debian Chromium.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLOMBIA_UTC_OFFSET_MIN, dischargePh, EPISODE } from '../simulator/model.ts';
-import { signInThroughForm } from '../support/browser-rig.ts';
-import { launchChromium, requireChromium, screenshot, screenshotDir } from '../support/chromium.ts';
+import { type StackRig, signInThroughForm, stackRig } from '../support/browser-rig.ts';
+import { screenshot, screenshotDir } from '../support/chromium.ts';
 import { postIngest } from '../support/client.ts';
 import { ensureDashboardBuilt } from '../support/dashboard-build.ts';
 import { runNode } from '../support/process.ts';
-import { SERVER_BIN, type Stack, startStack } from '../support/stack.ts';
+import { SERVER_BIN, startStack } from '../support/stack.ts';
 
 const OFFICER = { user: 'maria', password: 'oficial-seguro-2026' };
 const PH = { id: 'plant.discharge_ph', name: 'pH del vertimiento', quantity: 'ph', unit: 'pH' };
@@ -30,9 +27,7 @@ const TURBIDITY = {
 };
 const DAY = 86_400_000;
 
-let dir = '';
-let stack: Stack | undefined;
-let browser: Browser | undefined;
+let rig: StackRig | undefined;
 
 /** A month of the simulator model's pH: every 15 min, and every 5 s through an episode 10 days ago. */
 function monthOfHistory(now: number): { sensor: string; ts: number; value: number }[] {
@@ -47,11 +42,11 @@ function monthOfHistory(now: number): { sensor: string; ts: number; value: numbe
 }
 
 beforeAll(async () => {
-  requireChromium();
-  await ensureDashboardBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'vigia-permit-sim-'));
   // The simulator waits: its episode must come after the permit is saved.
-  stack = await startStack({ dir, server: false, simulator: false });
+  rig = await stackRig('permit-sim', ensureDashboardBuilt, (dir) =>
+    startStack({ dir, server: false, simulator: false }),
+  );
+  const { dir, stack } = rig;
   const user = await runNode(
     SERVER_BIN,
     ['user', 'add', OFFICER.user, '--role', 'officer', '--all-sites', '--password-stdin'],
@@ -68,19 +63,16 @@ beforeAll(async () => {
     });
     expect(res.status, res.text).toBe(200);
   }
-  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 describe('permit from a template, end to end with the plant simulator', () => {
   it('officer: template with the site values, a month previewed, saved; the simulator crosses the limit and the breach appears', async () => {
-    const s = stack as Stack;
-    const context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-CO' });
+    const s = rig!.stack;
+    const context = await rig!.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-CO' });
     const p = await context.newPage();
     await signInThroughForm(p, `${s.serverUrl}/`, OFFICER.user, OFFICER.password);
     await p.locator('[data-route="permits"]').click();

@@ -7,43 +7,36 @@
  * the page's first-load budget (≤ 60 KB of gzipped JavaScript).
  * Never installs browsers; fails (never skips) when Chromium is missing.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, requireChromium, screenshot, screenshotDir } from '../support/chromium.ts';
+import { type StackRig, stackRig } from '../support/browser-rig.ts';
+import { screenshot, screenshotDir } from '../support/chromium.ts';
 import { buildPiPage } from '../support/dashboard-build.ts';
 import { REPO } from '../support/process.ts';
-import { type Stack, startStack } from '../support/stack.ts';
+import { startStack } from '../support/stack.ts';
 
 const PAGE = join(REPO, 'edge', 'dist', 'page');
-let dir = '';
-let stack: Stack | undefined;
-let browser: Browser | undefined;
+let rig: StackRig | undefined;
 
 beforeAll(async () => {
-  requireChromium();
-  await buildPiPage();
-  dir = mkdtempSync(join(tmpdir(), 'vigia-pi-page-'));
-  stack = await startStack({
-    dir,
-    server: false,
-    edgeConfig: {
-      safety: {
-        // Oxygen reads about 20.9 %vol: a limit of 1 is in breach from the first reading.
-        rules: [{ id: 'o2-test', sensor: 'tunnel.o2', kind: 'max', max: 1, averaging: 'instant', severity: 'alarm' }],
+  rig = await stackRig('pi-page', buildPiPage, (dir) =>
+    startStack({
+      dir,
+      server: false,
+      edgeConfig: {
+        safety: {
+          // Oxygen reads about 20.9 %vol: a limit of 1 is in breach from the first reading.
+          rules: [{ id: 'o2-test', sensor: 'tunnel.o2', kind: 'max', max: 1, averaging: 'instant', severity: 'alarm' }],
+        },
       },
-    },
-  });
-  browser = await launchChromium();
+    }),
+  );
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 describe('the page on the Pi (real agent, simulator, no server, Chromium)', () => {
@@ -58,8 +51,8 @@ describe('the page on the Pi (real agent, simulator, no server, Chromium)', () =
   });
 
   it('shows live values and the local alarm with the server down; Silenciar keeps the alarm', async () => {
-    const s = stack as Stack;
-    const context = await browser!.newContext({ viewport: { width: 360, height: 740 }, offline: false });
+    const s = rig!.stack;
+    const context = await rig!.browser.newContext({ viewport: { width: 360, height: 740 }, offline: false });
     const page = await context.newPage();
     await page.goto(`${s.apiUrl}/`);
     const ch4 = page.locator('[data-sensor="tunnel.ch4"] .tile__value');

@@ -9,48 +9,41 @@
  * "test the server connection" says in words that no server answers.
  * Never installs browsers; fails (never skips) when Chromium is missing.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePasswordFile } from '../../edge/src/local-api/password-file.ts';
 import { freePort } from '../services/util.ts';
-import { launchChromium, requireChromium, screenshot, screenshotDir } from '../support/chromium.ts';
+import { type StackRig, stackRig } from '../support/browser-rig.ts';
+import { screenshot, screenshotDir } from '../support/chromium.ts';
 import { buildPiPage } from '../support/dashboard-build.ts';
-import { type Stack, startStack } from '../support/stack.ts';
+import { startStack } from '../support/stack.ts';
 
 const PASS = 'tecnico-seguro-2026';
-let dir = '';
-let stack: Stack | undefined;
-let browser: Browser | undefined;
+let rig: StackRig | undefined;
 
 beforeAll(async () => {
-  requireChromium();
-  await buildPiPage();
-  dir = mkdtempSync(join(tmpdir(), 'vigia-pi-tech-'));
-  writePasswordFile(join(dir, 'tech.pass'), PASS);
-  const apiPort = await freePort();
-  stack = await startStack({
-    dir,
-    server: false,
-    serial: true,
-    apiPort,
-    edgeConfig: { api: { port: apiPort, host: '127.0.0.1', password_file: './tech.pass' } },
+  rig = await stackRig('pi-tech', buildPiPage, async (dir) => {
+    writePasswordFile(join(dir, 'tech.pass'), PASS);
+    const apiPort = await freePort();
+    return startStack({
+      dir,
+      server: false,
+      serial: true,
+      apiPort,
+      edgeConfig: { api: { port: apiPort, host: '127.0.0.1', password_file: './tech.pass' } },
+    });
   });
-  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 describe('the page on the Pi, technician view (real agent, simulator Modbus slave on a pty, Chromium)', () => {
   it('logs in, adds a Modbus sensor from the generated form, probes, saves, edits it in place; bad configs refused; 360 px; server check', async () => {
-    const s = stack as Stack;
-    const context = await browser!.newContext({ viewport: { width: 360, height: 740 } });
+    const s = rig!.stack;
+    const context = await rig!.browser.newContext({ viewport: { width: 360, height: 740 } });
     const page = await context.newPage();
     await page.goto(`${s.apiUrl}/#tecnico`);
     await page.getByLabel('Contraseña de técnico').fill('wrong password');

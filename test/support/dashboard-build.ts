@@ -1,26 +1,35 @@
 /**
  * @module test/support/dashboard-build
  * The browser tests load the built dashboard (dashboard/dist) from vigia-server. Rebuild it
- * when dist/index.html is missing or older than any source the build reads (dashboard/src,
- * dashboard/index.html, shared/src); the same for the page on the Pi (edge/dist/page). One
- * build at a time across test workers (a lock dir).
+ * when dist/index.html is missing or older than any source the build reads (bootstrap's
+ * DASHBOARD_SOURCES, the list `npm start` checks); the same for the page on the Pi
+ * (edge/dist/page). One build at a time across test workers (a lock dir).
  */
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { builtAfter } from '../../scripts/bootstrap.mjs';
+import { builtAfter, DASHBOARD_SOURCES } from '../../scripts/bootstrap.mjs';
 import { withLockDir } from './lock-dir.ts';
 import { REPO } from './process.ts';
 
 const DASHBOARD = join(REPO, 'dashboard');
-const SOURCES = ['dashboard/src', 'dashboard/index.html', 'shared/src'];
-const PAGE_SOURCES = ['dashboard/src', 'dashboard/pi', 'dashboard/vite.page.config.ts', 'shared/src', 'pnpm-lock.yaml'];
 const LOCK = join(tmpdir(), 'vigia-dashboard-build.lock');
 /**
  * The build the tests load is the one that ships: vitest sets NODE_ENV=test, and Vite would then
  * keep the libraries' development branches (first-load JS 91 KB gzipped instead of 84).
  */
 const BUILD_ENV = { ...process.env, NODE_ENV: 'production' };
+
+/** `vite build` run directly in dashboard/ with `args` (needs no network). */
+function viteBuild(args: string[] = []): void {
+  const viteBin = join(DASHBOARD, 'node_modules', 'vite', 'bin', 'vite.js');
+  execFileSync(process.execPath, [viteBin, 'build', ...args], {
+    cwd: DASHBOARD,
+    env: BUILD_ENV,
+    stdio: 'pipe',
+    timeout: 120_000,
+  });
+}
 
 /**
  * `pnpm --filter @vigia/dashboard build`. pnpm sometimes fails before running anything while
@@ -36,14 +45,8 @@ function build(): void {
       timeout: 120_000,
     });
   } catch (err) {
-    const viteBin = join(DASHBOARD, 'node_modules', 'vite', 'bin', 'vite.js');
     try {
-      execFileSync(process.execPath, [viteBin, 'build'], {
-        cwd: DASHBOARD,
-        env: BUILD_ENV,
-        stdio: 'pipe',
-        timeout: 120_000,
-      });
+      viteBuild();
     } catch (direct) {
       const out = (e: unknown) => String((e as { stderr?: Buffer }).stderr ?? e);
       throw new Error(`dashboard build failed:\npnpm: ${out(err)}\nvite: ${out(direct)}`);
@@ -62,25 +65,17 @@ async function buildUnlessFresh(isFresh: () => boolean, build: () => void): Prom
 
 /** Build the dashboard unless dist is newer than every source; waits for a build in another worker. */
 export function ensureDashboardBuilt(): Promise<void> {
-  return buildUnlessFresh(() => builtAfter('dashboard/dist/index.html', SOURCES), build);
+  return buildUnlessFresh(() => builtAfter('dashboard/dist/index.html', DASHBOARD_SOURCES), build);
 }
 
 /**
  * Build the page on the Pi (`vite.page.config.ts`, into edge/dist/page) unless it is newer than
- * every source it reads (those `npm start` checks, scripts/bootstrap.mjs); under the same lock,
+ * every source the build reads; under the same lock,
  * so two workers never write it at once.
  */
 export function buildPiPage(): Promise<void> {
   return buildUnlessFresh(
-    () => builtAfter('edge/dist/page/index.html', PAGE_SOURCES),
-    () => {
-      const viteBin = join(DASHBOARD, 'node_modules', 'vite', 'bin', 'vite.js');
-      execFileSync(process.execPath, [viteBin, 'build', '--config', 'vite.page.config.ts'], {
-        cwd: DASHBOARD,
-        env: BUILD_ENV,
-        stdio: 'pipe',
-        timeout: 120_000,
-      });
-    },
+    () => builtAfter('edge/dist/page/index.html', DASHBOARD_SOURCES),
+    () => viteBuild(['--config', 'vite.page.config.ts']),
   );
 }
